@@ -1,0 +1,1 @@
+"""The client of the Kiosk HIS API served by the hub."""

@@ -1,0 +1,1 @@
+"""Device ports (typed Protocols returning domain types), their adapters and fakes."""

@@ -1,0 +1,1 @@
+"""Translations: Vietnamese by default, English."""

@@ -1,0 +1,1 @@
+"""Remote configuration sync: fetch, verify signature, validate, apply between patients, keep last-good."""

@@ -1,0 +1,1 @@
+"""Kivy screens: they render flow state and send user events, nothing else."""
