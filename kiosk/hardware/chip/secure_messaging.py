@@ -1,0 +1,79 @@
+"""BAC secure messaging (ICAO 9303-11 §9.8): wrap commands, check and open responses, keep the send sequence counter."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from kiosk.hardware.chip import crypto
+from kiosk.hardware.chip.apdu import Command, StatusWord, iter_tlv, tlv
+from kiosk.hardware.chip.errors import ChipErrorCode, StatusWordError
+
+_DO87, _DO97, _DO99, _DO8E = 0x87, 0x97, 0x99, 0x8E
+
+
+class SecureMessagingError(Exception):
+    """The card's answer fails the MAC or lacks the secure messaging objects: the session cannot go on."""
+
+
+@dataclass(slots=True)
+class SecureChannel:
+    """Session keys and the send sequence counter; every wrap and every unwrap advances the counter by one."""
+
+    ks_enc: bytes
+    ks_mac: bytes
+    ssc: int
+
+    def _next_ssc(self) -> bytes:
+        self.ssc = (self.ssc + 1) % (1 << 64)
+        return self.ssc.to_bytes(8, "big")
+
+    def wrap(self, command: Command, extended: bool) -> bytes:
+        """The protected APDU for a plain command (class byte with bits 0x0C set, DO87/DO97/DO8E)."""
+        cla = command.cla | 0x0C
+        header = bytes((cla, command.ins, command.p1, command.p2))
+        do87 = b""
+        if command.data:
+            do87 = tlv(_DO87, b"\x01" + crypto.encrypt(self.ks_enc, crypto.pad(command.data)))
+        do97 = b""
+        if command.le is not None:
+            width = 2 if extended else 1
+            do97 = tlv(_DO97, (command.le % (1 << (8 * width))).to_bytes(width, "big"))
+        checksum = crypto.mac(self.ks_mac, self._next_ssc() + crypto.pad(header) + do87 + do97)
+        body = do87 + do97 + tlv(_DO8E, checksum)
+        le = 65536 if extended else 256
+        return Command(cla, command.ins, command.p1, command.p2, body, le).encode(extended)
+
+    def unwrap(self, data: bytes, sw: int, command_name: str) -> tuple[bytes, int]:
+        """Check the response MAC and decrypt; returns the plain data and the card's inner status word."""
+        ssc = self._next_ssc()
+        if sw in (StatusWord.SM_OBJECTS_MISSING, StatusWord.SM_OBJECTS_INCORRECT):
+            raise StatusWordError(ChipErrorCode.SECURE_MESSAGING, sw, command_name)
+        try:
+            objects = iter_tlv(data)
+        except ValueError as exc:
+            raise SecureMessagingError("malformed secure messaging response") from exc
+        found = {tag: (whole, value) for tag, whole, value in objects}
+        if _DO8E not in found or _DO99 not in found:
+            # A plain status word without the SM objects: the card broke off secure messaging.
+            code = ChipErrorCode.SECURE_MESSAGING if sw == StatusWord.OK else _code_for(sw)
+            raise StatusWordError(code, sw, command_name)
+        signed = b"".join(whole for tag, whole, _ in objects if tag in (_DO87, _DO99))
+        if not hmac.compare_digest(crypto.mac(self.ks_mac, ssc + signed), found[_DO8E][1]):
+            raise SecureMessagingError("response MAC does not match")
+        inner_sw = int.from_bytes(found[_DO99][1], "big")
+        if _DO87 not in found:
+            return b"", inner_sw
+        cryptogram = found[_DO87][1]
+        if not cryptogram or cryptogram[0] != 0x01 or (len(cryptogram) - 1) % crypto.BLOCK:
+            raise SecureMessagingError("bad padding-content indicator")
+        try:
+            return crypto.unpad(crypto.decrypt(self.ks_enc, cryptogram[1:])), inner_sw
+        except ValueError as exc:
+            raise SecureMessagingError("bad padding in the response") from exc
+
+
+def _code_for(sw: int) -> ChipErrorCode:
+    if sw == StatusWord.SECURITY_NOT_SATISFIED:
+        return ChipErrorCode.ACCESS_DENIED
+    return ChipErrorCode.CARD_ERROR
