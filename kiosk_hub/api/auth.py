@@ -1,0 +1,65 @@
+"""Per-kiosk bearer tokens: a token is shown once at enrolment; the hub keeps only its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk_hub import errors
+from kiosk_hub.db.models import Kiosk
+
+# The token is 32 random bytes, so a fast hash is enough: nothing to brute-force, unlike a password.
+bearer = HTTPBearer(auto_error=False, description="the kiosk's token from `kiosk-hub kiosk add NAME`")
+CACHE_SECONDS = 30.0
+
+
+def new_token() -> str:
+    return "kh_" + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class KioskGate:
+    """Finds the kiosk behind a bearer token; a short cache keeps the database off the hot path."""
+
+    def __init__(self, reader: sessionmaker[Session]) -> None:
+        self._reader = reader
+        self._cache: dict[str, tuple[str, float]] = {}
+
+    def kiosk_id(self, token: str) -> str | None:
+        digest = hash_token(token)
+        cached = self._cache.get(digest)
+        now = time.monotonic()
+        if cached and cached[1] > now:
+            return cached[0]
+        with self._reader() as session:
+            kiosk = session.scalars(select(Kiosk).where(Kiosk.token_hash == digest, Kiosk.revoked.is_(False))).first()
+        if kiosk is None:
+            return None
+        self._cache[digest] = (kiosk.id, now + CACHE_SECONDS)
+        return kiosk.id
+
+
+def current_kiosk(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> str:
+    """The id of the calling kiosk; 401 problem otherwise."""
+    if credentials is None or len(credentials.credentials) > 200:
+        raise errors.unauthorized()
+    gate: KioskGate = request.app.state.hub.gate
+    kiosk_id = gate.kiosk_id(credentials.credentials)
+    if kiosk_id is None:
+        raise errors.unauthorized()
+    return kiosk_id
+
+
+KioskId = Annotated[str, Depends(current_kiosk)]

@@ -1,0 +1,64 @@
+"""application/problem+json answers for every error, so the kiosk handles one shape with stable codes."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk_hub.api.wire import Problem
+from kiosk_hub.errors import HubError
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("kiosk_hub.api")
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(exclude_none=True), status_code=problem.status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HubError)
+    async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        problem = Problem(title=exc.title, status=exc.status, code=exc.code, message_key=exc.message_key)
+        return problem_response(problem, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The detail names fields and reasons only: echoing the input could put an ID number in a log or screen.
+        fields = sorted({".".join(str(p) for p in err.get("loc", ())) for err in exc.errors()})
+        problem = Problem(
+            title="The request is not valid",
+            status=422,
+            code="validation_failed",
+            detail="invalid: " + ", ".join(fields),
+            message_key="hub.validation_failed",
+        )
+        return problem_response(problem)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+        problem = Problem(title=str(exc.detail), status=exc.status_code, code=code, message_key=f"hub.{code}")
+        return problem_response(problem, dict(exc.headers) if exc.headers else None)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        problem = Problem(title="Internal error", status=500, code="internal_error", message_key="hub.internal_error")
+        return problem_response(problem)

@@ -1,0 +1,121 @@
+"""Kiosk HIS API v1: departments, patients, BHYT entitlement and appointments."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Header, Response
+from pydantic import Field
+
+from kiosk.domain.dates import local_date
+from kiosk_hub import errors
+from kiosk_hub.api import wire
+from kiosk_hub.api.auth import KioskId
+from kiosk_hub.api.deps import HubDep, problems
+from kiosk_hub.db.models import AppointmentStatus, Room
+from kiosk_hub.departments import list_departments, room_wire
+from kiosk_hub.his.port import BookedAppointment
+from kiosk_hub.tickets import IssueRequest
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/departments", response_model=wire.DepartmentList, responses=problems(), tags=["departments"])
+def get_departments(hub: HubDep, _kiosk: KioskId) -> wire.DepartmentList:
+    """Departments with rooms, opening hours, today's queue length and the wait for a ticket issued now."""
+    with hub.reader() as session:
+        return wire.DepartmentList(departments=list_departments(session, hub.clock()))
+
+
+@router.post("/patients/lookup", response_model=wire.Patient, responses=problems(404), tags=["patients"])
+def lookup_patient(body: wire.PatientLookup, hub: HubDep, _kiosk: KioskId) -> wire.Patient:
+    """The patient with this identifier (sent in the body, never in a URL that access logs keep)."""
+    found = hub.his.find_patient(body.kind, body.value)
+    if found is None:
+        raise errors.not_found("patient")
+    return found
+
+
+@router.post(
+    "/patients",
+    response_model=wire.Patient,
+    status_code=201,
+    responses={200: {"model": wire.Patient, "description": "already registered"}, **problems(409)},
+    tags=["patients"],
+)
+def register_patient(body: wire.PatientRegistration, response: Response, hub: HubDep, _kiosk: KioskId) -> wire.Patient:
+    """Register a patient; 201 when created, 200 with the existing record when they were already registered."""
+    patient, created = hub.his.register_patient(body)
+    response.status_code = 201 if created else 200
+    return patient
+
+
+@router.post("/entitlement/check", response_model=wire.Entitlement, responses=problems(), tags=["entitlement"])
+async def check_entitlement(body: wire.EntitlementRequest, hub: HubDep, _kiosk: KioskId) -> wire.Entitlement:
+    """The BHYT card check through the BHXH gateway, normalised; a gateway outage answers register_and_recheck."""
+    return await hub.entitlement.check(body, local_date(hub.clock()))
+
+
+def _appointment_wire(hub: HubDep, booked: BookedAppointment) -> wire.Appointment:
+    with hub.reader() as session:
+        room = session.get(Room, booked.room_id) if booked.room_id else None
+        return wire.Appointment(
+            code=booked.code,
+            patient_id=booked.patient_id,
+            department_id=booked.department_id,
+            room=room_wire(room) if room else None,
+            doctor_name=booked.doctor_name,
+            starts_at=booked.starts_at,
+            status=booked.status,
+            check_in_opens_at=booked.starts_at - hub.settings.check_in_opens_before,
+            check_in_closes_at=booked.starts_at + hub.settings.check_in_closes_after,
+        )
+
+
+@router.get("/appointments/{code}", response_model=wire.Appointment, responses=problems(404), tags=["appointments"])
+def get_appointment(code: str, hub: HubDep, _kiosk: KioskId) -> wire.Appointment:
+    """The booking behind the code in a booking QR."""
+    booked = hub.his.find_appointment(code)
+    if booked is None:
+        raise errors.not_found("appointment")
+    return _appointment_wire(hub, booked)
+
+
+class CheckInRequest(wire.Wire):
+    lane: wire.Lane = wire.Lane.NORMAL
+    priority_reasons: list[str] = Field(default_factory=list, max_length=6)
+    visit_type: wire.VisitType = wire.VisitType.BHYT
+
+
+@router.post(
+    "/appointments/{code}/check-in", response_model=wire.CheckIn, responses=problems(404, 409), tags=["appointments"]
+)
+def check_in(
+    code: str,
+    hub: HubDep,
+    kiosk: KioskId,
+    body: CheckInRequest | None = None,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=128),
+) -> wire.CheckIn:
+    """Check in for a booking inside its window; the answer carries the queue ticket (the same one on a retry)."""
+    booked = hub.his.find_appointment(code)
+    if booked is None:
+        raise errors.not_found("appointment")
+    appointment = _appointment_wire(hub, booked)
+    now = hub.clock()
+    if booked.status is AppointmentStatus.CANCELLED:
+        raise errors.appointment_not_bookable()
+    if booked.status is AppointmentStatus.BOOKED:
+        if now < appointment.check_in_opens_at:
+            raise errors.check_in_too_early()
+        if now > appointment.check_in_closes_at:
+            raise errors.check_in_too_late()
+    body = body or CheckInRequest()
+    ticket_request = wire.TicketRequest(
+        department_id=booked.department_id,
+        patient_id=booked.patient_id,
+        lane=body.lane,
+        priority_reasons=body.priority_reasons,
+        visit_type=body.visit_type,
+    )
+    ticket, _existing = hub.desk.issue(IssueRequest(kiosk, idempotency_key or f"check-in:{code}", ticket_request))
+    booked = hub.his.mark_checked_in(code, now)
+    return wire.CheckIn(appointment=_appointment_wire(hub, booked), ticket=ticket)

@@ -1,0 +1,59 @@
+"""Kiosk HIS API v1: queue tickets (issue with an Idempotency-Key, read, cancel) and calling the next one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Header, Response
+
+from kiosk_hub import errors
+from kiosk_hub.api import wire
+from kiosk_hub.api.auth import KioskId
+from kiosk_hub.api.deps import HubDep, problems
+from kiosk_hub.tickets import IssueRequest
+
+router = APIRouter(prefix="/api/v1", tags=["tickets"])
+
+
+@router.post(
+    "/tickets",
+    response_model=wire.Ticket,
+    status_code=201,
+    responses={
+        200: {"model": wire.Ticket, "description": "an existing ticket (retry or reprint)"},
+        **problems(400, 404, 409),
+    },
+)
+def issue_ticket(
+    body: wire.TicketRequest,
+    response: Response,
+    hub: HubDep,
+    kiosk: KioskId,
+    idempotency_key: str | None = Header(
+        default=None,
+        alias="Idempotency-Key",
+        description="required; a retry with the same key and body returns the same ticket",
+    ),
+) -> wire.Ticket:
+    """A queue number for today in the department and lane; the same patient today gets their ticket back."""
+    if not idempotency_key or len(idempotency_key) > 128:
+        raise errors.idempotency_key_required()
+    ticket, existing = hub.desk.issue(IssueRequest(kiosk, idempotency_key, body))
+    response.status_code = 200 if existing else 201
+    return ticket
+
+
+@router.get("/tickets/{ticket_id}", response_model=wire.Ticket, responses=problems(404))
+def get_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
+    """The ticket's status: position, whether it was called, the wait estimate."""
+    return hub.desk.get(ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket, responses=problems(404, 409))
+def cancel_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
+    """Cancel a waiting ticket (cancelling twice answers the cancelled ticket)."""
+    return hub.desk.cancel(ticket_id)
+
+
+@router.post("/departments/{department_id}/call-next", response_model=wire.Ticket, responses=problems(404, 409))
+def call_next(department_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
+    """Call the department's next ticket by its lane policy (for the counter display and tests)."""
+    return hub.desk.call_next(department_id)

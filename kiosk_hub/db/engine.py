@@ -1,0 +1,63 @@
+"""Engine and session set-up: SQLite in WAL mode with write transactions taken up front, or PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+WRITE = {"hub_write": True}
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the hub's store; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False, "isolation_level": None},
+            pool_size=20,
+            max_overflow=20,
+        )
+        _sqlite_tuning(engine)
+        return engine
+    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
+
+
+def _sqlite_tuning(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL survives a process crash; a power cut may lose the last commits but never corrupts.
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A deferred transaction that reads then writes can fail with SQLITE_BUSY without waiting; taking the
+        # write lock at BEGIN makes concurrent writers queue on busy_timeout instead.
+        if conn.get_execution_options().get("hub_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """(reader, writer) session factories; the writer's transactions lock SQLite for writing at BEGIN."""
+    reader = sessionmaker(engine, expire_on_commit=False)
+    writer = sessionmaker(engine.execution_options(**WRITE), expire_on_commit=False)
+    return reader, writer
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes for timezone-aware columns: they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,192 @@
+"""The entitlement check the kiosk sees: the gateway's answer normalised with the domain's result catalogue.
+
+A gateway that cannot answer never turns a patient away (the law forbids it): the answer is "register and
+re-check", and the check is queued for the background re-checker.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime
+
+from kiosk.domain.bhyt_code import benefit_percent, parse_bhyt_code
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.domain.entitlement import EntitlementAction, card_valid_on, result_for_code
+from kiosk.domain.errors import DomainParseError
+from kiosk_hub.api import wire
+from kiosk_hub.bhxh.client import BhxhClient, BhxhError, GatewayCredentialsError
+from kiosk_hub.bhxh.wire import GATEWAY_DATE, CardAnswer
+from kiosk_hub.db.engine import utc_now
+from kiosk_hub.db.models import EntitlementRecheck
+
+log = logging.getLogger("kiosk_hub.entitlement")
+GATEWAY_DOWN_CODES = frozenset({"100", "101", "500"})
+NEW_CARD_CODES = frozenset({"003", "004"})
+
+
+def gateway_date(text: str | None) -> date | None:
+    if not text or not text.strip() or text.strip() == "-":
+        return None
+    try:
+        return datetime.strptime(text.strip(), GATEWAY_DATE).date()  # noqa: DTZ007 - a calendar date, no time
+    except ValueError:
+        return None
+
+
+def partial_from_gateway(text: str | None) -> str | None:
+    """The gateway's ngaySinh ("dd/MM/yyyy" or "yyyy") as "YYYY-MM-DD" / "YYYY"."""
+    if not text:
+        return None
+    text = text.strip()
+    if len(text) == 4 and text.isdigit():
+        return text
+    day = gateway_date(text)
+    return day.isoformat() if day else None
+
+
+def partial_to_gateway(partial: str) -> str:
+    """ "YYYY-MM-DD" → "dd/MM/yyyy"; a year alone (or year-month) goes as the year, which the gateway accepts."""
+    if len(partial) == 10:
+        year, month, day = partial.split("-")
+        return f"{day}/{month}/{year}"
+    return partial[:4]
+
+
+def _digits(code: str | None) -> str | None:
+    return "".join(ch for ch in code if ch.isdigit()) if code else None
+
+
+def normalise(answer: CardAnswer, today: date, facility_code: str) -> wire.Entitlement:
+    """What the kiosk shows and does for a gateway answer."""
+    result = result_for_code(answer.maKetQua)
+    action, message_key = result.action, result.message_key
+    new_card = answer.maKetQua in NEW_CARD_CODES and bool(answer.maTheMoi)
+    if new_card:
+        card, start, end = answer.maTheMoi, answer.gtTheTuMoi, answer.gtTheDenMoi
+        facility, facility_name = answer.maDKBDMoi or answer.maDKBD, answer.tenDKBDMoi
+    else:
+        card, start, end, facility, facility_name = answer.maThe, answer.gtTheTu, answer.gtTheDen, answer.maDKBD, None
+    valid_from, valid_to = gateway_date(start), gateway_date(end)
+    valid_today = card_valid_on(valid_from, valid_to, today) if (valid_from or valid_to) else None
+    if action in (EntitlementAction.PROCEED, EntitlementAction.USE_NEW_CARD) and valid_today is False:
+        # The gateway said "valid" but the dates do not cover today: treat it as an expired card.
+        expired = result_for_code("010")
+        action, message_key = expired.action, expired.message_key
+    level: int | None = None
+    if card:
+        try:
+            level = parse_bhyt_code(card).benefit_level
+        except DomainParseError:
+            level = None
+    facility_digits = _digits(facility)
+    return wire.Entitlement(
+        action=action,
+        message_key=message_key,
+        bhxh_code=answer.maKetQua,
+        bhxh_note=answer.ghiChu,
+        to_recheck=answer.maKetQua in GATEWAY_DOWN_CODES,
+        card_code=card,
+        new_card_applied=new_card,
+        benefit_level=level,
+        benefit_percent=benefit_percent(level) if level else None,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        valid_today=valid_today,
+        registered_facility_code=facility_digits,
+        registered_facility_name=facility_name,
+        registered_here=(facility_digits == facility_code) if facility_digits else None,
+        five_year_date=gateway_date(answer.ngayDu5Nam),
+        gateway_full_name=answer.hoTen if answer.maKetQua in ("060", "061") else None,
+        gateway_date_of_birth=partial_from_gateway(answer.ngaySinh) if answer.maKetQua == "070" else None,
+    )
+
+
+def gateway_unreachable(request: wire.EntitlementRequest, action: EntitlementAction) -> wire.Entitlement:
+    result = result_for_code("500") if action is EntitlementAction.REGISTER_AND_RECHECK else None
+    return wire.Entitlement(
+        action=action,
+        message_key=result.message_key if result else "entitlement.configuration_fault",
+        bhxh_code=None,
+        bhxh_note=None,
+        to_recheck=action is EntitlementAction.REGISTER_AND_RECHECK,
+        card_code=request.card_code,
+        new_card_applied=False,
+        benefit_level=None,
+        benefit_percent=None,
+        valid_from=None,
+        valid_to=None,
+        valid_today=None,
+        registered_facility_code=None,
+        registered_facility_name=None,
+        registered_here=None,
+        five_year_date=None,
+        gateway_full_name=None,
+        gateway_date_of_birth=None,
+    )
+
+
+class EntitlementDesk:
+    """Runs card checks for kiosks and keeps the ones the gateway could not answer for a later re-check."""
+
+    def __init__(self, client: BhxhClient, writer: sessionmaker[Session], facility_code: str) -> None:
+        self._client = client
+        self._writer = writer
+        self._facility_code = facility_code
+
+    async def check(self, request: wire.EntitlementRequest, today: date) -> wire.Entitlement:
+        try:
+            answer = await self._client.check_card(
+                request.card_code, request.full_name, partial_to_gateway(request.date_of_birth)
+            )
+        except GatewayCredentialsError:
+            log.error("BHXH gateway refused the facility account: check the hub's BHXH settings")
+            return gateway_unreachable(request, EntitlementAction.CONFIGURATION_FAULT)
+        except BhxhError as exc:
+            log.warning("BHXH gateway unavailable (%s): patient registered, check queued", exc)
+            self.queue_recheck(request)
+            return gateway_unreachable(request, EntitlementAction.REGISTER_AND_RECHECK)
+        result = normalise(answer, today, self._facility_code)
+        if result.to_recheck:
+            self.queue_recheck(request)
+        return result
+
+    def queue_recheck(self, request: wire.EntitlementRequest) -> None:
+        with self._writer() as session:
+            session.add(
+                EntitlementRecheck(
+                    id=str(uuid.uuid4()),
+                    patient_ref=request.patient_id,
+                    card_code=request.card_code,
+                    full_name=request.full_name,
+                    date_of_birth=request.date_of_birth,
+                    created_at=utc_now(),
+                )
+            )
+            session.commit()
+
+    async def recheck_pending(self, today: date, limit: int = 50) -> int:
+        """Ask the gateway again for queued checks; the number answered (the HIS reads the outcome)."""
+        with self._writer() as session:
+            pending = session.scalars(
+                select(EntitlementRecheck).where(EntitlementRecheck.done.is_(False)).limit(limit)
+            ).all()
+        answered = 0
+        for item in pending:
+            try:
+                answer = await self._client.check_card(
+                    item.card_code, item.full_name, partial_to_gateway(item.date_of_birth)
+                )
+            except BhxhError:
+                break  # still down: try again on the next round
+            with self._writer() as session:
+                row = session.get(EntitlementRecheck, item.id)
+                if row is not None:
+                    row.attempts += 1
+                    row.last_code = answer.maKetQua
+                    row.done = answer.maKetQua not in GATEWAY_DOWN_CODES
+                    session.commit()
+            answered += answer.maKetQua not in GATEWAY_DOWN_CODES
+        return answered

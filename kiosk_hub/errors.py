@@ -1,0 +1,54 @@
+"""Errors the hub answers with: each has a stable code, an HTTP status and a patient-facing message key."""
+
+from __future__ import annotations
+
+
+class HubError(Exception):
+    """A request the hub refuses for a reason the caller can act on (never a bug: those are 500)."""
+
+    def __init__(self, status: int, code: str, title: str, message_key: str | None = None) -> None:
+        super().__init__(title)
+        self.status = status
+        self.code = code
+        self.title = title
+        self.message_key = message_key or f"hub.{code}"
+
+
+def not_found(what: str) -> HubError:
+    return HubError(404, f"{what}_not_found", f"No such {what.replace('_', ' ')}")
+
+
+def unauthorized() -> HubError:
+    return HubError(401, "unauthorized", "A valid kiosk bearer token is required", "hub.kiosk_not_enrolled")
+
+
+def idempotency_key_required() -> HubError:
+    return HubError(400, "idempotency_key_required", "The Idempotency-Key header is required (1-128 characters)")
+
+
+def idempotency_key_reused() -> HubError:
+    return HubError(409, "idempotency_key_reused", "This Idempotency-Key was used for a different request")
+
+
+def patient_identity_conflict() -> HubError:
+    return HubError(409, "patient_identity_conflict", "An identifier belongs to a patient with other details")
+
+
+def check_in_too_early() -> HubError:
+    return HubError(409, "check_in_too_early", "Check-in for this appointment has not opened yet")
+
+
+def check_in_too_late() -> HubError:
+    return HubError(409, "check_in_too_late", "Check-in for this appointment has closed")
+
+
+def appointment_not_bookable() -> HubError:
+    return HubError(409, "appointment_cancelled", "This appointment was cancelled")
+
+
+def ticket_not_cancellable() -> HubError:
+    return HubError(409, "ticket_not_cancellable", "Only a waiting ticket can be cancelled")
+
+
+def queue_empty() -> HubError:
+    return HubError(409, "queue_empty", "No ticket is waiting in this department")

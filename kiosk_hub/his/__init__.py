@@ -1,0 +1,1 @@
+"""The hospital's HIS behind the hub: an adapter interface and the built-in demo HIS."""

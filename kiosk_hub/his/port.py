@@ -1,0 +1,35 @@
+"""What the hub needs from a hospital information system; each HIS vendor gets an adapter with this shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from kiosk_hub.api import wire
+from kiosk_hub.db.models import AppointmentStatus
+
+
+@dataclass(frozen=True)
+class BookedAppointment:
+    code: str
+    patient_id: str
+    department_id: str
+    room_id: str | None
+    doctor_name: str
+    starts_at: datetime
+    status: AppointmentStatus
+
+
+class HisAdapter(Protocol):
+    def find_patient(self, kind: wire.IdentifierKind, value: str) -> wire.Patient | None:
+        """The patient with this identifier, or None."""
+        ...
+
+    def register_patient(self, registration: wire.PatientRegistration) -> tuple[wire.Patient, bool]:
+        """The patient and whether they were created now; registering an existing patient returns them."""
+        ...
+
+    def find_appointment(self, code: str) -> BookedAppointment | None: ...
+
+    def mark_checked_in(self, code: str, moment: datetime) -> BookedAppointment: ...

@@ -1,0 +1,227 @@
+"""Issuing, reading, cancelling and calling queue tickets, with numbers that never repeat.
+
+A number comes from one atomic upsert on the (department, day, lane) counter row inside the transaction that
+inserts the ticket: concurrent issuers queue on that row (PostgreSQL) or on the write lock (SQLite), a failed
+insert rolls the counter back with it (no gaps), and unique constraints catch anything that slips through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kiosk.domain.dates import local_date
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk_hub import errors
+from kiosk_hub.api import wire
+from kiosk_hub.db.engine import as_utc
+from kiosk_hub.db.models import Department, Lane, LanePolicy, QueueCounter, Room, Ticket, TicketStatus
+from kiosk_hub.departments import department_names, room_wire
+from kiosk_hub.queue_order import next_is_priority, wait_minutes
+from kiosk_hub.queue_state import first_waiting, normals_since_priority, room_count, tickets_ahead
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    kiosk_id: str
+    idempotency_key: str
+    body: wire.TicketRequest
+
+    def fingerprint(self) -> str:
+        canonical = json.dumps(self.body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def display_number(lane: str, number: int) -> str:
+    return f"UT-{number:04d}" if lane == Lane.PRIORITY else f"{number:04d}"
+
+
+class TicketDesk:
+    """The hub's ticket machine, shared by every kiosk and every hub process on the same database."""
+
+    def __init__(
+        self, reader: sessionmaker[Session], writer: sessionmaker[Session], clock: Clock, public_base_url: str
+    ) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._clock = clock
+        self._public_base_url = public_base_url.rstrip("/")
+
+    def today(self) -> date:
+        return local_date(self._clock())
+
+    def issue(self, request: IssueRequest) -> tuple[wire.Ticket, bool]:
+        """The ticket for this request and whether it already existed (a retry or the same patient today)."""
+        for _attempt in range(3):
+            with self._writer() as session:
+                found = self._existing(session, request)
+                if found is not None:
+                    return self._to_wire(session, found, reprint=True), True
+                try:
+                    ticket = self._insert(session, request)
+                    session.commit()
+                except IntegrityError:
+                    # Another process inserted the same retry or the same patient's ticket meanwhile.
+                    session.rollback()
+                    continue
+                return self._to_wire(session, ticket, reprint=False), False
+        raise RuntimeError("ticket insert kept conflicting")
+
+    def _existing(self, session: Session, request: IssueRequest) -> Ticket | None:
+        by_key = session.scalars(
+            select(Ticket).where(Ticket.kiosk_id == request.kiosk_id, Ticket.idempotency_key == request.idempotency_key)
+        ).one_or_none()
+        if by_key is not None:
+            if by_key.request_fingerprint != request.fingerprint():
+                raise errors.idempotency_key_reused()
+            return by_key
+        body = request.body
+        if session.get(Department, body.department_id) is None:
+            raise errors.not_found("department")
+        if body.patient_id is None:
+            return None
+        return session.scalars(
+            select(Ticket).where(
+                Ticket.patient_ref == body.patient_id,
+                Ticket.department_id == body.department_id,
+                Ticket.day == self.today(),
+                Ticket.status != TicketStatus.CANCELLED,
+            )
+        ).one_or_none()
+
+    def _insert(self, session: Session, request: IssueRequest) -> Ticket:
+        body = request.body
+        day = self.today()
+        number = _next_number(session, body.department_id, day, body.lane)
+        rooms = session.scalars(select(Room.id).where(Room.department_id == body.department_id).order_by(Room.id)).all()
+        ticket = Ticket(
+            id=str(uuid.uuid4()),
+            public_token=secrets.token_urlsafe(24),
+            department_id=body.department_id,
+            day=day,
+            lane=body.lane,
+            number=number,
+            room_id=rooms[(number - 1) % len(rooms)] if rooms else None,
+            patient_ref=body.patient_id,
+            visit_type=body.visit_type,
+            priority_reasons=",".join(sorted(set(body.priority_reasons))),
+            status=TicketStatus.WAITING,
+            issued_at=self._clock(),
+            kiosk_id=request.kiosk_id,
+            idempotency_key=request.idempotency_key,
+            request_fingerprint=request.fingerprint(),
+        )
+        session.add(ticket)
+        session.flush()
+        return ticket
+
+    def get(self, ticket_id: str) -> wire.Ticket:
+        with self._reader() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise errors.not_found("ticket")
+            return self._to_wire(session, ticket, reprint=False)
+
+    def by_public_token(self, token: str) -> wire.Ticket:
+        with self._reader() as session:
+            ticket = session.scalars(select(Ticket).where(Ticket.public_token == token)).one_or_none()
+            if ticket is None:
+                raise errors.not_found("ticket")
+            return self._to_wire(session, ticket, reprint=False)
+
+    def cancel(self, ticket_id: str) -> wire.Ticket:
+        with self._writer() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise errors.not_found("ticket")
+            if ticket.status == TicketStatus.CANCELLED:
+                return self._to_wire(session, ticket, reprint=False)  # cancelling twice is a retry, not an error
+            if ticket.status != TicketStatus.WAITING:
+                raise errors.ticket_not_cancellable()
+            ticket.status = TicketStatus.CANCELLED
+            ticket.cancelled_at = self._clock()
+            session.commit()
+            return self._to_wire(session, ticket, reprint=False)
+
+    def call_next(self, department_id: str) -> wire.Ticket:
+        """Call the next waiting ticket of the department (the counter or the HIS drives this)."""
+        with self._writer() as session:
+            department = session.get(Department, department_id)
+            if department is None:
+                raise errors.not_found("department")
+            if session.get_bind().dialect.name == "postgresql":
+                # Two counters calling at once must not both take the same ticket.
+                session.execute(select(Department.id).where(Department.id == department_id).with_for_update())
+            day = self.today()
+            heads = {lane: first_waiting(session, department_id, day, lane) for lane in Lane}
+            policy = LanePolicy(department.lane_policy)
+            streak = normals_since_priority(session, department_id, day) if policy is LanePolicy.INTERLEAVED else 0
+            lane = (
+                Lane.PRIORITY
+                if next_is_priority(
+                    heads[Lane.PRIORITY] is not None,
+                    heads[Lane.NORMAL] is not None,
+                    policy,
+                    department.priority_every,
+                    streak,
+                )
+                else Lane.NORMAL
+            )
+            ticket = heads[lane]
+            if ticket is None:
+                raise errors.queue_empty()
+            ticket.status = TicketStatus.CALLED
+            ticket.called_at = self._clock()
+            session.commit()
+            return self._to_wire(session, ticket, reprint=False)
+
+    def _to_wire(self, session: Session, ticket: Ticket, *, reprint: bool) -> wire.Ticket:
+        department = session.get(Department, ticket.department_id)
+        assert department is not None  # a foreign key
+        room = session.get(Room, ticket.room_id) if ticket.room_id else None
+        ahead: int | None = None
+        estimate: int | None = None
+        if ticket.status == TicketStatus.WAITING:
+            ahead = tickets_ahead(session, department, ticket.day, Lane(ticket.lane), ticket.number)
+            estimate = wait_minutes(ahead, department.minutes_per_patient, room_count(session, department.id))
+        return wire.Ticket(
+            id=ticket.id,
+            number=ticket.number,
+            display_number=display_number(ticket.lane, ticket.number),
+            department_id=ticket.department_id,
+            department_name=department_names(department),
+            lane=Lane(ticket.lane),
+            day=ticket.day,
+            room=room_wire(room) if room else None,
+            visit_type=wire.VisitType(ticket.visit_type),
+            status=TicketStatus(ticket.status),
+            issued_at=as_utc(ticket.issued_at),
+            called_at=as_utc(ticket.called_at) if ticket.called_at else None,
+            position=ahead,
+            wait_estimate_minutes=estimate,
+            status_url=f"{self._public_base_url}/t/{ticket.public_token}",
+            reprint=reprint,
+        )
+
+
+def _next_number(session: Session, department_id: str, day: date, lane: str) -> int:
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(QueueCounter).values(department_id=department_id, day=day, lane=lane, last_number=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[QueueCounter.department_id, QueueCounter.day, QueueCounter.lane],
+        set_={"last_number": QueueCounter.last_number + 1},
+    ).returning(QueueCounter.last_number)
+    return int(session.execute(stmt).scalar_one())
