@@ -50,9 +50,9 @@ def first_waiting(session: Session, department_id: str, day: date, lane: Lane) -
 
 
 def normals_since_priority(session: Session, department_id: str, day: date) -> int:
-    called = (Ticket.department_id == department_id, Ticket.day == day, Ticket.called_at.is_not(None))
-    last_priority = session.scalar(select(func.max(Ticket.called_at)).where(*called, Ticket.lane == Lane.PRIORITY))
+    called = (Ticket.department_id == department_id, Ticket.day == day, Ticket.call_seq.is_not(None))
+    last_priority = session.scalar(select(func.max(Ticket.call_seq)).where(*called, Ticket.lane == Lane.PRIORITY))
     query = select(func.count()).where(*called, Ticket.lane == Lane.NORMAL)
     if last_priority is not None:
-        query = query.where(Ticket.called_at > last_priority)
+        query = query.where(Ticket.call_seq > last_priority)
     return int(session.scalar(query) or 0)

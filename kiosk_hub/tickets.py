@@ -15,17 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kiosk.domain.dates import local_date
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.domain.dates import local_date
 from kiosk_hub import errors
 from kiosk_hub.api import wire
 from kiosk_hub.db.engine import as_utc
-from kiosk_hub.db.models import Department, Lane, LanePolicy, QueueCounter, Room, Ticket, TicketStatus
+from kiosk_hub.db.models import CALL_SEQUENCE, Department, Lane, LanePolicy, QueueCounter, Room, Ticket, TicketStatus
 from kiosk_hub.departments import department_names, room_wire
 from kiosk_hub.queue_order import next_is_priority, wait_minutes
 from kiosk_hub.queue_state import first_waiting, normals_since_priority, room_count, tickets_ahead
@@ -104,7 +104,7 @@ class TicketDesk:
     def _insert(self, session: Session, request: IssueRequest) -> Ticket:
         body = request.body
         day = self.today()
-        number = _next_number(session, body.department_id, day, body.lane)
+        number = next_number(session, body.department_id, day, body.lane)
         rooms = session.scalars(select(Room.id).where(Room.department_id == body.department_id).order_by(Room.id)).all()
         ticket = Ticket(
             id=str(uuid.uuid4()),
@@ -184,6 +184,7 @@ class TicketDesk:
                 raise errors.queue_empty()
             ticket.status = TicketStatus.CALLED
             ticket.called_at = self._clock()
+            ticket.call_seq = next_number(session, department_id, day, CALL_SEQUENCE)
             session.commit()
             return self._to_wire(session, ticket, reprint=False)
 
@@ -216,7 +217,7 @@ class TicketDesk:
         )
 
 
-def _next_number(session: Session, department_id: str, day: date, lane: str) -> int:
+def next_number(session: Session, department_id: str, day: date, lane: str) -> int:
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(QueueCounter).values(department_id=department_id, day=day, lane=lane, last_number=1)

@@ -92,6 +92,9 @@ class Room(Base):
     location_en: Mapped[str] = mapped_column(String(200))
 
 
+CALL_SEQUENCE = "call"  # a counter row per department and day numbering the calls, beside the two lanes
+
+
 class QueueCounter(Base):
     __tablename__ = "queue_counters"
     department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), primary_key=True)
@@ -130,6 +133,8 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default=TicketStatus.WAITING)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The order of calling within the department and day; clocks can tie, this cannot.
+    call_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"))
     idempotency_key: Mapped[str] = mapped_column(String(128))

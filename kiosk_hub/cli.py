@@ -1,0 +1,155 @@
+"""The `kiosk-hub` command: serve the API, migrate the database, seed the demo hospital, enrol kiosks.
+
+Settings come from flags, else KIOSK_HUB_* environment variables (see `settings_from_env`). Output is JSON
+(ensure_ascii=False) where a program may read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Sequence
+
+from kiosk_hub.settings import BhxhSettings, HubSettings
+
+
+def settings_from_env(db: str | None = None) -> HubSettings:
+    env = os.environ
+    base = HubSettings()
+    return HubSettings(
+        database_url=db or env.get("KIOSK_HUB_DB", base.database_url),
+        facility_code=env.get("KIOSK_HUB_FACILITY_CODE", base.facility_code),
+        hospital_name=env.get("KIOSK_HUB_HOSPITAL_NAME", base.hospital_name),
+        public_base_url=env.get("KIOSK_HUB_PUBLIC_URL", base.public_base_url),
+        bhxh=BhxhSettings(
+            base_url=env.get("KIOSK_HUB_BHXH_URL", BhxhSettings().base_url),
+            username=env.get("KIOSK_HUB_BHXH_USERNAME", ""),
+            password=env.get("KIOSK_HUB_BHXH_PASSWORD", ""),  # type: ignore[arg-type]
+            officer_name=env.get("KIOSK_HUB_BHXH_OFFICER_NAME", ""),
+            officer_id_number=env.get("KIOSK_HUB_BHXH_OFFICER_CCCD", ""),  # type: ignore[arg-type]
+        ),
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kiosk_hub.app import build_hub, create_app
+
+    settings = settings_from_env(args.db)
+    if args.public_url:
+        settings = settings.model_copy(update={"public_base_url": args.public_url})
+    app = create_app(build_hub(settings))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from kiosk_hub.migrate import upgrade
+
+    upgrade(settings_from_env(args.db).database_url)
+    print(json.dumps({"migrated": True}))
+    return 0
+
+
+def _seed_demo(args: argparse.Namespace) -> int:
+    from kiosk_hub.app import build_hub, system_clock
+    from kiosk_hub.his.demo_people import demo_people
+    from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+
+    hub = build_hub(settings_from_env(args.db))
+    with hub.writer() as session:
+        counts = {
+            "departments": seed_departments(session),
+            "patients": seed_patients(session, demo_people()),
+        }
+        session.flush()
+        counts["appointments"] = seed_appointments(session, system_clock())
+        session.commit()
+    print(json.dumps({"added": counts}, ensure_ascii=False))
+    return 0
+
+
+def _kiosk_add(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import IntegrityError
+
+    from kiosk_hub.api.auth import hash_token, new_token
+    from kiosk_hub.app import build_hub
+    from kiosk_hub.db.engine import utc_now
+    from kiosk_hub.db.models import Kiosk
+
+    hub = build_hub(settings_from_env(args.db))
+    token = new_token()
+    kiosk_id = str(uuid.uuid4())
+    with hub.writer() as session:
+        session.add(Kiosk(id=kiosk_id, name=args.name, token_hash=hash_token(token), created_at=utc_now()))
+        try:
+            session.commit()
+        except IntegrityError:
+            print(json.dumps({"error": "kiosk_name_taken", "name": args.name}, ensure_ascii=False), file=sys.stderr)
+            return 1
+    # The only time the token is shown: the hub keeps its hash.
+    print(json.dumps({"kiosk_id": kiosk_id, "name": args.name, "token": token}, ensure_ascii=False))
+    return 0
+
+
+def _bhxh_simulator(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kiosk_hub.bhxh.client import password_md5
+    from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
+
+    gateway = SimulatedGateway(
+        username=args.username,
+        password_md5=password_md5(args.password, uppercase=False),
+        officer_name=args.officer_name,
+        officer_id_number=args.officer_cccd,
+    )
+    uvicorn.run(create_simulator(gateway), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-hub", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the Kiosk HIS API")
+    serve.add_argument("--db", help="SQLAlchemy URL (default: KIOSK_HUB_DB or ./kiosk-hub.sqlite3)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed in the log)")
+    serve.add_argument("--public-url", help="base URL the ticket QR points at")
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(handler=_serve)
+    migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
+    migrate.add_argument("--db")
+    migrate.set_defaults(handler=_migrate)
+    seed = sub.add_parser("seed-demo", help="add the demo hospital's departments, patients and bookings")
+    seed.add_argument("--db")
+    seed.set_defaults(handler=_seed_demo)
+    kiosk = sub.add_parser("kiosk", help="manage kiosks").add_subparsers(dest="kiosk_command", required=True)
+    add = kiosk.add_parser("add", help="enrol a kiosk and print its bearer token once")
+    add.add_argument("name")
+    add.add_argument("--db")
+    add.set_defaults(handler=_kiosk_add)
+    sim = sub.add_parser("bhxh-simulator", help="run the loopback BHXH gateway simulator")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=0)
+    sim.add_argument("--username", default="01043_BV")
+    sim.add_argument("--password", default="demo-password")
+    sim.add_argument("--officer-name", default="Nguyễn Thị Tra Cứu")
+    sim.add_argument("--officer-cccd", default="001190000001")
+    sim.set_defaults(handler=_bhxh_simulator)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

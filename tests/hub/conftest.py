@@ -1,0 +1,124 @@
+"""Hub fixtures: a migrated SQLite file per test, a settable clock, an enrolled kiosk, the app over ASGI."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kiosk_hub.api.auth import hash_token, new_token
+from kiosk_hub.app import Hub, build_hub, create_app
+from kiosk_hub.bhxh.client import password_md5
+from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
+from kiosk_hub.db.engine import utc_now
+from kiosk_hub.db.models import Kiosk
+from kiosk_hub.his.demo_people import demo_people
+from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+from kiosk_hub.migrate import upgrade
+from kiosk_hub.settings import BhxhSettings, HubSettings
+from tests.hub.servers import serve_in_thread
+from tests.support.postgres import PostgresServer, available, running_postgres
+
+OFFICER = ("Nguyễn Thị Tra Cứu", "001190000001")
+FACILITY_USER, FACILITY_PASSWORD = "01043_BV", "mật-khẩu-demo"
+
+
+class FakeClock:
+    """The hub's clock, moved by tests (day rollover, check-in windows)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 09:00 in Hà Nội, a Monday
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def gateway() -> SimulatedGateway:
+    return SimulatedGateway(
+        username=FACILITY_USER,
+        password_md5=password_md5(FACILITY_PASSWORD, uppercase=False),
+        officer_name=OFFICER[0],
+        officer_id_number=OFFICER[1],
+    )
+
+
+@pytest.fixture
+def gateway_url(gateway: SimulatedGateway) -> Iterator[str]:
+    with serve_in_thread(create_simulator(gateway)) as url:
+        yield url
+
+
+def bhxh_settings(url: str, timeout: float = 2.0) -> BhxhSettings:
+    return BhxhSettings(
+        base_url=url,
+        username=FACILITY_USER,
+        password=FACILITY_PASSWORD,  # type: ignore[arg-type]
+        officer_name=OFFICER[0],
+        officer_id_number=OFFICER[1],  # type: ignore[arg-type]
+        timeout_seconds=timeout,
+    )
+
+
+def enrol(hub: Hub, name: str = "kiosk-1") -> str:
+    token = new_token()
+    with hub.writer() as session:
+        session.add(Kiosk(id=str(uuid.uuid4()), name=name, token_hash=hash_token(token), created_at=utc_now()))
+        session.commit()
+    return token
+
+
+def seed(hub: Hub) -> None:
+    with hub.writer() as session:
+        seed_departments(session)
+        seed_patients(session, demo_people())
+        session.flush()
+        seed_appointments(session, hub.clock())
+        session.commit()
+
+
+@dataclass
+class HubUnderTest:
+    hub: Hub
+    client: httpx.AsyncClient
+    token: str
+
+
+@pytest.fixture
+async def hub_api(sqlite_url: str, clock: FakeClock, gateway_url: str) -> AsyncIterator[HubUnderTest]:
+    settings = HubSettings(database_url=sqlite_url, bhxh=bhxh_settings(gateway_url), public_base_url="http://hub.test")
+    async with httpx.AsyncClient() as bhxh_http:
+        hub = build_hub(settings, clock=clock, http=bhxh_http)
+        seed(hub)
+        token = enrol(hub)
+        app = create_app(hub, background=False)
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as client:
+            yield HubUnderTest(hub, client, token)
+        hub.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    if not available():
+        pytest.skip("Debian's PostgreSQL 15 binaries are not installed")
+    with running_postgres() as server:
+        yield server
