@@ -1,0 +1,142 @@
+"""One chip read, start to finish, over any APDU transport: SELECT the eMRTD application, open secure messaging with
+the first access key the card accepts, read EF.COM, DG1, DG13, EF.SOD (and DG2 when asked) in the largest chunks
+the link allows, then check every data group against EF.SOD. Blocking: the adapter runs it on the reader's thread.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from kiosk.domain.card_read import ChipAccessKey
+from kiosk.hardware.chip.apdu import ApduTransport, Command, StatusWord, split_status
+from kiosk.hardware.chip.bac import open_bac_channel
+from kiosk.hardware.chip.errors import ChipError, ChipErrorCode, StatusWordError
+from kiosk.hardware.chip.lds import LdsFile, total_length
+from kiosk.hardware.chip.secure_messaging import SecureChannel, SecureMessagingError
+
+EMRTD_AID = bytes.fromhex("A0000002471001")
+# Largest plain chunk whose SM answer (DO87 with padding, DO99, DO8E) still fits a short response of 256 bytes.
+SHORT_READ = 0xE7
+# Extended length: one READ BINARY can fetch a whole data group; offsets in P1-P2 stop at 32767 anyway.
+EXTENDED_READ = 0x7FFF
+_SFI_UNSUPPORTED = {StatusWord.WRONG_P1P2, StatusWord.INS_NOT_SUPPORTED, 0x6A81, 0x6981, 0x6E00}
+
+
+class WireCounter:
+    """Counts APDUs and bytes through a transport and enforces the read's deadline between commands."""
+
+    def __init__(self, transport: ApduTransport, deadline: float) -> None:
+        self._transport = transport
+        self._deadline = deadline
+        self.apdus = 0
+        self.sent = 0
+        self.received = 0
+
+    def transmit(self, command: bytes) -> bytes:
+        if time.monotonic() > self._deadline:
+            raise ChipError(ChipErrorCode.TIMEOUT)
+        response = self._transport.transmit(command)
+        self.apdus += 1
+        self.sent += len(command)
+        self.received += len(response)
+        return response
+
+
+@dataclass(slots=True)
+class SecureSession:
+    """The secure channel plus how to read files over it (SFI reads until the card says it cannot)."""
+
+    transport: ApduTransport
+    channel: SecureChannel
+    extended: bool
+    use_sfi: bool = True
+
+    def send(self, command: Command, name: str) -> tuple[bytes, int]:
+        protected = self.channel.wrap(command, self.extended)
+        data, sw = split_status(self.transport.transmit(protected))
+        try:
+            return self.channel.unwrap(data, sw, name)
+        except SecureMessagingError as exc:
+            raise ChipError(ChipErrorCode.SECURE_MESSAGING, str(exc)) from exc
+
+    def _read_binary(self, offset: int, length: int, sfi: int | None) -> tuple[bytes, int]:
+        p1, p2 = (0x80 | sfi, offset) if sfi is not None else (offset >> 8, offset & 0xFF)
+        return self.send(Command(0x00, 0xB0, p1, p2, le=length), "READ BINARY")
+
+    def _select(self, file: LdsFile) -> int:
+        _, sw = self.send(Command(0x00, 0xA4, 0x02, 0x0C, file.fid.to_bytes(2, "big")), "SELECT")
+        return sw
+
+    def _first_chunk(self, file: LdsFile, chunk: int) -> bytes | None:
+        if self.use_sfi:
+            data, sw = self._read_binary(0, chunk, file.sfi)
+            if sw not in _SFI_UNSUPPORTED:
+                return _checked(data, sw, file)
+            self.use_sfi = False
+        sw = self._select(file)
+        if sw == StatusWord.FILE_NOT_FOUND:
+            return None
+        if sw != StatusWord.OK:
+            raise _status_error(sw, f"SELECT {file.name}")
+        data, sw = self._read_binary(0, chunk, None)
+        return _checked(data, sw, file)
+
+    def read_file(self, file: LdsFile) -> bytes | None:
+        """The whole file, or None when the card does not have it."""
+        chunk = EXTENDED_READ if self.extended else SHORT_READ
+        content = self._first_chunk(file, chunk)
+        if content is None:
+            return None
+        size = total_length(content)
+        while len(content) < size:
+            if len(content) > 0x7FFF:
+                raise ChipError(ChipErrorCode.BAD_DATA, f"{file.name} larger than 32 KiB")
+            data, sw = self._read_binary(len(content), min(chunk, size - len(content)), None)
+            checked = _checked(data, sw, file)
+            if not checked:
+                raise ChipError(ChipErrorCode.BAD_DATA, f"{file.name} ended early")
+            content += checked
+        return content[:size]
+
+
+def _checked(data: bytes, sw: int, file: LdsFile) -> bytes | None:
+    if sw in (StatusWord.OK, StatusWord.END_OF_FILE):
+        return data
+    if sw == StatusWord.FILE_NOT_FOUND:
+        return None
+    raise _status_error(sw, f"READ {file.name}")
+
+
+def _status_error(sw: int, command: str) -> StatusWordError:
+    if sw == StatusWord.SECURITY_NOT_SATISFIED:
+        return StatusWordError(ChipErrorCode.ACCESS_DENIED, sw, command)
+    if sw in (StatusWord.SM_OBJECTS_MISSING, StatusWord.SM_OBJECTS_INCORRECT):
+        return StatusWordError(ChipErrorCode.SECURE_MESSAGING, sw, command)
+    return StatusWordError(ChipErrorCode.CARD_ERROR, sw, command)
+
+
+def select_application(transport: ApduTransport) -> None:
+    """SELECT the eMRTD application by AID (plain: secure messaging starts after BAC)."""
+    _, sw = split_status(transport.transmit(Command(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID).encode()))
+    if sw == StatusWord.FILE_NOT_FOUND:
+        raise ChipError(ChipErrorCode.NOT_AN_ID_CARD)
+    if sw != StatusWord.OK:
+        raise _status_error(sw, "SELECT AID")
+
+
+def open_session(
+    transport: ApduTransport, keys: tuple[ChipAccessKey, ...], extended: bool
+) -> tuple[SecureSession, int]:
+    """Try each access key in order; the session and how many keys were tried. WRONG_KEY when none opens it."""
+    if not keys:
+        raise ChipError(ChipErrorCode.WRONG_KEY, "no access key")
+    for tries, key in enumerate(keys, start=1):
+        try:
+            channel = open_bac_channel(transport, key.mrz_information())
+        except ChipError as exc:
+            if exc.code is ChipErrorCode.WRONG_KEY and tries < len(keys):
+                continue
+            raise
+        return SecureSession(transport, channel, extended), tries
+    raise AssertionError("unreachable: the loop returns or raises")

@@ -1,0 +1,166 @@
+"""The whole chip read against the emulated card, in process (fast; the same card also runs behind pcscd)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from kiosk.domain.card_expiry import candidate_expiries
+from kiosk.domain.card_read import (
+    CardRead,
+    ChipAccessKey,
+    SignatureStatus,
+    access_key_from_id,
+    access_key_from_mrz,
+    access_keys_from_qr,
+)
+from kiosk.domain.people import Sex
+from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
+from kiosk.hardware.chip.read_card import ReadOptions, read_card
+from tests.support.emulated_card import EmulatedCccd
+from tests.support.emulated_card_data import CardFiles, CitizenCard, build_card, dg13, make_pki
+
+
+class DirectLink:
+    """The card in the same process: each command goes straight to the card's state machine."""
+
+    def __init__(self, card: EmulatedCccd) -> None:
+        self.card = card
+
+    def transmit(self, command: bytes) -> bytes:
+        return self.card.process(command)
+
+
+@pytest.fixture(scope="module")
+def files() -> CardFiles:
+    return build_card()
+
+
+def _key(card: CitizenCard) -> tuple[ChipAccessKey, ...]:
+    return access_key_from_id(card.id_number, card.date_of_birth, card.expiry)
+
+
+def _read(files: CardFiles, keys: tuple[ChipAccessKey, ...] | None = None, **options: object) -> CardRead:
+    card = EmulatedCccd(files, extended_length=bool(options.get("extended_length", False)))
+    read_options = ReadOptions(trust_anchors=[files.pki.csca], **options)  # type: ignore[arg-type]
+    return read_card(DirectLink(card), keys or _key(files.card), read_options)
+
+
+def test_a_genuine_card_gives_every_dg13_field_and_passes_passive_authentication(files: CardFiles) -> None:
+    read = _read(files)
+    card = files.card
+    assert (read.id_number, read.document_number, read.full_name) == (card.id_number, "089012345", card.full_name)
+    assert (read.date_of_birth, read.sex, read.issue_date, read.expiry_date) == (
+        card.date_of_birth,
+        Sex.FEMALE,
+        card.issue_date,
+        card.expiry,
+    )
+    assert (read.nationality, read.ethnicity, read.religion) == ("Việt Nam", "Kinh", "Không")
+    assert (read.place_of_origin, read.place_of_residence) == (card.place_of_origin, card.place_of_residence)
+    assert (read.father_name, read.mother_name, read.spouse_name) == ("Nguyễn Văn Hùng", "Trần Thị Lan", None)
+    assert read.old_id_number == "012345678"
+    assert read.passive_auth.hashes_ok
+    assert read.passive_auth.signature is SignatureStatus.VALID
+    assert read.face_jpeg is None  # DG2 only when configured
+
+
+def test_personal_data_stays_out_of_the_repr(files: CardFiles) -> None:
+    text = repr(_read(files))
+    assert files.card.id_number not in text
+    assert "Nguyễn" not in text
+    assert "089012345" not in text
+
+
+def test_the_face_is_read_only_when_asked_and_is_the_jpeg(files: CardFiles) -> None:
+    read = _read(files, read_face=True)
+    assert read.face_jpeg is not None
+    assert read.face_jpeg.startswith(b"\xff\xd8\xff")
+
+
+def test_extended_length_reads_each_file_in_one_command(files: CardFiles) -> None:
+    short = _read(files, read_face=True)
+    extended = _read(files, read_face=True, extended_length=True)
+    # SELECT AID, GET CHALLENGE, EXTERNAL AUTHENTICATE, then one READ BINARY per file: EF.COM, DG1, DG13, DG2, SOD.
+    assert extended.stats.apdu_count == 8
+    assert short.stats.apdu_count > extended.stats.apdu_count
+    assert short.face_jpeg == extended.face_jpeg
+
+
+def test_a_card_without_short_file_identifiers_is_read_by_select(files: CardFiles) -> None:
+    card = EmulatedCccd(files)
+    card.faults.no_sfi = True
+    read = read_card(DirectLink(card), _key(files.card), ReadOptions(trust_anchors=[files.pki.csca]))
+    assert read.id_number == files.card.id_number
+
+
+def test_the_mrz_opens_the_card(files: CardFiles) -> None:
+    read = _read(files, keys=access_key_from_mrz(files.card.mrz()))
+    assert read.full_name == files.card.full_name
+
+
+def test_the_qr_alone_opens_the_card_trying_candidate_expiries_in_order() -> None:
+    birth, issued = dt.date(1990, 5, 10), dt.date(2013, 5, 10)  # exactly 2 years before 25: two readings of the law
+    candidates = candidate_expiries(birth, issued)
+    assert len(candidates) >= 2
+    files = build_card(CitizenCard(date_of_birth=birth, issue_date=issued, expiry=candidates[1]), with_face=False)
+    read = _read(files, keys=access_keys_from_qr(files.card.id_number, birth, issued))
+    assert read.stats.key_tries == 2
+    assert read.expiry_date == candidates[1]
+
+
+def test_a_card_without_expiry_reads_none() -> None:
+    files = build_card(CitizenCard(date_of_birth=dt.date(1950, 1, 2), expiry=None), with_face=False)
+    assert _read(files).expiry_date is None
+
+
+def test_a_wrong_key_is_a_wrong_key_error(files: CardFiles) -> None:
+    wrong = access_key_from_id(files.card.id_number, files.card.date_of_birth, dt.date(2030, 1, 1))
+    with pytest.raises(ChipError) as caught:
+        _read(files, keys=wrong)
+    assert caught.value.code is ChipErrorCode.WRONG_KEY
+
+
+def test_a_tampered_dg13_is_refused_as_not_verifiable(files: CardFiles) -> None:
+    forged = dg13(dataclasses.replace(files.card, full_name="Kẻ Giả Mạo"))
+    with pytest.raises(ChipError) as caught:
+        _read(files.with_file(0x010D, forged))
+    assert caught.value.code is ChipErrorCode.NOT_VERIFIABLE
+    assert caught.value.message_key == "chip.card_cannot_be_verified_go_to_desk"
+
+
+def test_without_the_issuing_csca_the_signature_has_no_trust_anchor(files: CardFiles) -> None:
+    card = EmulatedCccd(files)
+    read = read_card(DirectLink(card), _key(files.card), ReadOptions(trust_anchors=[]))
+    assert read.passive_auth.signature is SignatureStatus.NO_TRUST_ANCHOR
+
+
+def test_a_csca_of_the_same_name_but_another_key_makes_the_signature_invalid(files: CardFiles) -> None:
+    impostor = make_pki().csca  # same subject name "Test CSCA Vietnam", different key
+    card = EmulatedCccd(files)
+    read = read_card(DirectLink(card), _key(files.card), ReadOptions(trust_anchors=[impostor]))
+    assert read.passive_auth.signature is SignatureStatus.INVALID
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        ("reject_next_sm_mac", ChipErrorCode.SECURE_MESSAGING),
+        ("corrupt_response_mac", ChipErrorCode.SECURE_MESSAGING),
+        ("deny_reads", ChipErrorCode.ACCESS_DENIED),
+    ],
+)
+def test_card_faults_become_typed_errors(files: CardFiles, fault: str, code: ChipErrorCode) -> None:
+    card = EmulatedCccd(files)
+    setattr(card.faults, fault, True)
+    with pytest.raises(ChipError) as caught:
+        read_card(DirectLink(card), _key(files.card), ReadOptions(trust_anchors=[files.pki.csca]))
+    assert caught.value.code is code
+
+
+def test_plain_reads_without_bac_are_refused_by_the_card(files: CardFiles) -> None:
+    card = EmulatedCccd(files)
+    assert card.process(bytes.fromhex("00A4040C07A0000002471001")) == b"\x90\x00"
+    assert card.process(bytes.fromhex("00B0810000")) == b"\x69\x82"
