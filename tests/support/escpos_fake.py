@@ -162,6 +162,9 @@ class FakePrinterServer:
                 continue
             client, _ = listener.accept()
             self.connections += 1
+            # Assumed, not verified on hardware: the network interface drops a half-received command when its
+            # connection drops, so a new connection starts clean.
+            self.printer.parser = EscposStreamParser()
             self._client = client
             self._serve_client(client)
             self._client = None

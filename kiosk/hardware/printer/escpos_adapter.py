@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -66,11 +67,26 @@ class EscposTransport:
 
     def open(self) -> None:
         printer = self._make_printer()
-        try:
-            printer.open(raise_not_found=True)
-        except DeviceNotFoundError as exc:
-            raise PrinterError(_cause_reason(exc), str(exc)) from exc
+        if self.uri.kind is TransportKind.TCP:
+            # Network.open() drops a failed socket without closing it (a ResourceWarning per retry on a kiosk
+            # that polls a powered-off printer); connecting here and handing it the socket avoids the leak.
+            printer.device = self._connect_tcp()
+        else:
+            try:
+                printer.open(raise_not_found=True)
+            except DeviceNotFoundError as exc:
+                raise PrinterError(_cause_reason(exc), str(exc)) from exc
         self._printer = printer
+
+    def _connect_tcp(self) -> socket.socket:
+        try:
+            return socket.create_connection((self.uri.host, self.uri.port), timeout=self.io_timeout)
+        except ConnectionRefusedError as exc:
+            raise PrinterError("connection_refused", str(exc)) from exc
+        except TimeoutError as exc:
+            raise PrinterError("connect_timeout", str(exc)) from exc
+        except OSError as exc:
+            raise PrinterError("not_found", str(exc)) from exc
 
     def _make_printer(self) -> Any:
         uri = self.uri
