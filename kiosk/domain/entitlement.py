@@ -49,6 +49,10 @@ _CATALOGUE: dict[str, tuple[EntitlementAction, str]] = {
     "060": (_A.RETRY_ONCE, "name_mismatch"),
     "061": (_A.RETRY_ONCE, "name_mismatch"),
     "070": (_A.RETRY_ONCE, "date_of_birth_mismatch"),
+    # Older gateway versions also answered 080 (wrong sex) and 090 (wrong registered facility), as public HIS
+    # code still lists them (confidence M); neither is something the patient can fix at the kiosk.
+    "080": (_A.DESK, "sex_mismatch"),
+    "090": (_A.DESK, "registered_facility_mismatch"),
     "100": (_A.REGISTER_AND_RECHECK, "gateway_unavailable"),
     "101": (_A.REGISTER_AND_RECHECK, "gateway_unavailable"),
     "500": (_A.REGISTER_AND_RECHECK, "gateway_unavailable"),
