@@ -1,0 +1,107 @@
+"""Wire answers → the flow's records, and the flow's requests → wire requests. No I/O."""
+
+from __future__ import annotations
+
+from kiosk.backend_client import wire
+from kiosk.domain.entitlement import EntitlementAction
+from kiosk.flow.records import (
+    Bilingual,
+    DepartmentChoice,
+    EntitlementAnswer,
+    IssuedTicket,
+    PatientRecord,
+    PresentedIdentity,
+    TicketLane,
+    TicketOrder,
+    VisitKind,
+)
+
+
+def bilingual(text: wire.LocalizedText) -> Bilingual:
+    return Bilingual(vi=text.vi, en=text.en)
+
+
+def patient(answer: wire.Patient) -> PatientRecord:
+    return PatientRecord(
+        id=answer.id,
+        full_name=answer.full_name,
+        date_of_birth=answer.date_of_birth,
+        id_number_masked=answer.id_number_masked,
+        bhyt_code=answer.bhyt_code,
+        bhxh_number=answer.bhxh_number,
+    )
+
+
+def registration(identity: PresentedIdentity) -> wire.PatientRegistration:
+    return wire.PatientRegistration(
+        full_name=identity.full_name or "",
+        date_of_birth=identity.date_of_birth or "",
+        sex=identity.sex,
+        id_number=identity.id_number,
+        bhxh_number=identity.bhxh_number,
+        bhyt_code=identity.bhyt_code,
+    )
+
+
+def entitlement(answer: wire.Entitlement) -> EntitlementAnswer:
+    try:
+        action = EntitlementAction(answer.action)
+    except ValueError:
+        action = EntitlementAction.DESK  # an action this kiosk does not know yet: a person decides
+    return EntitlementAnswer(
+        action=action,
+        message_key=answer.message_key,
+        bhxh_code=answer.bhxh_code,
+        to_recheck=answer.to_recheck,
+        card_code=answer.card_code,
+        new_card_applied=answer.new_card_applied,
+        benefit_level=answer.benefit_level,
+        benefit_percent=answer.benefit_percent,
+        valid_from=answer.valid_from,
+        valid_to=answer.valid_to,
+        valid_today=answer.valid_today,
+        registered_facility_name=answer.registered_facility_name,
+        registered_here=answer.registered_here,
+        five_year_date=answer.five_year_date,
+        gateway_full_name=answer.gateway_full_name,
+        gateway_date_of_birth=answer.gateway_date_of_birth,
+    )
+
+
+def department(answer: wire.Department) -> DepartmentChoice:
+    return DepartmentChoice(
+        id=answer.id,
+        name=bilingual(answer.name),
+        location=bilingual(answer.location),
+        open_now=answer.open_now,
+        queue_length=answer.queue_length,
+        wait_estimate_minutes=answer.wait_estimate_minutes,
+    )
+
+
+def ticket_request(order: TicketOrder) -> wire.TicketRequest:
+    return wire.TicketRequest(
+        department_id=order.department_id,
+        patient_id=order.patient_id,
+        lane=order.lane.value,
+        priority_reasons=list(order.priority_reasons),
+        visit_type=order.visit.value,
+    )
+
+
+def ticket(answer: wire.Ticket) -> IssuedTicket:
+    return IssuedTicket(
+        id=answer.id,
+        number=answer.number,
+        display_number=answer.display_number,
+        department_name=bilingual(answer.department_name),
+        room_name=bilingual(answer.room.name) if answer.room else None,
+        room_location=bilingual(answer.room.location) if answer.room else None,
+        lane=TicketLane.PRIORITY if answer.lane == TicketLane.PRIORITY else TicketLane.NORMAL,
+        visit=VisitKind.BHYT if answer.visit_type == VisitKind.BHYT else VisitKind.FEE,
+        issued_at=answer.issued_at,
+        status_url=answer.status_url,
+        position=answer.position,
+        wait_estimate_minutes=answer.wait_estimate_minutes,
+        reprint=answer.reprint,
+    )

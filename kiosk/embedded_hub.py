@@ -1,0 +1,95 @@
+"""The hub run inside the kiosk process, for the one-command demo and for tests.
+
+The kiosk's HIS client talks to it over `httpx.ASGITransport`: the same client code and the same HTTP requests as
+against a hub on the network, with no port opened. Its BHXH gateway is the hub's loopback simulator, also
+in-process. The store is a SQLite file in a directory the caller owns (a temporary one for the demo).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+
+from kiosk_hub.api.auth import hash_token, new_token
+from kiosk_hub.app import Hub, build_hub, create_app, system_clock
+from kiosk_hub.bhxh.client import password_md5
+from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
+from kiosk_hub.db.engine import utc_now
+from kiosk_hub.db.models import Kiosk
+from kiosk_hub.his.demo_people import demo_people
+from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+from kiosk_hub.migrate import upgrade
+from kiosk_hub.settings import BhxhSettings, HubSettings
+
+BASE_URL = "http://hub.embedded"
+# The simulator's facility account and lookup officer (made up; the simulator checks them like the real gateway).
+_USER, _PASSWORD = "01043_BV", "demo-password"
+_OFFICER = ("Nguyễn Thị Tra Cứu", "001190000001")
+
+
+@dataclass
+class EmbeddedHub:
+    hub: Hub
+    gateway: SimulatedGateway
+    client: httpx.AsyncClient  # for the kiosk's HisClient: base URL and transport set
+    token: str
+
+
+@contextlib.asynccontextmanager
+async def embedded_hub(
+    data_dir: Path, clock: Callable[[], datetime] = system_clock, *, gateway_timeout_s: float = 2.0
+) -> AsyncIterator[EmbeddedHub]:
+    url = f"sqlite:///{data_dir / 'hub.sqlite3'}"
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    upgrade(url)
+    gateway = SimulatedGateway(
+        username=_USER,
+        password_md5=password_md5(_PASSWORD, uppercase=False),
+        officer_name=_OFFICER[0],
+        officer_id_number=_OFFICER[1],
+    )
+    bhxh = BhxhSettings(
+        base_url="http://bhxh.embedded",
+        username=_USER,
+        password=_PASSWORD,  # type: ignore[arg-type]
+        officer_name=_OFFICER[0],
+        officer_id_number=_OFFICER[1],  # type: ignore[arg-type]
+        timeout_seconds=gateway_timeout_s,
+    )
+    settings = HubSettings(database_url=url, bhxh=bhxh, public_base_url=BASE_URL)
+    gateway_transport = httpx.ASGITransport(app=create_simulator(gateway))
+    async with httpx.AsyncClient(transport=gateway_transport, base_url=bhxh.base_url) as bhxh_http:
+        hub = build_hub(settings, clock=clock, http=bhxh_http)
+        _seed(hub)
+        token = _enrol(hub)
+        app = create_app(hub, background=False)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            try:
+                yield EmbeddedHub(hub=hub, gateway=gateway, client=client, token=token)
+            finally:
+                hub.engine.dispose()
+
+
+def _seed(hub: Hub) -> None:
+    with hub.writer() as session:
+        seed_departments(session)
+        seed_patients(session, demo_people())
+        session.flush()
+        seed_appointments(session, hub.clock())
+        session.commit()
+
+
+def _enrol(hub: Hub) -> str:
+    token = new_token()
+    with hub.writer() as session:
+        session.add(Kiosk(id=str(uuid.uuid4()), name="embedded", token_hash=hash_token(token), created_at=utc_now()))
+        session.commit()
+    return token

@@ -1,0 +1,78 @@
+"""What the flow asks the outside world to do; the service runs each one through a port."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.domain.ticket import DeskSlip, QueueTicket
+from kiosk.flow.records import IdentifierKind, PresentedIdentity, TicketOrder
+
+
+@dataclass(frozen=True, slots=True)
+class FindPatient:
+    generation: int
+    kind: IdentifierKind
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterPatient:
+    generation: int
+    identity: PresentedIdentity
+
+
+@dataclass(frozen=True, slots=True)
+class CheckEntitlement:
+    generation: int
+    card_code: str
+    full_name: str
+    date_of_birth: str
+    patient_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadDepartments:
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class IssueTicket:
+    generation: int
+    order: TicketOrder
+
+
+@dataclass(frozen=True, slots=True)
+class PrintTicket:
+    generation: int
+    ticket: QueueTicket
+
+
+@dataclass(frozen=True, slots=True)
+class PrintDeskSlip:
+    generation: int
+    slip: DeskSlip
+
+
+@dataclass(frozen=True, slots=True)
+class AlertIt:
+    """Hospital IT must look at the kiosk's set-up; carries a reason code, never personal data."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionWiped:
+    """The patient is gone: drop work in flight and anything a device still holds about them."""
+
+
+Effect = (
+    FindPatient
+    | RegisterPatient
+    | CheckEntitlement
+    | LoadDepartments
+    | IssueTicket
+    | PrintTicket
+    | PrintDeskSlip
+    | AlertIt
+    | SessionWiped
+)

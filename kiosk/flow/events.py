@@ -1,0 +1,202 @@
+"""What can happen to a session: patient touches, device reports, hub answers and the clock.
+
+Answers to effects carry the session generation they were asked for, so an answer that arrives after the
+session was wiped is ignored instead of leaking into the next patient's session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.domain.priority import PriorityReason
+from kiosk.flow.records import (
+    DepartmentChoice,
+    EntitlementAnswer,
+    IssuedTicket,
+    PatientRecord,
+    PresentedIdentity,
+    VisitKind,
+)
+from kiosk.flow.state import Operation
+
+# --- the patient, on screen -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StartCheckIn:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class StartBenefitLookup:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseLanguage:
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeypadDigit:
+    digit: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeypadErase:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class KeypadSubmit:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseVisit:
+    visit: VisitKind
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseDesk:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseDepartment:
+    department_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleDeclared:
+    reason: PriorityReason
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class TryAgain:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """ "Xong"/"Hủy": the patient is finished or gives up; the session is wiped."""
+
+
+@dataclass(frozen=True, slots=True)
+class MoreTime:
+    pass
+
+
+# --- devices ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardPresented:
+    identity: PresentedIdentity
+
+
+@dataclass(frozen=True, slots=True)
+class CardUnreadable:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardRemoved:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QrScanned:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class PrintFailed:
+    generation: int
+    reason: str
+
+
+# --- the hub ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFound:
+    generation: int
+    patient: PatientRecord
+
+
+@dataclass(frozen=True, slots=True)
+class PatientNotFound:
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementChecked:
+    generation: int
+    answer: EntitlementAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentsLoaded:
+    generation: int
+    departments: tuple[DepartmentChoice, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketIssued:
+    generation: int
+    ticket: IssuedTicket
+
+
+@dataclass(frozen=True, slots=True)
+class HubFailed:
+    generation: int
+    operation: Operation
+    message_key: str
+
+
+# --- the clock ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    pass
+
+
+UserEvent = (
+    StartCheckIn
+    | StartBenefitLookup
+    | ChooseLanguage
+    | KeypadDigit
+    | KeypadErase
+    | KeypadSubmit
+    | ChooseVisit
+    | ChooseDesk
+    | ChooseDepartment
+    | ToggleDeclared
+    | Confirm
+    | TryAgain
+    | Back
+    | Cancel
+    | MoreTime
+)
+DeviceEvent = CardPresented | CardUnreadable | CardRemoved | QrScanned | Printed | PrintFailed
+HubEvent = PatientFound | PatientNotFound | EntitlementChecked | DepartmentsLoaded | TicketIssued | HubFailed
+Event = UserEvent | DeviceEvent | HubEvent | Tick
+USER_EVENTS: tuple[type, ...] = UserEvent.__args__
+ANSWERS: tuple[type, ...] = (Printed, PrintFailed, *HubEvent.__args__)

@@ -1,0 +1,133 @@
+"""Small in-memory stand-ins for the hub and the printer, with switchable faults (the OctoPrint virtual-printer idea).
+
+For flow tests and as a last-resort demo; the HIS client is tested against the real hub, and the printer adapter
+against bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from kiosk.domain.dates import VN_TZ
+from kiosk.domain.entitlement import EntitlementAction, result_for_code
+from kiosk.domain.ticket import DeskSlip, QueueTicket
+from kiosk.flow.ports import PortError
+from kiosk.flow.records import (
+    Bilingual,
+    DepartmentChoice,
+    EntitlementAnswer,
+    IdentifierKind,
+    IssuedTicket,
+    PatientRecord,
+    PresentedIdentity,
+    TicketLane,
+    TicketOrder,
+)
+
+DEMO_DEPARTMENTS = (
+    DepartmentChoice("NOI", Bilingual("Khoa Nội", "Internal Medicine"), Bilingual("Tầng 1", "Floor 1"), True, 12, 35),
+    DepartmentChoice("NHI", Bilingual("Khoa Nhi", "Paediatrics"), Bilingual("Tầng 2", "Floor 2"), True, 4, 10),
+    DepartmentChoice("MAT", Bilingual("Khoa Mắt", "Ophthalmology"), Bilingual("Tầng 3", "Floor 3"), False, 0, 0),
+)
+
+
+def answer_for(code: str, **facts: object) -> EntitlementAnswer:
+    """An answer as the hub would relay the gateway's `maKetQua`, with card facts as given."""
+    result = result_for_code(code)
+    return EntitlementAnswer(action=result.action, message_key=result.message_key, bhxh_code=code, **facts)  # type: ignore[arg-type]
+
+
+@dataclass
+class FakeHis:
+    patients: dict[tuple[IdentifierKind, str], PatientRecord] = field(default_factory=dict)
+    answers: dict[str, list[EntitlementAnswer]] = field(default_factory=dict)  # per card code, consumed in order
+    departments_list: tuple[DepartmentChoice, ...] = DEMO_DEPARTMENTS
+    failing: set[str] = field(default_factory=set)  # method names that raise PortError("hub.unavailable")
+    tickets: dict[str, IssuedTicket] = field(default_factory=dict)  # by idempotency key
+    faults_reported: list[str] = field(default_factory=list)
+    checks: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def _maybe_fail(self, name: str) -> None:
+        if name in self.failing:
+            raise PortError("hub.unavailable")
+
+    async def find_patient(self, kind: IdentifierKind, value: str) -> PatientRecord | None:
+        self._maybe_fail("find_patient")
+        return self.patients.get((kind, value))
+
+    async def register_patient(self, identity: PresentedIdentity) -> PatientRecord:
+        self._maybe_fail("register_patient")
+        record = PatientRecord(
+            id=f"P{len(self.patients) + 1:04d}",
+            full_name=identity.full_name or "",
+            date_of_birth=identity.date_of_birth or "",
+            bhyt_code=identity.bhyt_code,
+            bhxh_number=identity.bhxh_number,
+        )
+        self.patients[(identity.lookup_kind, identity.lookup_value)] = record
+        return record
+
+    async def check_entitlement(
+        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+    ) -> EntitlementAnswer:
+        self._maybe_fail("check_entitlement")
+        self.checks.append((card_code, full_name, date_of_birth))
+        queue = self.answers.get(card_code)
+        if queue:
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+        return answer_for("050")
+
+    async def departments(self) -> list[DepartmentChoice]:
+        self._maybe_fail("departments")
+        return list(self.departments_list)
+
+    async def issue_ticket(self, order: TicketOrder) -> IssuedTicket:
+        if order.idempotency_key in self.tickets:
+            return replace(self.tickets[order.idempotency_key], reprint=True)
+        same_day = [t for k, t in self.tickets.items() if k.startswith(order.patient_id + "/" + order.department_id)]
+        self._maybe_fail("issue_ticket")
+        dept = next(d for d in self.departments_list if d.id == order.department_id)
+        ticket = IssuedTicket(
+            id=f"T{len(self.tickets) + 1}",
+            number=len(self.tickets) + 1,
+            display_number=f"{len(self.tickets) + 1:04d}",
+            department_name=dept.name,
+            room_name=Bilingual("Phòng 101", "Room 101"),
+            room_location=dept.location,
+            lane=order.lane,
+            visit=order.visit,
+            issued_at=datetime(2026, 11, 23, 8, 0, tzinfo=VN_TZ),
+            status_url=f"https://hub.example/t/T{len(self.tickets) + 1}",
+            position=dept.queue_length,
+            wait_estimate_minutes=dept.wait_estimate_minutes,
+            reprint=bool(same_day),
+        )
+        if same_day:
+            ticket = replace(same_day[0], reprint=True)
+        self.tickets[order.idempotency_key] = ticket
+        self.tickets.setdefault(f"{order.patient_id}/{order.department_id}", ticket)
+        return ticket
+
+    async def report_fault(self, reason: str) -> None:
+        self.faults_reported.append(reason)
+
+
+@dataclass
+class FakePrinter:
+    paper_out: bool = False
+    tickets: list[QueueTicket] = field(default_factory=list)
+    slips: list[DeskSlip] = field(default_factory=list)
+
+    async def print_ticket(self, ticket: QueueTicket) -> None:
+        if self.paper_out:
+            raise PortError("printer.paper_out")
+        self.tickets.append(ticket)
+
+    async def print_desk_slip(self, slip: DeskSlip) -> None:
+        if self.paper_out:
+            raise PortError("printer.paper_out")
+        self.slips.append(slip)
+
+
+__all__ = ["DEMO_DEPARTMENTS", "EntitlementAction", "FakeHis", "FakePrinter", "TicketLane", "answer_for"]

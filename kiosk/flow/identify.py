@@ -1,0 +1,125 @@
+"""The first steps: choosing what to do, and telling who the patient is from a chip, a QR or a typed number."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.domain.bhyt_qr import BhytQr
+from kiosk.domain.card_read import CardRead
+from kiosk.domain.cccd_qr import CccdQr
+from kiosk.domain.payload import PayloadKind, classify
+from kiosk.flow.effects import FindPatient
+from kiosk.flow.events import (
+    CardPresented,
+    CardUnreadable,
+    Event,
+    KeypadDigit,
+    KeypadErase,
+    KeypadSubmit,
+    QrScanned,
+    StartBenefitLookup,
+    StartCheckIn,
+)
+from kiosk.flow.records import IdentifierKind, IdentitySource, PresentedIdentity
+from kiosk.flow.state import Mode, Session, Step
+from kiosk.flow.transition import Context, Transition
+
+MAX_TYPED = 15  # the longest identifier a patient types: the old 15-character BHYT code
+_TYPED_KINDS = {
+    PayloadKind.CCCD_NUMBER: IdentifierKind.CCCD,
+    PayloadKind.BHXH_NUMBER: IdentifierKind.BHXH_NUMBER,
+    PayloadKind.BHYT_CODE: IdentifierKind.BHYT_CODE,
+}
+
+
+def handle(session: Session, event: Event, ctx: Context) -> Transition:
+    if isinstance(event, StartCheckIn | StartBenefitLookup):
+        mode = Mode.CHECK_IN if isinstance(event, StartCheckIn) else Mode.BENEFIT_LOOKUP
+        return Transition(session.at(Step.IDENTIFY, ctx.now, mode=mode, typed=""))
+    if isinstance(event, CardPresented):
+        return begin_lookup(session, event.identity, ctx)
+    if isinstance(event, CardUnreadable):
+        return Transition(_notice(session, "identify.card_unreadable"))
+    if isinstance(event, QrScanned):
+        return _presented_text(session, event.text, IdentitySource.CCCD_QR, ctx)
+    if session.step != Step.IDENTIFY:
+        return Transition(session)
+    if isinstance(event, KeypadDigit) and event.digit.isascii() and event.digit.isalnum():
+        typed = (session.typed + event.digit.upper())[:MAX_TYPED]
+        return Transition(_notice(session, None, typed=typed))
+    if isinstance(event, KeypadErase):
+        return Transition(_notice(session, None, typed=session.typed[:-1]))
+    if isinstance(event, KeypadSubmit):
+        return _presented_text(session, session.typed, IdentitySource.TYPED, ctx)
+    return Transition(session)
+
+
+def begin_lookup(session: Session, identity: PresentedIdentity, ctx: Context) -> Transition:
+    found = session.at(Step.FINDING_PATIENT, ctx.now, identity=identity, typed="")
+    return Transition(found, (FindPatient(session.generation, identity.lookup_kind, identity.lookup_value),))
+
+
+def identity_from_text(text: str, typed: bool) -> PresentedIdentity | str:
+    """The identity a QR or typed number carries, or the message key telling the patient why not."""
+    found = classify(text)
+    parsed = found.parsed
+    if isinstance(parsed, CccdQr) and not typed:
+        return PresentedIdentity(
+            source=IdentitySource.CCCD_QR,
+            lookup_kind=IdentifierKind.CCCD,
+            lookup_value=parsed.id_number,
+            full_name=parsed.full_name,
+            date_of_birth=parsed.date_of_birth.isoformat(),
+            sex=parsed.sex.value,
+            id_number=parsed.id_number,
+        )
+    if isinstance(parsed, BhytQr) and not typed:
+        return PresentedIdentity(
+            source=IdentitySource.BHYT_QR,
+            lookup_kind=IdentifierKind.BHYT_CODE,
+            lookup_value=parsed.card_code,
+            full_name=parsed.full_name,
+            date_of_birth=parsed.date_of_birth.iso(),
+            sex=parsed.sex.value if parsed.sex else None,
+            bhyt_code=parsed.card_code,
+        )
+    if found.kind in _TYPED_KINDS:
+        value = "".join(text.split()).upper()
+        lookup = _TYPED_KINDS[found.kind]
+        return PresentedIdentity(
+            source=IdentitySource.TYPED,
+            lookup_kind=lookup,
+            lookup_value=value,
+            id_number=value if lookup == IdentifierKind.CCCD else None,
+            bhxh_number=value if lookup == IdentifierKind.BHXH_NUMBER else None,
+            bhyt_code=value if lookup == IdentifierKind.BHYT_CODE else None,
+        )
+    if found.kind == PayloadKind.CMND_NUMBER:
+        return "identify.old_cmnd_not_accepted"
+    return "identify.not_recognised"
+
+
+def _presented_text(session: Session, text: str, source: IdentitySource, ctx: Context) -> Transition:
+    if not text:
+        return Transition(session)
+    identity = identity_from_text(text, typed=source == IdentitySource.TYPED)
+    if isinstance(identity, str):
+        return Transition(_notice(session, identity, typed=""))
+    return begin_lookup(session, identity, ctx)
+
+
+def _notice(session: Session, key: str | None, typed: str | None = None) -> Session:
+    return replace(session, notice_key=key, typed=session.typed if typed is None else typed)
+
+
+def identity_from_card(card: CardRead) -> PresentedIdentity:
+    """What the check-in needs from a chip read; the rest of the card (photo, parents, address) is not kept."""
+    return PresentedIdentity(
+        source=IdentitySource.CHIP,
+        lookup_kind=IdentifierKind.CCCD,
+        lookup_value=card.id_number,
+        full_name=card.full_name,
+        date_of_birth=card.date_of_birth.isoformat(),
+        sex=str(card.sex) if card.sex else None,
+        id_number=card.id_number,
+    )

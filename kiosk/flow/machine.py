@@ -1,0 +1,81 @@
+"""The check-in and benefit-lookup flows as one pure function: (session, event, context) → (session, effects).
+
+Nothing here touches a device, the network or the screen; the service feeds events in and runs the effects, and
+the tests drive it directly (the idea of Electrum's wizard and its test_wizard).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.flow import identify, ticketing, triage
+from kiosk.flow.effects import SessionWiped
+from kiosk.flow.events import (
+    ANSWERS,
+    USER_EVENTS,
+    Back,
+    Cancel,
+    CardPresented,
+    CardRemoved,
+    ChooseLanguage,
+    Event,
+    MoreTime,
+    Tick,
+)
+from kiosk.flow.records import IdentitySource
+from kiosk.flow.state import BUSY_STEPS, PAPER_IN_HAND_STEPS, Session, Step
+from kiosk.flow.transition import Context, FlowConfig, Transition
+
+LANGUAGES = ("vi", "en")
+__all__ = ["Context", "FlowConfig", "Transition", "step", "wipe"]
+
+
+def step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
+    if isinstance(event, ANSWERS) and getattr(event, "generation", None) != session.generation:
+        return Transition(session)  # a late answer for a patient who has gone
+    if isinstance(event, Tick):
+        return _tick(session, ctx, config)
+    if isinstance(event, USER_EVENTS):
+        if session.step in BUSY_STEPS and not isinstance(event, ChooseLanguage):
+            return Transition(session)  # the screen shows a spinner; stray touches change nothing
+        session = replace(session, last_activity=ctx.now, idle_warning_since=None)
+    if isinstance(event, ChooseLanguage):
+        lang = event.language if event.language in LANGUAGES else session.language
+        return Transition(replace(session, language=lang))
+    if isinstance(event, MoreTime):
+        return Transition(session)
+    if isinstance(event, Cancel) or (isinstance(event, Back) and session.step in (Step.IDENTIFY, Step.VISIT_TYPE)):
+        return wipe(session, ctx)
+    if isinstance(event, CardRemoved):
+        chip = session.identity is not None and session.identity.source == IdentitySource.CHIP
+        return wipe(session, ctx) if chip else Transition(session)
+    if isinstance(event, CardPresented) and session.step not in (Step.HOME, Step.IDENTIFY):
+        return Transition(session)
+    return _by_step(session, event, ctx, config)
+
+
+def _by_step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
+    if session.step in (Step.HOME, Step.IDENTIFY):
+        return identify.handle(session, event, ctx)
+    if session.step in triage.STEPS:
+        return triage.handle(session, event, ctx, config)
+    return ticketing.handle(session, event, ctx, config)
+
+
+def wipe(session: Session, ctx: Context) -> Transition:
+    return Transition(session.wiped(ctx.now), (SessionWiped(),))
+
+
+def _tick(session: Session, ctx: Context, config: FlowConfig) -> Transition:
+    if session.step == Step.HOME or session.step in BUSY_STEPS:
+        return Transition(session)
+    in_hand_for = ctx.now - session.step_entered_at
+    if session.step in PAPER_IN_HAND_STEPS and in_hand_for >= config.paper_in_hand_s:
+        return wipe(session, ctx)
+    if session.idle_warning_since is not None:
+        if ctx.now - session.idle_warning_since >= config.warning_s:
+            return wipe(session, ctx)
+        return Transition(session)
+    if ctx.now - max(session.last_activity, session.step_entered_at) >= config.idle_after_s:
+        return Transition(replace(session, idle_warning_since=ctx.now))
+    return Transition(session)

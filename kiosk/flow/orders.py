@@ -1,0 +1,84 @@
+"""Turning a finished session into a ticket order for the hub, and the hub's ticket into what the printer prints."""
+
+from __future__ import annotations
+
+import re
+
+from kiosk.domain.bhyt_code import parse_bhyt_code
+from kiosk.domain.dates import PartialDate
+from kiosk.domain.errors import DomainParseError
+from kiosk.domain.priority import PriorityReason, priority_reasons
+from kiosk.domain.ticket import Lane, QueueTicket, TicketError, VisitType
+from kiosk.flow.records import IssuedTicket, TicketLane, TicketOrder, VisitKind
+from kiosk.flow.state import Session
+from kiosk.flow.transition import Context, FlowConfig
+
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Only these are self-declared at the kiosk (and confirmed by staff); the others come from the card and the DOB.
+DECLARABLE = (PriorityReason.PREGNANT, PriorityReason.DISABILITY)
+
+
+def partial_date(text: str | None) -> PartialDate | None:
+    match = _PARTIAL.match(text or "")
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
+
+
+def beneficiary_group(session: Session) -> str | None:
+    codes = [session.identity.bhyt_code if session.identity else None]
+    codes += [session.entitlement.card_code if session.entitlement else None]
+    codes += [session.patient.bhyt_code if session.patient else None]
+    for code in codes:
+        if code and len(code) == 15:
+            try:
+                return parse_bhyt_code(code).beneficiary_group
+            except DomainParseError:
+                continue
+    return None
+
+
+def priority_for(session: Session, ctx: Context) -> frozenset[PriorityReason]:
+    born = session.identity.date_of_birth if session.identity else None
+    born = born or (session.patient.date_of_birth if session.patient else None)
+    return priority_reasons(partial_date(born), ctx.wall.date(), beneficiary_group(session), session.declared)
+
+
+def order_for(session: Session, key: str) -> TicketOrder | None:
+    if session.department_id is None or session.patient is None:
+        return None
+    return TicketOrder(
+        department_id=session.department_id,
+        patient_id=session.patient.id,
+        lane=TicketLane.PRIORITY if session.priority else TicketLane.NORMAL,
+        visit=session.visit or VisitKind.FEE,
+        idempotency_key=key,
+        priority_reasons=tuple(sorted(session.priority)),
+    )
+
+
+def queue_ticket(session: Session, issued: IssuedTicket, ctx: Context, config: FlowConfig) -> QueueTicket | None:
+    """The printed ticket (in Vietnamese, the hospital's language), or None when it cannot be printed."""
+    patient = session.patient
+    if patient is None:
+        return None
+    room = issued.room_name.vi if issued.room_name else issued.department_name.vi
+    location = issued.room_location.vi if issued.room_location else ""
+    try:
+        return QueueTicket(
+            hospital_name=config.hospital_name,
+            department_name=issued.department_name.vi,
+            room_name=room,
+            room_location=location,
+            queue_number=issued.number,
+            lane=Lane.PRIORITY if issued.lane == TicketLane.PRIORITY else Lane.NORMAL,
+            patient_display_name=patient.full_name,
+            patient_birth_year=int(patient.date_of_birth[:4]),
+            visit_type=VisitType.BHYT if issued.visit == VisitKind.BHYT else VisitType.FEE_PAYING,
+            printed_at=ctx.wall,
+            status_url=issued.status_url,
+            wait_estimate_minutes=issued.wait_estimate_minutes,
+        )
+    except (TicketError, ValueError):
+        return None

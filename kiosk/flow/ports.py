@@ -1,0 +1,51 @@
+"""The ports the flow service talks through: the hub (Kiosk HIS API) and the printer.
+
+Identity sources (chip reader, camera) push events into the service instead (`FlowService.dispatch`), from their
+own worker threads via the loop. Adapters raise whatever they raise; the service turns any failure into a flow
+event with a message key, so a port needs no shared error type.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kiosk.domain.ticket import DeskSlip, QueueTicket
+from kiosk.flow.records import (
+    DepartmentChoice,
+    EntitlementAnswer,
+    IdentifierKind,
+    IssuedTicket,
+    PatientRecord,
+    PresentedIdentity,
+    TicketOrder,
+)
+
+
+class HisPort(Protocol):
+    async def find_patient(self, kind: IdentifierKind, value: str) -> PatientRecord | None: ...
+
+    async def register_patient(self, identity: PresentedIdentity) -> PatientRecord: ...
+
+    async def check_entitlement(
+        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+    ) -> EntitlementAnswer: ...
+
+    async def departments(self) -> list[DepartmentChoice]: ...
+
+    async def issue_ticket(self, order: TicketOrder) -> IssuedTicket: ...
+
+    async def report_fault(self, reason: str) -> None: ...
+
+
+class PrinterPort(Protocol):
+    async def print_ticket(self, ticket: QueueTicket) -> None: ...
+
+    async def print_desk_slip(self, slip: DeskSlip) -> None: ...
+
+
+class PortError(Exception):
+    """A port failure with a patient-facing message key (Vietnamese and English in the catalogue)."""
+
+    def __init__(self, message_key: str) -> None:
+        super().__init__(message_key)
+        self.message_key = message_key

@@ -1,0 +1,153 @@
+"""Runs the pure flow on the asyncio loop: feeds it events, runs its effects through the ports, feeds answers back.
+
+Screens subscribe to session changes and call `dispatch` with user events; devices call `dispatch` (on the loop)
+with what they read. Work in flight for a patient is cancelled when the session is wiped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from kiosk.domain.dates import VN_TZ
+from kiosk.flow import effects as fx
+from kiosk.flow.events import (
+    DepartmentsLoaded,
+    EntitlementChecked,
+    Event,
+    HubFailed,
+    PatientFound,
+    PatientNotFound,
+    Printed,
+    PrintFailed,
+    Tick,
+    TicketIssued,
+)
+from kiosk.flow.machine import step
+from kiosk.flow.ports import HisPort, PrinterPort
+from kiosk.flow.state import Operation, Session
+from kiosk.flow.transition import Context, FlowConfig
+
+log = logging.getLogger("kiosk.flow")
+Listener = Callable[[Session], None]
+
+
+def _message_key(exc: BaseException, fallback: str) -> str:
+    key = getattr(exc, "message_key", None)
+    return key if isinstance(key, str) else fallback
+
+
+class FlowService:
+    def __init__(
+        self,
+        config: FlowConfig,
+        his: HisPort,
+        printer: PrinterPort,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = lambda: datetime.now(VN_TZ),
+    ) -> None:
+        self.config = config
+        self._his, self._printer = his, printer
+        self._monotonic, self._wall = monotonic, wall
+        self.session = Session(last_activity=monotonic())
+        self._listeners: list[Listener] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.effects_run: list[fx.Effect] = []  # what ran, for the maintenance screen and tests (no personal data)
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def dispatch(self, event: Event) -> None:
+        ctx = Context(now=self._monotonic(), wall=self._wall(), fresh_key=uuid.uuid4().hex)
+        before = self.session
+        result = step(before, event, ctx, self.config)
+        self.session = result.session
+        for effect in result.effects:
+            self._run(effect)
+        if self.session is not before:
+            for listener in list(self._listeners):
+                listener(self.session)
+
+    async def tick_forever(self, period_s: float = 1.0) -> None:
+        while True:
+            await asyncio.sleep(period_s)
+            self.dispatch(Tick())
+
+    async def idle(self) -> None:
+        """Wait until no effect is in flight (tests and the scripted demo)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _run(self, effect: fx.Effect) -> None:
+        self.effects_run.append(effect)
+        if isinstance(effect, fx.SessionWiped):
+            for task in list(self._tasks):
+                task.cancel()
+            return
+        self._spawn(self._perform(effect))
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _perform(self, effect: fx.Effect) -> None:
+        try:
+            event = await self._answer(effect)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # any port failure becomes a flow event; the flow decides what the patient sees
+            log.warning("%s failed: %s", type(effect).__name__, type(exc).__name__)
+            event = _failure_event(effect, exc)
+        if event is not None:
+            self.dispatch(event)
+
+    async def _answer(self, effect: fx.Effect) -> Event | None:
+        his = self._his
+        if isinstance(effect, fx.FindPatient):
+            found = await his.find_patient(effect.kind, effect.value)
+            return PatientFound(effect.generation, found) if found else PatientNotFound(effect.generation)
+        if isinstance(effect, fx.RegisterPatient):
+            return PatientFound(effect.generation, await his.register_patient(effect.identity))
+        if isinstance(effect, fx.CheckEntitlement):
+            answer = await his.check_entitlement(
+                effect.card_code, effect.full_name, effect.date_of_birth, effect.patient_id
+            )
+            return EntitlementChecked(effect.generation, answer)
+        if isinstance(effect, fx.LoadDepartments):
+            return DepartmentsLoaded(effect.generation, tuple(await his.departments()))
+        if isinstance(effect, fx.IssueTicket):
+            return TicketIssued(effect.generation, await his.issue_ticket(effect.order))
+        if isinstance(effect, fx.PrintTicket):
+            await self._printer.print_ticket(effect.ticket)
+            return Printed(effect.generation)
+        if isinstance(effect, fx.PrintDeskSlip):
+            await self._printer.print_desk_slip(effect.slip)
+            return Printed(effect.generation)
+        if isinstance(effect, fx.AlertIt):
+            await his.report_fault(effect.reason)
+        return None
+
+
+_OPERATIONS: dict[type, Operation] = {
+    fx.FindPatient: Operation.FIND_PATIENT,
+    fx.RegisterPatient: Operation.REGISTER_PATIENT,
+    fx.CheckEntitlement: Operation.CHECK_ENTITLEMENT,
+    fx.LoadDepartments: Operation.LOAD_DEPARTMENTS,
+    fx.IssueTicket: Operation.ISSUE_TICKET,
+}
+
+
+def _failure_event(effect: fx.Effect, exc: Exception) -> Event | None:
+    if isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip):
+        return PrintFailed(effect.generation, _message_key(exc, "printer.failed"))
+    operation = _OPERATIONS.get(type(effect))
+    if operation is None:
+        return None  # an IT alert that could not be sent is logged above; the patient is already at the desk
+    generation: int = effect.generation  # type: ignore[union-attr]
+    return HubFailed(generation, operation, _message_key(exc, "hub.unavailable"))

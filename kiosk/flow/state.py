@@ -1,0 +1,116 @@
+"""The kiosk session: which step the patient is on and what the kiosk has learned so far (only in memory)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.priority import PriorityReason
+from kiosk.flow.records import (
+    DepartmentChoice,
+    EntitlementAnswer,
+    IssuedTicket,
+    PatientRecord,
+    PresentedIdentity,
+    VisitKind,
+)
+
+
+class Mode(StrEnum):
+    CHECK_IN = "check_in"
+    BENEFIT_LOOKUP = "benefit_lookup"
+
+
+class Step(StrEnum):
+    HOME = "home"
+    IDENTIFY = "identify"  # keypad, "place your card", "show your QR"
+    FINDING_PATIENT = "finding_patient"
+    CHECKING_ENTITLEMENT = "checking_entitlement"
+    ENTITLEMENT_PROBLEM = "entitlement_problem"  # card cannot be used today: fee-paying or the desk
+    VISIT_TYPE = "visit_type"
+    DEPARTMENT = "department"
+    CONFIRM = "confirm"
+    ISSUING = "issuing"
+    PRINTING = "printing"
+    DONE = "done"
+    SCREEN_TICKET = "screen_ticket"  # the printer failed: the ticket and its QR are on screen
+    DESK_SLIP_PRINTING = "desk_slip_printing"
+    DESK = "desk"  # go to the reception desk (slip printed, or shown on screen)
+    BENEFIT = "benefit"  # benefit lookup result
+    HUB_FAILED = "hub_failed"  # the hub did not answer: try again or go to the desk
+
+
+# Named groups, so screens and timers react to kinds of step rather than to each one (OctoPrint's habit).
+BUSY_STEPS = frozenset(
+    {Step.FINDING_PATIENT, Step.CHECKING_ENTITLEMENT, Step.ISSUING, Step.PRINTING, Step.DESK_SLIP_PRINTING}
+)
+PAPER_IN_HAND_STEPS = frozenset({Step.DONE, Step.DESK})
+IDENTITY_STEPS = frozenset({Step.HOME, Step.IDENTIFY})
+
+
+class Operation(StrEnum):
+    """A hub call that can fail and be tried again from the HUB_FAILED step."""
+
+    FIND_PATIENT = "find_patient"
+    REGISTER_PATIENT = "register_patient"
+    CHECK_ENTITLEMENT = "check_entitlement"
+    LOAD_DEPARTMENTS = "load_departments"
+    ISSUE_TICKET = "issue_ticket"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Everything about the patient in front of the kiosk; replaced wholesale on every wipe."""
+
+    generation: int = 0
+    step: Step = Step.HOME
+    mode: Mode = Mode.CHECK_IN
+    language: str = "vi"
+    last_activity: float = 0.0
+    idle_warning_since: float | None = None
+    step_entered_at: float = 0.0
+    typed: str = ""
+    notice_key: str | None = None
+    identity: PresentedIdentity | None = None
+    patient: PatientRecord | None = None
+    entitlement: EntitlementAnswer | None = None
+    codes_tried: tuple[str, ...] = ()
+    retried_with_correction: bool = False
+    visit: VisitKind | None = None
+    departments: tuple[DepartmentChoice, ...] = ()
+    department_id: str | None = None
+    declared: frozenset[PriorityReason] = field(default_factory=frozenset)
+    priority: frozenset[PriorityReason] = field(default_factory=frozenset)
+    ticket_key: str | None = None
+    ticket: IssuedTicket | None = None
+    desk_reason: str | None = None
+    desk_qr: str | None = None
+    printed: bool = False
+    failed_operation: Operation | None = None
+
+    def wiped(self, now: float) -> Session:
+        """A fresh session for the next patient; the generation makes late answers for this one fall away."""
+        return Session(generation=self.generation + 1, last_activity=now, step_entered_at=now)
+
+    def at(self, step: Step, now: float, **changes: object) -> Session:
+        return replace(self, step=step, step_entered_at=now, notice_key=None, **changes)  # type: ignore[arg-type]
+
+    @property
+    def department(self) -> DepartmentChoice | None:
+        return next((d for d in self.departments if d.id == self.department_id), None)
+
+    @property
+    def bhyt_allowed(self) -> bool:
+        return self.entitlement is not None and _usable_for_bhyt(self.entitlement)
+
+    @property
+    def needs_staff_confirmation(self) -> bool:
+        return bool(self.priority & self.declared)
+
+
+def _usable_for_bhyt(answer: EntitlementAnswer) -> bool:
+    if answer.action == EntitlementAction.REGISTER_AND_RECHECK:
+        return True
+    usable = answer.action in (EntitlementAction.PROCEED, EntitlementAction.USE_NEW_CARD)
+    return usable and answer.valid_today is not False

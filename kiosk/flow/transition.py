@@ -1,0 +1,36 @@
+"""The pieces every part of the flow shares: its configuration, the context of one step and its result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kiosk.flow.effects import Effect
+from kiosk.flow.state import Session
+
+
+@dataclass(frozen=True, slots=True)
+class FlowConfig:
+    hospital_name: str
+    idle_after_s: float = 45.0  # no touch for this long → the "more time?" warning
+    warning_s: float = 25.0  # the warning stays this long before the wipe (at least 20 s by policy)
+    paper_in_hand_s: float = 15.0  # ticket or slip printed: back to the start after this long
+
+    def __post_init__(self) -> None:
+        if self.warning_s < 20:
+            raise ValueError("the idle warning must give the patient at least 20 seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the flow may know about the world for one step: the clocks and a fresh random key."""
+
+    now: float  # monotonic seconds, for timers
+    wall: datetime  # aware, Asia/Ho_Chi_Minh, for dates and printed times
+    fresh_key: str  # unique; used as the ticket order's idempotency key when one is needed
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    session: Session
+    effects: tuple[Effect, ...] = field(default=())
