@@ -43,13 +43,10 @@ def qr_image(payload: str, module_dots: int, paper_dots: int) -> Image.Image:
     code = segno.make_qr(payload, error=QR_ERROR_LEVEL, boost_error=False)
     modules = len(code.matrix)
     size = modules + 2 * QR_QUIET_MODULES
+    # segno's matrix holds 1 for a dark module; as grey levels 0 is black, so dark modules become 0.
+    grey = bytes(255 - 255 * dark for row in code.matrix for dark in row)
     small = Image.new("1", (size, size), 1)
-    pixels = small.load()
-    assert pixels is not None
-    for row, line in enumerate(code.matrix):
-        for col, dark in enumerate(line):
-            if dark:
-                pixels[col + QR_QUIET_MODULES, row + QR_QUIET_MODULES] = 0
+    small.paste(Image.frombytes("L", (modules, modules), grey).convert("1"), (QR_QUIET_MODULES, QR_QUIET_MODULES))
     module = min(module_dots, max(1, paper_dots // size))
     scaled = small.resize((size * module, size * module), Image.Resampling.NEAREST)
     width = min(paper_dots, -(-scaled.width // 8) * 8)
