@@ -97,6 +97,15 @@ def _kiosk_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _openapi(_args: argparse.Namespace) -> int:
+    from kiosk_hub.app import build_hub, create_app
+
+    # The document depends on the code only; an in-memory database keeps this side-effect free.
+    app = create_app(build_hub(HubSettings(database_url="sqlite://")), background=False)
+    print(json.dumps(app.openapi(), ensure_ascii=False, indent=2, sort_keys=True))
+    return 0
+
+
 def _bhxh_simulator(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -134,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--db")
     add.set_defaults(handler=_kiosk_add)
+    sub.add_parser("openapi", help="print the OpenAPI document (docs/openapi.json)").set_defaults(handler=_openapi)
     sim = sub.add_parser("bhxh-simulator", help="run the loopback BHXH gateway simulator")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--port", type=int, default=0)

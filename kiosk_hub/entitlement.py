@@ -10,10 +10,10 @@ import logging
 import uuid
 from datetime import date, datetime
 
-from kiosk.domain.bhyt_code import benefit_percent, parse_bhyt_code
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.domain.bhyt_code import benefit_percent, parse_bhyt_code
 from kiosk.domain.entitlement import EntitlementAction, card_valid_on, result_for_code
 from kiosk.domain.errors import DomainParseError
 from kiosk_hub.api import wire
@@ -104,14 +104,15 @@ def normalise(answer: CardAnswer, today: date, facility_code: str) -> wire.Entit
     )
 
 
-def gateway_unreachable(request: wire.EntitlementRequest, action: EntitlementAction) -> wire.Entitlement:
-    result = result_for_code("500") if action is EntitlementAction.REGISTER_AND_RECHECK else None
+def without_answer(request: wire.EntitlementRequest, code: str | None) -> wire.Entitlement:
+    """No card details: the gateway was unreachable (code None) or refused the facility account ("401")."""
+    result = result_for_code(code or "500")
     return wire.Entitlement(
-        action=action,
-        message_key=result.message_key if result else "entitlement.configuration_fault",
-        bhxh_code=None,
+        action=result.action,
+        message_key=result.message_key,
+        bhxh_code=code,
         bhxh_note=None,
-        to_recheck=action is EntitlementAction.REGISTER_AND_RECHECK,
+        to_recheck=code is None,
         card_code=request.card_code,
         new_card_applied=False,
         benefit_level=None,
@@ -143,11 +144,11 @@ class EntitlementDesk:
             )
         except GatewayCredentialsError:
             log.error("BHXH gateway refused the facility account: check the hub's BHXH settings")
-            return gateway_unreachable(request, EntitlementAction.CONFIGURATION_FAULT)
+            return without_answer(request, "401")
         except BhxhError as exc:
             log.warning("BHXH gateway unavailable (%s): patient registered, check queued", exc)
             self.queue_recheck(request)
-            return gateway_unreachable(request, EntitlementAction.REGISTER_AND_RECHECK)
+            return without_answer(request, None)
         result = normalise(answer, today, self._facility_code)
         if result.to_recheck:
             self.queue_recheck(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -167,7 +167,7 @@ def seed_appointments(session: Session, today: datetime) -> int:
                     department_id="NOI",
                     room_id="NOI-01",
                     doctor_name="BS. Nguyễn Văn Demo",
-                    starts_at=starts,
+                    starts_at=starts.astimezone(UTC),  # SQLite keeps no offset: store UTC everywhere
                     status=AppointmentStatus.BOOKED,
                 )
             )
