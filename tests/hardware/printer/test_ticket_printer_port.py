@@ -1,0 +1,55 @@
+"""The flow's printer port on the real TCP transport: prints and confirms, or raises with a message key."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.hardware.printer.blocks import PaperWidth, PrinterProfile
+from kiosk.hardware.printer.sample import sample_desk_slip, sample_ticket
+from kiosk.hardware.printer.status import PrinterState
+from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter, TicketNotPrinted
+from tests.support.escpos_fake import FakePrinterServer
+from tests.support.escpos_parser import Qr, Text
+
+
+async def test_a_ticket_and_a_desk_slip_print_through_the_port(fake_printer: FakePrinterServer) -> None:
+    printer = EscposTicketPrinter.from_uri(fake_printer.uri, PrinterProfile(paper=PaperWidth.MM58))
+    try:
+        assert (await printer.check()).state is PrinterState.READY
+        await printer.print_ticket(sample_ticket())
+        await printer.print_desk_slip(sample_desk_slip())
+    finally:
+        printer.close()
+    ticket, slip = fake_printer.printer.tickets()
+    assert [e.text for e in ticket if isinstance(e, Text)] == ["012"]
+    assert [e.payload for e in slip if isinstance(e, Qr)] == [sample_desk_slip().data_qr_payload]
+
+
+@pytest.mark.parametrize(
+    ("fault", "key"),
+    [("paper_out", "printer.paper_out"), ("cover_open", "printer.cover_open"), ("silent", "printer.failed")],
+)
+async def test_a_ticket_that_did_not_print_raises_with_a_message_key(
+    fake_printer: FakePrinterServer, fault: str, key: str
+) -> None:
+    setattr(fake_printer.printer.faults, fault, True)
+    printer = EscposTicketPrinter.from_uri(fake_printer.uri, PrinterProfile())
+    try:
+        with pytest.raises(TicketNotPrinted) as caught:
+            await printer.print_ticket(sample_ticket())
+    finally:
+        printer.close()
+    assert caught.value.message_key == key
+    assert fake_printer.printer.printed == []
+
+
+async def test_paper_running_out_mid_ticket_is_reported_as_paper_out(fake_printer: FakePrinterServer) -> None:
+    fake_printer.printer.faults.paper_out_after_rasters = 4
+    printer = EscposTicketPrinter.from_uri(fake_printer.uri, PrinterProfile(), completion_timeout=0.5)
+    try:
+        with pytest.raises(TicketNotPrinted) as caught:
+            await printer.print_ticket(sample_ticket())
+    finally:
+        printer.close()
+    assert caught.value.reason == "paper_out"
+    assert caught.value.message_key == "printer.paper_out"
