@@ -15,11 +15,11 @@ WRITE = {"hub_write": True}
 def make_engine(url: str) -> Engine:
     """An engine for the hub's store; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes."""
     if url.startswith("sqlite"):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(
             url,
             connect_args={"timeout": 30, "check_same_thread": False, "isolation_level": None},
-            pool_size=20,
-            max_overflow=20,
+            **({} if in_memory else {"pool_size": 20, "max_overflow": 20}),
         )
         _sqlite_tuning(engine)
         return engine
