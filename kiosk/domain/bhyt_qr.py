@@ -11,6 +11,7 @@ of unknown algorithm (not checked), 14–15 new cards only (L; 15 held a place n
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,12 +63,16 @@ class _Fields:
 
 def decode_hex_text(value: str) -> str:
     """Hex of UTF-8 bytes → NFC text. Plain text is kept as it is (confidence M: some printers skip the hex)."""
+    text = value
     if _HEX.fullmatch(value):
         try:
-            return " ".join(nfc(bytes.fromhex(value).decode("utf-8")).split())
+            text = bytes.fromhex(value).decode("utf-8")
         except UnicodeDecodeError:
             raise DomainParseError("bad_hex_text") from None
-    return " ".join(nfc(value).split())
+    # Control characters never belong in a name or address; they mean the hex was not text at all.
+    if any(unicodedata.category(char) == "Cc" and not char.isspace() for char in text):
+        raise DomainParseError("bad_hex_text")
+    return " ".join(nfc(text).split())
 
 
 def encode_hex_text(text: str) -> str:

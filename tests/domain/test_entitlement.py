@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 
 from kiosk.domain.entitlement import KNOWN_CODES, EntitlementAction, card_valid_on, result_for_code
+from tests.domain import public_samples as samples
 from tests.domain.strategies import FAST, any_text
 
 A = EntitlementAction
@@ -76,3 +77,11 @@ def test_card_validity_window_is_inclusive_and_open_ended() -> None:
 @given(any_text)
 def test_any_code_gets_an_action(code: str) -> None:
     assert result_for_code(code).action in set(EntitlementAction)
+
+
+def test_catalogue_covers_every_code_public_his_code_knows() -> None:
+    # tracnn/qlbv_public config/__tech.php (27 codes of KQNhanLichSuKCB2024) and older PHP catalogues (080, 090).
+    public = {*samples.QLBV_INSURANCE_ERROR_CODES, *samples.OLDER_CATALOGUE_EXTRA_CODES}
+    assert len(samples.QLBV_INSURANCE_ERROR_CODES) == 27
+    assert public <= KNOWN_CODES
+    assert all(result_for_code(code).message_key != "entitlement.unknown_result" for code in public)
