@@ -1,0 +1,214 @@
+"""The QR camera service: capture and decoding on the camera's own thread, scans delivered to the asyncio loop.
+
+The thread exists only between `start()` and `stop()`, so no frame is grabbed and no CPU is spent while no screen
+asks for a scan. A camera that is missing or unplugged is looked for again every `retry_s` without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from kiosk.hardware.camera.codes import FoundCode
+from kiosk.hardware.camera.pipeline import DecodePipeline
+from kiosk.hardware.camera.port import (
+    CameraInfo,
+    CameraSettings,
+    CameraStatus,
+    CameraUnavailableError,
+    Frame,
+    FrameSource,
+    PreviewFrame,
+    QrScan,
+)
+from kiosk.hardware.camera.repeats import RecentPayloads
+
+log = logging.getLogger(__name__)
+
+PreviewMaker = Callable[[Frame, Sequence[FoundCode], int], PreviewFrame]
+# Grabs this much faster than one frame period come from the driver's queue: stale while we were decoding.
+_STALE_GRAB_FRACTION = 0.25
+_MAX_STALE_SKIPS = 4
+
+
+@dataclass
+class ScanCounters:
+    """What the worker did: for `kiosk camera check`, the benchmark and the idleness test."""
+
+    grabbed: int = 0
+    decoded: int = 0
+    skipped_stale: int = 0
+    reconnects: int = 0
+
+
+class CameraScanner:
+    """`QrScanner` over any `FrameSource` (the OpenCV capture or the fake camera)."""
+
+    def __init__(
+        self,
+        source: FrameSource,
+        pipeline: DecodePipeline,
+        settings: CameraSettings,
+        make_preview: PreviewMaker | None = None,
+    ) -> None:
+        self._source = source
+        self._pipeline = pipeline
+        self._settings = settings
+        self._make_preview = make_preview
+        self._repeats = RecentPayloads(settings.repeat_window_s)
+        self._status = CameraStatus.IDLE
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._scans: asyncio.Queue[QrScan] | None = None
+        self._status_changed: asyncio.Event | None = None
+        self._preview: PreviewFrame | None = None
+        self._last_decode_s = 0.0
+        self._last_preview = 0.0
+        self.info: CameraInfo | None = None  # what the device delivers, once opened
+        self.counters = ScanCounters()
+
+    @property
+    def status(self) -> CameraStatus:
+        return self._status
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._scans = asyncio.Queue()
+        self._status_changed = asyncio.Event()
+        self._repeats.clear()
+        self._stop.clear()
+        self._set_status(CameraStatus.STARTING)
+        self._thread = threading.Thread(target=self._run, name="camera-worker", daemon=True)
+        self._thread.start()
+
+    async def stop(self) -> None:
+        thread = self._thread
+        self._stop.set()
+        if thread is not None:
+            # A grab waits at most one frame and a decode its deadline: a second is generous.
+            await asyncio.to_thread(thread.join, 2.0)
+        self._thread = None
+        self._preview = None
+        self._status = CameraStatus.IDLE
+
+    async def next_scan(self) -> QrScan:
+        if self._scans is None:
+            raise RuntimeError("start() the scanner before waiting for a scan")
+        return await self._scans.get()
+
+    async def wait_for_status(self, wanted: CameraStatus) -> None:
+        """Wait until the worker reports `wanted` (used by screens and tests)."""
+        while self._status != wanted:
+            if self._status_changed is None:
+                raise RuntimeError("start() the scanner first")
+            self._status_changed.clear()
+            await self._status_changed.wait()
+
+    def preview(self) -> PreviewFrame | None:
+        return self._preview
+
+    # --- on the camera thread -----------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        opened = False
+        try:
+            while not self._stop.is_set():
+                if not opened:
+                    opened = self._open()
+                    continue
+                if not self._scan_one_frame():
+                    log.warning("camera stopped delivering frames; looking for it again")
+                    self._source.close()
+                    opened = False
+                    self.counters.reconnects += 1
+                    self._post_status(CameraStatus.UNAVAILABLE)
+                    self._stop.wait(self._settings.retry_s)
+        except Exception:
+            log.exception("camera worker failed")
+            self._post_status(CameraStatus.UNAVAILABLE)
+        finally:
+            if opened:
+                self._source.close()
+
+    def _open(self) -> bool:
+        try:
+            info = self._source.open()
+        except CameraUnavailableError as error:
+            log.info("camera unavailable: %s", error)
+            self._post_status(CameraStatus.UNAVAILABLE)
+            self._stop.wait(self._settings.retry_s)
+            return False
+        self.info = info
+        log.info("camera open: %dx%d at %.0f fps %s", info.width, info.height, info.fps, info.fourcc)
+        self._post_status(CameraStatus.SCANNING)
+        self._last_decode_s = 0.0
+        self._last_preview = 0.0
+        return True
+
+    def _scan_one_frame(self) -> bool:
+        frame_period = 1.0 / max(self._settings.fps, 1)
+        for _ in range(_MAX_STALE_SKIPS + 1):
+            began = time.monotonic()
+            if not self._source.grab():
+                return False
+            self.counters.grabbed += 1
+            fresh = time.monotonic() - began > _STALE_GRAB_FRACTION * frame_period
+            if fresh or self._last_decode_s <= frame_period:
+                break
+            self.counters.skipped_stale += 1
+        frame = self._source.retrieve()
+        if frame is None:
+            return False
+        result = self._pipeline.decode(frame)
+        self._last_decode_s = result.seconds
+        self.counters.decoded += 1
+        now = time.monotonic()
+        for code in result.codes:
+            if self._repeats.is_new(code.payload, now):
+                self._post(functools.partial(self._deliver, QrScan(code.payload, now)))
+        self._maybe_preview(frame, result.codes, now)
+        return True
+
+    def _maybe_preview(self, frame: Frame, codes: Sequence[FoundCode], now: float) -> None:
+        if self._make_preview is None or now - self._last_preview < 1.0 / self._settings.preview_fps:
+            return
+        self._last_preview = now
+        # Only the scaled picture is kept: never a full frame (it may show a patient's face or ID card).
+        self._preview = self._make_preview(frame, codes, self._settings.preview_width)
+
+    def _post_status(self, status: CameraStatus) -> None:
+        self._post(functools.partial(self._set_status, status))
+
+    def _post(self, callback: Callable[[], None]) -> None:
+        loop = self._loop
+        if loop is None or self._stop.is_set():
+            return
+        try:
+            loop.call_soon_threadsafe(callback)
+        except RuntimeError:  # the loop closed while the thread was finishing
+            self._stop.set()
+
+    # --- on the loop --------------------------------------------------------------------------------------------
+
+    def _deliver(self, scan: QrScan) -> None:
+        if self._scans is not None and not self._stop.is_set():
+            self._scans.put_nowait(scan)
+
+    def _set_status(self, status: CameraStatus) -> None:
+        if self._stop.is_set() and status is not CameraStatus.IDLE:
+            return
+        self._status = status
+        if self._status_changed is not None:
+            self._status_changed.set()
