@@ -76,6 +76,8 @@ class EscposTransport:
                 printer.open(raise_not_found=True)
             except DeviceNotFoundError as exc:
                 raise PrinterError(_cause_reason(exc), str(exc)) from exc
+            except usb.core.NoBackendError as exc:  # libusb missing: python-escpos lets this through
+                raise PrinterError("no_usb_backend", str(exc)) from exc
         self._printer = printer
 
     def _connect_tcp(self) -> socket.socket:

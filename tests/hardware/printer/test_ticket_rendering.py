@@ -124,3 +124,16 @@ def _renamed(name: str):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     return replace(sample_ticket(), patient_display_name=name)
+
+
+def test_the_hospital_logo_is_printed_first_and_centred() -> None:
+    logo = Image.new("L", (300, 300), 255)
+    logo.paste(0, (100, 100, 200, 200))  # a black square in the middle
+    job = ticket_job(sample_ticket(), PrinterProfile(paper=PaperWidth.MM58), logo=logo)
+    first = next(e for e in parse(job.escpos()) if isinstance(e, Raster))
+    assert first.image.height == 96
+    ink = first.image.convert("L").point(lambda v: 255 - v).getbbox()
+    assert ink is not None
+    left, top, right, bottom = ink
+    assert abs((left + right) / 2 - 192) <= 2
+    assert (top, bottom) == (32, 64)
