@@ -57,6 +57,8 @@ def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterato
         url = found.group(1) if found else None
     if url is None:
         proc.kill()
+        proc.wait()
+        proc.stderr.close()
         raise RuntimeError("hub did not start:\n" + "".join(lines))
     # Keep reading its log so a full pipe never blocks the server.
     drain = threading.Thread(target=proc.stderr.read, daemon=True)
@@ -70,3 +72,5 @@ def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterato
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
+        drain.join(timeout=5)
+        proc.stderr.close()

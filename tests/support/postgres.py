@@ -88,6 +88,7 @@ def running_postgres() -> Iterator[PostgresServer]:
             capture_output=True,
         )
         port = _free_port()
+        log = (root / "server.log").open("wb")
         proc = subprocess.Popen(
             [
                 *prefix,
@@ -100,8 +101,9 @@ def running_postgres() -> Iterator[PostgresServer]:
                 "-c", "max_connections=300",
             ],
             stdout=subprocess.DEVNULL,
-            stderr=(root / "server.log").open("wb"),
+            stderr=log,
         )  # fmt: skip
+        log.close()  # the server has its own descriptor now
         _wait_ready("127.0.0.1", port, proc, time.monotonic() + 30)
         yield PostgresServer("127.0.0.1", port, user, proc.pid)
     finally:
