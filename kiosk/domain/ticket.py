@@ -6,10 +6,11 @@ patient is named by display name and birth year, which is what staff call out an
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from kiosk.domain.text import nfc
 
 # Tickets are printed with a day's numbers; nobody born before this year is still being registered.
 _EARLIEST_BIRTH_YEAR = 1900
@@ -39,7 +40,7 @@ class VisitType(StrEnum):
 
 def _nfc(text: str) -> str:
     # Printers and screens must see one spelling of "Nguyễn", whatever the scanner or keyboard produced.
-    return unicodedata.normalize("NFC", text).strip()
+    return nfc(text).strip()
 
 
 def _require_text(value: str, reason: str) -> str:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from kiosk.domain.dates import VN_TZ
 from kiosk.domain.ticket import DeskSlip, Lane, QueueTicket, VisitType
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def sample_ticket(

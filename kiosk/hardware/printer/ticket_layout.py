@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PIL import Image
 from PIL.ImageFont import FreeTypeFont
 
+from kiosk.domain.dates import VN_TZ
 from kiosk.domain.ticket import DeskSlip, Lane, QueueTicket, VisitType
 from kiosk.hardware.printer.blocks import Block, FeedBlock, NumberBlock, PaperWidth, QrBlock, RasterBlock
 from kiosk.hardware.printer.text_raster import Align, font, render_paragraph, rule
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 LANE_LABEL = {Lane.PRIORITY: "ƯU TIÊN", Lane.NORMAL: "THƯỜNG"}
 VISIT_LABEL = {VisitType.BHYT: "Bảo hiểm y tế (BHYT)", VisitType.FEE_PAYING: "Dịch vụ (tự chi trả)"}

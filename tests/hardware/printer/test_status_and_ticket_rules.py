@@ -111,3 +111,10 @@ def test_a_device_that_stays_busy_is_reported_busy() -> None:
         worker.close()
     assert report.state is PrinterState.NO_RESPONSE
     assert report.detail == "busy"
+
+
+def test_the_printed_time_is_hospital_time_whatever_zone_the_ticket_was_made_in() -> None:
+    from kiosk.hardware.printer.ticket_layout import local_time_text
+
+    utc = datetime(2026, 11, 23, 17, 30, tzinfo=ZoneInfo("UTC"))
+    assert local_time_text(utc) == "00:30 ngày 24/11/2026"  # UTC+7: already the next day in Việt Nam
