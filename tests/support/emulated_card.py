@@ -19,9 +19,19 @@ SFI_TO_FID = {0x1E: 0x011E, 0x1D: 0x011D, 0x01: 0x0101, 0x02: 0x0102, 0x0D: 0x01
 OK, EOF_REACHED = b"\x90\x00", b"\x62\x82"
 WRONG_KEY, WRONG_LENGTH, DENIED = b"\x63\x00", b"\x67\x00", b"\x69\x82"
 SM_INCORRECT, NOT_FOUND, BAD_P1P2, BAD_OFFSET, NO_INS = b"\x69\x88", b"\x6a\x82", b"\x6a\x86", b"\x6b\x00", b"\x6d\x00"
-# Historical bytes with a card-capabilities object (73): byte 3 bit 0x40 says "extended Lc/Le supported".
-ATR_EXTENDED = bytes.fromhex("3B8880014380A0A0007381C0400F")
-ATR_SHORT = bytes.fromhex("3B8880014380A0A0007381C0000F")
+
+
+def _atr(capabilities: int) -> bytes:
+    # T=1 only; historical bytes: compact-TLV category 80, card capabilities (73) whose third byte's bit 0x40
+    # says "extended Lc/Le supported"; TCK makes the XOR of T0..TCK zero.
+    body = bytes((0x85, 0x80, 0x01, 0x80, 0x73, 0x00, 0x00, capabilities))
+    check = 0
+    for byte in body:
+        check ^= byte
+    return b"\x3b" + body + bytes((check,))
+
+
+ATR_EXTENDED, ATR_SHORT = _atr(0x40), _atr(0x00)
 
 
 def _pad(data: bytes) -> bytes:

@@ -8,6 +8,8 @@ from typing import Protocol
 
 from asn1crypto import parser
 
+from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
+
 
 class StatusWord(IntEnum):
     """The status words an eMRTD session acts on."""
@@ -62,7 +64,7 @@ class Command:
 def split_status(response: bytes) -> tuple[bytes, int]:
     """Response data and the status word as one integer."""
     if len(response) < 2:
-        raise ValueError("response shorter than a status word")
+        raise ChipError(ChipErrorCode.CARD_ERROR, "response shorter than a status word")
     return response[:-2], int.from_bytes(response[-2:], "big")
 
 

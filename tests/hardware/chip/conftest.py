@@ -1,0 +1,51 @@
+"""Fixtures for chip tests on real PC/SC: a private pcscd (started and stopped by this run) and the emulated card."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.emulated_card import EmulatedCccd
+from tests.support.emulated_card_data import CardFiles, build_card
+from tests.support.emulated_card_vpcd import VpcdCardLink
+from tests.support.pcsc_daemon import PcscDaemon, pcsc_unavailable_reason
+
+
+@pytest.fixture(scope="session")
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscDaemon]:
+    reason = pcsc_unavailable_reason()
+    if reason is not None:
+        pytest.skip(f"pcscd with vpcd cannot run here: {reason}")
+    daemon = PcscDaemon(tmp_path_factory.mktemp("pcscd"))
+    daemon.start()
+    # libpcsclite reads this once, at the first PC/SC call of the process: it must be set before any.
+    os.environ["PCSCLITE_CSOCK_NAME"] = str(daemon.socket_path)
+    try:
+        yield daemon
+    finally:
+        daemon.stop()
+
+
+@pytest.fixture(scope="session")
+def card_files() -> CardFiles:
+    return build_card()
+
+
+@pytest.fixture(scope="session")
+def csca_file(card_files: CardFiles, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("csca") / "csca.pem"
+    path.write_bytes(card_files.pki.csca_pem())
+    return path
+
+
+@pytest.fixture
+def card_on_reader(pcscd: PcscDaemon, card_files: CardFiles) -> Iterator[VpcdCardLink]:
+    link = VpcdCardLink(EmulatedCccd(card_files), pcscd.netns)
+    link.insert()
+    try:
+        yield link
+    finally:
+        link.pull()
