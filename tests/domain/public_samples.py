@@ -39,6 +39,14 @@ BHYT_QR_HCM_PSEUDONYMISED = (
     "5175e1baad6e2031322c205468c3a06e68207068e1bb912048e1bb93204368c3ad204d696e68|$"
 )
 
+# Old-generation card (DN-4-01, 14 fields + `|$`, female, employer's address as hex, five-year date, a checksum
+# of 15 + 4 hex digits, so not the 16 + 4 of DOMAIN.md) in a comment of a public C# HIS registration form (stored
+# file ids 16113903967 / 16068108432, "Ma the cu"). Pseudonymised: name hex → "Phạm Thị Hà", code digits changed.
+BHYT_QR_OLD_14_FIELDS_PSEUDONYMISED = (
+    "DN4010100000005|5068e1baa16d205468e1bb8b2048c3a0|20/10/1990|2|43747920435020434e5454205669e1bb8774204261|"
+    "01 - 065|09/01/2018|-|10/01/2018|01090100000005|-|4| 01/08/2019|7ea4e8f446328cc-7102|$"
+)
+
 # --- CCCD QR -------------------------------------------------------------------------------------------------
 # A card with an old CMND number, from a comment in a public Laravel controller that reads the QR through a
 # scanner bridge (`getDataFromCCCD`, stored file id 1236730719). Pseudonymised: An Giang province (089), sex and

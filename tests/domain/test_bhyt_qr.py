@@ -50,6 +50,13 @@ def test_hcm_card_from_public_his_comment() -> None:
     assert card.five_year_date == date(2015, 1, 1)
 
 
+def test_old_card_with_14_fields_and_an_odd_checksum() -> None:
+    card = parse_bhyt_qr(samples.BHYT_QR_OLD_14_FIELDS_PSEUDONYMISED)
+    assert (card.full_name, card.sex, card.address) == ("Phạm Thị Hà", Sex.FEMALE, "Cty CP CNTT Việt Ba")
+    assert (card.registered_facility, card.five_year_date) == ("01065", date(2019, 8, 1))
+    assert card.card.benefit_percent == 80
+
+
 def test_made_up_child_card_with_partial_dob_and_guardian() -> None:
     guardian = encode_hex_text("Lê Thị Mai")
     address = encode_hex_text("Hà Nội")

@@ -19,6 +19,7 @@ K = PayloadKind
     [
         (samples.BHYT_QR_NEW_SPECIMEN, K.BHYT_QR, BhytQr),
         (samples.BHYT_QR_OLD_SPECIMEN, K.BHYT_QR, BhytQr),
+        (samples.BHYT_QR_OLD_14_FIELDS_PSEUDONYMISED, K.BHYT_QR, BhytQr),
         (samples.CCCD_QR_WITH_OLD_ID_PSEUDONYMISED, K.CCCD_QR, CccdQr),
         (samples.CCCD_QR_EMPTY_OLD_ID_PSEUDONYMISED, K.CCCD_QR, CccdQr),
         ("001089012345", K.CCCD_NUMBER, CitizenId),
