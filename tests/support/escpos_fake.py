@@ -44,6 +44,7 @@ class FakeEscposPrinter:
     lock: threading.RLock = field(default_factory=threading.RLock)
     parser: EscposStreamParser = field(default_factory=EscposStreamParser)
     rasters_printed: int = 0
+    late_replies_sent: int = 0
 
     def send(self, data: bytes) -> None:  # replaced by the link
         raise RuntimeError("no link")
@@ -73,6 +74,7 @@ class FakeEscposPrinter:
         # The client may have gone away before the late reply: that is the scenario under test.
         with contextlib.suppress(OSError):
             self.send(data)
+        self.late_replies_sent += 1
 
     def can_print(self) -> bool:
         f = self.faults
