@@ -57,11 +57,13 @@ def _opencv_decode(
     detector: cv2.QRCodeDetector | cv2.QRCodeDetectorAruco, grey: GreyFrame, name: str
 ) -> list[FoundCode]:
     ok, texts, points, _ = detector.detectAndDecodeMulti(grey)
-    if not ok or points is None:
-        return []
-    return [
-        FoundCode(payload_text(text), _corners(quad), name) for text, quad in zip(texts, points, strict=False) if text
-    ]
+    if ok and points is not None:
+        found = [FoundCode(payload_text(t), _corners(q), name) for t, q in zip(texts, points, strict=False) if t]
+        if found:
+            return found
+    # The multi-code search misses some single codes that the one-code search reads (OpenCV 5.0).
+    text, quad, _ = detector.detectAndDecode(grey)
+    return [FoundCode(payload_text(text), _corners(quad[0]), name)] if text and quad is not None else []
 
 
 def opencv_decoder() -> Decoder:
