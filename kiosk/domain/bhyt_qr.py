@@ -1,11 +1,13 @@
 """The QR on the BHYT health-insurance card: `|`-separated fields ending in `$`, names as hex of UTF-8.
 
-Field counts differ between card generations (about 10, 15 or 17 seen), so every field is optional past the
-ones that identify the card, and `-` means empty. Layout (DOMAIN.md §1.4; confidence in brackets):
+Field counts differ between card generations (10, 14 and 16 in the public samples we found; 15 and 17 reported),
+so every field is optional past the ones that identify the card, and `-` means empty. Layout (DOMAIN.md §1.4;
+confidence in brackets):
 0 card code, 1 name (hex), 2 DOB (dd/mm/yyyy, mm/yyyy or yyyy), 3 sex (1 Nam, 2 Nữ), 4 address (hex, `-` on new
 cards), 5 registered facility (`01 - 043`), 6 valid from, 7 valid to (`-` open), 8 issue date, 9 office + BHXH
 number (M), 10 guardian name (hex, M), 11 unclear (L), 12 five-year date (M, may start with a space), 13 checksum
-of unknown algorithm (not checked), 14–15 new cards only (L; 15 held a place name, as hex, on the sample we saw).
+of unknown algorithm, 15 or 16 hex digits seen (not checked), 14–15 new cards only (L; 15 held the issuing
+district as hex on the samples seen).
 """
 
 from __future__ import annotations
@@ -139,8 +141,8 @@ def parse_bhyt_qr(text: str) -> BhytQr:
         full_name=full_name,
         date_of_birth=parse_partial_date(birth),
         sex=None if sex is None else sex_from_bhyt_digit(sex),
-        # New cards print `-` here. Field 15 of the one new-card sample seen holds a district as hex, but it reads
-        # as the issuing office's place rather than the patient's address (L), so it is not used.
+        # New cards print `-` here. Field 15 of the new-card samples seen (Hà Nội, TP HCM) holds a district as hex,
+        # which reads as the issuing office's place, not the patient's address (L), so it is not used.
         address=None if address is None else decode_hex_text(address) or None,
         registered_facility=None if facility is None else normalise_facility(facility),
         valid_from=_optional_date(fields.get(6)),
