@@ -101,7 +101,7 @@ class PyscardChipReader:
 
     async def read(self, keys: tuple[ChipAccessKey, ...]) -> CardRead:
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._worker, self._read_blocking, keys)
+        future = loop.run_in_executor(self._worker, self.read_blocking, keys)
         try:
             # The session checks the deadline between APDUs; this outer one covers a transmit that never returns.
             return await asyncio.wait_for(future, self._settings.read_deadline_s + 2.0)
@@ -138,7 +138,8 @@ class PyscardChipReader:
         _check(result, "connect")
         return card, _Connection(card, protocol)
 
-    def _read_blocking(self, keys: tuple[ChipAccessKey, ...]) -> CardRead:
+    def read_blocking(self, keys: tuple[ChipAccessKey, ...]) -> CardRead:
+        """The read itself, blocking: `read` runs it on the worker thread (the benchmark calls it directly)."""
         try:
             card, connection = self._connect()
         except ChipError as exc:
