@@ -69,8 +69,8 @@ class EscposTicketPrinter:
                 log.warning("ticket printed; paper near end")
             return
         reason = result.reason or "not_confirmed"
-        if result.after is not None and result.after.state is not PrinterState.READY:
-            reason = result.after.state.value if reason == "not_confirmed" else reason
+        if result.after is not None and result.after.state.value in _MESSAGE_KEYS:
+            reason = result.after.state.value  # what staff must fix beats how the failure showed itself
         log.warning("ticket not printed: %s", reason)
         raise TicketNotPrinted(reason)
 

@@ -174,7 +174,10 @@ class PrinterWorker:
             completion = self._await_completion(transport)
         except PrinterError as exc:
             self._drop()
-            return JobResult(sent=False, confirmed=False, before=before, reason=exc.reason)
+            # A printer that stopped mid-job (paper out) stops reading too, and the write times out; a fresh
+            # connection can still say why, so IT is told "paper out" rather than "connection lost".
+            after = self._status()
+            return JobResult(sent=False, confirmed=False, before=before, after=after, reason=exc.reason)
         after = self._status()
         if completion is None:
             return JobResult(sent=True, confirmed=False, before=before, after=after, reason="not_confirmed")

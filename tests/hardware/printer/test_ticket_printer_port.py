@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from kiosk.hardware.printer.blocks import PaperWidth, PrinterProfile
+from kiosk.hardware.printer.escpos_adapter import open_transport
 from kiosk.hardware.printer.sample import sample_desk_slip, sample_ticket
 from kiosk.hardware.printer.status import PrinterState
 from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter, TicketNotPrinted
+from kiosk.hardware.printer.uri import PrinterError, parse_printer_uri
+from kiosk.hardware.printer.worker import PrinterWorker
 from tests.support.escpos_fake import FakePrinterServer
 from tests.support.escpos_parser import Qr, Text
 
@@ -53,3 +56,40 @@ async def test_paper_running_out_mid_ticket_is_reported_as_paper_out(fake_printe
         printer.close()
     assert caught.value.reason == "paper_out"
     assert caught.value.message_key == "printer.paper_out"
+
+
+async def test_a_write_that_times_out_because_paper_ran_out_is_reported_as_paper_out(
+    fake_printer: FakePrinterServer,
+) -> None:
+    # A real printer out of paper stops reading and the job's write times out; the fake cannot fill loopback's
+    # buffers, so this transport injects the time-out at the moment the paper runs out.
+    uri = parse_printer_uri(fake_printer.uri)
+
+    class StallsOnTheJob:
+        def __init__(self) -> None:
+            self.inner = open_transport(uri)
+            self.can_read = True
+
+        def write(self, data: bytes) -> None:
+            if len(data) > 1000:
+                fake_printer.printer.faults.paper_out = True
+                raise PrinterError("connection_lost", "timed out")
+            self.inner.write(data)
+
+        def read(self, count: int, timeout: float) -> bytes:
+            return self.inner.read(count, timeout)
+
+        def drain(self) -> int:
+            return self.inner.drain()
+
+        def close(self) -> None:
+            self.inner.close()
+
+    printer = EscposTicketPrinter(PrinterWorker(StallsOnTheJob), PrinterProfile())
+    try:
+        with pytest.raises(TicketNotPrinted) as caught:
+            await printer.print_ticket(sample_ticket())
+    finally:
+        printer.close()
+    assert caught.value.reason == "paper_out"
+    assert fake_printer.connections == 2  # the status after the failure came over a fresh connection
