@@ -11,7 +11,7 @@ from kiosk.domain.dates import PartialDate
 from kiosk.domain.errors import DomainParseError
 from kiosk.domain.people import Sex
 from tests.domain import public_samples as samples
-from tests.domain.strategies import FAST, any_text, parses_or_refuses, vi_addresses, vi_names
+from tests.domain.strategies import FAST, any_text, bhyt_cards, parses_or_refuses
 
 NAME_HEX = encode_hex_text("Nguyễn Văn An")
 
@@ -107,39 +107,6 @@ def test_refusals(text: str, reason: str) -> None:
     with pytest.raises(DomainParseError) as err:
         parse_bhyt_qr(text)
     assert err.value.reason == reason
-
-
-_dates = st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)))
-
-
-@st.composite
-def bhyt_cards(draw: st.DrawFn) -> BhytQr:
-    born = draw(st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)))
-    precision = draw(st.sampled_from(["day", "month", "year"]))
-    dob = {
-        "day": PartialDate.of(born),
-        "month": PartialDate(born.year, born.month),
-        "year": PartialDate(born.year),
-    }[precision]
-    code = draw(
-        st.one_of(
-            st.from_regex(r"[0-9]{10}", fullmatch=True), st.from_regex(r"(CC|TE|DN|HT)[1-5][0-9]{12}", fullmatch=True)
-        )
-    )
-    facility = draw(st.one_of(st.none(), st.from_regex(r"[0-9]{2}[0-9A-Z][0-9]{2}", fullmatch=True)))
-    return BhytQr(
-        card_code=code,
-        full_name=draw(vi_names),
-        date_of_birth=dob,
-        sex=draw(st.one_of(st.none(), st.sampled_from(Sex))),
-        address=draw(st.one_of(st.none(), vi_addresses)),
-        registered_facility=facility,
-        valid_from=draw(_dates),
-        valid_to=draw(_dates),
-        issue_date=draw(_dates),
-        five_year_date=draw(_dates),
-        guardian_name=draw(st.one_of(st.none(), vi_names)),
-    )
 
 
 @FAST

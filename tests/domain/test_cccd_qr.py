@@ -12,7 +12,7 @@ from kiosk.domain.citizen_id import IdMismatch
 from kiosk.domain.errors import DomainParseError
 from kiosk.domain.people import Sex
 from tests.domain import public_samples as samples
-from tests.domain.strategies import FAST, any_text, parses_or_refuses, vi_addresses, vi_names
+from tests.domain.strategies import FAST, any_text, cccd_cards, parses_or_refuses
 
 # Made up: a 1989 man from Hà Nội with a 9-digit old CMND.
 MADE_UP = "001089012345|123456789|Nguyễn Văn An|01021989|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|15082021"
@@ -91,18 +91,6 @@ def test_refusals(text: str, reason: str) -> None:
     with pytest.raises(DomainParseError) as err:
         parse_cccd_qr(text)
     assert err.value.reason == reason
-
-
-@st.composite
-def cccd_cards(draw: st.DrawFn) -> CccdQr:
-    born = draw(st.dates(min_value=date(1920, 1, 1), max_value=date(2024, 12, 31)))
-    sex = draw(st.sampled_from(Sex))
-    digit = (born.year // 100 - 19) * 2 + (1 if sex is Sex.FEMALE else 0)
-    number = f"{draw(st.integers(1, 96)):03d}{digit}{born.year % 100:02d}{draw(st.integers(0, 999999)):06d}"
-    old = draw(st.one_of(st.none(), st.from_regex(r"[0-9]{9}", fullmatch=True)))
-    issued = draw(st.dates(min_value=max(born, date(2016, 1, 1)), max_value=date(2040, 12, 31)))
-    address = draw(st.one_of(st.none(), vi_addresses))
-    return CccdQr(number, old, draw(vi_names), born, sex, address, issued)
 
 
 @FAST

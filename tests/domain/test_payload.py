@@ -4,12 +4,12 @@ import pytest
 from hypothesis import given
 
 from kiosk.domain.bhyt_code import BhytCardCode
-from kiosk.domain.bhyt_qr import BhytQr
-from kiosk.domain.cccd_qr import CccdQr
+from kiosk.domain.bhyt_qr import BhytQr, format_bhyt_qr
+from kiosk.domain.cccd_qr import CccdQr, format_cccd_qr
 from kiosk.domain.citizen_id import CitizenId
-from kiosk.domain.payload import MAX_PAYLOAD_CHARS, PayloadKind, classify
+from kiosk.domain.payload import MAX_PAYLOAD_CHARS, ClassifiedPayload, PayloadKind, classify
 from tests.domain import public_samples as samples
-from tests.domain.strategies import FAST, any_text
+from tests.domain.strategies import FAST, any_text, bhyt_cards, cccd_cards
 
 K = PayloadKind
 
@@ -68,3 +68,15 @@ def test_never_raises_and_unknown_always_has_a_reason(payload: str) -> None:
     result = classify(payload)
     assert (result.kind is K.UNKNOWN) == (result.reason is not None)
     assert (result.parsed is None) == (result.kind is K.UNKNOWN)
+
+
+@FAST
+@given(cccd_cards())
+def test_generated_cccd_qr_is_classified_as_such(card: CccdQr) -> None:
+    assert classify(format_cccd_qr(card)) == ClassifiedPayload(K.CCCD_QR, card)
+
+
+@FAST
+@given(bhyt_cards())
+def test_generated_bhyt_qr_is_classified_as_such(card: BhytQr) -> None:
+    assert classify(format_bhyt_qr(card)) == ClassifiedPayload(K.BHYT_QR, card)
