@@ -1,0 +1,103 @@
+"""The kiosk's composition root: Kivy set-up, the app that renders the flow, and running both on one asyncio loop.
+
+Kivy reads its environment when first imported, so `prepare_kivy` must run before anything imports `kivy` (the
+screens do). Devices and the HIS client are built by the caller (`kiosk demo`, `kiosk run`) and passed in as ports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.flow.service import FlowService
+
+PORTRAIT = (1080, 1920)
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def prepare_kivy(size: tuple[int, int] = PORTRAIT, *, headless: bool | None = None, fullscreen: bool = False) -> None:
+    """Environment and window settings Kivy must see before its first import (see PITFALLS: Kivy)."""
+    headless = (not has_display()) if headless is None else headless
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    if "KIVY_HOME" not in os.environ:
+        os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kiosk-kivy-")
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "offscreen"
+    from kivy.config import Config
+
+    Config.set("graphics", "width", str(size[0]))
+    Config.set("graphics", "height", str(size[1]))
+    Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    Config.set("kivy", "exit_on_escape", "0")
+
+
+def build_app(service: FlowService, *, monotonic: Callable[[], float]) -> Any:
+    """The Kivy app over a flow service; call after `prepare_kivy`."""
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+
+    from kiosk.screens.root import KioskRoot
+
+    class KioskApp(App):  # type: ignore[misc]
+        title = "Kiosk"
+
+        def build(self) -> KioskRoot:
+            Window.size = (Window.size[0], Window.size[1])
+            root = KioskRoot(
+                send=service.dispatch,
+                hospital_name=service.config.hospital_name,
+                warning_s=service.config.warning_s,
+            )
+            service.subscribe(lambda session: root.render(session, monotonic()))
+            root.render(service.session, monotonic())
+            # The idle countdown changes every second without the session changing.
+            Clock.schedule_interval(lambda _dt: self._countdown(root), 1.0)
+            return root
+
+        def _countdown(self, root: KioskRoot) -> None:
+            if service.session.idle_warning_since is not None:
+                root.render(service.session, monotonic())
+
+    return KioskApp()
+
+
+async def run_app(app: Any, service: FlowService, script: Callable[[], Any] | None = None) -> Any:
+    """Run the app, the flow's clock and an optional script together; returns the script's result."""
+    ticker = asyncio.ensure_future(service.tick_forever())
+    result: Any = None
+
+    async def scripted() -> None:
+        nonlocal result
+        try:
+            result = await script() if script is not None else None
+        finally:
+            app.stop()
+
+    driver = asyncio.ensure_future(scripted()) if script is not None else None
+    try:
+        await app.async_run(async_lib="asyncio")
+    finally:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
+        if driver is not None:
+            if not driver.done():
+                driver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await driver
+            if driver.exception() is not None and not driver.cancelled():
+                raise driver.exception()  # type: ignore[misc]
+    return result

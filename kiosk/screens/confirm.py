@@ -1,0 +1,52 @@
+"""Check the details, declare pregnancy or disability (staff confirm it), and take a number."""
+
+from __future__ import annotations
+
+from kiosk.domain.masking import mask_id
+from kiosk.domain.priority import PriorityReason
+from kiosk.flow.events import Back, Cancel, Confirm, ToggleDeclared
+from kiosk.flow.records import VisitKind
+from kiosk.flow.state import Session
+from kiosk.screens import theme
+from kiosk.screens.base import KioskScreen, load_kv
+
+load_kv(__file__)
+
+
+class ConfirmScreen(KioskScreen):
+    def render(self, session: Session) -> None:
+        ids = self.ids
+        ids.title.text = self.t("confirm.title")
+        patient, identity, department = session.patient, session.identity, session.department
+        ids.patient.label, ids.patient.value = self.t("confirm.patient"), patient.full_name if patient else ""
+        masked = (patient.id_number_masked if patient else None) or (mask_id(identity.lookup_value) if identity else "")
+        ids.number.label, ids.number.value = self.t("confirm.id"), masked or ""
+        ids.department.label = self.t("confirm.department")
+        ids.department.value = department.name.pick(self.language) if department else ""
+        ids.visit.label = self.t("confirm.visit")
+        ids.visit.value = self.t("visit.bhyt" if session.visit == VisitKind.BHYT else "visit.fee")
+        ids.question.text = self.t("confirm.priority_question")
+        for widget, reason in ((ids.pregnant, PriorityReason.PREGNANT), (ids.disability, PriorityReason.DISABILITY)):
+            chosen = reason in session.declared
+            mark = "• " if chosen else ""
+            widget.text = mark + self.t(f"confirm.{reason.value}")
+            widget.bg = theme.current.header if chosen else theme.current.secondary
+            widget.color = theme.current.primary_text if chosen else theme.current.secondary_text
+        ids.get_ticket.text = self.t("confirm.get_ticket")
+        ids.back.text = self.t("app.back")
+        ids.cancel.text = self.t("app.cancel")
+
+    def toggle_pregnant(self) -> None:
+        self.send(ToggleDeclared(PriorityReason.PREGNANT))
+
+    def toggle_disability(self) -> None:
+        self.send(ToggleDeclared(PriorityReason.DISABILITY))
+
+    def confirm(self) -> None:
+        self.send(Confirm())
+
+    def back(self) -> None:
+        self.send(Back())
+
+    def cancel(self) -> None:
+        self.send(Cancel())

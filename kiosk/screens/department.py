@@ -1,0 +1,57 @@
+"""Choose a department: each with its queue length and an honest wait estimate; closed ones say so."""
+
+from __future__ import annotations
+
+from kivy.utils import escape_markup
+
+from kiosk.flow.events import Back, Cancel, ChooseDepartment
+from kiosk.flow.records import DepartmentChoice
+from kiosk.flow.state import Session
+from kiosk.screens import theme
+from kiosk.screens.base import KioskButton, KioskScreen, load_kv
+from kiosk.screens.widgets import patient_line
+
+load_kv(__file__)
+
+
+class DepartmentButton(KioskButton):
+    pass
+
+
+class DepartmentScreen(KioskScreen):
+    def render(self, session: Session) -> None:
+        self.ids.title.text = self.t("department.title")
+        self.ids.patient.text = patient_line(session)
+        self.ids.notice.text = self.t(session.notice_key) if session.notice_key else ""
+        self.ids.back.text = self.t("app.back")
+        self.ids.cancel.text = self.t("app.cancel")
+        listing = self.ids.list
+        listing.clear_widgets()
+        if not session.departments:
+            listing.add_widget(DepartmentButton(text=self.t("department.loading"), disabled=True))
+        for department in session.departments:
+            listing.add_widget(self._button(department))
+
+    def _button(self, department: DepartmentChoice) -> DepartmentButton:
+        name = department.name.pick(self.language)
+        if department.open_now:
+            detail = self.t("department.queue", count=department.queue_length, minutes=department.wait_estimate_minutes)
+        else:
+            detail = self.t("department.closed_short")
+        small = int(theme.current.size(32))
+        button = DepartmentButton(text=f"[b]{escape_markup(name)}[/b]\n[size={small}]{escape_markup(detail)}[/size]")
+        button.department_id = department.id
+        if not department.open_now:
+            button.bg = theme.current.secondary
+            button.color = theme.current.muted
+        button.bind(on_release=self._chosen)
+        return button
+
+    def _chosen(self, button: object) -> None:
+        self.send(ChooseDepartment(getattr(button, "department_id", "")))
+
+    def back(self) -> None:
+        self.send(Back())
+
+    def cancel(self) -> None:
+        self.send(Cancel())

@@ -1,0 +1,48 @@
+"""Who is the patient: place a card, show a QR, or type a number on the keypad (masked but for the last 4)."""
+
+from __future__ import annotations
+
+from kivy.factory import Factory
+
+from kiosk.domain.masking import mask_id
+from kiosk.flow.events import Back, KeypadDigit, KeypadErase, KeypadSubmit
+from kiosk.flow.state import Session
+from kiosk.screens.base import KioskScreen, load_kv
+
+load_kv(__file__)
+KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "")
+
+
+class IdentifyScreen(KioskScreen):
+    def on_kv_post(self, _base_widget: object) -> None:
+        for key in KEYS:
+            button = Factory.KeyButton(text=key)
+            button.key = key
+            if key:
+                button.bind(on_release=self._key)
+            else:
+                button.opacity = 0
+                button.disabled = True
+            self.ids.keypad.add_widget(button)
+
+    def render(self, session: Session) -> None:
+        self.ids.title.text = self.t("identify.title")
+        self.ids.instructions.text = self.t("identify.instructions")
+        self.ids.typed.text = mask_id(session.typed) if session.typed else self.t("identify.typed_placeholder")
+        self.ids.typed.color = self.ids.title.color if session.typed else [*self.ids.instructions.color[:3], 0.5]
+        self.ids.notice.text = self.t(session.notice_key) if session.notice_key else ""
+        self.ids.submit.text = self.t("identify.submit")
+        self.ids.cancel.text = self.t("app.cancel")
+        for button in self.ids.keypad.children:
+            if button.key == "erase":
+                button.text = self.t("identify.erase")
+
+    def _key(self, button: object) -> None:
+        key: str = getattr(button, "key", "")
+        self.send(KeypadErase() if key == "erase" else KeypadDigit(key))
+
+    def submit(self) -> None:
+        self.send(KeypadSubmit())
+
+    def cancel(self) -> None:
+        self.send(Back())

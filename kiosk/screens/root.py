@@ -1,0 +1,130 @@
+"""The kiosk's frame: hospital header with the language switch, the current screen, the device/network status
+strip, and the idle warning on top. It picks the screen for the session's step and re-renders on every change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kivy.properties import BooleanProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import NoTransition
+
+from kiosk.flow.events import ChooseLanguage, MoreTime
+from kiosk.flow.state import BUSY_STEPS, Session, Step
+from kiosk.i18n.catalogue import translate
+from kiosk.screens.base import KioskScreen, Send, load_kv
+from kiosk.screens.benefit import BenefitScreen
+from kiosk.screens.busy import BusyScreen
+from kiosk.screens.confirm import ConfirmScreen
+from kiosk.screens.department import DepartmentScreen
+from kiosk.screens.desk import DeskScreen
+from kiosk.screens.failed import FailedScreen
+from kiosk.screens.home import HomeScreen
+from kiosk.screens.identify import IdentifyScreen
+from kiosk.screens.problem import ProblemScreen
+from kiosk.screens.ticket import TicketScreen
+from kiosk.screens.visit import VisitScreen
+
+load_kv(__file__)
+
+SCREEN_FOR_STEP: dict[Step, str] = {
+    Step.HOME: "home",
+    Step.IDENTIFY: "identify",
+    Step.ENTITLEMENT_PROBLEM: "problem",
+    Step.VISIT_TYPE: "visit",
+    Step.DEPARTMENT: "department",
+    Step.CONFIRM: "confirm",
+    Step.DONE: "ticket",
+    Step.SCREEN_TICKET: "ticket",
+    Step.DESK: "desk",
+    Step.BENEFIT: "benefit",
+    Step.HUB_FAILED: "failed",
+    **dict.fromkeys(BUSY_STEPS, "busy"),
+}
+SCREENS = (
+    HomeScreen,
+    IdentifyScreen,
+    BusyScreen,
+    ProblemScreen,
+    VisitScreen,
+    DepartmentScreen,
+    ConfirmScreen,
+    TicketScreen,
+    DeskScreen,
+    BenefitScreen,
+    FailedScreen,
+)
+
+
+@dataclass
+class DeviceBoard:
+    """What the status strip shows; the composition root updates it from the device workers."""
+
+    reader: bool = True
+    camera: bool = True
+    printer: bool = True
+    network: bool = True
+
+
+class StatusDot(Label):  # type: ignore[misc]
+    ok = BooleanProperty(True)
+
+
+class IdleOverlay(FloatLayout):  # type: ignore[misc]
+    def __init__(self, send: Send, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.send = send
+
+    def more_time(self) -> None:
+        self.send(MoreTime())
+
+
+class KioskRoot(FloatLayout):  # type: ignore[misc]
+    def __init__(self, send: Send, hospital_name: str, warning_s: float, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.send, self.warning_s = send, warning_s
+        self.devices = DeviceBoard()
+        self.session = Session()
+        self.ids.hospital.text = hospital_name
+        manager = self.ids.screens
+        manager.transition = NoTransition()
+        for screen_class in SCREENS:
+            manager.add_widget(screen_class(send=send))
+        self.idle = IdleOverlay(send=send)
+
+    def render(self, session: Session, now: float | None = None) -> None:
+        self.session = session
+        lang = session.language
+        self.ids.language.text = translate("app.language_switch", lang)
+        manager = self.ids.screens
+        name = SCREEN_FOR_STEP[session.step]
+        screen: KioskScreen = manager.get_screen(name)
+        screen.show(session)
+        if manager.current != name:
+            manager.current = name
+        self._render_status(lang)
+        self._render_idle(session, lang, now)
+
+    def _render_status(self, lang: str) -> None:
+        board = self.devices
+        for part in ("reader", "camera", "printer", "network"):
+            ok = getattr(board, part)
+            self.ids[part].ok = ok
+            self.ids[part].text = translate(f"status.{part}_{'ok' if ok else 'fault'}", lang)
+
+    def _render_idle(self, session: Session, lang: str, now: float | None) -> None:
+        warned = session.idle_warning_since is not None
+        if warned and self.idle.parent is None:
+            self.add_widget(self.idle)
+        elif not warned and self.idle.parent is not None:
+            self.remove_widget(self.idle)
+        if warned:
+            since = session.idle_warning_since or 0.0
+            left = max(0, round(self.warning_s - ((now if now is not None else since) - since)))
+            self.idle.ids.title.text = translate("idle.title", lang)
+            self.idle.ids.body.text = translate("idle.body", lang, seconds=left)
+            self.idle.ids.more_time.text = translate("idle.more_time", lang)
+
+    def switch_language(self) -> None:
+        self.send(ChooseLanguage("en" if self.session.language == "vi" else "vi"))

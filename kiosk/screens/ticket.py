@@ -1,0 +1,44 @@
+"""The patient's number: printed (take it below), reprinted (already registered today), or on screen with its QR
+when the printer failed."""
+
+from __future__ import annotations
+
+from kiosk.flow.events import Cancel
+from kiosk.flow.records import TicketLane
+from kiosk.flow.state import Session, Step
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.screens.widgets import patient_line, qr_texture
+
+load_kv(__file__)
+
+
+class TicketScreen(KioskScreen):
+    def render(self, session: Session) -> None:
+        ids, ticket = self.ids, session.ticket
+        ids.title.text = self.t("ticket.title")
+        ids.finish.text = self.t("app.finish")
+        if ticket is None:
+            return
+        ids.department.text = ticket.department_name.pick(self.language)
+        ids.number.text = ticket.display_number
+        lane = self.t("ticket.priority") if ticket.lane == TicketLane.PRIORITY else ""
+        if lane and session.needs_staff_confirmation:
+            lane += " · " + self.t("ticket.staff_confirm")
+        ids.lane.text = lane
+        room = ticket.room_name.pick(self.language) if ticket.room_name else ""
+        where = ticket.room_location.pick(self.language) if ticket.room_location else ""
+        ids.room.text = " · ".join(p for p in (room, where) if p)
+        if ticket.position is not None and ticket.wait_estimate_minutes is not None:
+            ids.position.text = self.t("ticket.position", count=ticket.position, minutes=ticket.wait_estimate_minutes)
+        else:
+            ids.position.text = ""
+        ids.patient.text = patient_line(session)
+        on_screen = session.step == Step.SCREEN_TICKET
+        key = "ticket.on_screen" if on_screen else ("ticket.reprint" if ticket.reprint else "ticket.printed")
+        ids.message.text = self.t(key)
+        ids.message.color = self.ids.lane.color if on_screen else self.ids.title.color
+        ids.qr.texture = qr_texture(ticket.status_url) if on_screen else None
+        ids.qr.opacity = 1 if on_screen else 0
+
+    def finish(self) -> None:
+        self.send(Cancel())
