@@ -93,7 +93,16 @@ def parse_security_object(sod: bytes, trust_anchors: list[x509.Certificate]) -> 
             int(h["data_group_number"].native): h["data_group_hash_value"].native for h in lso["data_group_hash_values"]
         }
         signature = _verify_signature(signed, content, trust_anchors)
-    except (ValueError, TypeError, KeyError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        OverflowError,
+        UnsupportedAlgorithm,
+        x509.InvalidVersion,
+    ) as exc:
+        # asn1crypto parses lazily: a malformed SOD may fail at any field access (found by fuzzing).
         raise ChipError(ChipErrorCode.BAD_DATA, "EF.SOD") from exc
     if algorithm not in _HASHES:
         raise ChipError(ChipErrorCode.BAD_DATA, "EF.SOD hash algorithm")
@@ -137,7 +146,10 @@ def _verify_signature(signed: cms.SignedData, content: bytes, anchors: list[x509
 def _signature_matches(
     certificate: x509.Certificate, signer: cms.SignerInfo, message: bytes, digest: hashes.HashAlgorithm
 ) -> bool:
-    key = certificate.public_key()
+    try:
+        key = certificate.public_key()
+    except (UnsupportedAlgorithm, ValueError):
+        return False
     signature = bytes(signer["signature"].native)
     scheme = signer["signature_algorithm"].signature_algo
     try:
