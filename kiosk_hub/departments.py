@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from kiosk.domain.dates import VN_TZ
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.dates import VN_TZ
 from kiosk_hub.api import wire
 from kiosk_hub.db.models import Department, Lane, LanePolicy, Room, Ticket, TicketStatus
 from kiosk_hub.queue_order import wait_minutes
@@ -54,7 +54,11 @@ def list_departments(session: Session, moment: datetime) -> list[wire.Department
     for dep in session.scalars(select(Department).order_by(Department.sort_order, Department.id)):
         periods = opening_hours(dep)
         dep_rooms = rooms.get(dep.id, [])
-        ahead = tickets_ahead(session, dep, day, Lane.NORMAL, None) if waiting.get(dep.id) else 0
+        ahead = (
+            tickets_ahead(session, dep.id, LanePolicy(dep.lane_policy), dep.priority_every, day, Lane.NORMAL, None)
+            if waiting.get(dep.id)
+            else 0
+        )
         policy = LanePolicy(dep.lane_policy)
         result.append(
             wire.Department(

@@ -1,38 +1,73 @@
-"""Today's queue of a department read from the store: how many wait, who is next, how far back a ticket is."""
+"""Today's queue of a department read from the store: how many wait, who is next, how far back a ticket is.
+
+Counters live in `queue_counters` rows keyed (department, day, key): the two lanes' last numbers, the call
+sequence, and the interleave streak (normal tickets called since the last priority one).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from kiosk_hub.db.models import Department, Lane, LanePolicy, Room, Ticket, TicketStatus
+from kiosk_hub.db.models import Lane, LanePolicy, QueueCounter, Ticket, TicketStatus
 from kiosk_hub.queue_order import position
 
+CALL_SEQUENCE = "call"  # numbers the calls of a department's day; clocks can tie, this cannot
+STREAK = "streak"  # normal tickets called since the last priority one (the interleave rhythm)
 
-def room_count(session: Session, department_id: str) -> int:
-    return int(session.scalar(select(func.count()).where(Room.department_id == department_id)) or 0)
+
+def _upsert(session: Session, department_id: str, day: date, key: str, first: int, then: ColumnElement[int]) -> int:
+    """Atomically set a counter row (insert `first`, else `then`) and return its new value."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = insert(QueueCounter).values(department_id=department_id, day=day, lane=key, last_number=first)
+    upsert = values.on_conflict_do_update(
+        index_elements=[QueueCounter.department_id, QueueCounter.day, QueueCounter.lane],
+        set_={"last_number": then},
+    ).returning(QueueCounter.last_number)
+    return int(session.execute(upsert).scalar_one())
 
 
-def tickets_ahead(session: Session, department: Department, day: date, lane: Lane, number: int | None) -> int:
+def next_number(session: Session, department_id: str, day: date, key: str) -> int:
+    """The next number of a lane (or of the call sequence): 1 for the day's first, then +1, never repeated."""
+    return _upsert(session, department_id, day, key, 1, QueueCounter.last_number + 1)
+
+
+def record_call(session: Session, department_id: str, day: date, lane: Lane) -> None:
+    if lane is Lane.PRIORITY:
+        _upsert(session, department_id, day, STREAK, 0, QueueCounter.last_number * 0)
+    else:
+        _upsert(session, department_id, day, STREAK, 1, QueueCounter.last_number + 1)
+
+
+def normals_since_priority(session: Session, department_id: str, day: date) -> int:
+    row = session.get(QueueCounter, (department_id, day, STREAK))
+    return row.last_number if row is not None else 0
+
+
+def tickets_ahead(
+    session: Session,
+    department_id: str,
+    policy: LanePolicy,
+    every: int,
+    day: date,
+    lane: Lane,
+    number: int | None,
+) -> int:
     """Waiting tickets called before a ticket of this lane and number (None: one issued now)."""
-    waiting = (Ticket.department_id == department.id, Ticket.day == day, Ticket.status == TicketStatus.WAITING)
-    same = select(func.count()).where(*waiting, Ticket.lane == lane)
-    if number is not None:
-        same = same.where(Ticket.number < number)
-    other_lane = Lane.NORMAL if lane is Lane.PRIORITY else Lane.PRIORITY
-    other = select(func.count()).where(*waiting, Ticket.lane == other_lane)
-    policy = LanePolicy(department.lane_policy)
-    streak = normals_since_priority(session, department.id, day) if policy is LanePolicy.INTERLEAVED else 0
-    return position(
-        lane is Lane.PRIORITY,
-        int(session.scalar(same) or 0),
-        int(session.scalar(other) or 0),
-        policy,
-        department.priority_every,
-        streak,
-    )
+    same_lane = Ticket.lane == lane
+    ahead_in_lane = same_lane if number is None else same_lane & (Ticket.number < number)
+    same, other = session.execute(
+        select(
+            func.count().filter(ahead_in_lane),
+            func.count().filter(Ticket.lane != lane),
+        ).where(Ticket.department_id == department_id, Ticket.day == day, Ticket.status == TicketStatus.WAITING)
+    ).one()
+    streak = normals_since_priority(session, department_id, day) if policy is LanePolicy.INTERLEAVED else 0
+    return position(lane is Lane.PRIORITY, int(same), int(other), policy, every, streak)
 
 
 def first_waiting(session: Session, department_id: str, day: date, lane: Lane) -> Ticket | None:
@@ -47,12 +82,3 @@ def first_waiting(session: Session, department_id: str, day: date, lane: Lane) -
         .order_by(Ticket.number)
         .limit(1)
     ).first()
-
-
-def normals_since_priority(session: Session, department_id: str, day: date) -> int:
-    called = (Ticket.department_id == department_id, Ticket.day == day, Ticket.call_seq.is_not(None))
-    last_priority = session.scalar(select(func.max(Ticket.call_seq)).where(*called, Ticket.lane == Lane.PRIORITY))
-    query = select(func.count()).where(*called, Ticket.lane == Lane.NORMAL)
-    if last_priority is not None:
-        query = query.where(Ticket.call_seq > last_priority)
-    return int(session.scalar(query) or 0)

@@ -16,19 +16,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.dates import local_date
 from kiosk_hub import errors
 from kiosk_hub.api import wire
+from kiosk_hub.catalog import Catalog
 from kiosk_hub.db.engine import as_utc
-from kiosk_hub.db.models import CALL_SEQUENCE, Department, Lane, LanePolicy, QueueCounter, Room, Ticket, TicketStatus
-from kiosk_hub.departments import department_names, room_wire
+from kiosk_hub.db.models import Department, Lane, LanePolicy, Ticket, TicketStatus
 from kiosk_hub.queue_order import next_is_priority, wait_minutes
-from kiosk_hub.queue_state import first_waiting, normals_since_priority, room_count, tickets_ahead
+from kiosk_hub.queue_state import (
+    CALL_SEQUENCE,
+    first_waiting,
+    next_number,
+    normals_since_priority,
+    record_call,
+    tickets_ahead,
+)
 
 Clock = Callable[[], datetime]
 
@@ -58,6 +63,7 @@ class TicketDesk:
         self._writer = writer
         self._clock = clock
         self._public_base_url = public_base_url.rstrip("/")
+        self._catalog = Catalog(reader)
 
     def today(self) -> date:
         return local_date(self._clock())
@@ -71,12 +77,13 @@ class TicketDesk:
                     return self._to_wire(session, found, reprint=True), True
                 try:
                     ticket = self._insert(session, request)
+                    answer = self._to_wire(session, ticket, reprint=False)  # inside the transaction: one lock
                     session.commit()
                 except IntegrityError:
                     # Another process inserted the same retry or the same patient's ticket meanwhile.
                     session.rollback()
                     continue
-                return self._to_wire(session, ticket, reprint=False), False
+                return answer, False
         raise RuntimeError("ticket insert kept conflicting")
 
     def _existing(self, session: Session, request: IssueRequest) -> Ticket | None:
@@ -88,7 +95,7 @@ class TicketDesk:
                 raise errors.idempotency_key_reused()
             return by_key
         body = request.body
-        if session.get(Department, body.department_id) is None:
+        if self._catalog.department(body.department_id) is None:
             raise errors.not_found("department")
         if body.patient_id is None:
             return None
@@ -105,7 +112,8 @@ class TicketDesk:
         body = request.body
         day = self.today()
         number = next_number(session, body.department_id, day, body.lane)
-        rooms = session.scalars(select(Room.id).where(Room.department_id == body.department_id).order_by(Room.id)).all()
+        department = self._catalog.department(body.department_id)
+        rooms = [r.id for r in department.rooms] if department else []
         ticket = Ticket(
             id=str(uuid.uuid4()),
             public_token=secrets.token_urlsafe(24),
@@ -152,8 +160,10 @@ class TicketDesk:
                 raise errors.ticket_not_cancellable()
             ticket.status = TicketStatus.CANCELLED
             ticket.cancelled_at = self._clock()
+            session.flush()
+            answer = self._to_wire(session, ticket, reprint=False)
             session.commit()
-            return self._to_wire(session, ticket, reprint=False)
+            return answer
 
     def call_next(self, department_id: str) -> wire.Ticket:
         """Call the next waiting ticket of the department (the counter or the HIS drives this)."""
@@ -185,27 +195,37 @@ class TicketDesk:
             ticket.status = TicketStatus.CALLED
             ticket.called_at = self._clock()
             ticket.call_seq = next_number(session, department_id, day, CALL_SEQUENCE)
+            record_call(session, department_id, day, lane)
+            session.flush()
+            answer = self._to_wire(session, ticket, reprint=False)
             session.commit()
-            return self._to_wire(session, ticket, reprint=False)
+            return answer
 
     def _to_wire(self, session: Session, ticket: Ticket, *, reprint: bool) -> wire.Ticket:
-        department = session.get(Department, ticket.department_id)
+        department = self._catalog.department(ticket.department_id)
         assert department is not None  # a foreign key
-        room = session.get(Room, ticket.room_id) if ticket.room_id else None
         ahead: int | None = None
         estimate: int | None = None
         if ticket.status == TicketStatus.WAITING:
-            ahead = tickets_ahead(session, department, ticket.day, Lane(ticket.lane), ticket.number)
-            estimate = wait_minutes(ahead, department.minutes_per_patient, room_count(session, department.id))
+            ahead = tickets_ahead(
+                session,
+                department.id,
+                department.policy,
+                department.priority_every,
+                ticket.day,
+                Lane(ticket.lane),
+                ticket.number,
+            )
+            estimate = wait_minutes(ahead, department.minutes_per_patient, len(department.rooms))
         return wire.Ticket(
             id=ticket.id,
             number=ticket.number,
             display_number=display_number(ticket.lane, ticket.number),
             department_id=ticket.department_id,
-            department_name=department_names(department),
+            department_name=department.names,
             lane=Lane(ticket.lane),
             day=ticket.day,
-            room=room_wire(room) if room else None,
+            room=department.room(ticket.room_id),
             visit_type=wire.VisitType(ticket.visit_type),
             status=TicketStatus(ticket.status),
             issued_at=as_utc(ticket.issued_at),
@@ -215,14 +235,3 @@ class TicketDesk:
             status_url=f"{self._public_base_url}/t/{ticket.public_token}",
             reprint=reprint,
         )
-
-
-def next_number(session: Session, department_id: str, day: date, lane: str) -> int:
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(QueueCounter).values(department_id=department_id, day=day, lane=lane, last_number=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[QueueCounter.department_id, QueueCounter.day, QueueCounter.lane],
-        set_={"last_number": QueueCounter.last_number + 1},
-    ).returning(QueueCounter.last_number)
-    return int(session.execute(stmt).scalar_one())

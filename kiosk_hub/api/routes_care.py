@@ -10,7 +10,7 @@ from kiosk_hub import errors
 from kiosk_hub.api import wire
 from kiosk_hub.api.auth import KioskId
 from kiosk_hub.api.deps import HubDep, problems
-from kiosk_hub.db.models import AppointmentStatus, Room
+from kiosk_hub.db.models import AppointmentStatus, Lane, Room
 from kiosk_hub.departments import list_departments, room_wire
 from kiosk_hub.his.port import BookedAppointment
 from kiosk_hub.tickets import IssueRequest
@@ -80,7 +80,7 @@ def get_appointment(code: str, hub: HubDep, _kiosk: KioskId) -> wire.Appointment
 
 
 class CheckInRequest(wire.Wire):
-    lane: wire.Lane = wire.Lane.NORMAL
+    lane: Lane = Lane.NORMAL
     priority_reasons: list[str] = Field(default_factory=list, max_length=6)
     visit_type: wire.VisitType = wire.VisitType.BHYT
 

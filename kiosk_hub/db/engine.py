@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,10 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_tuning(engine: Engine) -> None:
+    # SQLite's busy handler sleeps in steps of up to 100 ms: writers of this process queue on a lock instead,
+    # so the file lock is only ever contended by another process (busy_timeout still covers that case).
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         cur = dbapi_conn.cursor()
@@ -42,9 +47,22 @@ def _sqlite_tuning(engine: Engine) -> None:
         # A deferred transaction that reads then writes can fail with SQLITE_BUSY without waiting; taking the
         # write lock at BEGIN makes concurrent writers queue on busy_timeout instead.
         if conn.get_execution_options().get("hub_write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            write_lock.acquire()
+            conn.info["hub_write_lock"] = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(conn)
+                raise
         else:
             conn.exec_driver_sql("BEGIN")
+
+    def _release(conn: Any) -> None:
+        if conn.info.pop("hub_write_lock", False):
+            write_lock.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
 
 
 def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:

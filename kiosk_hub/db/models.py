@@ -92,9 +92,6 @@ class Room(Base):
     location_en: Mapped[str] = mapped_column(String(200))
 
 
-CALL_SEQUENCE = "call"  # a counter row per department and day numbering the calls, beside the two lanes
-
-
 class QueueCounter(Base):
     __tablename__ = "queue_counters"
     department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), primary_key=True)

@@ -1,0 +1,58 @@
+"""Departments and rooms as the ticket desk needs them, cached: they change by configuration, not per ticket."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk_hub.api import wire
+from kiosk_hub.db.models import Department, LanePolicy, Room
+from kiosk_hub.departments import department_names, room_wire
+
+CACHE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class DepartmentInfo:
+    id: str
+    names: wire.LocalizedText
+    policy: LanePolicy
+    priority_every: int
+    minutes_per_patient: int
+    rooms: tuple[wire.Room, ...]
+
+    def room(self, room_id: str | None) -> wire.Room | None:
+        return next((r for r in self.rooms if r.id == room_id), None)
+
+
+class Catalog:
+    def __init__(self, reader: sessionmaker[Session]) -> None:
+        self._reader = reader
+        self._departments: dict[str, DepartmentInfo] = {}
+        self._expires = 0.0
+
+    def department(self, department_id: str) -> DepartmentInfo | None:
+        if time.monotonic() >= self._expires or department_id not in self._departments:
+            self._reload()
+        return self._departments.get(department_id)
+
+    def _reload(self) -> None:
+        with self._reader() as session:
+            rooms: dict[str, list[wire.Room]] = {}
+            for room in session.scalars(select(Room).order_by(Room.id)):
+                rooms.setdefault(room.department_id, []).append(room_wire(room))
+            self._departments = {
+                d.id: DepartmentInfo(
+                    id=d.id,
+                    names=department_names(d),
+                    policy=LanePolicy(d.lane_policy),
+                    priority_every=d.priority_every,
+                    minutes_per_patient=d.minutes_per_patient,
+                    rooms=tuple(rooms.get(d.id, [])),
+                )
+                for d in session.scalars(select(Department))
+            }
+        self._expires = time.monotonic() + CACHE_SECONDS
