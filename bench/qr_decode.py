@@ -11,6 +11,8 @@ phone screen, 1280x720) count as found only when the exact payload comes back. R
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import os
 import sys
 import time
@@ -25,7 +27,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.hardware.camera.decoder_adapters import single_decoders
+from kiosk.hardware.camera.fake_camera import FakeCamera
 from kiosk.hardware.camera.pipeline_adapter import build_pipeline
+from kiosk.hardware.camera.port import CameraSettings
+from kiosk.hardware.camera.preview_adapter import make_preview
+from kiosk.hardware.camera.scanner import CameraScanner
 from kiosk.hardware.camera.synthetic_scenes import generated_set
 
 Contender = Callable[[np.ndarray], list[str]]
@@ -119,10 +125,38 @@ def print_table(
     print(f"{'frames':<22}" + "".join(f"{len(times[n]):>{width}}" for n in names))
 
 
+async def _cpu_share(seconds: float) -> float:
+    cpu, wall = time.process_time(), time.monotonic()
+    await asyncio.sleep(seconds)
+    return (time.process_time() - cpu) / (time.monotonic() - wall)
+
+
+async def measure_idle(seconds: float) -> None:
+    """CPU of this process (share of one core) before, during and after a scan, with a 30 fps fake camera."""
+    frames = [cv2.cvtColor(np.asarray(s.image), cv2.COLOR_GRAY2BGR) for s in generated_set(2)]
+    camera = FakeCamera(frames, fps=30)
+    scanner = CameraScanner(camera, build_pipeline(), CameraSettings(), make_preview=make_preview)
+    before = await _cpu_share(seconds)
+    scanner.start()
+    scanning = await _cpu_share(seconds)
+    counters = dataclasses.replace(scanner.counters)
+    await scanner.stop()
+    grabs = camera.grabs
+    after = await _cpu_share(seconds)
+    print(f"\nCPU (share of one core, {seconds:.0f} s each, 30 fps fake camera through the real scanner thread)")
+    print(f"{'before any scan':<22}{before:>8.1%}")
+    print(
+        f"{'scanning':<22}{scanning:>8.1%}   grabbed {counters.grabbed}, decoded {counters.decoded}, "
+        f"stale skipped {counters.skipped_stale}"
+    )
+    print(f"{'after stop':<22}{after:>8.1%}   frames grabbed after stop: {camera.grabs - grabs}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dirs", nargs="*", type=Path, help="photo category folders, or folders of them")
     parser.add_argument("--generated", type=int, default=12, help="generated frames per category (0: none)")
+    parser.add_argument("--idle-seconds", type=float, default=3.0, help="CPU measurement per phase (0: skip)")
     parser.add_argument("--only", help="comma-separated contenders, e.g. zxing,pipeline")
     args = parser.parse_args()
     cv2.setNumThreads(1)  # one core, as on the kiosk while the UI runs
@@ -130,6 +164,8 @@ def main() -> int:
     samples = [s for d in args.dirs for s in photo_samples(d)]
     samples += list(generated_samples(args.generated)) if args.generated else []
     run(samples, contenders(set(args.only.split(",")) if args.only else None))
+    if args.idle_seconds:
+        asyncio.run(measure_idle(args.idle_seconds))
     return 0
 
 

@@ -40,9 +40,14 @@ def zxing_decode(grey: GreyFrame, *, histogram: bool = False) -> list[FoundCode]
     return [_zxing_found(r, "zxing-histogram" if histogram else "zxing") for r in results]
 
 
-def zxing_first_pass(grey: GreyFrame) -> FirstPass:
-    """zxing-cpp, also reporting symbols it located but could not decode: the hint that retries may pay off."""
-    results = zxingcpp.read_barcodes(grey, formats=_QR_ONLY, return_errors=True)
+def zxing_first_pass(grey: GreyFrame, *, quick: bool = False) -> FirstPass:
+    """zxing-cpp, also reporting symbols it located but could not decode: the hint that retries may pay off.
+
+    `quick` skips the rotated and inverted searches (for a second look at a preprocessed frame).
+    """
+    results = zxingcpp.read_barcodes(
+        grey, formats=_QR_ONLY, try_rotate=not quick, try_invert=not quick, return_errors=True
+    )
     codes = [_zxing_found(r, "zxing") for r in results if r.valid]
     return FirstPass(codes, unread_symbol=any(not r.valid for r in results))
 
