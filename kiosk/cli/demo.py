@@ -1,32 +1,104 @@
-"""`kiosk demo`: the kiosk on the embedded hub with simulated devices (what the README's first command runs)."""
+"""`kiosk demo`: the kiosk on the embedded hub with simulated chip, camera and printer.
+
+With a screen it opens the kiosk window (keys 1–6 present demo patients' cards and QR codes). With no screen, or
+with `--script`, it runs the scripted walkthrough headless and saves a PNG of every screen and every ticket.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
-
-# Payloads shaped like the ones patients show; made up, not real people.
-_DEMO_PAYLOADS = (
-    "001089012345|123456789|Nguyễn Văn An|01021989|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|15082021",
-    "HS4010123456789|4e677579e1bb856e2056c4836e20416e|01/02/1989|1|-|01 - 043|01/01/2026|31/12/2026"
-    "|01/01/2026|0100|-|4|01/01/2024|8c2a1b3d4e5f6a7b-1a2b$",
-    "001089012345",
-    "0123456789",
-)
+import tempfile
+from pathlib import Path
+from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("demo", help="run the kiosk demo on the embedded hub with simulated devices")
-    parser.add_argument("--script", action="store_true", help="run a scripted, non-interactive demo and exit")
+    parser.add_argument("--script", action="store_true", help="run the scripted walkthrough headless and exit")
+    parser.add_argument("--screenshots", type=Path, help="where the walkthrough saves its PNGs")
+    parser.add_argument("--landscape", action="store_true", help="1920×1080 instead of portrait 1080×1920")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    # Until the touch UI lands, the demo shows what the kiosk understands of what patients present.
-    from kiosk.cli.decode import decode_to_json
+    from kiosk.app import has_display, prepare_kivy
 
-    print("Kiosk demo (command line): what the kiosk reads from each payload\n", file=sys.stderr)
-    for payload in _DEMO_PAYLOADS:
-        print(json.dumps(decode_to_json(payload), ensure_ascii=False))
-    return 0
+    scripted = args.script or not has_display()
+    shots: Path | None = args.screenshots
+    if scripted and shots is None:
+        shots = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    size = (1920, 1080) if args.landscape else (1080, 1920)
+    prepare_kivy(size, headless=(scripted and not has_display()) or args.script)
+    if not args.script and scripted:
+        print("No display found: running the scripted walkthrough headless instead.", file=sys.stderr)
+    return asyncio.run(_demo(scripted, shots))
+
+
+async def _demo(scripted: bool, shots: Path | None) -> int:
+    from kiosk.app import build_app, run_app
+    from kiosk.backend_client.client import HisClient
+    from kiosk.cli._demo_devices import DemoClock, DemoPrinter
+    from kiosk.embedded_hub import embedded_hub
+    from kiosk.flow.service import FlowService
+    from kiosk.flow.transition import FlowConfig
+
+    clock = DemoClock()
+    printer = DemoPrinter(pictures=shots)
+    with tempfile.TemporaryDirectory(prefix="kiosk-demo-hub-") as data:
+        async with embedded_hub(Path(data), clock.wall) as hub:
+            his = HisClient(hub.client, token=hub.token)
+            config = FlowConfig(hospital_name=hub.hub.settings.hospital_name)
+            service = FlowService(config, his, printer, monotonic=clock.monotonic, wall=clock.wall)
+            app = build_app(service, monotonic=clock.monotonic)
+            if not scripted:
+                _bind_demo_keys(service)
+                await run_app(app, service)
+                return 0
+            results = await run_app(app, service, lambda: _script(app, service, hub, printer, clock, shots))
+    return _report(results, shots, printer)
+
+
+async def _script(app: Any, service: Any, hub: Any, printer: Any, clock: Any, shots: Path | None) -> Any:
+    from kiosk.cli._demo_script import Walk, walkthrough
+
+    walk = Walk(root=app.root, service=service, hub=hub, printer=printer, clock=clock, shots=shots)
+    return await walkthrough(walk)
+
+
+def _report(results: list[tuple[str, str | None]], shots: Path | None, printer: Any) -> int:
+    for name, failure in results:
+        print(json.dumps({"scenario": name, "ok": failure is None, "why": failure}, ensure_ascii=False))
+    if shots is not None:
+        print(f"Screenshots and ticket pictures: {shots}", file=sys.stderr)
+    print(f"{len(printer.tickets)} tickets and {len(printer.slips)} desk slips printed", file=sys.stderr)
+    return 0 if results and all(f is None for _, f in results) else 1
+
+
+def _bind_demo_keys(service: Any) -> None:
+    from kivy.core.window import Window
+
+    from kiosk.cli._demo_devices import bhyt_qr_text, cccd_qr_text, chip_identity, demo_card
+    from kiosk.flow.events import CardPresented, CardRemoved, QrScanned
+
+    events = {
+        "1": lambda: CardPresented(chip_identity(demo_card("000"))),
+        "2": lambda: QrScanned(cccd_qr_text(demo_card("000", 1))),
+        "3": lambda: QrScanned(bhyt_qr_text(demo_card("000", 2))),
+        "4": lambda: CardPresented(chip_identity(demo_card("010"))),
+        "5": lambda: CardPresented(chip_identity(demo_card("004"))),
+        "6": lambda: CardPresented(chip_identity(demo_card("110"))),
+        "0": CardRemoved,
+    }
+    print("Demo keys: 1 chip · 2 CCCD QR · 3 BHYT QR · 4 expired card · 5 new card · 6 revoked · 0 remove card")
+
+    def on_key(_window: Any, _key: int, _scancode: int, text: str | None, _mods: Any) -> bool:
+        make = events.get(text or "")
+        if make is not None:
+            service.dispatch(make())
+            return True
+        return False
+
+    Window.bind(on_key_down=on_key)
