@@ -22,6 +22,7 @@ from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.passive_auth import load_trust_anchors
 from kiosk.hardware.chip.port import CardEvent, CardEventKind
 from kiosk.hardware.chip.read_card import ReadOptions, read_card
+from kiosk.hardware.chip.session import largest_chunk
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ _GONE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED, scard.SCARD_E_
 _REMOVED = {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_RESET_CARD}
 _READER_MISSING = {scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAVAILABLE, scard.SCARD_E_NO_READERS_AVAILABLE}
 _POLL_MS = 300
+SHORT_APDU_LIMIT = 261  # 5 header bytes + 256: a reader limited to this cannot carry extended APDUs
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,13 @@ class _Connection:
             # vpcd (and some readers) report success with no answer when the card leaves mid-command.
             raise ChipError(ChipErrorCode.CARD_REMOVED, "no answer")
         return bytes(response)
+
+    def max_message(self) -> int | None:
+        """The largest APDU the reader carries (SCARD_ATTR_MAXINPUT), when its driver says (CCID does)."""
+        result, value = scard.SCardGetAttrib(self._card, scard.SCARD_ATTR_MAXINPUT)
+        if result != scard.SCARD_S_SUCCESS or len(value) < 4:
+            return None
+        return int.from_bytes(bytes(value[:4]), "little")
 
     def atr(self) -> bytes:
         result, _reader, _state, _protocol, atr = scard.SCardStatus(self._card)
@@ -148,10 +157,10 @@ class PyscardChipReader:
             raise
         disposition = scard.SCARD_RESET_CARD  # ends the BAC session on the card
         try:
-            extended = self._settings.extended_length
-            if extended is None:
-                extended = offers_extended_length(connection.atr())
-            options = ReadOptions(self._settings.read_face, extended, self._anchors, self._settings.read_deadline_s)
+            extended, chunk = self._link_limits(connection)
+            options = ReadOptions(
+                self._settings.read_face, extended, self._anchors, self._settings.read_deadline_s, chunk
+            )
             return read_card(connection, keys, options)
         except ChipError as exc:
             log.info("chip read failed: %s", exc.code)  # the code only: never card data
@@ -160,6 +169,21 @@ class PyscardChipReader:
             raise
         finally:
             scard.SCardDisconnect(card, disposition)
+
+    def _link_limits(self, connection: _Connection) -> tuple[bool, int | None]:
+        """Extended length when the card offers it (or the config forces it) and the reader can carry it; the
+        read size then fits the reader's own message limit."""
+        extended = self._settings.extended_length
+        if extended is None:
+            extended = offers_extended_length(connection.atr())
+        if not extended:
+            return False, None
+        limit = connection.max_message()
+        if limit is None:
+            return True, None
+        if limit <= SHORT_APDU_LIMIT:
+            return False, None
+        return True, largest_chunk(limit - 2)  # the status word travels in the same message
 
     # --- events, on the monitor thread, delivered to the loop ---------------------------------------------------
 

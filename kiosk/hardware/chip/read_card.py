@@ -40,6 +40,7 @@ class ReadOptions:
     extended_length: bool = False
     trust_anchors: list[x509.Certificate] = field(default_factory=list)
     deadline_s: float = 10.0
+    read_chunk: int | None = None  # plain bytes per READ BINARY; None: the most the link's length mode allows
 
 
 def read_card(transport: ApduTransport, keys: tuple[ChipAccessKey, ...], options: ReadOptions) -> CardRead:
@@ -47,7 +48,7 @@ def read_card(transport: ApduTransport, keys: tuple[ChipAccessKey, ...], options
     started = time.monotonic()
     wire = WireCounter(transport, started + options.deadline_s)
     select_application(wire)
-    session, tries = open_session(wire, keys, options.extended_length)
+    session, tries = open_session(wire, keys, options.extended_length, options.read_chunk)
     present = parse_ef_com(_required(session.read_file(EF_COM), "EF.COM"))
     dg1 = _required(session.read_file(DG_FILES[DataGroup.DG1]), "DG1")
     dg13 = session.read_file(DG_FILES[DataGroup.DG13]) if DataGroup.DG13 in present else None

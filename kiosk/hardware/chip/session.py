@@ -9,17 +9,35 @@ import time
 from dataclasses import dataclass
 
 from kiosk.domain.card_read import ChipAccessKey
-from kiosk.hardware.chip.apdu import ApduTransport, Command, StatusWord, split_status
+from kiosk.hardware.chip.apdu import ApduTransport, Command, StatusWord, encode_length, split_status
 from kiosk.hardware.chip.bac import open_bac_channel
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode, StatusWordError
 from kiosk.hardware.chip.lds import LdsFile, total_length
 from kiosk.hardware.chip.secure_messaging import SecureChannel, SecureMessagingError
 
 EMRTD_AID = bytes.fromhex("A0000002471001")
-# Largest plain chunk whose SM answer (DO87 with padding, DO99, DO8E) still fits a short response of 256 bytes.
-SHORT_READ = 0xE7
 # Extended length: one READ BINARY can fetch a whole data group; offsets in P1-P2 stop at 32767 anyway.
 EXTENDED_READ = 0x7FFF
+
+
+def sm_response_size(plain: int) -> int:
+    """Bytes of a secure messaging answer carrying `plain` bytes: DO87 (indicator + padded cryptogram), DO99, DO8E."""
+    do87 = 0
+    if plain:
+        cryptogram = 1 + (plain // 8 + 1) * 8
+        do87 = 1 + len(encode_length(cryptogram)) + cryptogram
+    return do87 + 4 + 10
+
+
+def largest_chunk(budget: int) -> int:
+    """The most plain bytes one READ BINARY can ask for when the answer may carry `budget` bytes of data."""
+    plain = min(budget, EXTENDED_READ)
+    while plain > 0 and sm_response_size(plain) > budget:
+        plain -= 1
+    return plain
+
+
+SHORT_READ = largest_chunk(256)  # 231 (0xE7): a short response carries at most 256 bytes
 _SFI_UNSUPPORTED = {StatusWord.WRONG_P1P2, StatusWord.INS_NOT_SUPPORTED, 0x6A81, 0x6981, 0x6E00}
 
 
@@ -50,6 +68,7 @@ class SecureSession:
     transport: ApduTransport
     channel: SecureChannel
     extended: bool
+    chunk: int = SHORT_READ
     use_sfi: bool = True
 
     def send(self, command: Command, name: str) -> tuple[bytes, int]:
@@ -84,7 +103,7 @@ class SecureSession:
 
     def read_file(self, file: LdsFile) -> bytes | None:
         """The whole file, or None when the card does not have it."""
-        chunk = EXTENDED_READ if self.extended else SHORT_READ
+        chunk = self.chunk
         content = self._first_chunk(file, chunk)
         if content is None:
             return None
@@ -126,7 +145,7 @@ def select_application(transport: ApduTransport) -> None:
 
 
 def open_session(
-    transport: ApduTransport, keys: tuple[ChipAccessKey, ...], extended: bool
+    transport: ApduTransport, keys: tuple[ChipAccessKey, ...], extended: bool, chunk: int | None = None
 ) -> tuple[SecureSession, int]:
     """Try each access key in order; the session and how many keys were tried. WRONG_KEY when none opens it."""
     if not keys:
@@ -138,5 +157,6 @@ def open_session(
             if exc.code is ChipErrorCode.WRONG_KEY and tries < len(keys):
                 continue
             raise
-        return SecureSession(transport, channel, extended), tries
+        size = chunk if chunk is not None else (EXTENDED_READ if extended else SHORT_READ)
+        return SecureSession(transport, channel, extended, size), tries
     raise AssertionError("unreachable: the loop returns or raises")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from smartcard import scard
 
 from kiosk.domain.card_expiry import candidate_expiries
 from kiosk.domain.card_read import SignatureStatus, access_key_from_id, access_keys_from_qr
@@ -183,3 +185,39 @@ async def test_card_events_and_a_reader_gone_and_back(
         assert (await reader.read(_key(card_files.card))).id_number == card_files.card.id_number
     finally:
         back.pull()
+
+
+async def test_no_card_data_reaches_the_logs(
+    reader: PyscardChipReader, pcscd: PcscDaemon, card_files: CardFiles, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    forged = card_files.with_file(0x010D, dg13(dataclasses.replace(card_files.card, full_name="Kẻ Giả Mạo")))
+    link = VpcdCardLink(EmulatedCccd(forged), pcscd.netns)
+    link.insert()
+    try:
+        with pytest.raises(ChipError):
+            await reader.read(_key(card_files.card))
+    finally:
+        link.pull()
+    assert "not_verifiable" in caplog.text
+    for secret in (card_files.card.id_number, card_files.card.document_number, "Giả Mạo", "Nguyễn"):
+        assert secret not in caplog.text
+
+
+def test_plain_reads_are_refused_by_the_card_through_pcscd(card_on_reader: VpcdCardLink) -> None:
+    result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    assert result == scard.SCARD_S_SUCCESS
+    try:
+        result, card, protocol = scard.SCardConnect(
+            context, FIRST_READER, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+        )
+        assert result == scard.SCARD_S_SUCCESS
+        try:
+            for command, expected in (("00A4040C07A0000002471001", "9000"), ("00B0810000", "6982")):
+                result, response = scard.SCardTransmit(card, protocol, list(bytes.fromhex(command)))
+                assert result == scard.SCARD_S_SUCCESS
+                assert bytes(response).hex().upper() == expected
+        finally:
+            scard.SCardDisconnect(card, scard.SCARD_RESET_CARD)
+    finally:
+        scard.SCardReleaseContext(context)

@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiosk.domain.card_expiry import candidate_expiries
 from kiosk.domain.card_read import (
@@ -19,6 +21,7 @@ from kiosk.domain.card_read import (
 from kiosk.domain.people import Sex
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.read_card import ReadOptions, read_card
+from kiosk.hardware.chip.session import EXTENDED_READ, SHORT_READ, largest_chunk, sm_response_size
 from tests.support.emulated_card import EmulatedCccd
 from tests.support.emulated_card_data import CardFiles, CitizenCard, build_card, dg13, make_pki
 
@@ -164,3 +167,22 @@ def test_plain_reads_without_bac_are_refused_by_the_card(files: CardFiles) -> No
     card = EmulatedCccd(files)
     assert card.process(bytes.fromhex("00A4040C07A0000002471001")) == b"\x90\x00"
     assert card.process(bytes.fromhex("00B0810000")) == b"\x69\x82"
+
+
+def test_the_short_read_size_is_the_most_a_256_byte_answer_carries() -> None:
+    assert SHORT_READ == 0xE7
+    assert sm_response_size(SHORT_READ) <= 256 < sm_response_size(SHORT_READ + 1)
+
+
+@given(budget=st.integers(20, 70_000))
+def test_the_chunk_for_a_reader_limit_always_fits_it(budget: int) -> None:
+    chunk = largest_chunk(budget)
+    assert sm_response_size(chunk) <= budget
+    assert chunk == EXTENDED_READ or sm_response_size(chunk + 1) > budget
+
+
+def test_a_smaller_read_size_reads_the_same_card_in_more_commands(files: CardFiles) -> None:
+    whole = _read(files, extended_length=True)
+    small = _read(files, extended_length=True, read_chunk=100)
+    assert small.stats.apdu_count > whole.stats.apdu_count
+    assert small.full_name == whole.full_name
