@@ -1,0 +1,175 @@
+"""The kiosk's remote settings and what it reports: the one model the hub validates and the kiosk applies.
+
+The hub imports this module (and only this one) from the kiosk: the console's editor is driven by the JSON Schema
+of `RemoteConfig`, generated into `config/kiosk-remote-config.schema.json`. Nothing here carries personal data:
+heartbeats hold versions, device states and counters only.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+
+class Language(StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PrinterSettings(_Strict):
+    uri: str = Field(
+        default="usb://auto", description="tcp://host:9100, usb://VID:PID, serial:///dev/kiosk-printer, file://"
+    )
+    profile: str = Field(default="TM-T20II", description="python-escpos capability profile")
+    paper_width_mm: Literal[58, 80] = 80
+
+
+class CameraSettings(_Strict):
+    device: str = Field(default="/dev/kiosk-camera", description="V4L2 device or video file")
+    width: int = Field(default=1280, ge=160, le=3840)
+    height: int = Field(default=720, ge=120, le=2160)
+
+
+class IdleTimeouts(_Strict):
+    screen_seconds: int = Field(default=60, ge=10, le=600, description="no touch for this long: warn the patient")
+    wipe_after_warning_seconds: int = Field(default=15, ge=5, le=120, description="then wipe the session")
+
+
+class TicketTexts(_Strict):
+    header_vi: str = Field(default="Bệnh viện Đa khoa Demo", max_length=80)
+    header_en: str = Field(default="Demo General Hospital", max_length=80)
+    footer_vi: str = Field(default="Vui lòng chờ gọi số", max_length=200)
+    footer_en: str = Field(default="Please wait for your number", max_length=200)
+    logo_png_base64: str = Field(default="", max_length=200_000, description="a small PNG, base64; empty for none")
+
+
+class LookupOfficer(_Strict):
+    """The hospital officer on whose behalf the hub asks the BHXH gateway (staff data, set by IT)."""
+
+    name: str = Field(default="", max_length=100)
+    id_number: str = Field(default="", pattern=r"^(\d{12})?$")
+
+
+class RemoteConfig(_Strict):
+    """Everything hospital IT may change on a kiosk from the console."""
+
+    schema_version: Literal[1] = 1
+    departments_shown: list[str] = Field(default_factory=list, description="department ids; empty shows all")
+    printer: PrinterSettings = Field(default_factory=PrinterSettings)
+    camera: CameraSettings = Field(default_factory=CameraSettings)
+    reader_name: str = Field(default="", max_length=100, description="PC/SC reader name prefix; empty: the only one")
+    languages: list[Language] = Field(default_factory=lambda: [Language.VI, Language.EN], min_length=1)
+    idle: IdleTimeouts = Field(default_factory=IdleTimeouts)
+    ticket: TicketTexts = Field(default_factory=TicketTexts)
+    trust_anchors_pem: list[str] = Field(default_factory=list, description="CSCA certificates for the chip")
+    lookup_officer: LookupOfficer = Field(default_factory=LookupOfficer)
+    heartbeat_seconds: int = Field(default=30, ge=5, le=3600)
+    poll_seconds: int = Field(default=30, ge=2, le=3600)
+
+    @field_validator("languages")
+    @classmethod
+    def _vietnamese_first(cls, value: list[Language]) -> list[Language]:
+        if Language.VI not in value:
+            raise ValueError("Vietnamese must stay available")
+        return value
+
+    @field_validator("trust_anchors_pem")
+    @classmethod
+    def _pem_only(cls, value: list[str]) -> list[str]:
+        for pem in value:
+            if "-----BEGIN CERTIFICATE-----" not in pem:
+                raise ValueError("a trust anchor must be a PEM certificate")
+        return value
+
+
+class SignedConfig(BaseModel):
+    """What the hub serves: one configuration version and the hub's Ed25519 signature over it."""
+
+    version: int = Field(ge=1)
+    config: dict[str, object]
+    signature: str = Field(default="", description="base64 Ed25519 over canonical JSON of {version, config}")
+    key_id: str = ""
+
+
+class DeviceState(StrEnum):
+    OK = "ok"
+    DEGRADED = "degraded"
+    MISSING = "missing"
+    FAULT = "fault"
+    UNKNOWN = "unknown"
+
+
+class ApplyStatus(StrEnum):
+    APPLIED = "applied"
+    REVERTED = "reverted"
+    REFUSED = "refused"
+    WAITING = "waiting"  # valid, held until the patient in front of the kiosk is done
+
+
+class ConfigReport(BaseModel):
+    version: int
+    status: ApplyStatus
+    reason: str = Field(default="", max_length=500)
+
+
+class FunnelCounters(BaseModel):
+    """Today's counts on this kiosk (hospital day); no patient is identifiable from them."""
+
+    identifications: dict[str, int] = Field(default_factory=dict, description="by method: chip, cccd_qr, bhyt_qr…")
+    identification_failures: dict[str, int] = Field(default_factory=dict, description="by reason code")
+    entitlement_actions: dict[str, int] = Field(default_factory=dict, description="by BHXH maKetQua code")
+    tickets: int = 0
+    desk_slips: int = 0
+    print_failures: int = 0
+
+
+class Heartbeat(BaseModel):
+    app_version: str = Field(max_length=40)
+    config_version: int = 0
+    config_status: ApplyStatus | None = None
+    devices: dict[str, DeviceState] = Field(default_factory=dict)
+    funnel: FunnelCounters = Field(default_factory=FunnelCounters)
+    day: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="the hospital day the counters are for")
+    uptime_seconds: int = 0
+
+
+class ActionKind(StrEnum):
+    RESTART = "restart"
+    RELOAD_CONFIG = "reload_config"
+    TEST_PRINT = "test_print"
+    SCREENSHOT = "screenshot"
+
+
+class PendingAction(BaseModel):
+    id: str
+    kind: ActionKind
+
+
+class HeartbeatReply(BaseModel):
+    actions: list[PendingAction] = Field(default_factory=list)
+    config_version: int = 0  # the version the hub wants here, so the agent can poll at once
+
+
+class ActionResult(BaseModel):
+    ok: bool
+    detail: str = Field(default="", max_length=500)
+    screenshot_png_base64: str = Field(default="", max_length=4_000_000)
+
+
+def remote_config_json_schema() -> dict[str, object]:
+    return RemoteConfig.model_json_schema()
+
+
+def canonical_bytes(version: int, config: dict[str, object]) -> bytes:
+    """The exact bytes the hub signs and the kiosk verifies: sorted keys, no spaces, UTF-8."""
+    body = {"version": version, "config": config}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
