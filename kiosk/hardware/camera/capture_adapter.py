@@ -11,8 +11,9 @@ from pathlib import Path
 
 import cv2
 
+from kiosk.hardware.camera.fake_camera import FakeCamera
 from kiosk.hardware.camera.pipeline_adapter import build_pipeline
-from kiosk.hardware.camera.port import CameraInfo, CameraSettings, CameraUnavailableError, Frame
+from kiosk.hardware.camera.port import CameraInfo, CameraSettings, CameraUnavailableError, Frame, FrameSource
 from kiosk.hardware.camera.preview_adapter import make_preview
 from kiosk.hardware.camera.scanner import CameraScanner
 
@@ -103,8 +104,25 @@ def read_image(path: Path) -> Frame | None:
     return cv2.imread(str(path), cv2.IMREAD_COLOR)
 
 
+def read_video_frames(path: Path, max_frames: int) -> list[Frame]:
+    """Up to `max_frames` frames of a video file or image sequence (for the fake camera)."""
+    capture = cv2.VideoCapture(str(path))
+    frames: list[Frame] = []
+    try:
+        while len(frames) < max_frames:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            frames.append(frame)
+    finally:
+        capture.release()
+    return frames
+
+
+FAKE_DEVICE = "fake"  # `device = "fake"` in the config: the demo's camera, no hardware needed
+
+
 def build_camera_scanner(settings: CameraSettings) -> CameraScanner:
     """The kiosk's QR camera for the configured device."""
-    return CameraScanner(
-        OpenCvCamera(settings), build_pipeline(settings.decode_deadline_s), settings, make_preview=make_preview
-    )
+    source: FrameSource = FakeCamera.demo() if settings.device == FAKE_DEVICE else OpenCvCamera(settings)
+    return CameraScanner(source, build_pipeline(settings.decode_deadline_s), settings, make_preview=make_preview)

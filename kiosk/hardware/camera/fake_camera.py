@@ -6,6 +6,7 @@ scanner decodes; `unplug()` / `replug()` play the USB cable being pulled and put
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Sequence
@@ -14,7 +15,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from kiosk.hardware.camera import synthetic_scenes
 from kiosk.hardware.camera.port import CameraInfo, CameraUnavailableError, Frame
+
+
+def _bgr(image: Image.Image) -> Frame:
+    return np.asarray(image.convert("RGB"))[:, :, ::-1].copy()
 
 
 class FakeCamera:
@@ -36,7 +42,24 @@ class FakeCamera:
     @classmethod
     def from_files(cls, paths: Sequence[Path], fps: float = 15.0) -> FakeCamera:
         """Frames from image files (any format Pillow reads), e.g. a photo sequence of a card being held up."""
-        return cls([np.asarray(Image.open(p).convert("RGB"))[:, :, ::-1].copy() for p in paths], fps)
+        return cls([_bgr(Image.open(p)) for p in paths], fps)
+
+    @classmethod
+    def from_video(cls, path: Path, fps: float = 15.0, max_frames: int = 300) -> FakeCamera:
+        """Frames of a video file or `frames_%03d.png` sequence, held in memory so faults can be scripted."""
+        from kiosk.hardware.camera.capture_adapter import read_video_frames  # OpenCV only when asked for
+
+        return cls(read_video_frames(path, max_frames), fps)
+
+    @classmethod
+    def demo(cls, fps: float = 15.0, seed: int = 1) -> FakeCamera:
+        """The demo's camera: empty lobby, a CCCD card held up, empty again, a phone showing an appointment."""
+        rng = random.Random(seed)  # noqa: S311 - reproducible demo pictures, not secrets
+        empty = _bgr(synthetic_scenes.empty_scene(rng))
+        card = _bgr(synthetic_scenes.card_scene(synthetic_scenes.cccd_payload(rng), rng, skew=30))
+        phone = _bgr(synthetic_scenes.SCENES["gen_phone_moire"](rng).image)
+        seconds = [(empty, 2.0), (card, 3.0), (empty, 2.0), (phone, 3.0)]
+        return cls([frame for frame, length in seconds for _ in range(round(length * fps))], fps)
 
     def unplug(self) -> None:
         self._plugged_in.clear()

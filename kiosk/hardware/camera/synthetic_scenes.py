@@ -68,6 +68,11 @@ def _background(rng: random.Random) -> Image.Image:
     return Image.fromarray(np.clip(base[None, :] + noise, 0, 255).astype(np.uint8), "L")
 
 
+def empty_scene(rng: random.Random) -> Image.Image:
+    """The lobby with nobody holding anything up."""
+    return _background(rng)
+
+
 def _card(payload: str, rng: random.Random, *, contrast: float = 1.0) -> Image.Image:
     card = Image.new("L", (540, 340), 235)
     draw = ImageDraw.Draw(card)

@@ -76,3 +76,12 @@ def test_camera_check_without_a_camera_says_unavailable() -> None:
     report = json.loads(result.stdout)
     assert report["status"] == "unavailable"
     assert report["code_seen"] is False
+
+
+def test_camera_check_on_the_demo_fake_camera() -> None:
+    result = _kiosk("camera", "check", "--device", "fake", "--seconds", "3.5")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["status"] == "scanning"
+    assert report["fourcc"] == "FAKE"
+    assert report["payload_kinds"] == ["cccd_qr"]  # the card is held up from 2 s to 5 s

@@ -9,7 +9,10 @@ import cv2
 import pytest
 
 from kiosk.hardware.camera.capture_adapter import OpenCvCamera, build_camera_scanner
+from kiosk.hardware.camera.fake_camera import FakeCamera
+from kiosk.hardware.camera.pipeline_adapter import build_pipeline
 from kiosk.hardware.camera.port import CameraSettings, CameraStatus, CameraUnavailableError
+from kiosk.hardware.camera.scanner import CameraScanner
 from tests.hardware.camera.qr_images import CCCD_QR, bgr, blank_frame, on_frame, qr_picture
 
 CARD = bgr(on_frame(qr_picture(CCCD_QR)))
@@ -79,3 +82,16 @@ async def test_scanner_without_a_camera_reports_unavailable(tmp_path: Path) -> N
         await scanner.wait_for_status(CameraStatus.UNAVAILABLE)
     await scanner.stop()
     assert scanner.status is CameraStatus.IDLE
+
+
+async def test_fake_camera_from_a_recorded_clip_can_be_unplugged(tmp_path: Path) -> None:
+    camera = FakeCamera.from_video(Path(_write_video(tmp_path / "card.avi")), fps=30)
+    scanner = CameraScanner(camera, build_pipeline(), CameraSettings(retry_s=0.05))
+    scanner.start()
+    async with asyncio.timeout(10):
+        assert (await scanner.next_scan()).payload == CCCD_QR
+        camera.unplug()
+        await scanner.wait_for_status(CameraStatus.UNAVAILABLE)
+        camera.replug()
+        await scanner.wait_for_status(CameraStatus.SCANNING)
+    await scanner.stop()
