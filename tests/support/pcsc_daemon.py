@@ -47,9 +47,13 @@ class PcscDaemon:
         )
         self._process: subprocess.Popen[bytes] | None = None
 
+    @staticmethod
+    def socket_path_in(workdir: Path) -> Path:
+        return workdir / "run" / "pcscd.comm"
+
     @property
     def socket_path(self) -> Path:
-        return self._run / "pcscd.comm"
+        return self.socket_path_in(self._run.parent)
 
     @property
     def netns(self) -> str:

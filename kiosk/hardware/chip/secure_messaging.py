@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from typing import Protocol
 
 from kiosk.hardware.chip import crypto
 from kiosk.hardware.chip.apdu import Command, StatusWord, iter_tlv, tlv
@@ -14,6 +15,15 @@ _DO87, _DO97, _DO99, _DO8E = 0x87, 0x97, 0x99, 0x8E
 
 class SecureMessagingError(Exception):
     """The card's answer fails the MAC or lacks the secure messaging objects: the session cannot go on."""
+
+
+class ProtectedChannel(Protocol):
+    """What the file reader needs of secure messaging. BAC gives a 3DES `SecureChannel`; PACE would add an AES
+    channel (CMAC, 16-byte counter) with the same two methods, and nothing above this layer would change."""
+
+    def wrap(self, command: Command, extended: bool) -> bytes: ...
+
+    def unwrap(self, data: bytes, sw: int, command_name: str) -> tuple[bytes, int]: ...
 
 
 @dataclass(slots=True)

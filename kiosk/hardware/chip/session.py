@@ -13,7 +13,7 @@ from kiosk.hardware.chip.apdu import ApduTransport, Command, StatusWord, encode_
 from kiosk.hardware.chip.bac import open_bac_channel
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode, StatusWordError
 from kiosk.hardware.chip.lds import LdsFile, total_length
-from kiosk.hardware.chip.secure_messaging import SecureChannel, SecureMessagingError
+from kiosk.hardware.chip.secure_messaging import ProtectedChannel, SecureMessagingError
 
 EMRTD_AID = bytes.fromhex("A0000002471001")
 # Extended length: one READ BINARY can fetch a whole data group; offsets in P1-P2 stop at 32767 anyway.
@@ -66,7 +66,7 @@ class SecureSession:
     """The secure channel plus how to read files over it (SFI reads until the card says it cannot)."""
 
     transport: ApduTransport
-    channel: SecureChannel
+    channel: ProtectedChannel
     extended: bool
     chunk: int = SHORT_READ
     use_sfi: bool = True

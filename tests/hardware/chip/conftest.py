@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,16 +16,20 @@ from tests.support.emulated_card_data import CardFiles, build_card
 from tests.support.emulated_card_vpcd import VpcdCardLink
 from tests.support.pcsc_daemon import PcscDaemon, pcsc_unavailable_reason
 
+# libpcsclite reads PCSCLITE_CSOCK_NAME once, at the first PC/SC call of the process, whichever test makes it:
+# so the private pcscd's socket path is fixed (and exported) when this conftest is collected, before any test runs.
+_PCSCD_DIR = Path(tempfile.mkdtemp(prefix="pcsc-"))  # short: a unix socket path must stay under 108 bytes
+os.environ["PCSCLITE_CSOCK_NAME"] = str(PcscDaemon.socket_path_in(_PCSCD_DIR))
+atexit.register(shutil.rmtree, _PCSCD_DIR, ignore_errors=True)
+
 
 @pytest.fixture(scope="session")
-def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscDaemon]:
+def pcscd() -> Iterator[PcscDaemon]:
     reason = pcsc_unavailable_reason()
     if reason is not None:
         pytest.skip(f"pcscd with vpcd cannot run here: {reason}")
-    daemon = PcscDaemon(tmp_path_factory.mktemp("pcscd"))
+    daemon = PcscDaemon(_PCSCD_DIR)
     daemon.start()
-    # libpcsclite reads this once, at the first PC/SC call of the process: it must be set before any.
-    os.environ["PCSCLITE_CSOCK_NAME"] = str(daemon.socket_path)
     try:
         yield daemon
     finally:

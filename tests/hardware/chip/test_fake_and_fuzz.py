@@ -103,3 +103,15 @@ def test_dg13_fields_are_found_by_number_whatever_their_order() -> None:
     assert 14 not in fields  # unmarried: the spouse field is absent
     assert fields[12] == [FILES.card.expiry.strftime("%d/%m/%Y")]  # type: ignore[union-attr]
     assert dataclasses.is_dataclass(FILES.card)
+
+
+async def test_the_factory_gives_the_fake_for_virtual_and_pcsc_otherwise() -> None:
+    from kiosk.hardware.chip.adapter_pyscard import PyscardChipReader
+    from kiosk.hardware.chip.factory import VIRTUAL, build_chip_reader
+
+    fake = build_chip_reader(VIRTUAL, demo_card=CARD)
+    assert isinstance(fake, FakeChipReader)
+    assert await fake.read(KEY) is CARD
+    real = build_chip_reader("ACS ACR1252 PICC")
+    assert isinstance(real, PyscardChipReader)
+    await real.close()
