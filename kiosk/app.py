@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.flow.service import FlowService
+    from kiosk.flow.state import Session
 
 PORTRAIT = (1080, 1920)
 
@@ -61,8 +62,13 @@ def build_app(service: FlowService, *, monotonic: Callable[[], float]) -> Any:
                 hospital_name=service.config.hospital_name,
                 warning_s=service.config.warning_s,
             )
-            service.subscribe(lambda session: root.render(session, monotonic()))
-            root.render(service.session, monotonic())
+
+            def show(session: Session) -> None:
+                root.devices.printer, root.devices.network = service.printer_ok, service.hub_ok
+                root.render(session, monotonic())
+
+            service.subscribe(show)
+            show(service.session)
             # The idle countdown changes every second without the session changing.
             Clock.schedule_interval(lambda _dt: self._countdown(root), 1.0)
             return root

@@ -58,6 +58,9 @@ class FlowService:
         self._listeners: list[Listener] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self.effects_run: list[fx.Effect] = []  # what ran, for the maintenance screen and tests (no personal data)
+        # What the status strip shows: the last printer job and the last hub call, did they work?
+        self.printer_ok = True
+        self.hub_ok = True
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -97,6 +100,7 @@ class FlowService:
         task.add_done_callback(self._tasks.discard)
 
     async def _perform(self, effect: fx.Effect) -> None:
+        printing = isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip)
         try:
             event = await self._answer(effect)
         except asyncio.CancelledError:
@@ -104,6 +108,15 @@ class FlowService:
         except Exception as exc:  # any port failure becomes a flow event; the flow decides what the patient sees
             log.warning("%s failed: %s", type(effect).__name__, type(exc).__name__)
             event = _failure_event(effect, exc)
+            if printing:
+                self.printer_ok = False
+            elif _message_key(exc, "hub.unavailable") in ("hub.unavailable", "hub.timeout"):
+                self.hub_ok = False
+        else:
+            if printing:
+                self.printer_ok = True
+            else:
+                self.hub_ok = True
         if event is not None:
             self.dispatch(event)
 

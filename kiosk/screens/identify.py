@@ -7,6 +7,7 @@ from kivy.factory import Factory
 from kiosk.domain.masking import mask_id
 from kiosk.flow.events import Back, KeypadDigit, KeypadErase, KeypadSubmit
 from kiosk.flow.state import Session
+from kiosk.screens import theme
 from kiosk.screens.base import KioskScreen, load_kv
 
 load_kv(__file__)
@@ -30,6 +31,7 @@ class IdentifyScreen(KioskScreen):
         self.ids.instructions.text = self.t("identify.instructions")
         self.ids.typed.text = mask_id(session.typed) if session.typed else self.t("identify.typed_placeholder")
         self.ids.typed.color = self.ids.title.color if session.typed else [*self.ids.instructions.color[:3], 0.5]
+        self.ids.typed.font_size = theme.current.size(72 if session.typed else 40)
         self.ids.notice.text = self.t(session.notice_key) if session.notice_key else ""
         self.ids.submit.text = self.t("identify.submit")
         self.ids.cancel.text = self.t("app.cancel")

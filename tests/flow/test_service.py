@@ -148,3 +148,17 @@ async def test_ticks_drive_the_idle_warning() -> None:
     await asyncio.sleep(0.02)
     ticking.cancel()
     assert service.session.step == Step.HOME
+
+
+async def test_the_status_strip_learns_when_the_printer_or_the_hub_fail() -> None:
+    his, printer = his_with_patient(), FakePrinter(paper_out=True)
+    service, _ = make(his, printer)
+    await check_in(service)
+    assert (service.printer_ok, service.hub_ok) == (False, True)
+    his.failing.add("find_patient")
+    from kiosk.flow.events import Cancel
+
+    service.dispatch(Cancel())
+    service.dispatch(CardPresented(CHIP))
+    await service.idle()
+    assert service.hub_ok is False
