@@ -47,11 +47,13 @@ class Hub:
     his: HisAdapter
     entitlement: EntitlementDesk
     http: httpx.AsyncClient
+    owns_http: bool = False
 
 
 def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.AsyncClient | None = None) -> Hub:
     engine = make_engine(settings.database_url)
     reader, writer = session_factories(engine)
+    owns_http = http is None
     http = http or httpx.AsyncClient()
     client = BhxhClient(settings.bhxh, http, clock)
     return Hub(
@@ -65,6 +67,7 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         his=DemoHis(reader, writer),
         entitlement=EntitlementDesk(client, writer, settings.facility_code),
         http=http,
+        owns_http=owns_http,
     )
 
 
@@ -90,6 +93,8 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if hub.owns_http:
+                await hub.http.aclose()
 
     app = FastAPI(
         title="Kiosk HIS API",

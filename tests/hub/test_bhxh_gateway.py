@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import httpx
@@ -11,13 +12,16 @@ from sqlalchemy import select
 
 from kiosk.domain.entitlement import EntitlementAction, result_for_code
 from kiosk_hub.api import wire
+from kiosk_hub.app import build_hub, create_app
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.bhxh.demo_cards import DEMO_CARDS, card_for_result
 from kiosk_hub.bhxh.simulator import SimulatedGateway
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.db.models import EntitlementRecheck
 from kiosk_hub.entitlement import EntitlementDesk
-from tests.hub.conftest import bhxh_settings
+from kiosk_hub.settings import HubSettings
+from tests.hub.conftest import bhxh_settings, enrol, seed
+from tests.hub.servers import serve_in_thread
 
 TODAY = date(2026, 11, 23)
 
@@ -158,3 +162,28 @@ async def test_a_refused_facility_password_is_a_configuration_fault(gateway_url:
         result = await desk.check(request_for("DN4010000000001", "A", "1990"), TODAY)
     assert result.action is EntitlementAction.CONFIGURATION_FAULT
     assert result.to_recheck is False
+
+
+async def test_the_serving_hub_rechecks_in_the_background(
+    gateway: SimulatedGateway, gateway_url: str, sqlite_url: str
+) -> None:
+    settings = HubSettings(database_url=sqlite_url, bhxh=bhxh_settings(gateway_url), recheck_interval_seconds=0.2)
+    hub = build_hub(settings)
+    seed(hub)
+    token = enrol(hub)
+    card = card_for_result("000")
+    body = {"card_code": card.card_code, "full_name": card.full_name, "date_of_birth": card.iso_date_of_birth}
+    gateway.faults.down = True
+    with serve_in_thread(create_app(hub), lifespan="on") as url:
+        async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+            answer = (await client.post("/api/v1/entitlement/check", json=body)).json()
+            assert answer["action"] == "register_and_recheck"
+            gateway.faults.down = False
+            for _ in range(50):
+                with hub.reader() as session:
+                    rows = list(session.scalars(select(EntitlementRecheck)))
+                if rows and rows[0].done:
+                    break
+                await asyncio.sleep(0.1)
+    hub.engine.dispose()
+    assert [(r.done, r.last_code) for r in rows] == [(True, "000")]
