@@ -5,7 +5,9 @@
 A DIR is a category folder of `imageNNN.jpg` + `imageNNN.txt` (ground truth corners; the number of codes is the
 count of numbers / 8), or a folder of such folders. A photo's codes count as found up to the number of distinct
 payloads returned (capped at the codes present). Generated frames (segno payloads rendered as an ID/BHYT card or a
-phone screen, 1280x720) count as found only when the exact payload comes back. Runs on one core.
+phone screen, 1280x720) count as found only when the exact payload comes back. Runs on one core. Columns: each
+decoder alone, the pipeline with every retry (as `kiosk scan-image`), and the pipeline as the live camera runs it
+(30 ms deadline per frame, a photo shown for up to 5 frames; ms per frame).
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ from kiosk.hardware.camera.scanner import CameraScanner
 from kiosk.hardware.camera.synthetic_scenes import generated_set
 
 Contender = Callable[[np.ndarray], list[str]]
+# The kiosk decodes a held-up code on several frames, each under the 30 ms deadline: this column shows each photo
+# as up to LIVE_FRAMES camera frames (one sixth of a second at 30 fps), ms per frame.
+LIVE = "pipeline live"
+LIVE_FRAMES = 5
 
 
 @dataclass
@@ -76,8 +82,8 @@ def contenders(only: set[str] | None) -> dict[str, Contender]:
     found: dict[str, Contender] = {name: on_grey(d) for name, d in single_decoders().items()}
     pipeline = build_pipeline(deadline_s=None)
     found["pipeline"] = lambda frame: [c.payload for c in pipeline.decode(frame).codes]
-    deadline_pipeline = build_pipeline()
-    found["pipeline+deadline"] = lambda frame: [c.payload for c in deadline_pipeline.decode(frame).codes]
+    live = build_pipeline()
+    found[LIVE] = lambda frame: [c.payload for c in live.decode(frame).codes]
     return {k: v for k, v in found.items() if only is None or k in only}
 
 
@@ -94,9 +100,13 @@ def run(samples: list[Sample], decoders: dict[str, Contender]) -> None:
     for sample in samples:
         present[sample.category] += sample.codes
         for name, decode in decoders.items():
-            start = time.perf_counter()
-            payloads = decode(sample.frame)
-            times[name].append((time.perf_counter() - start) * 1000)
+            payloads: list[str] = []
+            for _ in range(LIVE_FRAMES if name == LIVE else 1):
+                start = time.perf_counter()
+                payloads += decode(sample.frame)
+                times[name].append((time.perf_counter() - start) * 1000)
+                if score(sample, payloads) == sample.codes:
+                    break
             found[(sample.category, name)] += score(sample, payloads)
     print_table(present, found, times, list(decoders))
 
@@ -122,7 +132,7 @@ def print_table(
             print(f"{label:<22}" + "".join(f"{_rate(sum(found[(c, n)] for c in cats), total):>{width}}" for n in names))
     for label, q in (("ms p50", 50), ("ms p95", 95), ("ms max", 100)):
         print(f"{label:<22}" + "".join(f"{np.percentile(times[n], q):>{width}.1f}" for n in names))
-    print(f"{'frames':<22}" + "".join(f"{len(times[n]):>{width}}" for n in names))
+    print(f"{'frames decoded':<22}" + "".join(f"{len(times[n]):>{width}}" for n in names))
 
 
 async def _cpu_share(seconds: float) -> float:
