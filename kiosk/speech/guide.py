@@ -1,0 +1,153 @@
+"""Speech follows the screen: the one object the kiosk's frame talks to for the voice and the tactile keypad.
+
+Wiring (two calls, no Kivy here): after every render the frame calls `guide.show(session)`; the window's
+`on_key_down(window, key, ...)` calls `guide.key_down(key, session)` and sends the events it returns to the flow,
+exactly as touches would. `guide.focused` names the choice the screen draws its focus ring around.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kiosk.flow.events import Event, MoreTime
+from kiosk.flow.state import Session, Step
+from kiosk.speech.activation import SpeechMode
+from kiosk.speech.keypad import KeypadMap, KeyPress
+from kiosk.speech.navigator import Choice, KeyOutcome, Say, TactileState, on_key, synced
+from kiosk.speech.numbers import spell_digits
+from kiosk.speech.port import SpeechError, SpeechPort
+from kiosk.speech.prompts import phrase
+from kiosk.speech.script import focus_text, idle_text, screen_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Screen:
+    """What makes the screen "new" for the ear: a change in any of these is spoken."""
+
+    generation: int
+    step: Step
+    notice_key: str | None
+    language: str
+    departments_loaded: bool
+    idle_warning: bool
+    printed: bool
+
+    @classmethod
+    def of(cls, session: Session) -> _Screen:
+        return cls(
+            session.generation,
+            session.step,
+            session.notice_key,
+            session.language,
+            bool(session.departments),
+            session.idle_warning_since is not None,
+            session.printed,
+        )
+
+
+class SpeechGuide:
+    def __init__(
+        self, voice: SpeechPort, mode: SpeechMode | None = None, keypad: KeypadMap | None = None, warning_s: float = 25
+    ) -> None:
+        self.voice = voice
+        self.mode = mode or SpeechMode()
+        self.keypad = keypad or KeypadMap()
+        self.warning_s = warning_s
+        self.tactile = TactileState()
+        self._screen: _Screen | None = None
+
+    @property
+    def speaking_mode(self) -> bool:
+        return self.mode.on
+
+    @property
+    def focused(self) -> Choice | None:
+        return self.tactile.ring.focused
+
+    def show(self, session: Session) -> None:
+        """Called after every render; speaks only when what a listener would notice has changed."""
+        screen = _Screen.of(session)
+        previous, self._screen = self._screen, screen
+        self.tactile = synced(self.tactile, session)
+        if previous is not None and previous.generation != screen.generation:
+            self._patient_left()
+        if screen == previous or not self.mode.on:
+            return
+        if screen.idle_warning:
+            self._say(idle_text(session, round(self.warning_s)), session.language)
+        else:
+            self._say(screen_text(session, self.tactile.ring), session.language)
+
+    def _patient_left(self) -> None:
+        self._silence()
+        self.voice.reset_volume()  # the next patient starts at the usual loudness
+        self.mode = self.mode.patient_left()
+
+    def headphones(self, connected: bool, session: Session) -> None:
+        was_on = self.mode.on
+        self.mode = self.mode.headphones_changed(connected)
+        if self.mode.on and not was_on:
+            self._say(phrase("speech.on", session.language) + " " + self._screen_now(session), session.language)
+
+    def key_down(self, keycode: int, session: Session) -> tuple[Event, ...]:
+        """Events for the flow from one key of the tactile keypad (empty for keys only the voice answers)."""
+        press = self.keypad.translate(keycode)
+        if press is None:
+            return ()
+        self.mode, only_switched_on = self.mode.key_pressed(press)
+        if only_switched_on:
+            self._say(phrase("speech.on", session.language) + " " + self._screen_now(session), session.language)
+            return (MoreTime(),) if session.idle_warning_since is not None else ()
+        outcome = on_key(self.tactile, session, press)
+        self.tactile = outcome.state
+        if self.mode.on:
+            self._answer(outcome, press, session)
+        return outcome.events
+
+    def _screen_now(self, session: Session) -> str:
+        self.tactile = synced(self.tactile, session)
+        return screen_text(session, self.tactile.ring)
+
+    def _answer(self, outcome: KeyOutcome, press: KeyPress, session: Session) -> None:
+        language = session.language
+        said = outcome.say
+        if said == Say.FOCUS:
+            self._say(focus_text(self.tactile.ring, session), language)
+        elif said == Say.TOGGLED:
+            now_on = not self._declared(session)
+            self._say(phrase("focus.selected" if now_on else "focus.not_selected", language), language)
+        elif said == Say.DIGIT and outcome.digit:
+            self._say(spell_digits(outcome.digit, language), language)
+        elif said == Say.ERASED:
+            left = max(0, len(session.typed) - 1)
+            self._say(phrase("typed.erased" if left else "typed.empty", language, count=left), language)
+        elif said == Say.HELP:
+            digits = " " + phrase("help.digits", language) if session.step == Step.IDENTIFY else ""
+            self._say(phrase("help.keys", language) + digits, language)
+        elif said == Say.REPEAT:
+            self._say(self._screen_now(session), language)
+        elif said in (Say.VOLUME_UP, Say.VOLUME_DOWN):
+            level = self.voice.volume_up() if said == Say.VOLUME_UP else self.voice.volume_down()
+            count = self.voice.volume_levels
+            self._say(phrase("volume.level", language, level=level + 1, count=count), language)
+
+    def _declared(self, session: Session) -> bool:
+        """Whether the focused yes/no choice was already declared before this key (so it is now switched off)."""
+        event = self.focused.event if self.focused else None
+        reason = getattr(event, "reason", None)
+        return reason in session.declared
+
+    def _say(self, text: str, language: str) -> None:
+        try:
+            self.voice.speak(text, language)
+        except SpeechError:
+            log.warning("speech: the voice could not start; the kiosk goes on silently")
+
+    def _silence(self) -> None:
+        try:
+            self.voice.stop()
+        except SpeechError:
+            log.warning("speech: the voice could not be stopped")

@@ -1,0 +1,177 @@
+"""The voice's own catalogue: what is said for every step of the flow, every choice and every message key.
+
+Separate from the screen's catalogue (kiosk/i18n) because speech is written to be heard: it tells a patient who
+cannot see the screen which key to press, says abbreviations in full and numbers as words. Vietnamese first.
+A test keeps it complete: every flow step, choice and message key has text in both languages.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from kiosk.flow.state import Step
+from kiosk.speech.notices import NOTICES
+from kiosk.speech.numbers import numbers_as_words
+
+# What is said on arriving at each step (before its notice, details and choices).
+STEPS: dict[Step, tuple[str, str]] = {
+    Step.HOME: (
+        "Xin chào. Để đăng ký khám, hãy đặt thẻ căn cước lên đầu đọc. "
+        "Hoặc dùng phím mũi tên để nghe các lựa chọn, rồi nhấn phím chọn.",
+        "Welcome. To register for a visit, place your ID card on the reader. "
+        "Or use the arrow keys to hear the choices, then press select.",
+    ),
+    Step.IDENTIFY: (
+        "Hãy đặt thẻ căn cước lên đầu đọc. Hoặc nhập số căn cước, hay mã bảo hiểm xã hội, "
+        "bằng các phím số, rồi nhấn phím chọn. Nhấn phím quay lại để hủy.",
+        "Place your ID card on the reader. Or type your ID number, or your social insurance number, "
+        "on the number keys, then press select. Press back to cancel.",
+    ),
+    Step.FINDING_PATIENT: (
+        "Đang tìm hồ sơ, vui lòng chờ. Xin giữ thẻ trên đầu đọc.",
+        "Finding your record, please wait. Keep your card on the reader.",
+    ),
+    Step.CHECKING_ENTITLEMENT: (
+        "Đang kiểm tra thẻ bảo hiểm y tế, vui lòng chờ.",
+        "Checking your health insurance, please wait.",
+    ),
+    Step.ENTITLEMENT_PROBLEM: (
+        "Thẻ bảo hiểm y tế không dùng được.",
+        "Your health insurance card cannot be used.",
+    ),
+    Step.VISIT_TYPE: ("Chọn hình thức khám.", "How will you pay for the visit?"),
+    Step.DEPARTMENT: (
+        "Chọn khoa khám. Dùng phím mũi tên để nghe từng khoa, rồi nhấn phím chọn.",
+        "Choose a department. Use the arrow keys to hear each one, then press select.",
+    ),
+    Step.CONFIRM: ("Xác nhận thông tin.", "Please confirm."),
+    Step.ISSUING: ("Đang lấy số thứ tự, vui lòng chờ.", "Getting your queue number, please wait."),
+    Step.PRINTING: ("Đang in phiếu, vui lòng chờ.", "Printing your ticket, please wait."),
+    Step.DONE: (
+        "Vui lòng lấy phiếu ở khe máy in, bên dưới màn hình.",
+        "Please take your ticket from the printer slot, below the screen.",
+    ),
+    Step.SCREEN_TICKET: (
+        "Máy in đang lỗi, phiếu chỉ hiện trên màn hình. Xin hãy nhớ số thứ tự, hoặc nhờ nhân viên giúp.",
+        "The printer is not working; the ticket is only on the screen. Please remember your number, or ask staff.",
+    ),
+    Step.DESK_SLIP_PRINTING: ("Đang in phiếu hướng dẫn, vui lòng chờ.", "Printing your slip, please wait."),
+    Step.DESK: (
+        "Vui lòng đến quầy tiếp đón, và đưa phiếu vừa in cho nhân viên.",
+        "Please go to the reception desk, and give the slip to the staff.",
+    ),
+    Step.BENEFIT: ("Quyền lợi bảo hiểm y tế của bạn.", "Your health insurance benefits."),
+    Step.HUB_FAILED: ("Hệ thống đang bận.", "The system is busy."),
+}
+
+# The choices a focus ring offers, by the id the tactile navigator gives them.
+CHOICES: dict[str, tuple[str, str]] = {
+    "check_in": ("Đăng ký khám bệnh", "Register for a visit"),
+    "benefit_lookup": ("Tra cứu quyền lợi bảo hiểm y tế", "Check my insurance benefits"),
+    "language": ("English. Chuyển sang tiếng Anh", "Tiếng Việt. Switch to Vietnamese"),
+    "submit": ("Tiếp tục", "Continue"),
+    "bhyt": ("Khám bảo hiểm y tế", "Use my health insurance"),
+    "fee": ("Khám dịch vụ, tự trả tiền", "Pay for the visit myself"),
+    "desk": ("Đến quầy tiếp đón", "Go to the reception desk"),
+    "get_ticket": ("Lấy số thứ tự", "Get my ticket"),
+    "pregnant": ("Tôi đang mang thai", "I am pregnant"),
+    "disability": ("Tôi là người khuyết tật", "I have a disability"),
+    "try_again": ("Thử lại", "Try again"),
+    "back": ("Quay lại", "Back"),
+    "cancel": ("Hủy", "Cancel"),
+    "finish": ("Xong", "Done"),
+    "repeat_ticket": ("Nghe lại số thứ tự", "Hear my ticket again"),
+}
+
+# Sentences with values, for details read out on some steps.
+PHRASES: dict[str, tuple[str, str]] = {
+    "speech.on": (
+        "Đã bật hướng dẫn bằng giọng nói. Nhấn phím trợ giúp để nghe cách dùng các phím.",
+        "Voice guidance is on. Press the help key to hear how the keys work.",
+    ),
+    "help.keys": (
+        "Phím mũi tên lên và xuống để nghe các lựa chọn. Phím chọn để xác nhận. Phím quay lại để trở về. "
+        "Phím nhắc lại để nghe lại. Phím cộng và trừ để chỉnh âm lượng.",
+        "Up and down arrows move between the choices. Select confirms. Back goes back. "
+        "Repeat says it again. Plus and minus change the volume.",
+    ),
+    "help.digits": (
+        "Các phím số để nhập số. Phím xóa để xóa số vừa nhập.",
+        "The number keys type your number. Erase removes the last digit.",
+    ),
+    "focus.position": ("{label}. Mục {index} trên {count}.", "{label}. {index} of {count}."),
+    "focus.selected": ("Đã chọn.", "Selected."),
+    "focus.not_selected": ("Chưa chọn.", "Not selected."),
+    "typed.digit": ("{digit}", "{digit}"),
+    "typed.erased": ("Đã xóa. Còn {count} số.", "Erased. {count} digits left."),
+    "typed.empty": ("Chưa nhập số nào.", "Nothing typed yet."),
+    "volume.level": ("Âm lượng {level} trên {count}.", "Volume {level} of {count}."),
+    "idle.warning": (
+        "Bạn còn ở đây không? Phiên sẽ kết thúc sau {seconds} giây. Nhấn phím bất kỳ để có thêm thời gian.",
+        "Are you still there? This session ends in {seconds} seconds. Press any key for more time.",
+    ),
+    "ticket.number": ("Số thứ tự của bạn là {number}.", "Your queue number is {number}."),
+    "ticket.priority": ("Bạn được xếp hàng ưu tiên.", "You are in the priority queue."),
+    "ticket.where": ("Mời bạn đến {department}, {room}, {location}.", "Please go to {department}, {room}, {location}."),
+    "ticket.position": (
+        "Còn {count} người trước bạn, khoảng {minutes} phút.",
+        "{count} people are ahead of you, about {minutes} minutes.",
+    ),
+    "ticket.reprint": (
+        "Bạn đã đăng ký hôm nay, phiếu cũ được in lại.",
+        "You registered today; your ticket is printed again.",
+    ),
+    "department.item": (
+        "{name}, {location}. {count} người đang chờ, khoảng {minutes} phút.",
+        "{name}, {location}. {count} waiting, about {minutes} minutes.",
+    ),
+    "department.item_closed": ("{name}. Đã đóng cửa.", "{name}. Closed now."),
+    "department.loading": ("Đang tải danh sách khoa, vui lòng chờ.", "Loading the departments, please wait."),
+    "confirm.summary": ("Khám {visit}, tại {department}.", "{visit} visit, at {department}."),
+    "confirm.visit_bhyt": ("bảo hiểm y tế", "Health insurance"),
+    "confirm.visit_fee": ("dịch vụ", "Fee-paying"),
+    "confirm.priority": ("Bạn được ưu tiên.", "You have priority."),
+    "benefit.percent": (
+        "Bạn được hưởng {percent} phần trăm chi phí trong phạm vi bảo hiểm.",
+        "You are covered for {percent} percent of covered costs.",
+    ),
+    "benefit.valid_to": ("Thẻ có hạn đến ngày {day} tháng {month} năm {year}.", "The card is valid until {date}."),
+    "benefit.here": ("Nơi đăng ký ban đầu là bệnh viện này.", "Your registered facility is this hospital."),
+    "benefit.elsewhere": ("Nơi đăng ký ban đầu là cơ sở khác.", "Your registered facility is another one."),
+    "desk.not_printed": (
+        "Máy in đang lỗi. Vui lòng đến quầy tiếp đón và báo nhân viên.",
+        "The printer is not working. Please go to the reception desk and tell the staff.",
+    ),
+    "benefit.next": ("Bạn có thể đăng ký khám ngay.", "You can register for a visit now."),
+}
+
+
+def _pick(pair: tuple[str, str], language: str) -> str:
+    return pair[1] if language == "en" else pair[0]
+
+
+def _finish(text: str, language: str) -> str:
+    return unicodedata.normalize("NFC", numbers_as_words(text, language))
+
+
+def step_text(step: Step, language: str) -> str:
+    return _finish(_pick(STEPS[step], language), language)
+
+
+def choice_text(choice_id: str, language: str) -> str:
+    return _finish(_pick(CHOICES[choice_id], language), language)
+
+
+def phrase(key: str, language: str, **values: object) -> str:
+    """A sentence with its values filled in; numbers in the values are said as words."""
+    return _finish(_pick(PHRASES[key], language).format(**values), language)
+
+
+def notice_text(key: str, language: str) -> str:
+    """The spoken form of a message key; an unknown key falls back to a generic sentence, never to the key."""
+    fallback = "hub.error" if key.startswith("hub.") else "entitlement.unknown_result"
+    return _finish(_pick(NOTICES.get(key) or NOTICES[fallback], language), language)
+
+
+def has_notice(key: str) -> bool:
+    return key in NOTICES
