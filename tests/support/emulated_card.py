@@ -166,7 +166,9 @@ class EmulatedCccd:
         k_enc, k_mac = self._keys
         objects = _objects(data)
         self._ssc += 1
-        signed = _pad(bytes((cla, ins, p1, p2))) + b"".join(_tlv(t, objects[t]) for t in (0x87, 0x97) if t in objects)
+        signed = _pad(bytes((cla, ins, p1, p2))) + b"".join(
+            _tlv(t, objects[t]) for t in (0x85, 0x87, 0x97) if t in objects
+        )
         mac_ok = 0x8E in objects and hmac.compare_digest(
             _retail_mac(k_mac, self._ssc.to_bytes(8, "big") + signed), objects[0x8E]
         )
@@ -174,10 +176,19 @@ class EmulatedCccd:
             self.faults.reject_next_sm_mac = False
             self._keys = None  # ICAO: an SM error ends the session
             return SM_INCORRECT
-        body = _unpad(_tdes(k_enc).decrypt(objects[0x87][1:])) if 0x87 in objects else b""
+        body = b""
+        if 0x87 in objects:
+            body = _unpad(_tdes(k_enc).decrypt(objects[0x87][1:]))
+        elif 0x85 in objects:  # odd INS: no padding-content indicator
+            body = _unpad(_tdes(k_enc).decrypt(objects[0x85]))
         le = int.from_bytes(objects.get(0x97, b"\x00"), "big") or (65536 if len(objects.get(0x97, b"")) == 2 else 256)
         result, sw = self._command(ins, p1, p2, body, le)
-        reply = (_tlv(0x87, b"\x01" + _tdes(k_enc).encrypt(_pad(result))) if result else b"") + _tlv(0x99, sw)
+        reply = b""
+        if result and ins & 1:
+            reply = _tlv(0x85, _tdes(k_enc).encrypt(_pad(result)))
+        elif result:
+            reply = _tlv(0x87, b"\x01" + _tdes(k_enc).encrypt(_pad(result)))
+        reply += _tlv(0x99, sw)
         self._ssc += 1
         checksum = _retail_mac(k_mac, self._ssc.to_bytes(8, "big") + reply)
         if self.faults.corrupt_response_mac:
@@ -191,6 +202,8 @@ class EmulatedCccd:
                 return b"", NOT_FOUND
             self._current = fid
             return b"", OK
+        if ins == 0xB1:
+            return self._read_binary_odd(body, le)
         if ins != 0xB0:
             return b"", NO_INS
         if self.faults.deny_reads:
@@ -210,6 +223,26 @@ class EmulatedCccd:
             return b"", BAD_OFFSET
         chunk = content[offset : offset + le]
         return chunk, OK if len(chunk) == le else EOF_REACHED
+
+    def _read_binary_odd(self, body: bytes, le: int) -> tuple[bytes, bytes]:
+        offset = _offset_from_do54(body)
+        if offset is None:
+            return b"", BAD_P1P2
+        if self.faults.deny_reads:
+            return b"", DENIED
+        if self._current is None:
+            return b"", NOT_FOUND
+        content = self.files.files[self._current]
+        if offset > len(content):
+            return b"", BAD_OFFSET
+        chunk = content[offset : offset + max(le - 4, 1)]  # the DO53 header takes up to 4 bytes of Le
+        return _tlv(0x53, chunk), OK
+
+
+def _offset_from_do54(body: bytes) -> int | None:
+    if len(body) < 3 or body[0] != 0x54 or body[1] != len(body) - 2:
+        return None
+    return int.from_bytes(body[2:], "big")
 
 
 def _parse(apdu: bytes) -> tuple[int, int, int, int, bytes, int | None, bool]:

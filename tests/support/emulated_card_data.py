@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import struct
 from dataclasses import dataclass, field, replace
 
@@ -160,9 +161,15 @@ def dg1(card: CitizenCard) -> bytes:
     return _der(b"\x61", _der(b"\x5f\x1f", card.mrz().replace("\n", "").encode("ascii")))
 
 
-def face_jpeg(size: tuple[int, int] = (60, 80)) -> bytes:
+def face_jpeg(size: tuple[int, int] = (60, 80), noisy: bool = False) -> bytes:
+    """A small plain JPEG; `noisy` makes one that barely compresses (200 x 200 gives ~48 KB, past 32 KiB)."""
     out = io.BytesIO()
-    Image.new("RGB", size, (200, 170, 150)).save(out, "JPEG", quality=70)
+    image = (
+        Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+        if noisy
+        else Image.new("RGB", size, (200, 170, 150))
+    )
+    image.save(out, "JPEG", quality=95 if noisy else 70)
     return out.getvalue()
 
 
@@ -234,12 +241,14 @@ class CardFiles:
         return replace(self, files={**self.files, fid: content})
 
 
-def build_card(card: CitizenCard | None = None, pki: TestPki | None = None, with_face: bool = True) -> CardFiles:
+def build_card(
+    card: CitizenCard | None = None, pki: TestPki | None = None, with_face: bool = True, face: bytes | None = None
+) -> CardFiles:
     card = card or CitizenCard()
     pki = pki or make_pki()
     groups = {1: dg1(card), 13: dg13(card)}
     if with_face:
-        groups[2] = dg2(face_jpeg())
+        groups[2] = dg2(face or face_jpeg())
     tags = bytes(t for n, t in ((1, 0x61), (2, 0x75), (13, 0x6D)) if n in groups)
     files = {0x011E: ef_com(tags), 0x011D: ef_sod(groups, pki)}
     files.update({0x0100 + n: content for n, content in groups.items()})

@@ -10,7 +10,7 @@ from kiosk.hardware.chip import crypto
 from kiosk.hardware.chip.apdu import Command, StatusWord, iter_tlv, tlv
 from kiosk.hardware.chip.errors import ChipErrorCode, StatusWordError
 
-_DO87, _DO97, _DO99, _DO8E = 0x87, 0x97, 0x99, 0x8E
+_DO85, _DO87, _DO97, _DO99, _DO8E = 0x85, 0x87, 0x97, 0x99, 0x8E
 
 
 class SecureMessagingError(Exception):
@@ -44,7 +44,9 @@ class SecureChannel:
         header = bytes((cla, command.ins, command.p1, command.p2))
         do87 = b""
         if command.data:
-            do87 = tlv(_DO87, b"\x01" + crypto.encrypt(self.ks_enc, crypto.pad(command.data)))
+            cryptogram = crypto.encrypt(self.ks_enc, crypto.pad(command.data))
+            # Odd INS (READ BINARY B1) carries BER-TLV data: DO85, without the padding-content indicator.
+            do87 = tlv(_DO85, cryptogram) if command.ins & 1 else tlv(_DO87, b"\x01" + cryptogram)
         do97 = b""
         if command.le is not None:
             width = 2 if extended else 1
@@ -68,17 +70,23 @@ class SecureChannel:
             # A plain status word without the SM objects: the card broke off secure messaging.
             code = ChipErrorCode.SECURE_MESSAGING if sw == StatusWord.OK else _code_for(sw)
             raise StatusWordError(code, sw, command_name)
-        signed = b"".join(whole for tag, whole, _ in objects if tag in (_DO87, _DO99))
+        signed = b"".join(whole for tag, whole, _ in objects if tag in (_DO85, _DO87, _DO99))
         if not hmac.compare_digest(crypto.mac(self.ks_mac, ssc + signed), found[_DO8E][1]):
             raise SecureMessagingError("response MAC does not match")
         inner_sw = int.from_bytes(found[_DO99][1], "big")
-        if _DO87 not in found:
+        if _DO87 in found:
+            cryptogram = found[_DO87][1]
+            if not cryptogram or cryptogram[0] != 0x01:
+                raise SecureMessagingError("bad padding-content indicator")
+            cryptogram = cryptogram[1:]
+        elif _DO85 in found:
+            cryptogram = found[_DO85][1]
+        else:
             return b"", inner_sw
-        cryptogram = found[_DO87][1]
-        if not cryptogram or cryptogram[0] != 0x01 or (len(cryptogram) - 1) % crypto.BLOCK:
-            raise SecureMessagingError("bad padding-content indicator")
+        if not cryptogram or len(cryptogram) % crypto.BLOCK:
+            raise SecureMessagingError("cryptogram is not whole blocks")
         try:
-            return crypto.unpad(crypto.decrypt(self.ks_enc, cryptogram[1:])), inner_sw
+            return crypto.unpad(crypto.decrypt(self.ks_enc, cryptogram)), inner_sw
         except ValueError as exc:
             raise SecureMessagingError("bad padding in the response") from exc
 

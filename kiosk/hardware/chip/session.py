@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 from kiosk.domain.card_read import ChipAccessKey
-from kiosk.hardware.chip.apdu import ApduTransport, Command, StatusWord, encode_length, split_status
+from kiosk.hardware.chip.apdu import ApduTransport, Command, StatusWord, encode_length, iter_tlv, split_status, tlv
 from kiosk.hardware.chip.bac import open_bac_channel
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode, StatusWordError
 from kiosk.hardware.chip.lds import LdsFile, total_length
@@ -18,6 +18,8 @@ from kiosk.hardware.chip.secure_messaging import ProtectedChannel, SecureMessagi
 EMRTD_AID = bytes.fromhex("A0000002471001")
 # Extended length: one READ BINARY can fetch a whole data group; offsets in P1-P2 stop at 32767 anyway.
 EXTENDED_READ = 0x7FFF
+MAX_B0_OFFSET = 0x7FFF  # beyond this, READ BINARY with odd INS (B1) and the offset in DO54
+MAX_FILE = 0xFFFF
 
 
 def sm_response_size(plain: int) -> int:
@@ -80,8 +82,24 @@ class SecureSession:
             raise ChipError(ChipErrorCode.SECURE_MESSAGING, str(exc)) from exc
 
     def _read_binary(self, offset: int, length: int, sfi: int | None) -> tuple[bytes, int]:
+        if offset > MAX_B0_OFFSET:
+            return self._read_binary_odd(offset, length)
         p1, p2 = (0x80 | sfi, offset) if sfi is not None else (offset >> 8, offset & 0xFF)
         return self.send(Command(0x00, 0xB0, p1, p2, le=length), "READ BINARY")
+
+    def _read_binary_odd(self, offset: int, length: int) -> tuple[bytes, int]:
+        """READ BINARY B1: the offset travels as DO54 and the answer comes wrapped in DO53 (files over 32 KiB)."""
+        raw = offset.to_bytes((offset.bit_length() + 7) // 8, "big")
+        data, sw = self.send(Command(0x00, 0xB1, 0x00, 0x00, tlv(0x54, raw), le=length + 4), "READ BINARY B1")
+        if not data:
+            return data, sw
+        try:
+            objects = iter_tlv(data)
+        except ValueError as exc:
+            raise ChipError(ChipErrorCode.BAD_DATA, "READ BINARY B1 answer") from exc
+        if len(objects) != 1 or objects[0][0] != 0x53:
+            raise ChipError(ChipErrorCode.BAD_DATA, "READ BINARY B1 answer without DO53")
+        return objects[0][2], sw
 
     def _select(self, file: LdsFile) -> int:
         _, sw = self.send(Command(0x00, 0xA4, 0x02, 0x0C, file.fid.to_bytes(2, "big")), "SELECT")
@@ -108,9 +126,9 @@ class SecureSession:
         if content is None:
             return None
         size = total_length(content)
+        if size > MAX_FILE:
+            raise ChipError(ChipErrorCode.BAD_DATA, f"{file.name} larger than an LDS file can be")
         while len(content) < size:
-            if len(content) > 0x7FFF:
-                raise ChipError(ChipErrorCode.BAD_DATA, f"{file.name} larger than 32 KiB")
             data, sw = self._read_binary(len(content), min(chunk, size - len(content)), None)
             checked = _checked(data, sw, file)
             if not checked:

@@ -19,7 +19,7 @@ from kiosk.hardware.chip.adapter_pyscard import PcscReaderSettings, PyscardChipR
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.port import CardEvent, CardEventKind
 from tests.support.emulated_card import EmulatedCccd
-from tests.support.emulated_card_data import CardFiles, CitizenCard, build_card, dg13
+from tests.support.emulated_card_data import CardFiles, CitizenCard, build_card, dg13, face_jpeg
 from tests.support.emulated_card_vpcd import VpcdCardLink
 from tests.support.pcsc_daemon import FIRST_READER, PcscDaemon
 
@@ -221,3 +221,18 @@ def test_plain_reads_are_refused_by_the_card_through_pcscd(card_on_reader: VpcdC
             scard.SCardDisconnect(card, scard.SCARD_RESET_CARD)
     finally:
         scard.SCardReleaseContext(context)
+
+
+async def test_a_face_past_32_kib_crosses_pcscd_in_extended_apdus(pcscd: PcscDaemon, csca_file: Path) -> None:
+    jpeg = face_jpeg((200, 200), noisy=True)
+    files = build_card(face=jpeg)
+    link = VpcdCardLink(EmulatedCccd(files), pcscd.netns)
+    link.insert()
+    chip = PyscardChipReader(PcscReaderSettings(FIRST_READER, [csca_file], read_face=True))
+    try:
+        read = await chip.read(_key(files.card))
+    finally:
+        await chip.close()
+        link.pull()
+    assert read.face_jpeg == jpeg
+    assert read.stats.apdu_count == 9  # the face takes two: 32767 bytes, then the rest with READ BINARY B1

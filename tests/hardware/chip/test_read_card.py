@@ -23,7 +23,7 @@ from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.read_card import ReadOptions, read_card
 from kiosk.hardware.chip.session import EXTENDED_READ, SHORT_READ, largest_chunk, sm_response_size
 from tests.support.emulated_card import EmulatedCccd
-from tests.support.emulated_card_data import CardFiles, CitizenCard, build_card, dg13, make_pki
+from tests.support.emulated_card_data import CardFiles, CitizenCard, build_card, dg13, face_jpeg, make_pki
 
 
 class DirectLink:
@@ -186,3 +186,13 @@ def test_a_smaller_read_size_reads_the_same_card_in_more_commands(files: CardFil
     small = _read(files, extended_length=True, read_chunk=100)
     assert small.stats.apdu_count > whole.stats.apdu_count
     assert small.full_name == whole.full_name
+
+
+@pytest.mark.parametrize("extended", [False, True])
+def test_a_face_image_past_32_kib_is_read_with_odd_read_binary(extended: bool) -> None:
+    jpeg = face_jpeg((200, 200), noisy=True)
+    assert len(jpeg) > 0x8000
+    files = build_card(face=jpeg)
+    read = _read(files, read_face=True, extended_length=extended)
+    assert read.face_jpeg == jpeg
+    assert read.passive_auth.hashes_ok
