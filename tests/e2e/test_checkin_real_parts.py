@@ -1,0 +1,78 @@
+"""A patient is checked in across real parts: the hub (in-process ASGI app and its BHXH simulator, SQLite file),
+the HIS client over HTTP semantics, the flow service, and the ESC/POS printer stack over TCP to the test printer,
+whose bytes are parsed back. The chip read is simulated here (the pcscd test lives with the chip reader)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.backend_client.client import HisClient
+from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.domain.dates import VN_TZ
+from kiosk.embedded_hub import EmbeddedHub, embedded_hub
+from kiosk.flow.events import CardPresented, CardRemoved, ChooseDepartment, ChooseVisit, Confirm
+from kiosk.flow.records import VisitKind
+from kiosk.flow.service import FlowService
+from kiosk.flow.state import Step
+from kiosk.flow.transition import FlowConfig
+from kiosk.hardware.printer.blocks import PaperWidth, PrinterProfile
+from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter
+from tests.support.escpos_fake import FakePrinterServer
+from tests.support.escpos_parser import Qr, Text
+
+MORNING = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+
+
+@pytest.fixture
+async def hub(tmp_path: Path) -> AsyncIterator[EmbeddedHub]:
+    async with embedded_hub(tmp_path, lambda: MORNING) as running:
+        yield running
+
+
+@pytest.fixture
+def test_printer() -> Iterator[FakePrinterServer]:
+    server = FakePrinterServer().start()
+    yield server
+    server.power_off()
+
+
+async def _check_in(service: FlowService, code: str) -> None:
+    service.dispatch(CardPresented(chip_identity(demo_card(code))))
+    await service.idle()
+    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    await service.idle()
+    department = next(d for d in service.session.departments if d.open_now)
+    service.dispatch(ChooseDepartment(department.id))
+    service.dispatch(Confirm())
+    await service.idle()
+
+
+async def test_the_ticket_out_of_the_printer_carries_the_number_the_hub_issued(
+    hub: EmbeddedHub, test_printer: FakePrinterServer
+) -> None:
+    printer = EscposTicketPrinter.from_uri(test_printer.uri, PrinterProfile(paper=PaperWidth.MM80))
+    his = HisClient(hub.client, token=hub.token)
+    service = FlowService(FlowConfig("Bệnh viện Đa khoa Demo"), his, printer, wall=lambda: MORNING.astimezone(VN_TZ))
+    try:
+        await _check_in(service, "000")
+        assert service.session.step == Step.DONE
+        first = service.session.ticket
+        service.dispatch(CardRemoved())
+        await _check_in(service, "004")  # the next patient (a new card), same department and lane
+        assert service.session.step == Step.DONE
+        second = service.session.ticket
+    finally:
+        printer.close()
+    assert first is not None
+    assert second is not None
+    papers = test_printer.printer.tickets()
+    assert len(papers) == 2
+    numbers = [[e.text for e in paper if isinstance(e, Text)] for paper in papers]
+    assert second.number != first.number
+    assert numbers == [[f"{first.number:03d}"], [f"{second.number:03d}"]]
+    qrs = [e.payload for e in papers[0] if isinstance(e, Qr)]
+    assert qrs == [first.status_url]
