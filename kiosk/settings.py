@@ -1,0 +1,88 @@
+"""The kiosk's local settings (one TOML file per kiosk): validated once at the edge, typed after.
+
+What is local: how to reach the hub, which devices are attached, screen orientation and accessibility modes, and
+the session timers. Hospital-wide policy arrives later through remote configuration (kiosk/remote_config).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+
+VIRTUAL = "VIRTUAL"  # a device name that selects the simulated device (demo, tests)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HubSettings(Section):
+    mode: Literal["embedded", "remote"] = "embedded"
+    base_url: str | None = Field(default=None, pattern=r"^https?://")
+    token: SecretStr | None = None
+    timeout_s: float = Field(default=5.0, gt=0, le=30)
+
+    @model_validator(mode="after")
+    def _remote_needs_address_and_token(self) -> HubSettings:
+        if self.mode == "remote" and not (self.base_url and self.token):
+            raise ValueError("a remote hub needs base_url and token")
+        return self
+
+
+class DeviceSettings(Section):
+    chip_reader: str = VIRTUAL  # PC/SC reader name, never "first reader found"
+    camera: str = VIRTUAL  # OpenCV device index or path
+    printer: str = VIRTUAL  # tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///…
+    paper_mm: Literal[58, 80] = 80
+
+
+class ScreenSettings(Section):
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    fullscreen: bool = True
+    language: Literal["vi", "en"] = "vi"
+    high_contrast: bool = False
+    large_text: bool = False
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (1080, 1920) if self.orientation == "portrait" else (1920, 1080)
+
+
+class SessionSettings(Section):
+    idle_after_s: float = Field(default=45, ge=10, le=600)
+    warning_s: float = Field(default=25, ge=20, le=120, description="at least 20 s by the hospital's policy")
+    paper_in_hand_s: float = Field(default=15, ge=5, le=120)
+
+
+class KioskSettings(Section):
+    hospital_name: str = Field(default="Bệnh viện Đa khoa Demo", min_length=1, max_length=120)
+    kiosk_name: str = Field(default="kiosk-1", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    hub: HubSettings = HubSettings()
+    devices: DeviceSettings = DeviceSettings()
+    screen: ScreenSettings = ScreenSettings()
+    session: SessionSettings = SessionSettings()
+
+
+class SettingsError(ValueError):
+    """The settings file cannot be used; `problems` name each field and what is wrong (never its value)."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__(f"{path}: " + "; ".join(problems))
+        self.problems = problems
+
+
+def load_settings(path: Path) -> KioskSettings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(path, [f"cannot read: {exc.strerror}"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(path, [f"not TOML: {exc}"]) from exc
+    try:
+        return KioskSettings.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise SettingsError(path, problems) from exc
