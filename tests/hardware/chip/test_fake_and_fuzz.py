@@ -115,3 +115,15 @@ async def test_the_factory_gives_the_fake_for_virtual_and_pcsc_otherwise() -> No
     real = build_chip_reader("ACS ACR1252 PICC")
     assert isinstance(real, PyscardChipReader)
     await real.close()
+
+
+def test_every_error_code_has_a_patient_message_in_vietnamese_and_english() -> None:
+    import unicodedata
+
+    from kiosk.hardware.chip.errors import MESSAGE_KEYS, PATIENT_MESSAGES
+
+    for code in ChipErrorCode:
+        vietnamese, english = PATIENT_MESSAGES[MESSAGE_KEYS[code]]
+        assert vietnamese != english
+        assert unicodedata.is_normalized("NFC", vietnamese)
+    assert PATIENT_MESSAGES[MESSAGE_KEYS[ChipErrorCode.NOT_VERIFIABLE]][1].endswith("go to the reception desk.")
