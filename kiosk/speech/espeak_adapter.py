@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from kiosk.speech.port import SpeechError, VolumeSteps
 
@@ -80,6 +81,14 @@ def render_wav(
     return path
 
 
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    """All of `data` into an unbuffered pipe (a raw write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        written = stream.write(view) or 0
+        view = view[written:]
+
+
 class Utterance:
     """One running espeak-ng (and player) process pair, with the moments the kiosk measures."""
 
@@ -106,10 +115,7 @@ class Utterance:
         stream = self._engine.stdin
         assert stream is not None
         try:
-            view = memoryview(text)
-            while view:
-                written = stream.write(view) or 0
-                view = view[written:]
+            _write_all(stream, text)
         except (OSError, ValueError):
             pass  # killed while feeding: an interruption
         finally:
@@ -131,6 +137,7 @@ class Utterance:
         except (OSError, ValueError):
             pass  # killed mid-read: the pipe is gone, which is what an interruption means
         finally:
+            stream.close()
             self._close_player_input()
             self._first_audio.set()
             self._engine.wait()
@@ -141,12 +148,11 @@ class Utterance:
     def _deliver(self, chunk: bytes) -> None:
         if self._sink is not None:
             self._sink(chunk)
-        if self._player is not None and self._player.stdin is not None:
+        if self._player is not None and self._player.stdin is not None and not self._player.stdin.closed:
             try:
-                self._player.stdin.write(chunk)
-                self._player.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                self._player = None if self._player.poll() is not None else self._player
+                _write_all(self._player.stdin, chunk)
+            except (OSError, ValueError):
+                self._close_player_input()  # the player died or was killed: the rest of the speech goes nowhere
 
     def _close_player_input(self) -> None:
         if self._player is not None and self._player.stdin is not None:
@@ -213,14 +219,19 @@ class EspeakSpeech:
 
     def _start(self, line: str, language: str) -> Utterance:
         command = espeak_command(self.settings, language, self.amplitude)
+        player = None
         try:
-            player = None
             if self._player_command:
-                player = subprocess.Popen(self._player_command, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                player = subprocess.Popen(
+                    self._player_command, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0
+                )
             engine = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0
             )
         except OSError as exc:
+            if player is not None:
+                player.kill()
+                player.communicate()
             raise SpeechError(f"cannot start {command[0]}: {exc}") from exc
         return Utterance(engine, player, self._sink, line.encode())
 

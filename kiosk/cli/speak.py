@@ -1,0 +1,61 @@
+"""`kiosk speak TEXT [--lang vi|en] [--wav FILE]`: say a sentence with the kiosk's voice, or write it to a WAV file.
+
+For hospital IT to check the loudspeaker, the headphone jack and the Vietnamese voice. Prints one JSON object
+(the text as spoken, the voice, where the audio went, timings); exits 1 with an `error` when espeak-ng fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from kiosk.speech.espeak_adapter import EspeakSettings, EspeakSpeech, find_player, render_wav, spoken_text
+from kiosk.speech.numbers import numbers_as_words
+from kiosk.speech.port import LANGUAGES, SpeechError
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("speak", help="say TEXT with the kiosk's voice (or write a WAV file)")
+    parser.add_argument("text", help="what to say (Vietnamese by default)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="vi", help="voice language (default vi)")
+    parser.add_argument("--wav", type=Path, help="write the speech to this WAV file instead of playing it")
+    parser.add_argument("--rate", type=int, default=150, help="words per minute (default 150)")
+    parser.add_argument("--digits-as-written", action="store_true", help="do not say numbers as words")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = EspeakSettings(words_per_minute=args.rate)
+    text = spoken_text(args.text if args.digits_as_written else numbers_as_words(args.text, args.lang))
+    out: dict[str, object] = {"text": text, "language": args.lang, "voice": settings.voice_for(args.lang)}
+    started = time.perf_counter()
+    try:
+        if args.wav is not None:
+            render_wav(text, args.lang, args.wav, settings)
+            out |= {"wav": str(args.wav), "bytes": args.wav.stat().st_size}
+        else:
+            out |= _play(text, args.lang, settings)
+    except (SpeechError, OSError) as exc:
+        print(json.dumps(out | {"error": str(exc)}, ensure_ascii=False))
+        return 1
+    out["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+def _play(text: str, language: str, settings: EspeakSettings) -> dict[str, object]:
+    player = find_player(settings)
+    voice = EspeakSpeech(settings, sink=None if player else (lambda _chunk: None))
+    voice.speak(text, language)
+    utterance = voice.last_utterance
+    if utterance is None:
+        return {"player": None}
+    first = utterance.wait_first_audio(10)
+    utterance.wait(120)
+    return {
+        "player": " ".join(player) if player else None,
+        "first_audio_ms": None if first is None else round(first * 1000, 1),
+        "audio_bytes": utterance.audio_bytes,
+    }
