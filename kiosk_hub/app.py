@@ -109,5 +109,8 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(routes_care.router)
     app.include_router(routes_tickets.router)
     app.include_router(status_page.router)
+    from kiosk_hub.fleet.routes import router as fleet_router
+
+    app.include_router(fleet_router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     return app

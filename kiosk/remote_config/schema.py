@@ -49,7 +49,7 @@ class TicketTexts(_Strict):
     header_en: str = Field(default="Demo General Hospital", max_length=80)
     footer_vi: str = Field(default="Vui lòng chờ gọi số", max_length=200)
     footer_en: str = Field(default="Please wait for your number", max_length=200)
-    logo_png_base64: str = Field(default="", max_length=200_000, description="a small PNG, base64; empty for none")
+    logo_png_base64: str = Field(default="", max_length=40_000, description="small PNG (< 30 kB), base64, or empty")
 
 
 class LookupOfficer(_Strict):
@@ -162,7 +162,7 @@ class HeartbeatReply(BaseModel):
 class ActionResult(BaseModel):
     ok: bool
     detail: str = Field(default="", max_length=500)
-    screenshot_png_base64: str = Field(default="", max_length=4_000_000)
+    screenshot_png_base64: str = Field(default="", max_length=60_000)  # the hub takes bodies up to 64 KiB
 
 
 def remote_config_json_schema() -> dict[str, object]:

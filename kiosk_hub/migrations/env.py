@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from kiosk_hub.db.models import Base
+from kiosk_hub.fleet import models as _fleet_models  # noqa: F401 - fleet tables in the metadata for autogenerate
 
 config = context.config
 

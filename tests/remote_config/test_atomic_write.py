@@ -17,7 +17,7 @@ from tests.remote_config.conftest import config_with, sign
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Writes ever-bigger signed documents (a large logo makes each write take a while) until killed.
+# Writes ~2 MB signed documents (many trust anchors make each write take a while) until killed.
 WRITER = """
 import sys, base64
 from pathlib import Path
@@ -29,8 +29,9 @@ key = Ed25519PrivateKey.generate()
 version = 2
 print("writing", flush=True)
 while True:
-    logo = base64.b64encode(bytes([version % 251]) * 140_000).decode()
-    store.write_current(sign(key, version, config_with(ticket__logo_png_base64=logo)))
+    logo = base64.b64encode(bytes([version % 251]) * 29_000).decode()
+    anchors = ["-----BEGIN CERTIFICATE-----" + chr(65 + version % 26) * 40_000] * 50
+    store.write_current(sign(key, version, config_with(ticket__logo_png_base64=logo, trust_anchors_pem=anchors)))
     version += 1
 """
 

@@ -1,0 +1,114 @@
+"""The fleet API kiosks call: enrol with a one-time code, fetch the signed configuration (ETag), report outcomes,
+send heartbeats (the reply carries queued actions), and return action results."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import BaseModel, Field
+
+from kiosk.remote_config.schema import ActionResult, ConfigReport, Heartbeat, HeartbeatReply
+from kiosk_hub import errors
+from kiosk_hub.api.auth import current_kiosk
+from kiosk_hub.app import Hub
+from kiosk_hub.db.models import Kiosk
+from kiosk_hub.fleet import actions, enrolment, intake, rollout
+from kiosk_hub.fleet.configs import signed_document
+from kiosk_hub.fleet.models import ConfigVersion, FleetKiosk
+
+router = APIRouter(prefix="/fleet/v1", tags=["fleet"], include_in_schema=False)
+
+_ENROL_STATUS = {"unknown_code": 404, "code_used": 409, "code_expired": 410, "name_taken": 409}
+
+
+def _hub(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+def _live_kiosk(request: Request, kiosk_id: Annotated[str, Depends(current_kiosk)]) -> str:
+    # The bearer gate caches tokens for a while; a revoked kiosk is refused here at once.
+    with _hub(request).reader() as session:
+        kiosk = session.get(Kiosk, kiosk_id)
+        if kiosk is None or kiosk.revoked:
+            raise errors.unauthorized()
+    return kiosk_id
+
+
+LiveKiosk = Annotated[str, Depends(_live_kiosk)]
+
+
+class EnrolRequest(BaseModel):
+    code: str = Field(min_length=4, max_length=40)
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[\w .\-]+$")
+
+
+class EnrolReply(BaseModel):
+    kiosk_id: str
+    token: str
+    config_public_key: str
+
+
+@router.post("/enrol", status_code=201)
+def enrol(request: Request, body: EnrolRequest) -> EnrolReply:
+    hub = _hub(request)
+    with hub.writer() as session:
+        try:
+            done = enrolment.redeem(session, body.code, body.name, hub.clock())
+        except enrolment.EnrolmentError as exc:
+            session.rollback()
+            raise errors.HubError(_ENROL_STATUS.get(exc.code, 400), exc.code, f"Enrolment refused: {exc.code}") from exc
+        session.commit()
+    return EnrolReply(kiosk_id=done.kiosk_id, token=done.token, config_public_key=done.config_public_key)
+
+
+@router.get("/config")
+def config(request: Request, kiosk_id: LiveKiosk, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+    hub = _hub(request)
+    with hub.reader() as session:
+        fleet_kiosk = session.get(FleetKiosk, kiosk_id)
+        version = rollout.desired_version(session, fleet_kiosk) if fleet_kiosk else None
+        if version is None:
+            return Response(status_code=204)
+        etag = f'"v{version}"'
+        if if_none_match == etag:
+            return Response(status_code=304, headers={"ETag": etag})
+        row = session.get(ConfigVersion, version)
+        assert row is not None
+        body = signed_document(row).model_dump_json()
+    return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})
+
+
+@router.post("/config/report", status_code=204)
+def config_report(request: Request, kiosk_id: LiveKiosk, report: ConfigReport) -> None:
+    hub = _hub(request)
+    with hub.writer() as session:
+        try:
+            intake.take_config_report(session, kiosk_id, report, hub.clock())
+        except LookupError as exc:
+            raise errors.not_found("fleet_kiosk") from exc
+        session.commit()
+
+
+@router.post("/heartbeat")
+def heartbeat(request: Request, kiosk_id: LiveKiosk, beat: Heartbeat) -> HeartbeatReply:
+    hub = _hub(request)
+    with hub.writer() as session:
+        try:
+            reply = intake.take_heartbeat(session, kiosk_id, beat, hub.clock())
+        except LookupError as exc:
+            raise errors.not_found("fleet_kiosk") from exc
+        session.commit()
+    return reply
+
+
+@router.post("/actions/{action_id}/result", status_code=204)
+def action_result(request: Request, kiosk_id: LiveKiosk, action_id: str, result: ActionResult) -> None:
+    hub = _hub(request)
+    with hub.writer() as session:
+        try:
+            actions.finish(session, kiosk_id, action_id, result, hub.clock())
+        except LookupError as exc:
+            raise errors.not_found("action") from exc
+        session.commit()

@@ -1,0 +1,60 @@
+"""What kiosks send: heartbeats (latest state + history) and configuration outcomes (which move rollouts on)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from kiosk.remote_config.schema import ApplyStatus, ConfigReport, Heartbeat, HeartbeatReply, PendingAction
+from kiosk_hub.fleet import rollout
+from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction
+
+
+def take_heartbeat(session: Session, kiosk_id: str, beat: Heartbeat, now: datetime) -> HeartbeatReply:
+    """Store the heartbeat, hand over queued actions, and say which configuration version the kiosk should run."""
+    kiosk = session.get(FleetKiosk, kiosk_id)
+    if kiosk is None:
+        raise LookupError(kiosk_id)  # enrolled with `kiosk-hub kiosk add`, not through the fleet
+    changed_version = kiosk.config_version != beat.config_version
+    kiosk.last_seen_at = now
+    kiosk.app_version = beat.app_version
+    kiosk.config_version = beat.config_version
+    if beat.config_status is not None:
+        kiosk.config_status = beat.config_status
+    kiosk.devices = json.dumps({k: v.value for k, v in beat.devices.items()})
+    kiosk.funnel = beat.funnel.model_dump_json()
+    kiosk.funnel_day = beat.day
+    session.add(HeartbeatRow(kiosk_id=kiosk_id, received_at=now, body=beat.model_dump_json()))
+    actions = list(
+        session.scalars(
+            select(RemoteAction)
+            .where(RemoteAction.kiosk_id == kiosk_id, RemoteAction.picked_at.is_(None))
+            .order_by(RemoteAction.requested_at)
+        )
+    )
+    if actions:
+        session.execute(update(RemoteAction).where(RemoteAction.id.in_([a.id for a in actions])).values(picked_at=now))
+    if changed_version:
+        rollout.evaluate(session, kiosk.group_id, now)
+    wanted = rollout.desired_version(session, kiosk) or 0
+    return HeartbeatReply(
+        actions=[PendingAction(id=a.id, kind=a.kind) for a in actions],  # type: ignore[arg-type]
+        config_version=wanted,
+    )
+
+
+def take_config_report(session: Session, kiosk_id: str, report: ConfigReport, now: datetime) -> None:
+    kiosk = session.get(FleetKiosk, kiosk_id)
+    if kiosk is None:
+        raise LookupError(kiosk_id)
+    session.add(
+        ConfigReportRow(kiosk_id=kiosk_id, version=report.version, status=report.status, reason=report.reason, at=now)
+    )
+    kiosk.config_status = report.status
+    kiosk.config_reason = report.reason
+    if report.status == ApplyStatus.APPLIED:
+        kiosk.config_version = max(kiosk.config_version, report.version)
+    rollout.evaluate(session, kiosk.group_id, now)
