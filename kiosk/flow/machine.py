@@ -45,10 +45,10 @@ def step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Tr
     if isinstance(event, MoreTime):
         return Transition(session)
     if isinstance(event, Cancel) or (isinstance(event, Back) and session.step in (Step.IDENTIFY, Step.VISIT_TYPE)):
-        return wipe(session, ctx)
+        return wipe(session, ctx, config)
     if isinstance(event, CardRemoved):
         chip = session.identity is not None and session.identity.source == IdentitySource.CHIP
-        return wipe(session, ctx) if chip else Transition(session)
+        return wipe(session, ctx, config) if chip else Transition(session)
     if isinstance(event, CardPresented) and session.step not in (Step.HOME, Step.IDENTIFY):
         return Transition(session)
     return _by_step(session, event, ctx, config)
@@ -62,8 +62,8 @@ def _by_step(session: Session, event: Event, ctx: Context, config: FlowConfig) -
     return ticketing.handle(session, event, ctx, config)
 
 
-def wipe(session: Session, ctx: Context) -> Transition:
-    return Transition(session.wiped(ctx.now), (SessionWiped(),))
+def wipe(session: Session, ctx: Context, config: FlowConfig) -> Transition:
+    return Transition(replace(session.wiped(ctx.now), language=config.language), (SessionWiped(),))
 
 
 def _tick(session: Session, ctx: Context, config: FlowConfig) -> Transition:
@@ -71,10 +71,10 @@ def _tick(session: Session, ctx: Context, config: FlowConfig) -> Transition:
         return Transition(session)
     in_hand_for = ctx.now - session.step_entered_at
     if session.step in PAPER_IN_HAND_STEPS and in_hand_for >= config.paper_in_hand_s:
-        return wipe(session, ctx)
+        return wipe(session, ctx, config)
     if session.idle_warning_since is not None:
         if ctx.now - session.idle_warning_since >= config.warning_s:
-            return wipe(session, ctx)
+            return wipe(session, ctx, config)
         return Transition(session)
     if ctx.now - max(session.last_activity, session.step_entered_at) >= config.idle_after_s:
         return Transition(replace(session, idle_warning_since=ctx.now))

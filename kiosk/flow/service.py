@@ -54,7 +54,7 @@ class FlowService:
         self.config = config
         self._his, self._printer = his, printer
         self._monotonic, self._wall = monotonic, wall
-        self.session = Session(last_activity=monotonic())
+        self.session = Session(last_activity=monotonic(), language=config.language)
         self._listeners: list[Listener] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self.effects_run: list[fx.Effect] = []  # what ran, for the maintenance screen and tests (no personal data)

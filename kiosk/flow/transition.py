@@ -15,6 +15,7 @@ class FlowConfig:
     idle_after_s: float = 45.0  # no touch for this long → the "more time?" warning
     warning_s: float = 25.0  # the warning stays this long before the wipe (at least 20 s by policy)
     paper_in_hand_s: float = 15.0  # ticket or slip printed: back to the start after this long
+    language: str = "vi"  # every session starts in it; the patient may switch
 
     def __post_init__(self) -> None:
         if self.warning_s < 20:

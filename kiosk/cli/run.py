@@ -1,0 +1,141 @@
+"""`kiosk run --config FILE`: the kiosk as installed in a lobby: full screen, devices and hub from the settings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG = Path("/etc/kiosk/kiosk.toml")
+log = logging.getLogger("kiosk.run")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("run", help="run the kiosk full screen with the devices in the settings file")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help=f"settings file (default {DEFAULT_CONFIG})")
+    parser.add_argument("--windowed", action="store_true", help="a window instead of full screen (set-up, testing)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(json.dumps({"error": "bad_settings", "problems": exc.problems}, ensure_ascii=False), file=sys.stderr)
+        return 2
+    from kiosk.app import prepare_kivy
+    from kiosk.screens import theme
+
+    prepare_kivy(settings.screen.size, fullscreen=settings.screen.fullscreen and not args.windowed)
+    theme.use(theme.theme_for(settings.screen.high_contrast, settings.screen.large_text))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return asyncio.run(_run(settings))
+
+
+@contextlib.asynccontextmanager
+async def _his(settings: Any) -> AsyncIterator[Any]:
+    import httpx
+
+    from kiosk.backend_client.client import HisClient, Timeouts
+
+    timeouts = Timeouts(default_s=settings.hub.timeout_s)
+    if settings.hub.mode == "embedded":
+        from kiosk.embedded_hub import embedded_hub
+
+        with tempfile.TemporaryDirectory(prefix="kiosk-hub-") as data:
+            async with embedded_hub(Path(data)) as hub:
+                yield HisClient(hub.client, token=hub.token, timeouts=timeouts)
+        return
+    async with httpx.AsyncClient(base_url=settings.hub.base_url) as http:
+        yield HisClient(http, token=settings.hub.token.get_secret_value(), timeouts=timeouts)
+
+
+def _printer(settings: Any) -> Any:
+    from kiosk.settings import VIRTUAL
+
+    if settings.devices.printer == VIRTUAL:
+        from kiosk.cli._demo_devices import DemoPrinter
+
+        return DemoPrinter()
+    from kiosk.hardware.printer.blocks import PaperWidth, PrinterProfile
+    from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter
+
+    paper = PaperWidth.MM58 if settings.devices.paper_mm == 58 else PaperWidth.MM80
+    return EscposTicketPrinter.from_uri(settings.devices.printer, PrinterProfile(paper=paper))
+
+
+async def _forward_scans(settings: Any, service: Any) -> None:
+    """QR codes the camera sees become flow events (the flow ignores them outside the identify steps)."""
+    from kiosk.flow.events import QrScanned
+    from kiosk.hardware.camera.capture_adapter import build_camera_scanner
+    from kiosk.hardware.camera.port import CameraSettings
+    from kiosk.settings import VIRTUAL
+
+    if settings.devices.camera == VIRTUAL:
+        return
+    device: str | int = int(settings.devices.camera) if settings.devices.camera.isdigit() else settings.devices.camera
+    scanner = build_camera_scanner(CameraSettings(device=device))
+    scanner.start()
+    try:
+        while True:
+            scan = await scanner.next_scan()
+            service.dispatch(QrScanned(scan.payload))
+    finally:
+        await scanner.stop()
+
+
+async def _forward_card_removal(settings: Any, service: Any) -> None:
+    """A card taken off the reader wipes a chip session (reading the chip itself is wired in a later step)."""
+    from kiosk.flow.events import CardRemoved
+    from kiosk.hardware.chip.factory import build_chip_reader
+    from kiosk.hardware.chip.port import CardEventKind
+    from kiosk.settings import VIRTUAL
+
+    if settings.devices.chip_reader == VIRTUAL:
+        return
+    reader = build_chip_reader(settings.devices.chip_reader)
+    try:
+        async for event in reader.events():
+            if event.kind == CardEventKind.CARD_REMOVED:
+                service.dispatch(CardRemoved())
+    finally:
+        await reader.close()
+
+
+async def _run(settings: Any) -> int:
+    from kiosk.app import build_app, run_app
+    from kiosk.flow.service import FlowService
+    from kiosk.flow.transition import FlowConfig
+
+    session = settings.session
+    config = FlowConfig(
+        hospital_name=settings.hospital_name,
+        idle_after_s=session.idle_after_s,
+        warning_s=session.warning_s,
+        paper_in_hand_s=session.paper_in_hand_s,
+        language=settings.screen.language,
+    )
+    printer = _printer(settings)
+    async with _his(settings) as his:
+        service = FlowService(config, his, printer)
+        app = build_app(service, monotonic=__import__("time").monotonic)
+        devices = [asyncio.ensure_future(f(settings, service)) for f in (_forward_scans, _forward_card_removal)]
+        try:
+            await run_app(app, service)
+        finally:
+            for task in devices:
+                task.cancel()
+            await asyncio.gather(*devices, return_exceptions=True)
+            close = getattr(printer, "close", None)
+            if close is not None:
+                close()
+    return 0
