@@ -80,13 +80,14 @@ def _tlv(tag: int, value: bytes) -> bytes:
 
 @dataclass
 class CardFaults:
-    """Switchable misbehaviour. `pull_after_apdus` is acted on by the vpcd link (the card leaves the field)."""
+    """Switchable misbehaviour. `pull_after_apdus` and `stall_after_apdus` are acted on by the vpcd link."""
 
     reject_next_sm_mac: bool = False  # answer 6988 as if the reader's MAC were wrong
     corrupt_response_mac: bool = False  # send a wrong MAC back
     deny_reads: bool = False  # 6982 to every READ BINARY
     no_sfi: bool = False  # READ BINARY with a short file identifier is not supported
     pull_after_apdus: int | None = None
+    stall_after_apdus: int | None = None  # stop answering (until pulled), like a card half out of the field
 
 
 @dataclass

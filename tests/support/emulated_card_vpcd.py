@@ -80,10 +80,12 @@ class VpcdCardLink:
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._powered = threading.Event()
+        self._pulled = threading.Event()
 
     def insert(self, timeout: float = 5.0, wait_for_reader: bool = True) -> None:
         """Put the card on the reader; by default return once pcscd has powered it (asked for its ATR)."""
         self._powered.clear()
+        self._pulled.clear()
         self._sock = _connect_in_namespace(self._netns, self._port, timeout)
         self._sock.settimeout(None)
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -96,6 +98,7 @@ class VpcdCardLink:
 
     def pull(self, wait_for_reader: bool = True, timeout: float = 5.0) -> None:
         """Take the card away; by default return once pcscd reports the slot empty."""
+        self._pulled.set()
         sock, self._sock = self._sock, None
         if sock is not None:
             with contextlib.suppress(OSError):
@@ -144,5 +147,9 @@ class VpcdCardLink:
             return b""
         limit = self.card.faults.pull_after_apdus
         if limit is not None and self.card.apdus_seen >= limit:
+            return None
+        stall = self.card.faults.stall_after_apdus
+        if stall is not None and self.card.apdus_seen >= stall:
+            self._pulled.wait(30)  # silent until the test pulls the card
             return None
         return self.card.process(payload)

@@ -236,3 +236,20 @@ async def test_a_face_past_32_kib_crosses_pcscd_in_extended_apdus(pcscd: PcscDae
         link.pull()
     assert read.face_jpeg == jpeg
     assert read.stats.apdu_count == 9  # the face takes two: 32767 bytes, then the rest with READ BINARY B1
+
+
+async def test_a_card_that_stops_answering_times_out(pcscd: PcscDaemon, card_files: CardFiles) -> None:
+    card = EmulatedCccd(card_files)
+    card.faults.stall_after_apdus = 4
+    link = VpcdCardLink(card, pcscd.netns)
+    link.insert()
+    chip = PyscardChipReader(PcscReaderSettings(FIRST_READER, read_deadline_s=0.5))
+    started = time.monotonic()
+    try:
+        with pytest.raises(ChipError) as caught:
+            await chip.read(_key(card_files.card))
+        assert caught.value.code is ChipErrorCode.TIMEOUT
+        assert time.monotonic() - started < 5.0
+    finally:
+        link.pull()  # releases the transmit still waiting on the worker thread
+        await chip.close()
