@@ -10,6 +10,7 @@ own CPU time: the emulated card runs on another thread and pcscd in another proc
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import sys
@@ -52,7 +53,7 @@ def bench(daemon: PcscDaemon, runs: int, extended: bool, face: bool, csca: Path)
             if not read.passive_auth.hashes_ok or read.passive_auth.signature.value != "valid":
                 raise RuntimeError("passive authentication failed in the benchmark")
     finally:
-        reader._worker.shutdown()  # no loop here: nothing else to stop
+        asyncio.run(reader.close())
         link.pull()
     label = f"{'extended' if extended else 'short   '} {'+DG2' if face else '    '}"
     print(
