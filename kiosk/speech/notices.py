@@ -24,6 +24,32 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Không tìm thấy hồ sơ. Vui lòng đặt thẻ căn cước lên đầu đọc.",
         "No record was found. Please place your ID card on the reader.",
     ),
+    # --- the chip reader (kiosk/hardware/chip/errors.py) -------------------------------------------------------------
+    "chip.reader_unavailable_use_qr_or_desk": (
+        "Đầu đọc thẻ đang không dùng được. Vui lòng nhập số căn cước bằng các phím số, hoặc đến quầy tiếp đón.",
+        "The card reader is not available. Please type your ID number on the number keys, or go to the desk.",
+    ),
+    "chip.place_card_on_reader": ("Vui lòng đặt thẻ căn cước lên đầu đọc.", "Please place your ID card on the reader."),
+    "chip.card_removed_place_again": (
+        "Thẻ đã bị nhấc ra. Vui lòng đặt lại thẻ và giữ yên.",
+        "The card was moved away. Please place it again and hold it still.",
+    ),
+    "chip.card_details_do_not_open_card": (
+        "Không mở được chip của thẻ. Vui lòng nhập số căn cước bằng các phím số, hoặc đến quầy tiếp đón.",
+        "The chip could not be opened. Please type your ID number on the number keys, or go to the desk.",
+    ),
+    "chip.card_cannot_be_read_go_to_desk": (
+        "Không đọc được chip của thẻ. Vui lòng đến quầy tiếp đón.",
+        "The card's chip cannot be read. Please go to the reception desk.",
+    ),
+    "chip.card_cannot_be_verified_go_to_desk": (
+        "Không xác thực được thẻ này. Vui lòng đến quầy tiếp đón.",
+        "This card cannot be verified. Please go to the reception desk.",
+    ),
+    "chip.not_a_citizen_id_card": (
+        "Thẻ này không phải thẻ căn cước có gắn chip.",
+        "This is not a chip citizen ID card.",
+    ),
     "department.closed": (
         "Khoa này hiện đã đóng cửa. Vui lòng chọn khoa khác.",
         "This department is closed now. Please choose another one.",

@@ -7,6 +7,7 @@ A test keeps it complete: every flow step, choice and message key has text in bo
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from kiosk.flow.state import Step
@@ -79,7 +80,7 @@ CHOICES: dict[str, tuple[str, str]] = {
     "try_again": ("Thử lại", "Try again"),
     "back": ("Quay lại", "Back"),
     "cancel": ("Hủy", "Cancel"),
-    "finish": ("Xong", "Done"),
+    "finish": ("Xong, kết thúc", "Done, finish"),
     "repeat_ticket": ("Nghe lại số thứ tự", "Hear my ticket again"),
 }
 
@@ -150,8 +151,13 @@ def _pick(pair: tuple[str, str], language: str) -> str:
     return pair[1] if language == "en" else pair[0]
 
 
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)(\w)")
+
+
 def _finish(text: str, language: str) -> str:
-    return unicodedata.normalize("NFC", numbers_as_words(text, language))
+    """Numbers as words, and a capital at each sentence start (a number in words may now begin one)."""
+    spoken = numbers_as_words(unicodedata.normalize("NFC", text), language)
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), spoken)
 
 
 def step_text(step: Step, language: str) -> str:

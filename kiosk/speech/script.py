@@ -12,6 +12,20 @@ from kiosk.speech.keypad import FocusRing
 from kiosk.speech.navigator import DEPARTMENT_PREFIX, Choice
 from kiosk.speech.prompts import choice_text, notice_text, phrase, step_text
 
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # Steps whose notice is said before the step's own prompt (it explains why the patient is there).
 _NOTICE_FIRST = frozenset({Step.IDENTIFY, Step.HOME})
 
@@ -55,6 +69,8 @@ def focus_text(ring: FocusRing[Choice], session: Session) -> str:
         return ""
     index, count = ring.position
     label = choice_label(choice, session).rstrip(".")
+    if count == 1:
+        return label + "."
     return phrase("focus.position", session.language, label=label, index=index, count=count)
 
 
@@ -83,7 +99,8 @@ def _benefit(session: Session) -> list[str]:
         said.append(phrase("benefit.percent", language, percent=answer.benefit_percent))
     if answer.valid_to is not None:
         day = answer.valid_to
-        said.append(phrase("benefit.valid_to", language, day=day.day, month=day.month, year=day.year, date=day))
+        english = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+        said.append(phrase("benefit.valid_to", language, day=day.day, month=day.month, year=day.year, date=english))
     if answer.registered_here is not None:
         said.append(phrase("benefit.here" if answer.registered_here else "benefit.elsewhere", language))
     return said
