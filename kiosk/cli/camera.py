@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from kiosk.domain.payload import classify
 from kiosk.hardware.camera.capture_adapter import build_camera_scanner
 from kiosk.hardware.camera.port import CameraSettings, CameraStatus
 from kiosk.hardware.camera.scanner import CameraScanner
+from kiosk.settings import SettingsError, load_settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = parser.add_subparsers(dest="camera_action", required=True, metavar="ACTION")
     check = actions.add_parser("check", help="open the camera for a few seconds and report")
     defaults = CameraSettings()
-    check.add_argument("--device", default=str(defaults.device), help="/dev/videoN, an index, or a video file")
+    check.add_argument("--config", type=Path, help="the kiosk's settings TOML: its devices.camera is used")
+    check.add_argument("--device", help=f"/dev/videoN, an index, a video file, or VIRTUAL (default {defaults.device})")
     check.add_argument("--width", type=int, default=defaults.width)
     check.add_argument("--height", type=int, default=defaults.height)
     check.add_argument("--fps", type=int, default=defaults.fps)
@@ -60,8 +63,21 @@ async def check_camera(scanner: CameraScanner, seconds: float) -> dict[str, Any]
     }
 
 
+def _device(args: argparse.Namespace) -> str | int:
+    named = args.device
+    if named is None and args.config is not None:
+        named = load_settings(args.config).devices.camera
+    if named is None:
+        return CameraSettings().device
+    return int(named) if str(named).isdigit() else str(named)
+
+
 def run_check(args: argparse.Namespace) -> int:
-    device: str | int = int(args.device) if str(args.device).isdigit() else args.device
+    try:
+        device = _device(args)
+    except SettingsError as error:
+        print(json.dumps({"status": "config_error", "problems": error.problems}, ensure_ascii=False))
+        return 2
     settings = CameraSettings(device=device, width=args.width, height=args.height, fps=args.fps)
     report = asyncio.run(check_camera(build_camera_scanner(settings), args.seconds))
     print(json.dumps(report, ensure_ascii=False))

@@ -119,10 +119,11 @@ def read_video_frames(path: Path, max_frames: int) -> list[Frame]:
     return frames
 
 
-FAKE_DEVICE = "fake"  # `device = "fake"` in the config: the demo's camera, no hardware needed
+# Device names that select the demo's fake camera (VIRTUAL, as for the other devices in the kiosk settings).
+FAKE_DEVICES = frozenset({"VIRTUAL", "fake"})
 
 
 def build_camera_scanner(settings: CameraSettings) -> CameraScanner:
     """The kiosk's QR camera for the configured device."""
-    source: FrameSource = FakeCamera.demo() if settings.device == FAKE_DEVICE else OpenCvCamera(settings)
+    source: FrameSource = FakeCamera.demo() if settings.device in FAKE_DEVICES else OpenCvCamera(settings)
     return CameraScanner(source, build_pipeline(settings.decode_deadline_s), settings, make_preview=make_preview)

@@ -64,6 +64,8 @@ class CameraScanner:
         self._status = CameraStatus.IDLE
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._generation = 0  # callbacks posted by the thread of an earlier start() are ignored
+        self._worker = threading.local()  # the stop event and generation of the thread reading it
         self._loop: asyncio.AbstractEventLoop | None = None
         self._scans: asyncio.Queue[QrScan] | None = None
         self._status_changed: asyncio.Event | None = None
@@ -79,18 +81,24 @@ class CameraScanner:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """A thread is scanning (not merely finishing after a stop)."""
+        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
 
     def start(self) -> None:
         if self.running:
             return
         self._loop = asyncio.get_running_loop()
-        self._scans = asyncio.Queue()
-        self._status_changed = asyncio.Event()
-        self._repeats.clear()
-        self._stop.clear()
+        if self._scans is None or self._status_changed is None:
+            self._scans, self._status_changed = asyncio.Queue(), asyncio.Event()
+        while not self._scans.empty():  # scans of an earlier screen are not this patient's
+            self._scans.get_nowait()
+        self._generation += 1
+        self._stop = threading.Event()
         self._set_status(CameraStatus.STARTING)
-        self._thread = threading.Thread(target=self._run, name="camera-worker", daemon=True)
+        previous = self._thread if self._thread is not None and self._thread.is_alive() else None
+        self._thread = threading.Thread(
+            target=self._run, args=(self._stop, self._generation, previous), name="camera-worker", daemon=True
+        )
         self._thread.start()
 
     async def stop(self) -> None:
@@ -99,7 +107,8 @@ class CameraScanner:
         if thread is not None:
             # A grab waits at most one frame and a decode its deadline: a second is generous.
             await asyncio.to_thread(thread.join, 2.0)
-        self._thread = None
+            if thread.is_alive():
+                log.warning("camera thread still busy after stop; the next start waits for it")
         self._preview = None
         self._status = CameraStatus.IDLE
 
@@ -121,10 +130,14 @@ class CameraScanner:
 
     # --- on the camera thread -----------------------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def _run(self, stop: threading.Event, generation: int, previous: threading.Thread | None) -> None:
+        if previous is not None:  # a stop() that timed out: never two threads on one device
+            previous.join()
+        self._worker.stop, self._worker.generation = stop, generation
+        self._repeats.clear()  # here, not in start(): the repeat window belongs to this thread
         opened = False
         try:
-            while not self._stop.is_set():
+            while not stop.is_set():
                 if not opened:
                     opened = self._open()
                     continue
@@ -134,7 +147,7 @@ class CameraScanner:
                     opened = False
                     self.counters.reconnects += 1
                     self._post_status(CameraStatus.UNAVAILABLE)
-                    self._stop.wait(self._settings.retry_s)
+                    stop.wait(self._settings.retry_s)
         except Exception:
             log.exception("camera worker failed")
             self._post_status(CameraStatus.UNAVAILABLE)
@@ -148,7 +161,7 @@ class CameraScanner:
         except CameraUnavailableError as error:
             log.info("camera unavailable: %s", error)
             self._post_status(CameraStatus.UNAVAILABLE)
-            self._stop.wait(self._settings.retry_s)
+            self._worker.stop.wait(self._settings.retry_s)
             return False
         self.info = info
         log.info("camera open: %dx%d at %.0f fps %s", info.width, info.height, info.fps, info.fourcc)
@@ -192,23 +205,26 @@ class CameraScanner:
         self._post(functools.partial(self._set_status, status))
 
     def _post(self, callback: Callable[[], None]) -> None:
-        loop = self._loop
-        if loop is None or self._stop.is_set():
+        loop, stop = self._loop, self._worker.stop
+        if loop is None or stop.is_set():
             return
         try:
-            loop.call_soon_threadsafe(callback)
+            loop.call_soon_threadsafe(self._if_current, self._worker.generation, callback)
         except RuntimeError:  # the loop closed while the thread was finishing
-            self._stop.set()
+            stop.set()
 
     # --- on the loop --------------------------------------------------------------------------------------------
 
+    def _if_current(self, generation: int, callback: Callable[[], None]) -> None:
+        # Posted before a stop(), run after it (or after the next start()): news from a finished thread.
+        if generation == self._generation and not self._stop.is_set():
+            callback()
+
     def _deliver(self, scan: QrScan) -> None:
-        if self._scans is not None and not self._stop.is_set():
+        if self._scans is not None:
             self._scans.put_nowait(scan)
 
     def _set_status(self, status: CameraStatus) -> None:
-        if self._stop.is_set() and status is not CameraStatus.IDLE:
-            return
         self._status = status
         if self._status_changed is not None:
             self._status_changed.set()

@@ -85,3 +85,16 @@ def test_camera_check_on_the_demo_fake_camera() -> None:
     assert report["status"] == "scanning"
     assert report["fourcc"] == "FAKE"
     assert report["payload_kinds"] == ["cccd_qr"]  # the card is held up from 2 s to 5 s
+
+
+def test_camera_check_reads_the_camera_from_the_kiosk_settings(tmp_path: Path) -> None:
+    settings = tmp_path / "kiosk.toml"
+    example = (REPO / "config" / "kiosk.example.toml").read_text(encoding="utf-8")
+    settings.write_text(example, encoding="utf-8")  # the example names the VIRTUAL camera
+    result = _kiosk("camera", "check", "--config", str(settings), "--seconds", "0.5")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["fourcc"] == "FAKE"
+    settings.write_text("[devices]\ncamera = 3\n", encoding="utf-8")
+    result = _kiosk("camera", "check", "--config", str(settings))
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["status"] == "config_error"

@@ -137,3 +137,41 @@ async def test_stale_frames_are_skipped_while_decoding_is_slow() -> None:
 def test_fake_camera_needs_frames(frames: object) -> None:
     with pytest.raises((ValueError, TypeError)):
         FakeCamera(frames)  # type: ignore[arg-type]
+
+
+async def test_leaving_and_coming_back_to_the_scan_screen_scans_the_same_card_again() -> None:
+    camera = FakeCamera([CARD], fps=30)
+    scanner = _scanner(camera)
+    for _ in range(2):  # a new patient (or the same one again) starts a new repeat window
+        scanner.start()
+        async with asyncio.timeout(5):
+            assert (await scanner.next_scan()).payload == CCCD_QR
+        await scanner.stop()
+        assert not _camera_threads()
+    assert camera.opens == 2
+
+
+async def test_news_from_a_stopped_thread_is_ignored() -> None:
+    camera = FakeCamera([CARD], fps=30)
+    pipeline = build_pipeline()
+    real_first = pipeline.first
+    decoding = threading.Event()
+
+    def slow(grey):  # type: ignore[no-untyped-def]
+        decoding.set()
+        time.sleep(0.3)  # the screen is left while this frame is decoded
+        return real_first(grey)
+
+    pipeline.first = slow
+    scanner = CameraScanner(camera, pipeline, SETTINGS)
+    scanner.start()
+    await asyncio.to_thread(decoding.wait, 5)
+    await scanner.stop()
+    await asyncio.sleep(0.1)
+    assert scanner.status is CameraStatus.IDLE
+    scanner.start()
+    pipeline.first = real_first
+    async with asyncio.timeout(5):
+        await scanner.wait_for_status(CameraStatus.SCANNING)
+        assert (await scanner.next_scan()).payload == CCCD_QR
+    await scanner.stop()
