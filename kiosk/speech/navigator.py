@@ -56,9 +56,12 @@ class Say(StrEnum):
     VOLUME_DOWN = "volume_down"
 
 
+_NO_CHOICES: FocusRing[Choice] = FocusRing(())
+
+
 @dataclass(frozen=True, slots=True)
 class TactileState:
-    ring: FocusRing[Choice] = field(default_factory=lambda: FocusRing[Choice](()))
+    ring: FocusRing[Choice] = field(default_factory=lambda: _NO_CHOICES)
     step: Step | None = None
     generation: int = -1
 
@@ -110,7 +113,8 @@ def choices_for(session: Session) -> tuple[Choice, ...]:
 def synced(state: TactileState, session: Session) -> TactileState:
     """The navigator for the session now on screen: a new step starts at its first choice."""
     choices = choices_for(session)
-    if state.step != session.step or state.generation != session.generation:
+    fresh = state.step != session.step or state.generation != session.generation
+    if fresh or state.ring.index == 0:  # not moved yet: a list that just arrived starts at its top
         return TactileState(FocusRing(choices), session.step, session.generation)
     return replace(state, ring=state.ring.on(choices))
 

@@ -129,8 +129,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "department.item_closed": ("{name}. Đã đóng cửa.", "{name}. Closed now."),
     "department.loading": ("Đang tải danh sách khoa, vui lòng chờ.", "Loading the departments, please wait."),
     "confirm.summary": ("Khám {visit}, tại {department}.", "{visit} visit, at {department}."),
-    "confirm.visit_bhyt": ("bảo hiểm y tế", "Health insurance"),
-    "confirm.visit_fee": ("dịch vụ", "Fee-paying"),
+    "confirm.visit_bhyt": ("bảo hiểm y tế", "health insurance"),
+    "confirm.visit_fee": ("dịch vụ", "fee-paying"),
     "confirm.priority": ("Bạn được ưu tiên.", "You have priority."),
     "benefit.percent": (
         "Bạn được hưởng {percent} phần trăm chi phí trong phạm vi bảo hiểm.",
@@ -171,6 +171,11 @@ def choice_text(choice_id: str, language: str) -> str:
 def phrase(key: str, language: str, **values: object) -> str:
     """A sentence with its values filled in; numbers in the values are said as words."""
     return _finish(_pick(PHRASES[key], language).format(**values), language)
+
+
+def fragment(key: str, language: str) -> str:
+    """Part of a sentence (no capital letter added), e.g. the visit kind inside the confirmation."""
+    return numbers_as_words(_pick(PHRASES[key], language), language)
 
 
 def notice_text(key: str, language: str) -> str:

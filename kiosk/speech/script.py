@@ -10,7 +10,7 @@ from kiosk.flow.records import DepartmentChoice, IssuedTicket, VisitKind
 from kiosk.flow.state import Session, Step
 from kiosk.speech.keypad import FocusRing
 from kiosk.speech.navigator import DEPARTMENT_PREFIX, Choice
-from kiosk.speech.prompts import choice_text, notice_text, phrase, step_text
+from kiosk.speech.prompts import choice_text, fragment, notice_text, phrase, step_text
 
 _MONTHS = (
     "January",
@@ -83,7 +83,7 @@ def _details(session: Session) -> list[str]:
     if step == Step.VISIT_TYPE and session.entitlement is not None:
         return [notice_text(session.entitlement.message_key, language)]
     if step == Step.CONFIRM and session.department is not None:
-        visit = phrase("confirm.visit_bhyt" if session.visit == VisitKind.BHYT else "confirm.visit_fee", language)
+        visit = fragment("confirm.visit_bhyt" if session.visit == VisitKind.BHYT else "confirm.visit_fee", language)
         return [phrase("confirm.summary", language, visit=visit, department=session.department.name.pick(language))]
     if step == Step.BENEFIT:
         return _benefit(session)
