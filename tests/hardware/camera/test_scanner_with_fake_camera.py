@@ -111,7 +111,8 @@ async def test_nothing_runs_and_no_frame_is_grabbed_when_no_screen_scans() -> No
     assert not camera.is_open
     assert scanner.status is CameraStatus.IDLE
     assert scanner.preview() is None
-    assert time.process_time() - cpu_before < 0.05  # idle: the process does next to nothing
+    # Loose on purpose (other tests' threads share this process): a spinning camera thread would use it all.
+    assert time.process_time() - cpu_before < 0.25
 
 
 async def test_stale_frames_are_skipped_while_decoding_is_slow() -> None:
@@ -128,9 +129,10 @@ async def test_stale_frames_are_skipped_while_decoding_is_slow() -> None:
     scanner.start()
     await asyncio.sleep(0.6)
     await scanner.stop()
-    # Decoding keeps up with about one frame in five: the frames in between were never decoded.
+    # Decoding keeps up with about one frame in five; a frame that waited while we decoded is dropped unread.
     assert scanner.counters.decoded <= 15
-    assert camera.grabs >= scanner.counters.decoded
+    assert scanner.counters.skipped_stale >= 1
+    assert camera.grabs == scanner.counters.decoded + scanner.counters.skipped_stale
 
 
 @pytest.mark.parametrize("frames", [[], None])
