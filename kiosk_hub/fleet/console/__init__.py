@@ -1,0 +1,1 @@
+"""The admin console: server-rendered pages for hospital IT (Vietnamese first, English)."""

@@ -1,0 +1,236 @@
+"""Console pages: log in and out, the fleet at a glance, one kiosk (history, actions, group, revoke), the audit log."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from datetime import timedelta
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from kiosk.remote_config.schema import ActionKind, FunnelCounters
+from kiosk_hub.db.engine import as_utc
+from kiosk_hub.db.models import Kiosk
+from kiosk_hub.fleet import actions, audit, enrolment
+from kiosk_hub.fleet.console import auth
+from kiosk_hub.fleet.console.i18n import LANGUAGES
+from kiosk_hub.fleet.console.web import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    Change,
+    admin_change,
+    current_user,
+    form_text,
+    hub_of,
+    render,
+    to_login,
+)
+from kiosk_hub.fleet.models import (
+    AuditEntry,
+    ConfigReportRow,
+    FleetKiosk,
+    HeartbeatRow,
+    KioskGroup,
+    RemoteAction,
+)
+
+router = APIRouter(prefix="/fleet", include_in_schema=False)
+STALE_AFTER = timedelta(seconds=90)  # three missed heartbeats at the default 30 s
+LOGIN_CSRF_COOKIE = "kh_login_csrf"
+
+
+@router.get("/login")
+def login_page(request: Request, expired: int = 0, failed: int = 0) -> Response:
+    token = secrets.token_urlsafe(24)  # double-submit: no session yet to hold a CSRF token
+    response = render(request, "login.html", csrf=token, expired=expired, failed=failed, user=None)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/fleet")
+    return response
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    if not auth.csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form_text(form, "csrf") or None):
+        return render(request, "error.html", 403, user=None, message_key="error.csrf")
+    hub = hub_of(request)
+    with hub.writer() as session:
+        user = auth.check_password(session, form_text(form, "username")[:64], form_text(form, "password")[:200])
+        token = auth.open_session(session, user, hub.clock()) if user else None
+        session.commit()
+    if token is None:
+        return RedirectResponse("/fleet/login?failed=1", status_code=303)
+    response = RedirectResponse("/fleet", status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", path="/fleet")
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/fleet")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    user = current_user(request)
+    form = await request.form()
+    if user is not None and auth.csrf_matches(user.csrf_token, form_text(form, "csrf") or None):
+        hub = hub_of(request)
+        with hub.writer() as session:
+            auth.close_session(session, request.cookies.get(SESSION_COOKIE))
+            session.commit()
+    return to_login(request, expired=False)
+
+
+@router.get("/lang/{lang}")
+def switch_language(lang: str, request: Request) -> Response:
+    back = request.headers.get("referer", "/fleet")
+    response = RedirectResponse(back if back.startswith(str(request.base_url)) else "/fleet", status_code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, samesite="lax", path="/fleet", max_age=365 * 86400)
+    return response
+
+
+def _funnel_totals(rows: list[FleetKiosk], day: str) -> FunnelCounters:
+    total = FunnelCounters()
+    for row in rows:
+        if row.funnel_day != day:
+            continue
+        counters = FunnelCounters.model_validate_json(row.funnel)
+        for name in ("identifications", "identification_failures", "entitlement_actions"):
+            into = getattr(total, name)
+            for key, count in getattr(counters, name).items():
+                into[key] = into.get(key, 0) + count
+        total.tickets += counters.tickets
+        total.desk_slips += counters.desk_slips
+        total.print_failures += counters.print_failures
+    return total
+
+
+@router.get("")
+def fleet_view(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return to_login(request)
+    hub = hub_of(request)
+    now = hub.clock()
+    with hub.reader() as session:
+        query = (
+            select(Kiosk, FleetKiosk, KioskGroup)
+            .join(FleetKiosk, FleetKiosk.kiosk_id == Kiosk.id)
+            .join(KioskGroup, KioskGroup.id == FleetKiosk.group_id)
+            .order_by(Kiosk.name)
+        )
+        rows = [
+            {
+                "kiosk": kiosk,
+                "fleet": fleet,
+                "group": group.name,
+                "devices": json.loads(fleet.devices),
+                "stale": fleet.last_seen_at is None or now - as_utc(fleet.last_seen_at) > STALE_AFTER,
+            }
+            for kiosk, fleet, group in session.execute(query)
+        ]
+    days = sorted({r["fleet"].funnel_day for r in rows if r["fleet"].funnel_day})
+    day = days[-1] if days else ""
+    funnel = _funnel_totals([r["fleet"] for r in rows], day)
+    return render(request, "fleet.html", user=user, rows=rows, funnel=funnel, day=day)
+
+
+@router.get("/kiosks/{kiosk_id}")
+def kiosk_view(kiosk_id: str, request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return to_login(request)
+    hub = hub_of(request)
+    with hub.reader() as session:
+        kiosk, fleet = session.get(Kiosk, kiosk_id), session.get(FleetKiosk, kiosk_id)
+        if kiosk is None or fleet is None:
+            return render(request, "error.html", 404, user=user, message_key="error.not_found")
+        beats = session.scalars(
+            select(HeartbeatRow)
+            .where(HeartbeatRow.kiosk_id == kiosk_id)
+            .order_by(HeartbeatRow.received_at.desc(), HeartbeatRow.id.desc())
+            .limit(50)
+        ).all()
+        reports = session.scalars(
+            select(ConfigReportRow).where(ConfigReportRow.kiosk_id == kiosk_id).order_by(ConfigReportRow.id.desc())
+        ).all()[:20]
+        queued = session.scalars(
+            select(RemoteAction).where(RemoteAction.kiosk_id == kiosk_id).order_by(RemoteAction.requested_at.desc())
+        ).all()[:20]
+        groups = session.scalars(select(KioskGroup).order_by(KioskGroup.name)).all()
+    history = [(b.received_at, json.loads(b.body)) for b in beats]
+    return render(
+        request, "kiosk.html", user=user, kiosk=kiosk, fleet=fleet, history=history, reports=reports,
+        actions=queued, groups=groups, kinds=list(ActionKind), devices=json.loads(fleet.devices),
+    )  # fmt: skip
+
+
+@router.post("/kiosks/{kiosk_id}/actions")
+async def queue_action(kiosk_id: str, request: Request) -> Response:
+    change = await admin_change(request)
+    if not isinstance(change, Change):
+        return change
+    hub = hub_of(request)
+    try:
+        kind = ActionKind(form_text(change.form, "kind"))
+        with hub.writer() as session:
+            actions.queue(session, kiosk_id, kind, change.user.username, hub.clock())
+            session.commit()
+    except (ValueError, LookupError):
+        return render(request, "error.html", 404, user=change.user, message_key="error.not_found")
+    return RedirectResponse(f"/fleet/kiosks/{kiosk_id}", status_code=303)
+
+
+@router.post("/kiosks/{kiosk_id}/settings")
+async def kiosk_settings(kiosk_id: str, request: Request) -> Response:
+    change = await admin_change(request)
+    if not isinstance(change, Change):
+        return change
+    hub = hub_of(request)
+    with hub.writer() as session:
+        fleet = session.get(FleetKiosk, kiosk_id)
+        group = session.get(KioskGroup, form_text(change.form, "group_id"))
+        if fleet is None or group is None:
+            return render(request, "error.html", 404, user=change.user, message_key="error.not_found")
+        fleet.group_id, fleet.canary = group.id, form_text(change.form, "canary") == "on"
+        audit.record(session, hub.clock(), change.user.username, "kiosk.settings", kiosk_id,
+                     group=group.name, canary=fleet.canary)  # fmt: skip
+        session.commit()
+    return RedirectResponse(f"/fleet/kiosks/{kiosk_id}", status_code=303)
+
+
+@router.post("/kiosks/{kiosk_id}/revoke")
+async def revoke_kiosk(kiosk_id: str, request: Request) -> Response:
+    change = await admin_change(request)
+    if not isinstance(change, Change):
+        return change
+    hub = hub_of(request)
+    with hub.writer() as session:
+        try:
+            enrolment.revoke(session, kiosk_id, change.user.username, hub.clock())
+        except enrolment.EnrolmentError:
+            return render(request, "error.html", 404, user=change.user, message_key="error.not_found")
+        session.commit()
+    return RedirectResponse(f"/fleet/kiosks/{kiosk_id}", status_code=303)
+
+
+@router.get("/actions/{action_id}/screenshot.png")
+def screenshot(action_id: str, request: Request) -> Response:
+    if current_user(request) is None:
+        return to_login(request)
+    with hub_of(request).reader() as session:
+        action = session.get(RemoteAction, action_id)
+        if action is None or not action.screenshot_png_base64:
+            return Response(status_code=404)
+        png = base64.b64decode(action.screenshot_png_base64)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/audit")
+def audit_log(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return to_login(request)
+    with hub_of(request).reader() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300)).all()
+    return render(request, "audit.html", user=user, entries=entries)

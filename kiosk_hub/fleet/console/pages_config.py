@@ -1,0 +1,177 @@
+"""Console pages for configuration: the schema-driven editor and its versions, enrolment codes, groups and rollouts."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from kiosk_hub.fleet import audit, configs, enrolment, rollout
+from kiosk_hub.fleet.console import schema_form
+from kiosk_hub.fleet.console.web import (
+    Change,
+    admin_change,
+    current_user,
+    form_text,
+    hub_of,
+    language,
+    render,
+    to_login,
+)
+from kiosk_hub.fleet.models import ConfigVersion, KioskGroup
+
+router = APIRouter(prefix="/fleet", include_in_schema=False)
+
+
+@router.get("/config")
+def config_page(request: Request, base: int = 0, saved: int = 0) -> Response:
+    user = current_user(request)
+    if user is None:
+        return to_login(request)
+    with hub_of(request).reader() as session:
+        versions = session.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(50)).all()
+        if base and session.get(ConfigVersion, base) is not None:
+            version, document = base, configs.config_of(session, base)
+        else:
+            version, document = configs.latest_config(session)
+    rows = schema_form.fields(document, language(request))
+    return render(request, "config.html", user=user, rows=rows, versions=versions, base=version, saved=saved)
+
+
+@router.post("/config")
+async def save_config(request: Request) -> Response:
+    change = await admin_change(request)
+    if not isinstance(change, Change):
+        return change
+    hub = hub_of(request)
+    document = schema_form.read_form(change.form)
+    try:
+        with hub.writer() as session:
+            version = configs.save_version(
+                session, document, change.user.username, hub.clock(), form_text(change.form, "comment")
+            )
+            session.commit()
+    except configs.InvalidConfigError as exc:
+        errors = dict(exc.problems)
+        rows = schema_form.fields(document, language(request), errors)
+        with hub.reader() as session:
+            versions = session.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(50)).all()
+        return render(
+            request, "config.html", 422, user=change.user, rows=rows, versions=versions, base=0, saved=0,
+            problems=exc.problems,
+        )  # fmt: skip
+    return RedirectResponse(f"/fleet/config?saved={version}", status_code=303)
+
+
+@router.get("/config/{version}.json")
+def config_json(version: int, request: Request) -> Response:
+    if current_user(request) is None:
+        return to_login(request)
+    with hub_of(request).reader() as session:
+        row = session.get(ConfigVersion, version)
+        if row is None:
+            return Response(status_code=404)
+        body = configs.signed_document(row).model_dump(mode="json")
+    return Response(json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json")
+
+
+@router.get("/enrol")
+def enrol_page(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return to_login(request)
+    with hub_of(request).reader() as session:
+        groups = session.scalars(select(KioskGroup).order_by(KioskGroup.name)).all()
+    return render(request, "enrol.html", user=user, groups=groups, code=None)
+
+
+@router.post("/enrol")
+async def create_code(request: Request) -> Response:
+    change = await admin_change(request)
+    if not isinstance(change, Change):
+        return change
+    hub = hub_of(request)
+    with hub.writer() as session:
+        code = enrolment.create_code(
+            session, change.user.username, hub.clock(), form_text(change.form, "group_id") or None
+        )
+        session.commit()
+        groups = session.scalars(select(KioskGroup).order_by(KioskGroup.name)).all()
+    # Shown in this response only; never in a redirect URL, a log line or the audit detail.
+    response = render(request, "enrol.html", user=change.user, groups=groups, code=code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/rollouts")
+def rollouts_page(request: Request, error: str = "") -> Response:
+    user = current_user(request)
+    if user is None:
+        return to_login(request)
+    hub = hub_of(request)
+    with hub.writer() as session:
+        enrolment.default_group(session, hub.clock())  # there is always somewhere to roll out to
+        session.commit()
+        groups = []
+        for group in session.scalars(select(KioskGroup).order_by(KioskGroup.name)):
+            current = rollout.current_rollout(session, group.id)
+            seen = rollout.progress(session, current) if current else None
+            groups.append({"group": group, "rollout": current, "progress": seen})
+        versions = session.scalars(select(ConfigVersion.version).order_by(ConfigVersion.version.desc())).all()
+    return render(request, "rollouts.html", user=user, groups=groups, versions=versions, error=error)
+
+
+@router.post("/rollouts")
+async def start_rollout(request: Request) -> Response:
+    change = await admin_change(request)
+    if not isinstance(change, Change):
+        return change
+    hub = hub_of(request)
+    try:
+        version = int(form_text(change.form, "version", "0"))
+        with hub.writer() as session:
+            rollout.start(session, form_text(change.form, "group_id"), version, change.user.username, hub.clock())
+            session.commit()
+    except (ValueError, rollout.RolloutError) as exc:
+        return RedirectResponse(f"/fleet/rollouts?error={type(exc).__name__}", status_code=303)
+    return RedirectResponse("/fleet/rollouts", status_code=303)
+
+
+@router.post("/rollouts/{group_id}/rollback")
+async def roll_back(group_id: str, request: Request) -> Response:
+    change = await admin_change(request)
+    if not isinstance(change, Change):
+        return change
+    hub = hub_of(request)
+    try:
+        with hub.writer() as session:
+            rollout.roll_back(session, group_id, change.user.username, hub.clock())
+            session.commit()
+    except rollout.RolloutError as exc:
+        return RedirectResponse(f"/fleet/rollouts?error={exc}", status_code=303)
+    return RedirectResponse("/fleet/rollouts", status_code=303)
+
+
+@router.post("/groups")
+async def create_group(request: Request) -> Response:
+    change = await admin_change(request)
+    if not isinstance(change, Change):
+        return change
+    hub = hub_of(request)
+    name = form_text(change.form, "name").strip()[:100]
+    try:
+        threshold = max(0, min(100, int(form_text(change.form, "threshold", "20"))))
+        with hub.writer() as session:
+            group = KioskGroup(
+                id=str(uuid.uuid4()), name=name, failure_threshold_percent=threshold, created_at=hub.clock()
+            )
+            session.add(group)
+            audit.record(session, hub.clock(), change.user.username, "group.created", name, threshold=threshold)
+            session.commit()
+    except (ValueError, IntegrityError):
+        return RedirectResponse("/fleet/rollouts?error=group", status_code=303)
+    return RedirectResponse("/fleet/rollouts", status_code=303)

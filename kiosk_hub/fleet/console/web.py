@@ -1,0 +1,83 @@
+"""Shared plumbing of the console pages: templates, language, the logged-in user, CSRF and role checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
+
+from kiosk_hub.app import Hub
+from kiosk_hub.db.engine import as_utc
+from kiosk_hub.fleet.console import auth
+from kiosk_hub.fleet.console.i18n import pick_language, translator
+
+SESSION_COOKIE = "kh_console"
+LANG_COOKIE = "kh_console_lang"
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.filters["utc"] = lambda moment: as_utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
+
+
+def hub_of(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+def language(request: Request) -> str:
+    return pick_language(request.cookies.get(LANG_COOKIE))
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = language(request)
+    return templates.TemplateResponse(
+        request, name, {"t": translator(lang), "lang": lang, **context}, status_code=status
+    )
+
+
+def current_user(request: Request) -> auth.ConsoleIdentity | None:
+    hub = hub_of(request)
+    with hub.writer() as session:
+        identity = auth.identify(session, request.cookies.get(SESSION_COOKIE), hub.clock())
+        session.commit()
+    return identity
+
+
+def to_login(request: Request, expired: bool = True) -> RedirectResponse:
+    response = RedirectResponse("/fleet/login" + ("?expired=1" if expired else ""), status_code=303)
+    if request.cookies.get(SESSION_COOKIE):
+        response.delete_cookie(SESSION_COOKIE, path="/fleet")
+    return response
+
+
+@dataclass(frozen=True)
+class Change:
+    """A checked state-changing request: who asked, and the form they sent."""
+
+    user: auth.ConsoleIdentity
+    form: FormData
+
+
+async def admin_change(request: Request) -> Change | Response:
+    """The user and form of a POST that changes something: logged in, CSRF token right, role admin."""
+    user = current_user(request)
+    if user is None:
+        return to_login(request)
+    form = await request.form()
+    if not auth.csrf_matches(user.csrf_token, _text(form.get("csrf"))):
+        return render(request, "error.html", 403, user=user, message_key="error.csrf")
+    if not user.is_admin:
+        return render(request, "error.html", 403, user=user, message_key="error.forbidden")
+    return Change(user, form)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def form_text(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else default
