@@ -7,8 +7,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from kiosk.domain.bhyt_qr import BhytQr, format_bhyt_qr
+from kiosk.domain.card_read import CardRead, PassiveAuthResult, ReadStats, SignatureStatus
 from kiosk.domain.cccd_qr import CccdQr, format_cccd_qr
 from kiosk.domain.dates import VN_TZ, PartialDate
 from kiosk.domain.people import Sex
@@ -69,6 +71,15 @@ class DemoPrinter(FakePrinter):
         self.saved.append(path)
 
 
+@dataclass
+class Devices:
+    """The demo's simulated devices as the walkthrough handles them."""
+
+    printer: DemoPrinter
+    reader: Any  # FakeChipReader
+    bridge: Any  # ChipBridge
+
+
 def demo_card(code: str, nth: int = 0) -> DemoCard:
     """The nth demo card made to answer `code` (several 000 cards: adult, aged, child, merit)."""
     return [c for c in DEMO_CARDS if c.result_code == code][nth]
@@ -114,3 +125,29 @@ def bhyt_qr_text(card: DemoCard) -> str:
         guardian_name=None,
     )
     return format_bhyt_qr(qr)
+
+
+def chip_card(card: DemoCard) -> CardRead:
+    """What a chip read of this card's owner's CCCD returns (as the simulated reader holds it)."""
+    born = _dob(card)
+    return CardRead(
+        document_number=card.id_number[-9:],
+        id_number=card.id_number,
+        full_name=card.full_name,
+        date_of_birth=born,
+        sex=Sex.MALE if card.sex == "1" else Sex.FEMALE,
+        nationality="Việt Nam",
+        ethnicity="Kinh",
+        religion=None,
+        place_of_origin="Hà Nội",
+        place_of_residence="Số 1 Đường Demo, Hà Nội",
+        identifying_marks=None,
+        issue_date=max(born, date(2021, 8, 15)),
+        expiry_date=None,
+        father_name=None,
+        mother_name=None,
+        spouse_name=None,
+        old_id_number=None,
+        passive_auth=PassiveAuthResult(hashes_ok=True, signature=SignatureStatus.NO_TRUST_ANCHOR),
+        stats=ReadStats(apdu_count=0, bytes_sent=0, bytes_received=0, elapsed_ms=0.0, key_tries=1),
+    )

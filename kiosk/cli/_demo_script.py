@@ -13,11 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli._demo_devices import DemoClock, DemoPrinter, bhyt_qr_text, cccd_qr_text, chip_identity, demo_card
+from kiosk.cli._demo_devices import (
+    DemoClock,
+    DemoPrinter,
+    Devices,
+    bhyt_qr_text,
+    cccd_qr_text,
+    chip_card,
+    chip_identity,
+    demo_card,
+)
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk.embedded_hub import EmbeddedHub
 from kiosk.flow.events import CardPresented, CardRemoved, QrScanned, Tick
+from kiosk.flow.records import IdentitySource
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.i18n.catalogue import translate
@@ -34,11 +44,15 @@ class Walk:
     root: Any
     service: FlowService
     hub: EmbeddedHub
-    printer: DemoPrinter
+    devices: Devices
     clock: DemoClock
     shots: Path | None
     saved: list[Path] = field(default_factory=list)
     scenario: str = ""
+
+    @property
+    def printer(self) -> DemoPrinter:
+        return self.devices.printer
 
     async def settle(self) -> None:
         from kiosk.screens.pilot import frames
@@ -99,14 +113,24 @@ Scenario = Callable[[Walk], Awaitable[None]]
 
 async def chip_check_in(w: Walk) -> None:
     await w.shot("home")
-    await w.present(CardPresented(chip_identity(demo_card("000"))))
+    card = demo_card("000")
+    w.devices.reader.insert_card(chip_card(card))  # the CCCD on the reader: its chip needs the QR's facts
+    await w.settle()
+    if w.service.session.notice_key != "identify.show_card_qr":
+        raise DemoStepError("a card on the reader must ask for its QR")
+    await w.shot("card-on-reader")
+    w.devices.bridge.qr_scanned(cccd_qr_text(card))
+    await w.settle()
     w.expect(Step.VISIT_TYPE)
+    identity = w.service.session.identity
+    if identity is None or identity.source != IdentitySource.CHIP:
+        raise DemoStepError("the chip, opened with the QR's facts, must identify the patient")
     await w.shot("visit-type")
     await w.take_ticket("visit.bhyt")
     w.expect(Step.DONE)
     w.printed_ticket_matches_hub()
     await w.shot("ticket")
-    w.service.dispatch(CardRemoved())  # the patient takes the card: the session is wiped
+    w.devices.reader.remove_card()  # the patient takes the card: the session is wiped
     await w.settle()
     w.expect(Step.HOME)
 

@@ -40,10 +40,12 @@ def run(args: argparse.Namespace) -> int:
 async def _demo(scripted: bool, shots: Path | None) -> int:
     from kiosk.app import build_app, run_app
     from kiosk.backend_client.client import HisClient
-    from kiosk.cli._demo_devices import DemoClock, DemoPrinter
+    from kiosk.cli._demo_devices import DemoClock, DemoPrinter, Devices
     from kiosk.embedded_hub import embedded_hub
+    from kiosk.flow.chip_bridge import ChipBridge
     from kiosk.flow.service import FlowService
     from kiosk.flow.transition import FlowConfig
+    from kiosk.hardware.chip.fake import FakeChipReader
 
     clock = DemoClock()
     printer = DemoPrinter(pictures=shots)
@@ -53,18 +55,25 @@ async def _demo(scripted: bool, shots: Path | None) -> int:
             config = FlowConfig(hospital_name=hub.hub.settings.hospital_name)
             service = FlowService(config, his, printer, monotonic=clock.monotonic, wall=clock.wall)
             app = build_app(service, monotonic=clock.monotonic)
-            if not scripted:
-                _bind_demo_keys(service)
-                await run_app(app, service)
-                return 0
-            results = await run_app(app, service, lambda: _script(app, service, hub, printer, clock, shots))
+            reader = FakeChipReader()  # any key opens it: the demo's cards are made up
+            bridge = ChipBridge(reader, service)
+            watching = asyncio.ensure_future(bridge.watch())
+            try:
+                if not scripted:
+                    _bind_demo_keys(service, reader, bridge)
+                    await run_app(app, service)
+                    return 0
+                devices = Devices(printer=printer, reader=reader, bridge=bridge)
+                results = await run_app(app, service, lambda: _script(app, service, hub, devices, clock, shots))
+            finally:
+                watching.cancel()
     return _report(results, shots, printer)
 
 
-async def _script(app: Any, service: Any, hub: Any, printer: Any, clock: Any, shots: Path | None) -> Any:
+async def _script(app: Any, service: Any, hub: Any, devices: Any, clock: Any, shots: Path | None) -> Any:
     from kiosk.cli._demo_script import Walk, walkthrough
 
-    walk = Walk(root=app.root, service=service, hub=hub, printer=printer, clock=clock, shots=shots)
+    walk = Walk(root=app.root, service=service, hub=hub, devices=devices, clock=clock, shots=shots)
     return await walkthrough(walk)
 
 
@@ -77,27 +86,31 @@ def _report(results: list[tuple[str, str | None]], shots: Path | None, printer: 
     return 0 if results and all(f is None for _, f in results) else 1
 
 
-def _bind_demo_keys(service: Any) -> None:
+def _bind_demo_keys(service: Any, reader: Any, bridge: Any) -> None:
     from kivy.core.window import Window
 
-    from kiosk.cli._demo_devices import bhyt_qr_text, cccd_qr_text, chip_identity, demo_card
-    from kiosk.flow.events import CardPresented, CardRemoved, QrScanned
+    from kiosk.cli._demo_devices import bhyt_qr_text, cccd_qr_text, chip_card, demo_card
 
-    events = {
-        "1": lambda: CardPresented(chip_identity(demo_card("000"))),
-        "2": lambda: QrScanned(cccd_qr_text(demo_card("000", 1))),
-        "3": lambda: QrScanned(bhyt_qr_text(demo_card("000", 2))),
-        "4": lambda: CardPresented(chip_identity(demo_card("010"))),
-        "5": lambda: CardPresented(chip_identity(demo_card("004"))),
-        "6": lambda: CardPresented(chip_identity(demo_card("110"))),
-        "0": CardRemoved,
+    def card_and_qr(code: str) -> None:
+        # The patient places the CCCD on the reader and shows its QR: the QR's facts open the chip.
+        reader.insert_card(chip_card(demo_card(code)))
+        asyncio.get_event_loop().call_later(0.8, bridge.qr_scanned, cccd_qr_text(demo_card(code)))
+
+    actions = {
+        "1": lambda: card_and_qr("000"),
+        "2": lambda: bridge.qr_scanned(cccd_qr_text(demo_card("000", 1))),
+        "3": lambda: bridge.qr_scanned(bhyt_qr_text(demo_card("000", 2))),
+        "4": lambda: card_and_qr("010"),
+        "5": lambda: card_and_qr("004"),
+        "6": lambda: card_and_qr("110"),
+        "0": reader.remove_card,
     }
     print("Demo keys: 1 chip · 2 CCCD QR · 3 BHYT QR · 4 expired card · 5 new card · 6 revoked · 0 remove card")
 
     def on_key(_window: Any, _key: int, _scancode: int, text: str | None, _mods: Any) -> bool:
-        make = events.get(text or "")
-        if make is not None:
-            service.dispatch(make())
+        action = actions.get(text or "")
+        if action is not None:
+            action()
             return True
         return False
 

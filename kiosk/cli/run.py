@@ -73,9 +73,8 @@ def _printer(settings: Any) -> Any:
     return EscposTicketPrinter.from_uri(settings.devices.printer, PrinterProfile(paper=paper))
 
 
-async def _forward_scans(settings: Any, service: Any) -> None:
-    """QR codes the camera sees become flow events (the flow ignores them outside the identify steps)."""
-    from kiosk.flow.events import QrScanned
+async def _forward_scans(settings: Any, bridge: Any) -> None:
+    """QR codes the camera sees go through the chip bridge (a CCCD QR may open the card on the reader)."""
     from kiosk.hardware.camera.capture_adapter import build_camera_scanner
     from kiosk.hardware.camera.port import CameraSettings
     from kiosk.settings import VIRTUAL
@@ -88,25 +87,14 @@ async def _forward_scans(settings: Any, service: Any) -> None:
     try:
         while True:
             scan = await scanner.next_scan()
-            service.dispatch(QrScanned(scan.payload))
+            bridge.qr_scanned(scan.payload)
     finally:
         await scanner.stop()
 
 
-async def _forward_card_removal(settings: Any, service: Any) -> None:
-    """A card taken off the reader wipes a chip session (reading the chip itself is wired in a later step)."""
-    from kiosk.flow.events import CardRemoved
-    from kiosk.hardware.chip.factory import build_chip_reader
-    from kiosk.hardware.chip.port import CardEventKind
-    from kiosk.settings import VIRTUAL
-
-    if settings.devices.chip_reader == VIRTUAL:
-        return
-    reader = build_chip_reader(settings.devices.chip_reader)
+async def _watch_reader(reader: Any, bridge: Any) -> None:
     try:
-        async for event in reader.events():
-            if event.kind == CardEventKind.CARD_REMOVED:
-                service.dispatch(CardRemoved())
+        await bridge.watch()
     finally:
         await reader.close()
 
@@ -128,7 +116,15 @@ async def _run(settings: Any) -> int:
     async with _his(settings) as his:
         service = FlowService(config, his, printer)
         app = build_app(service, monotonic=__import__("time").monotonic)
-        devices = [asyncio.ensure_future(f(settings, service)) for f in (_forward_scans, _forward_card_removal)]
+        from kiosk.flow.chip_bridge import ChipBridge
+        from kiosk.hardware.chip.factory import build_chip_reader
+
+        reader = build_chip_reader(settings.devices.chip_reader)
+        bridge = ChipBridge(reader, service)
+        devices = [
+            asyncio.ensure_future(_forward_scans(settings, bridge)),
+            asyncio.ensure_future(_watch_reader(reader, bridge)),
+        ]
         try:
             await run_app(app, service)
         finally:

@@ -107,7 +107,12 @@ class CardPresented:
 
 @dataclass(frozen=True, slots=True)
 class CardUnreadable:
-    reason: str
+    message_key: str = "identify.card_unreadable"
+
+
+@dataclass(frozen=True, slots=True)
+class CardNeedsKey:
+    """A card is on the reader, but its chip opens only with facts printed on the card: ask for its QR."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +200,7 @@ UserEvent = (
     | Cancel
     | MoreTime
 )
-DeviceEvent = CardPresented | CardUnreadable | CardRemoved | QrScanned | Printed | PrintFailed
+DeviceEvent = CardPresented | CardUnreadable | CardNeedsKey | CardRemoved | QrScanned | Printed | PrintFailed
 HubEvent = PatientFound | PatientNotFound | EntitlementChecked | DepartmentsLoaded | TicketIssued | HubFailed
 Event = UserEvent | DeviceEvent | HubEvent | Tick
 USER_EVENTS: tuple[type, ...] = UserEvent.__args__

@@ -10,6 +10,7 @@ from kiosk.domain.cccd_qr import CccdQr
 from kiosk.domain.payload import PayloadKind, classify
 from kiosk.flow.effects import FindPatient
 from kiosk.flow.events import (
+    CardNeedsKey,
     CardPresented,
     CardUnreadable,
     Event,
@@ -39,7 +40,9 @@ def handle(session: Session, event: Event, ctx: Context) -> Transition:
     if isinstance(event, CardPresented):
         return begin_lookup(session, event.identity, ctx)
     if isinstance(event, CardUnreadable):
-        return Transition(_notice(session, "identify.card_unreadable"))
+        return Transition(_notice(session, event.message_key))
+    if isinstance(event, CardNeedsKey):
+        return Transition(_notice(session, "identify.show_card_qr"))
     if isinstance(event, QrScanned):
         return _presented_text(session, event.text, IdentitySource.CCCD_QR, ctx)
     if session.step != Step.IDENTIFY:

@@ -53,6 +53,33 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Không đọc được thẻ. Vui lòng đặt lại thẻ và giữ yên.",
         "The card could not be read. Please place it again and hold it still.",
     ),
+    "identify.show_card_qr": (
+        "Đã nhận thẻ. Vui lòng đưa mã QR trên thẻ vào camera để mở chip.",
+        "Card detected. Please show the QR code on the card to the camera to open its chip.",
+    ),
+    "chip.place_card_on_reader": ("Vui lòng đặt thẻ lên đầu đọc.", "Please place your card on the reader."),
+    "chip.card_removed_place_again": (
+        "Thẻ bị nhấc ra khi đang đọc. Vui lòng đặt lại và giữ yên.",
+        "The card was moved while reading. Please place it again and hold it still.",
+    ),
+    "chip.card_details_do_not_open_card": (
+        "Không mở được chip bằng thông tin trên thẻ. Vui lòng quét lại mã QR.",
+        "The card's details did not open its chip. Please scan its QR code again.",
+    ),
+    "chip.card_cannot_be_read_go_to_desk": (
+        "Không đọc được chip. Vui lòng đến quầy tiếp đón.",
+        "The chip cannot be read. Please go to the reception desk.",
+    ),
+    "chip.card_cannot_be_verified_go_to_desk": (
+        "Không xác thực được thẻ. Vui lòng đến quầy tiếp đón.",
+        "The card cannot be verified. Please go to the reception desk.",
+    ),
+    "chip.not_a_citizen_id_card": ("Đây không phải thẻ căn cước.", "This is not a citizen ID card."),
+    "chip.reader_unavailable_use_qr_or_desk": (
+        "Đầu đọc thẻ đang lỗi. Vui lòng quét mã QR hoặc đến quầy.",
+        "The card reader is not working. Please scan a QR code or go to the desk.",
+    ),
+    "printer.cover_open": ("Nắp máy in đang mở.", "The printer cover is open."),
     "identify.not_recognised": (
         "Không nhận ra mã này. Mã QR động của VNeID chưa được hỗ trợ.",
         "This code is not recognised. VNeID's dynamic QR is not supported.",

@@ -7,6 +7,7 @@ import pytest
 from kiosk.flow.effects import FindPatient, SessionWiped
 from kiosk.flow.events import (
     Back,
+    CardNeedsKey,
     CardPresented,
     CardRemoved,
     CardUnreadable,
@@ -104,8 +105,10 @@ def test_an_unknown_qr_is_explained_not_ignored() -> None:
 def test_an_unreadable_card_keeps_the_patient_on_the_same_screen_with_a_reason() -> None:
     d = Driver()
     d.send(StartCheckIn())
-    d.send(CardUnreadable("access_denied"))
-    assert (d.step, d.session.notice_key) == (Step.IDENTIFY, "identify.card_unreadable")
+    d.send(CardUnreadable("chip.card_removed_place_again"))
+    assert (d.step, d.session.notice_key) == (Step.IDENTIFY, "chip.card_removed_place_again")
+    d.send(CardNeedsKey())
+    assert (d.step, d.session.notice_key) == (Step.IDENTIFY, "identify.show_card_qr")
 
 
 def test_whichever_comes_first_wins_a_second_identity_is_ignored() -> None:
