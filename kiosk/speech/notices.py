@@ -12,6 +12,12 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Không đọc được thẻ. Vui lòng đặt lại thẻ lên đầu đọc và giữ yên.",
         "The card could not be read. Please place it on the reader again and hold it still.",
     ),
+    "identify.show_card_qr": (
+        "Chip của thẻ cần thông tin in trên thẻ. Vui lòng đưa mã QR ở mặt trước thẻ căn cước vào camera, "
+        "hoặc nhập số căn cước bằng các phím số.",
+        "The card's chip needs details printed on the card. Please show the QR code on the front of your ID card "
+        "to the camera, or type your ID number on the number keys.",
+    ),
     "identify.not_recognised": (
         "Không nhận ra mã này. Vui lòng dùng thẻ căn cước, hoặc nhập số căn cước bằng bàn phím số.",
         "This code is not recognised. Please use your ID card, or type your ID number on the number keys.",

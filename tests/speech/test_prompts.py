@@ -111,3 +111,14 @@ def test_an_unknown_key_is_said_as_a_generic_sentence_not_as_the_key() -> None:
 def test_idle_warning_and_help_are_spoken() -> None:
     assert "hai mươi lăm giây" in prompts.phrase("idle.warning", "vi", seconds=25)
     assert "twenty-five seconds" in prompts.phrase("idle.warning", "en", seconds=25)
+
+
+def test_every_notice_the_screens_can_show_is_spoken_too() -> None:
+    # The screen catalogue's messages (not its button labels or titles): what a notice line can show.
+    from kiosk.i18n.catalogue import CATALOGUE
+
+    notice_prefixes = ("identify.", "entitlement.", "printer.", "hub.", "chip.")
+    labels = {"identify.title", "identify.instructions", "identify.typed_placeholder", "identify.erase"}
+    labels |= {"identify.submit", "entitlement.problem_title"}
+    shown = {k for k in CATALOGUE if k.startswith(notice_prefixes) and k not in labels} | {"department.closed"}
+    assert sorted(shown - set(NOTICES)) == []
