@@ -1,0 +1,59 @@
+"""Every message the kiosk can show exists in Vietnamese and English, NFC, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from kiosk.domain.entitlement import KNOWN_CODES, result_for_code
+from kiosk.flow.state import BUSY_STEPS
+from kiosk.hardware.chip.errors import MESSAGE_KEYS as CHIP_KEYS
+from kiosk.i18n.catalogue import CATALOGUE, translate
+
+REPO = Path(__file__).resolve().parents[2]
+KEY = re.compile(
+    r'"((?:identify|entitlement|printer|hub|department|visit|ticket|desk|benefit|app|idle|confirm|'
+    r'status|busy|home|failed|chip|priority)\.[a-z0-9_]+)"'
+)
+
+
+def keys_named_in(*packages: str) -> set[str]:
+    found: set[str] = set()
+    for package in packages:
+        for path in (REPO / package).rglob("*.py"):
+            found |= {k for k in KEY.findall(path.read_text(encoding="utf-8")) if not k.endswith(".py")}
+    return found
+
+
+def needed_keys() -> set[str]:
+    keys = keys_named_in("kiosk/flow", "kiosk/screens", "kiosk/cli")
+    keys |= {result_for_code(code).message_key for code in KNOWN_CODES} | {result_for_code("999").message_key}
+    keys |= set(CHIP_KEYS.values())
+    keys |= {"printer.paper_out", "printer.cover_open", "printer.failed", "hub.unavailable", "hub.timeout"}
+    keys |= {f"busy.{step.value}" for step in BUSY_STEPS}
+    return keys
+
+
+def test_every_key_the_kiosk_can_show_is_in_the_catalogue() -> None:
+    missing = sorted(k for k in needed_keys() if k not in CATALOGUE)
+    assert missing == []
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_both_languages_are_written_nfc_with_the_same_placeholders(key: str) -> None:
+    vi, en = CATALOGUE[key]
+    assert vi.strip()
+    assert en.strip()
+    assert unicodedata.is_normalized("NFC", vi)
+    fields = [{name for _, name, _, _ in string.Formatter().parse(text) if name} for text in (vi, en)]
+    assert fields[0] == fields[1]
+
+
+def test_an_unknown_key_never_shows_the_key_itself() -> None:
+    assert translate("hub.something_new", "vi") == CATALOGUE["hub.error"][0]
+    assert translate("entitlement.something_new", "en") == CATALOGUE["entitlement.unknown_result"][1]
+    assert translate("idle.body", "en", seconds=20) == "To protect your personal data, this session ends in 20 seconds."
