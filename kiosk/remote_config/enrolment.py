@@ -34,6 +34,7 @@ async def enrol(http: httpx.AsyncClient, code: str, name: str) -> KioskCredentia
 
 
 def save_credentials(path: Path, credentials: KioskCredentials) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps(credentials.model_dump(), ensure_ascii=False).encode())
     os.chmod(path, 0o600)  # the token is the kiosk's password
 

@@ -1,0 +1,129 @@
+"""IT's whole path in Debian's Chromium against the hub served by uvicorn: log in, enrol a kiosk, edit and save a
+configuration, roll it out to a canary, watch the headless kiosk apply it and report it, see its heartbeat."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fleet.console_client import PASSWORD
+from tests.fleet.headless_kiosk import HeadlessKiosk
+from tests.hub.servers import hub_process
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def hub_cli(*args: str, stdin: str = "") -> None:
+    subprocess.run(
+        [sys.executable, "-m", "kiosk_hub.cli", *args], input=stdin.encode(), cwd=REPO, check=True,
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def hub_url(tmp_path: Path) -> Iterator[str]:
+    db = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
+    hub_cli("migrate", "--db", db)
+    hub_cli("admin", "add", "it-admin", "--role", "admin", "--db", db, stdin=PASSWORD + "\n")
+    with hub_process(db) as url:
+        yield url
+
+
+@pytest.fixture
+def page(hub_url: str) -> Iterator[object]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=hub_url, locale="vi-VN")
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_it_enrols_a_kiosk_configures_it_and_sees_it_applied(page: object, hub_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/fleet")
+    expect(page).to_have_url(f"{hub_url}/fleet/login?expired=1")
+    page.fill("#username", "it-admin")
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    expect(page.locator("#who")).to_contain_text("it-admin")
+
+    page.goto("/fleet/enrol")
+    page.click("#create-code")
+    code = page.locator("#enrolment-code").inner_text()
+    kiosk = HeadlessKiosk(hub_url, code, "sanh-a-01", tmp_path / "kiosk", interval=0.5).start()
+    try:
+        page.goto("/fleet")
+        page.click("text=sanh-a-01")
+        page.check("#canary")
+        page.click("#save-settings")
+        expect(page.locator("#canary")).to_be_checked()
+
+        page.goto("/fleet/config")
+        page.fill("input[name='idle.screen_seconds']", "45")
+        page.fill("input[name='ticket.footer_vi']", "Xin mời ngồi chờ gọi số")
+        page.fill("#comment", "canary: thời gian chờ 45 giây")
+        page.click("#save-config")
+        expect(page.locator("#saved-version")).to_have_text("1")
+
+        page.goto("/fleet/rollouts")
+        row = page.locator("tr[data-group='default']")
+        row.locator("select[name='version']").select_option("1")
+        row.locator("button.start-rollout").click()
+
+        started = time.monotonic()
+        applied_at = kiosk.wait_for_version(1, timeout=30)
+        applied = kiosk.applied[-1][1]
+        assert (applied.idle.screen_seconds, applied.ticket.footer_vi) == (45, "Xin mời ngồi chờ gọi số")
+        assert applied_at - started < 10
+
+        page.goto("/fleet/rollouts")
+        expect(page.locator("tr[data-group='default'] .phase")).to_contain_text("done", timeout=15_000)
+        page.goto("/fleet")
+        page.click("text=sanh-a-01")
+        _reload_until(page, "#applied-version", "1")
+        expect(page.locator("#history tr")).not_to_have_count(1)  # heartbeats listed under the header row
+        expect(page.locator("#reports")).to_contain_text("applied")
+        page.goto("/fleet")
+        expect(page.locator("tr[data-kiosk='sanh-a-01'] .config-version")).to_have_text("1")
+        expect(page.locator("tr[data-kiosk='sanh-a-01'] .stale-flag")).to_have_count(0)
+        expect(page.locator(".count-tickets")).to_have_text("4")
+    finally:
+        kiosk.stop()
+    assert kiosk.error is None
+    assert os.stat(tmp_path / "kiosk" / "credentials.json").st_mode & 0o077 == 0
+
+
+def _reload_until(page: object, selector: str, text: str, timeout: float = 15) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    deadline = time.monotonic() + timeout
+    while page.locator(selector).inner_text() != text:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{selector} never showed {text!r}")
+        time.sleep(0.3)
+        page.reload()
