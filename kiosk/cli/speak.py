@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import time
 from pathlib import Path
 
@@ -23,11 +24,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--wav", type=Path, help="write the speech to this WAV file instead of playing it")
     parser.add_argument("--rate", type=int, default=150, help="words per minute (default 150)")
     parser.add_argument("--digits-as-written", action="store_true", help="do not say numbers as words")
+    parser.add_argument("--player", help="player command reading WAV on stdin (default: aplay, paplay or play)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = EspeakSettings(words_per_minute=args.rate)
+    player = tuple(shlex.split(args.player)) if args.player else None
+    settings = EspeakSettings(words_per_minute=args.rate, player=player)
     text = spoken_text(args.text if args.digits_as_written else numbers_as_words(args.text, args.lang))
     out: dict[str, object] = {"text": text, "language": args.lang, "voice": settings.voice_for(args.lang)}
     started = time.perf_counter()
@@ -46,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _play(text: str, language: str, settings: EspeakSettings) -> dict[str, object]:
+    """Speak through the player; an error when it fails (no sound card, wrong device) so IT hears of it."""
     player = find_player(settings)
     voice = EspeakSpeech(settings, sink=None if player else (lambda _chunk: None))
     voice.speak(text, language)
@@ -54,6 +58,10 @@ def _play(text: str, language: str, settings: EspeakSettings) -> dict[str, objec
         return {"player": None}
     first = utterance.wait_first_audio(10)
     utterance.wait(120)
+    if utterance.audio_bytes == 0:
+        raise SpeechError("espeak-ng produced no audio")
+    if player and utterance.player_exit:
+        raise SpeechError(f"the player ({' '.join(player)}) failed with exit status {utterance.player_exit}")
     return {
         "player": " ".join(player) if player else None,
         "first_audio_ms": None if first is None else round(first * 1000, 1),

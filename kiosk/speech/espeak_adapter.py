@@ -103,6 +103,7 @@ class Utterance:
         self.first_audio_at: float | None = None
         self.audio_bytes = 0
         self.interrupted = False
+        self.player_exit: int | None = None  # the player's exit status once it is done (non-zero: no sound came out)
         self._engine, self._player, self._sink = engine, player, sink
         self._first_audio = threading.Event()
         self.finished = threading.Event()
@@ -142,7 +143,7 @@ class Utterance:
             self._first_audio.set()
             self._engine.wait()
             if self._player is not None:
-                self._player.wait()
+                self.player_exit = self._player.wait()
             self.finished.set()
 
     def _deliver(self, chunk: bytes) -> None:

@@ -47,12 +47,21 @@ def test_speak_in_english_differs_from_vietnamese(tmp_path: Path) -> None:
     assert read_wav(vi).samples != read_wav(en).samples
 
 
-def test_speak_without_a_file_plays_or_reports_where_the_audio_went() -> None:
-    done = _run("Xin chào")
+def test_speak_plays_through_the_configured_player(tmp_path: Path) -> None:
+    played = tmp_path / "played.wav"
+    done = _run("Xin chào", "--player", f"sox -q -t wav - {played}")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     assert answer["audio_bytes"] > 10_000
     assert answer["first_audio_ms"] is not None
+    assert read_wav(played).rms > 0.02
+
+
+def test_a_player_that_fails_is_reported_not_hidden() -> None:
+    # What IT sees on a kiosk whose sound card is missing: aplay exits with an error.
+    done = _run("Xin chào", "--player", f"{sys.executable} -c 'import sys; sys.exit(3)'")
+    assert done.returncode == 1
+    assert "exit status 3" in json.loads(done.stdout)["error"]
 
 
 def test_speak_without_espeak_answers_with_an_error(tmp_path: Path) -> None:
