@@ -97,8 +97,11 @@ def scenario(store: str, url: str, processes: int, levels: list[int], total: int
         token = prepare(database)
         with contextlib.ExitStack() as stack:
             urls = [stack.enter_context(hub_process(database, {"PYTHONWARNINGS": "ignore"})) for _ in range(processes)]
-            asyncio.run(run_load(urls, token, min(total, 50), concurrency))  # warm-up: connections, caches
-            report(store, processes, concurrency, asyncio.run(run_load(urls, token, total, concurrency)))
+            try:
+                asyncio.run(run_load(urls, token, min(total, 50), concurrency))  # warm-up: connections, caches
+                report(store, processes, concurrency, asyncio.run(run_load(urls, token, total, concurrency)))
+            except httpx.HTTPError as exc:  # a failed scenario is a figure too: say so and go on
+                print(f"{store:<10} {processes:>5} {concurrency:>6}  FAILED: {type(exc).__name__}: {exc}", flush=True)
 
 
 def main() -> int:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import httpx
 from fastapi import FastAPI
@@ -28,6 +31,7 @@ from kiosk_hub.tickets import TicketDesk
 
 log = logging.getLogger("kiosk_hub")
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 API_VERSION = "1.0.0"
 
 
@@ -47,7 +51,12 @@ class Hub:
     his: HisAdapter
     entitlement: EntitlementDesk
     http: httpx.AsyncClient
+    writes: ThreadPoolExecutor
     owns_http: bool = False
+
+    async def write(self, fn: Callable[..., T], *args: object) -> T:
+        """Run a database write off the event loop on the writer threads."""
+        return await asyncio.get_running_loop().run_in_executor(self.writes, functools.partial(fn, *args))
 
 
 def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.AsyncClient | None = None) -> Hub:
@@ -67,6 +76,9 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         his=DemoHis(reader, writer),
         entitlement=EntitlementDesk(client, writer, settings.facility_code),
         http=http,
+        # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
+        # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
+        writes=ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write"),
         owns_http=owns_http,
     )
 

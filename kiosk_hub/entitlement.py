@@ -6,6 +6,7 @@ re-check", and the check is queued for the background re-checker.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from datetime import date, datetime
@@ -147,11 +148,11 @@ class EntitlementDesk:
             return without_answer(request, "401")
         except BhxhError as exc:
             log.warning("BHXH gateway unavailable (%s): patient registered, check queued", exc)
-            self.queue_recheck(request)
+            await asyncio.to_thread(self.queue_recheck, request)
             return without_answer(request, None)
         result = normalise(answer, today, self._facility_code)
         if result.to_recheck:
-            self.queue_recheck(request)
+            await asyncio.to_thread(self.queue_recheck, request)
         return result
 
     def queue_recheck(self, request: wire.EntitlementRequest) -> None:

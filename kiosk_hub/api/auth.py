@@ -8,6 +8,7 @@ import time
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +36,11 @@ class KioskGate:
         self._reader = reader
         self._cache: dict[str, tuple[str, float]] = {}
 
+    def cached(self, token: str) -> str | None:
+        """The kiosk id if this token was seen recently (no database call: the hot path)."""
+        hit = self._cache.get(hash_token(token))
+        return hit[0] if hit and hit[1] > time.monotonic() else None
+
     def kiosk_id(self, token: str) -> str | None:
         digest = hash_token(token)
         cached = self._cache.get(digest)
@@ -49,14 +55,14 @@ class KioskGate:
         return kiosk.id
 
 
-def current_kiosk(
+async def current_kiosk(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> str:
     """The id of the calling kiosk; 401 problem otherwise."""
     if credentials is None or len(credentials.credentials) > 200:
         raise errors.unauthorized()
     gate: KioskGate = request.app.state.hub.gate
-    kiosk_id = gate.kiosk_id(credentials.credentials)
+    kiosk_id = gate.cached(credentials.credentials) or await run_in_threadpool(gate.kiosk_id, credentials.credentials)
     if kiosk_id is None:
         raise errors.unauthorized()
     return kiosk_id

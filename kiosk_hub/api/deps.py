@@ -10,7 +10,7 @@ from kiosk_hub.api.wire import Problem
 from kiosk_hub.app import Hub
 
 
-def _hub(request: Request) -> Hub:
+async def _hub(request: Request) -> Hub:  # async: no thread hop for a dict lookup
     hub: Hub = request.app.state.hub
     return hub
 

@@ -41,9 +41,11 @@ def lookup_patient(body: wire.PatientLookup, hub: HubDep, _kiosk: KioskId) -> wi
     responses={200: {"model": wire.Patient, "description": "already registered"}, **problems(409)},
     tags=["patients"],
 )
-def register_patient(body: wire.PatientRegistration, response: Response, hub: HubDep, _kiosk: KioskId) -> wire.Patient:
+async def register_patient(
+    body: wire.PatientRegistration, response: Response, hub: HubDep, _kiosk: KioskId
+) -> wire.Patient:
     """Register a patient; 201 when created, 200 with the existing record when they were already registered."""
-    patient, created = hub.his.register_patient(body)
+    patient, created = await hub.write(hub.his.register_patient, body)
     response.status_code = 201 if created else 200
     return patient
 

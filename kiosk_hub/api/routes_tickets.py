@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["tickets"])
         **problems(400, 404, 409),
     },
 )
-def issue_ticket(
+async def issue_ticket(
     body: wire.TicketRequest,
     response: Response,
     hub: HubDep,
@@ -36,7 +36,7 @@ def issue_ticket(
     """A queue number for today in the department and lane; the same patient today gets their ticket back."""
     if not idempotency_key or len(idempotency_key) > 128:
         raise errors.idempotency_key_required()
-    ticket, existing = hub.desk.issue(IssueRequest(kiosk, idempotency_key, body))
+    ticket, existing = await hub.write(hub.desk.issue, IssueRequest(kiosk, idempotency_key, body))
     response.status_code = 200 if existing else 201
     return ticket
 
@@ -48,12 +48,12 @@ def get_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
 
 
 @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket, responses=problems(404, 409))
-def cancel_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
+async def cancel_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
     """Cancel a waiting ticket (cancelling twice answers the cancelled ticket)."""
-    return hub.desk.cancel(ticket_id)
+    return await hub.write(hub.desk.cancel, ticket_id)
 
 
 @router.post("/departments/{department_id}/call-next", response_model=wire.Ticket, responses=problems(404, 409))
-def call_next(department_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
+async def call_next(department_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
     """Call the department's next ticket by its lane policy (for the counter display and tests)."""
-    return hub.desk.call_next(department_id)
+    return await hub.write(hub.desk.call_next, department_id)
