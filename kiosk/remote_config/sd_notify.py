@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import socket
+from collections.abc import Callable
 
 
 def notify(message: str, socket_path: str | None = None) -> bool:
@@ -36,3 +39,18 @@ def watchdog_interval_seconds() -> float | None:
     if not usec or (pid and pid != str(os.getpid())):
         return None
     return int(usec) / 2_000_000
+
+
+async def keep_watchdog(stop: asyncio.Event, healthy: Callable[[], bool] = lambda: True) -> None:
+    """Ping the watchdog from the kiosk's own event loop: if the loop hangs, the pings stop and systemd restarts us.
+
+    `healthy` lets the app withhold pings on its own (e.g. the UI has not drawn a frame for a minute).
+    """
+    interval = watchdog_interval_seconds()
+    if interval is None:
+        return
+    while not stop.is_set():
+        if healthy():
+            watchdog()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
