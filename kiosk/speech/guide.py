@@ -58,6 +58,7 @@ class SpeechGuide:
         self.warning_s = warning_s
         self.tactile = TactileState()
         self._screen: _Screen | None = None
+        self._prefix = ""  # said before the next screen (the greeting of a mode switched on mid-warning)
 
     @property
     def speaking_mode(self) -> bool:
@@ -76,10 +77,9 @@ class SpeechGuide:
             self._patient_left()
         if screen == previous or not self.mode.on:
             return
-        if screen.idle_warning:
-            self._say(idle_text(session, round(self.warning_s)), session.language)
-        else:
-            self._say(screen_text(session, self.tactile.ring), session.language)
+        said = idle_text(session, round(self.warning_s)) if screen.idle_warning else self._screen_now(session)
+        self._say(self._prefix + said, session.language)
+        self._prefix = ""
 
     def _patient_left(self) -> None:
         self._silence()
@@ -99,8 +99,12 @@ class SpeechGuide:
             return ()
         self.mode, only_switched_on = self.mode.key_pressed(press)
         if only_switched_on:
-            self._say(phrase("speech.on", session.language) + " " + self._screen_now(session), session.language)
-            return (MoreTime(),) if session.idle_warning_since is not None else ()
+            greeting = phrase("speech.on", session.language) + " "
+            if session.idle_warning_since is not None:
+                self._prefix = greeting  # said with the screen once the flow has taken the more-time event
+                return (MoreTime(),)
+            self._say(greeting + self._screen_now(session), session.language)
+            return ()
         outcome = on_key(self.tactile, session, press)
         self.tactile = outcome.state
         if self.mode.on:

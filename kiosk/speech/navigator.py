@@ -122,7 +122,7 @@ def synced(state: TactileState, session: Session) -> TactileState:
 def on_key(state: TactileState, session: Session, press: KeyPress) -> KeyOutcome:
     state = synced(state, session)
     if session.idle_warning_since is not None:
-        return KeyOutcome(state, (MoreTime(),), Say.REPEAT)  # any key gives more time (WCAG 2.2.1)
+        return KeyOutcome(state, (MoreTime(),))  # any key gives more time (WCAG 2.2.1); the screen is said again
     voice = _VOICE.get(press.key)
     if voice is not None:
         return KeyOutcome(state, (), voice)

@@ -148,9 +148,11 @@ def test_the_idle_warning_is_spoken_and_any_key_gives_more_time() -> None:
     kiosk.flow.wait(45)
     kiosk.guide.show(kiosk.flow.session)
     assert kiosk.said.startswith("Bạn còn ở đây không? Phiên sẽ kết thúc sau hai mươi lăm giây.")
+    said = len(kiosk.voice.said)
     kiosk.press(PLUS)  # even a volume key
     assert kiosk.flow.session.idle_warning_since is None
     assert kiosk.said.startswith("Hãy đặt thẻ căn cước")  # back on the screen, said again
+    assert len(kiosk.voice.said) == said + 1
     kiosk.flow.wait(45 + 25)
     kiosk.guide.show(kiosk.flow.session)
     assert kiosk.flow.step == Step.HOME
@@ -167,6 +169,9 @@ def test_a_key_during_the_idle_warning_with_speech_off_switches_it_on_and_gives_
     kiosk.press(DOWN)
     assert kiosk.flow.session.idle_warning_since is None
     assert kiosk.flow.step == Step.VISIT_TYPE
+    assert len(kiosk.voice.said) == 1  # one utterance, not a greeting cut off by the screen
+    assert kiosk.said.startswith("Đã bật hướng dẫn bằng giọng nói.")
+    assert "Chọn hình thức khám." in kiosk.said
 
 
 def test_the_next_patient_starts_at_the_usual_volume_and_without_speech() -> None:
