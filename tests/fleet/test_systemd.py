@@ -95,7 +95,8 @@ def test_udev_rules_give_every_device_a_stable_name_and_no_world_access() -> Non
         assert all(re.fullmatch(r'[A-Z_]+(\{[\w]+\})?(==|!=|=|\+=)"[^"]*"', p) for p in pairs), rule
         names.update(re.findall(r'SYMLINK\+="([\w-]+)"', rule))
         mode = re.search(r'MODE="(\d+)"', rule)
-        assert mode and mode.group(1)[-1] == "0", f"world-accessible: {rule}"
+        assert mode, rule
+        assert mode.group(1)[-1] == "0", f"world-accessible: {rule}"
     assert names == {"kiosk-printer", "kiosk-camera", "kiosk-reader"}
 
 
