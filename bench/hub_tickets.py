@@ -13,14 +13,14 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import json
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -31,6 +31,7 @@ from tests.hub.conftest import enrol, seed
 from tests.hub.servers import hub_process
 from tests.support.postgres import available, running_postgres
 
+RUNS = itertools.count()
 PLAN = [("NOI", "normal"), ("NOI", "priority"), ("NGOAI", "normal"), ("KKB", "normal")]
 
 
@@ -43,32 +44,66 @@ def prepare(url: str) -> str:
     return token
 
 
+class KeepAliveClient:
+    """A minimal HTTP/1.1 keep-alive client: the load generator must cost far less CPU than the server it
+    measures, and shares the machine with it (httpx with 200 connections costs as much as the hub)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.token = token
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post_ticket(self, key: str, body: bytes) -> tuple[int, dict[str, object]]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (
+            f"POST /api/v1/tickets HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.token}\r\n"
+            f"Idempotency-Key: {key}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        status_line = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        payload = await self.reader.readexactly(length)
+        return int(status_line.split()[1]), json.loads(payload)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            await self.writer.wait_closed()
+
+
 async def run_load(urls: list[str], token: str, total: int, concurrency: int) -> dict[str, float]:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     latencies: list[float] = []
-    issued: list[tuple[str, str, int]] = []
+    issued: list[tuple[object, object, object]] = []
     counter = itertools.count()
     targets = itertools.cycle(urls)
-    async with httpx.AsyncClient(limits=limits, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+    run = next(RUNS)
 
-        async def worker() -> None:
-            url = next(targets)
+    async def worker() -> None:
+        client = KeepAliveClient(next(targets), token)
+        try:
             while (i := next(counter)) < total:
                 department, lane = PLAN[i % len(PLAN)]
+                body = json.dumps({"department_id": department, "lane": lane}).encode()
                 started = time.perf_counter()
-                response = await client.post(
-                    f"{url}/api/v1/tickets",
-                    json={"department_id": department, "lane": lane},
-                    headers={"Idempotency-Key": f"bench-{i}"},
-                )
+                status, ticket = await client.post_ticket(f"bench-{run}-{i}", body)
                 latencies.append(time.perf_counter() - started)
-                response.raise_for_status()
-                body = response.json()
-                issued.append((body["department_id"], body["lane"], body["number"]))
+                if status != 201:
+                    raise RuntimeError(f"HTTP {status}: {ticket}")
+                issued.append((ticket["department_id"], ticket["lane"], ticket["number"]))
+        finally:
+            await client.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
     duplicates = sum(n - 1 for n in Counter(issued).values() if n > 1)
     cuts = statistics.quantiles(latencies, n=100)
     return {
@@ -100,7 +135,11 @@ def scenario(store: str, url: str, processes: int, levels: list[int], total: int
             try:
                 asyncio.run(run_load(urls, token, min(total, 50), concurrency))  # warm-up: connections, caches
                 report(store, processes, concurrency, asyncio.run(run_load(urls, token, total, concurrency)))
-            except httpx.HTTPError as exc:  # a failed scenario is a figure too: say so and go on
+            except (
+                OSError,
+                RuntimeError,
+                asyncio.IncompleteReadError,
+            ) as exc:  # a failed scenario is a figure too: say so and go on
                 print(f"{store:<10} {processes:>5} {concurrency:>6}  FAILED: {type(exc).__name__}: {exc}", flush=True)
 
 
