@@ -8,7 +8,7 @@ exactly as touches would. `guide.focused` names the choice the screen draws its 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.flow.events import Event, MoreTime
 from kiosk.flow.state import Session, Step
@@ -17,7 +17,7 @@ from kiosk.speech.keypad import KeypadMap, KeyPress
 from kiosk.speech.navigator import Choice, KeyOutcome, Say, TactileState, on_key, synced
 from kiosk.speech.numbers import spell_digits
 from kiosk.speech.port import SpeechError, SpeechPort
-from kiosk.speech.prompts import phrase
+from kiosk.speech.prompts import notice_text, phrase
 from kiosk.speech.script import focus_text, idle_text, screen_text
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class SpeechGuide:
         self.tactile = TactileState()
         self._screen: _Screen | None = None
         self._prefix = ""  # said before the next screen (the greeting of a mode switched on mid-warning)
+        self._answering = False  # the next show() is the flow's answer to a key
 
     @property
     def speaking_mode(self) -> bool:
@@ -75,7 +76,14 @@ class SpeechGuide:
         self.tactile = synced(self.tactile, session)
         if previous is not None and previous.generation != screen.generation:
             self._patient_left()
-        if screen == previous or not self.mode.on:
+        answering, self._answering = self._answering, False
+        if not self.mode.on:
+            return
+        if previous is not None and screen == replace(previous, notice_key=None):
+            return  # only a notice went away (the patient typed on): nothing new to hear
+        if screen == previous:
+            if answering and session.notice_key:  # the same refusal again ("not recognised" twice): say it again
+                self._say(notice_text(session.notice_key, session.language), session.language)
             return
         said = idle_text(session, round(self.warning_s)) if screen.idle_warning else self._screen_now(session)
         self._say(self._prefix + said, session.language)
@@ -107,6 +115,7 @@ class SpeechGuide:
             return ()
         outcome = on_key(self.tactile, session, press)
         self.tactile = outcome.state
+        self._answering = bool(outcome.events)
         if self.mode.on:
             self._answer(outcome, press, session)
         return outcome.events

@@ -250,3 +250,14 @@ def test_a_broken_voice_never_stops_the_flow() -> None:
     kiosk.voice.fail = True
     kiosk.press(F1, ENTER)
     assert kiosk.flow.step == Step.IDENTIFY
+
+
+def test_the_same_refusal_twice_is_said_twice() -> None:
+    kiosk = Kiosk.start()
+    kiosk.press(F1, ENTER)
+    for _ in range(2):
+        said = len(kiosk.voice.said)
+        kiosk.press(*(digit(d) for d in "123456789"), ENTER)  # an old 9-digit CMND
+        assert kiosk.flow.session.notice_key == "identify.old_cmnd_not_accepted"
+        assert kiosk.said.startswith("Số chứng minh nhân dân chín số không dùng được.")
+        assert len(kiosk.voice.said) == said + 10
