@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--script", action="store_true", help="run the scripted walkthrough headless and exit")
     parser.add_argument("--screenshots", type=Path, help="where the walkthrough saves its PNGs")
     parser.add_argument("--landscape", action="store_true", help="1920×1080 instead of portrait 1080×1920")
+    parser.add_argument("--high-contrast", action="store_true", help="yellow and white on black")
+    parser.add_argument("--large-text", action="store_true", help="type a quarter larger")
     parser.set_defaults(handler=run)
 
 
@@ -32,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
         shots = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     size = (1920, 1080) if args.landscape else (1080, 1920)
     prepare_kivy(size, headless=(scripted and not has_display()) or args.script)
+    from kiosk.screens import theme
+
+    theme.use(theme.theme_for(high_contrast=args.high_contrast, large_text=args.large_text, landscape=args.landscape))
     if not args.script and scripted:
         print("No display found: running the scripted walkthrough headless instead.", file=sys.stderr)
     return asyncio.run(_demo(scripted, shots))

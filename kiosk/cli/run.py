@@ -36,7 +36,13 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.screens import theme
 
     prepare_kivy(settings.screen.size, fullscreen=settings.screen.fullscreen and not args.windowed)
-    theme.use(theme.theme_for(settings.screen.high_contrast, settings.screen.large_text))
+    theme.use(
+        theme.theme_for(
+            settings.screen.high_contrast,
+            settings.screen.large_text,
+            landscape=settings.screen.orientation == "landscape",
+        )
+    )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return asyncio.run(_run(settings))
 

@@ -30,8 +30,8 @@ class ConfirmScreen(KioskScreen):
             chosen = reason in session.declared
             mark = "• " if chosen else ""
             widget.text = mark + self.t(f"confirm.{reason.value}")
-            widget.bg = theme.current.header if chosen else theme.current.secondary
-            widget.color = theme.current.primary_text if chosen else theme.current.secondary_text
+            widget.bg = theme.current.accent if chosen else theme.current.secondary
+            widget.color = theme.current.accent_text if chosen else theme.current.secondary_text
         ids.get_ticket.text = self.t("confirm.get_ticket")
         ids.back.text = self.t("app.back")
         ids.cancel.text = self.t("app.cancel")

@@ -31,10 +31,18 @@ class Theme:
     secondary_text: RGBA
     danger: RGBA
     success: RGBA
-    scale: float = 1.0
+    accent: RGBA  # big numbers, the spinner, a chosen toggle: must stand out from the background
+    accent_text: RGBA  # text on an accent-coloured button
+    scale: float = 1.0  # type size: large-text mode raises it
+    layout: float = 1.0  # every dimension: landscape lowers it (the panel is half as tall)
 
     def size(self, base: float) -> float:
-        return base * self.scale
+        """A font size."""
+        return base * self.scale * self.layout
+
+    def px(self, base: float) -> float:
+        """A height, width, padding or spacing."""
+        return base * self.layout
 
 
 STANDARD = Theme(
@@ -50,6 +58,8 @@ STANDARD = Theme(
     secondary_text=_hex("#0B4F8A"),
     danger=_hex("#B42318"),
     success=_hex("#0B6E4F"),
+    accent=_hex("#0B4F8A"),
+    accent_text=_hex("#FFFFFF"),
 )
 HIGH_CONTRAST = Theme(
     background=_hex("#000000"),
@@ -64,16 +74,17 @@ HIGH_CONTRAST = Theme(
     secondary_text=_hex("#000000"),
     danger=_hex("#FF6B6B"),
     success=_hex("#FFFF00"),
+    accent=_hex("#FFFFFF"),
+    accent_text=_hex("#000000"),
 )
 
 
-def theme_for(high_contrast: bool, large_text: bool) -> Theme:
-    base = HIGH_CONTRAST if high_contrast else STANDARD
-    if not large_text:
-        return base
+def theme_for(high_contrast: bool = False, large_text: bool = False, landscape: bool = False) -> Theme:
     from dataclasses import replace
 
-    return replace(base, scale=1.3)
+    base = HIGH_CONTRAST if high_contrast else STANDARD
+    # Landscape keeps the portrait layout at 0.6 scale: 140 px buttons become 84 px, still ≈ 21 mm on a 21.5" panel.
+    return replace(base, scale=1.25 if large_text else 1.0, layout=0.6 if landscape else 1.0)
 
 
 # The theme in use; set once by the composition root before the first screen is built.
