@@ -7,6 +7,7 @@ the session timers. Hospital-wide policy arrives later through remote configurat
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -26,9 +27,10 @@ class HubSettings(Section):
     timeout_s: float = Field(default=5.0, gt=0, le=30)
 
     @model_validator(mode="after")
-    def _remote_needs_address_and_token(self) -> HubSettings:
-        if self.mode == "remote" and not (self.base_url and self.token):
-            raise ValueError("a remote hub needs base_url and token")
+    def _remote_needs_an_address(self) -> HubSettings:
+        # The token may come later: from the credentials the kiosk saved when it enrolled with a one-time code.
+        if self.mode == "remote" and not self.base_url:
+            raise ValueError("a remote hub needs base_url")
         return self
 
 
@@ -72,6 +74,20 @@ class SettingsError(ValueError):
     def __init__(self, path: Path, problems: list[str]) -> None:
         super().__init__(f"{path}: " + "; ".join(problems))
         self.problems = problems
+
+
+def settings_from_environment(env: Mapping[str, str]) -> KioskSettings:
+    """No settings file: the defaults, with what systemd's environment file says (KIOSK_NAME, KIOSK_HUB_URL)."""
+    data: dict[str, object] = {}
+    if env.get("KIOSK_NAME"):
+        data["kiosk_name"] = env["KIOSK_NAME"]
+    if env.get("KIOSK_HUB_URL"):
+        data["hub"] = {"mode": "remote", "base_url": env["KIOSK_HUB_URL"]}
+    try:
+        return KioskSettings.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise SettingsError(Path("<environment>"), problems) from exc
 
 
 def load_settings(path: Path) -> KioskSettings:

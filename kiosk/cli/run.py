@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -25,10 +26,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.settings import SettingsError, load_settings
+    from kiosk.settings import SettingsError, load_settings, settings_from_environment
 
     try:
-        settings = load_settings(args.config)
+        if args.config == DEFAULT_CONFIG and not args.config.exists():
+            settings = settings_from_environment(os.environ)  # installed by systemd/install.sh: env file only
+        else:
+            settings = load_settings(args.config)
     except SettingsError as exc:
         print(json.dumps({"error": "bad_settings", "problems": exc.problems}, ensure_ascii=False), file=sys.stderr)
         return 2
@@ -62,7 +66,23 @@ async def _his(settings: Any) -> AsyncIterator[Any]:
                 yield HisClient(hub.client, token=hub.token, timeouts=timeouts)
         return
     async with httpx.AsyncClient(base_url=settings.hub.base_url) as http:
-        yield HisClient(http, token=settings.hub.token.get_secret_value(), timeouts=timeouts)
+        token = settings.hub.token.get_secret_value() if settings.hub.token else await _enrolled_token(http, settings)
+        yield HisClient(http, token=token, timeouts=timeouts)
+
+
+async def _enrolled_token(http: Any, settings: Any) -> str:
+    """The token saved at enrolment, or enrol now with the one-time code from the environment file."""
+    from kiosk.remote_config.enrolment import enrol, load_credentials, save_credentials
+
+    path = Path(os.environ.get("KIOSK_STATE_DIR", "/var/lib/vn-hospital-kiosk")) / "credentials.json"
+    if path.exists():
+        return load_credentials(path).token
+    code = os.environ.get("KIOSK_ENROLMENT_CODE", "")
+    if not code:
+        raise SystemExit("not enrolled: set KIOSK_ENROLMENT_CODE (from the hub console) or hub.token in the settings")
+    credentials = await enrol(http, code, settings.kiosk_name)
+    save_credentials(path, credentials)
+    return credentials.token
 
 
 def _printer(settings: Any) -> Any:
@@ -105,6 +125,19 @@ async def _watch_reader(reader: Any, bridge: Any) -> None:
         await reader.close()
 
 
+async def _tell_systemd(stop: asyncio.Event) -> None:
+    """READY=1 once the first screen is drawn, then watchdog pings from this loop (a hung UI stops them)."""
+    from kivy.clock import Clock
+
+    from kiosk.remote_config import sd_notify
+
+    drawn = asyncio.Event()
+    Clock.schedule_once(lambda _dt: drawn.set(), 0)
+    await drawn.wait()
+    sd_notify.ready()
+    await sd_notify.keep_watchdog(stop)
+
+
 async def _run(settings: Any) -> int:
     from kiosk.app import build_app, run_app
     from kiosk.flow.service import FlowService
@@ -131,9 +164,12 @@ async def _run(settings: Any) -> int:
             asyncio.ensure_future(_forward_scans(settings, bridge)),
             asyncio.ensure_future(_watch_reader(reader, bridge)),
         ]
+        stop = asyncio.Event()
+        devices.append(asyncio.ensure_future(_tell_systemd(stop)))
         try:
             await run_app(app, service)
         finally:
+            stop.set()
             for task in devices:
                 task.cancel()
             await asyncio.gather(*devices, return_exceptions=True)

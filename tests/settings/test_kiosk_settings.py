@@ -26,6 +26,7 @@ def write(tmp_path: Path, text: str) -> Path:
     [
         ("[session]\nwarning_s = 10\n", "session.warning_s"),
         ('[hub]\nmode = "remote"\n', "hub"),
+        ('[hub]\nmode = "remote"\nbase_url = "ftp://x"\n', "hub.base_url"),
         ('[devices]\nprinter_uri = "x"\n', "devices.printer_uri"),
         ('[screen]\norientation = "upside-down"\n', "screen.orientation"),
         ('kiosk_name = "Kiosk 1"\n', "kiosk_name"),
@@ -53,3 +54,16 @@ def test_a_missing_file_is_a_settings_error(tmp_path: Path) -> None:
 
 def test_landscape_is_supported() -> None:
     assert KioskSettings.model_validate({"screen": {"orientation": "landscape"}}).screen.size == (1920, 1080)
+
+
+def test_without_a_file_the_environment_names_the_kiosk_and_its_hub() -> None:
+    from kiosk.settings import settings_from_environment
+
+    settings = settings_from_environment({"KIOSK_NAME": "sanh-a-01", "KIOSK_HUB_URL": "https://hub.bv.local"})
+    assert (settings.kiosk_name, settings.hub.mode, settings.hub.base_url) == (
+        "sanh-a-01",
+        "remote",
+        "https://hub.bv.local",
+    )
+    assert settings.hub.token is None  # from the saved credentials, or enrolment with the one-time code
+    assert settings_from_environment({}) == KioskSettings()
