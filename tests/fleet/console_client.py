@@ -36,3 +36,18 @@ async def post_form(client: httpx.AsyncClient, page_url: str, action: str, data:
     page = await client.get(page_url)
     assert page.status_code == 200, page.text
     return await client.post(action, data={"csrf": csrf_of(page.text), **data})
+
+
+def editor_form(html: str) -> dict[str, str]:
+    """The editor's fields with their current values, as the browser would post them (single values only)."""
+    form: dict[str, str] = {"csrf": csrf_of(html)}
+    for name, value in re.findall(r'<input (?:type="number" )?name="([\w.]+)" value="([^"]*)"', html):
+        form[name] = value
+    for name, value in re.findall(r'<input type="hidden" name="([\w.]+)" value="([^"]*)"', html):
+        form.setdefault(name, value)
+    for name, body in re.findall(r'<select name="([\w.]+)">(.*?)</select>', html, re.DOTALL):
+        chosen = re.search(r'value="([^"]*)" selected', body)
+        if chosen:
+            form[name] = chosen.group(1)
+    form["languages"] = "vi"
+    return form

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from kiosk_hub.fleet.console.auth import IDLE_LIFETIME
 from kiosk_hub.fleet.models import AuditEntry, ConfigVersion, ConsoleUser, Role
 from tests.fleet.conftest import FleetHub
-from tests.fleet.console_client import PASSWORD, add_console_user, csrf_of, log_in, post_form
+from tests.fleet.console_client import PASSWORD, add_console_user, csrf_of, editor_form, log_in, post_form
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ async def test_saving_from_the_editor_signs_a_new_version_and_audits_it(
 ) -> None:
     page = await admin.get("/fleet/config")
     assert 'name="idle.screen_seconds" value="60"' in page.text
-    form = _editor_form(page.text)
+    form = editor_form(page.text)
     form["idle.screen_seconds"] = "75"
     form["comment"] = "sảnh A chậm hơn"
     saved = await admin.post("/fleet/config", data=form)
@@ -52,7 +52,7 @@ async def test_saving_from_the_editor_signs_a_new_version_and_audits_it(
 
 
 async def test_an_invalid_config_is_shown_back_with_the_field_named(admin: httpx.AsyncClient) -> None:
-    form = _editor_form((await admin.get("/fleet/config")).text)
+    form = editor_form((await admin.get("/fleet/config")).text)
     form["idle.screen_seconds"] = "3"
     refused = await admin.post("/fleet/config", data=form)
     assert refused.status_code == 422
@@ -61,7 +61,7 @@ async def test_an_invalid_config_is_shown_back_with_the_field_named(admin: httpx
 
 
 async def test_a_post_without_the_right_csrf_token_is_refused(admin: httpx.AsyncClient, fleet: FleetHub) -> None:
-    form = _editor_form((await admin.get("/fleet/config")).text)
+    form = editor_form((await admin.get("/fleet/config")).text)
     form["csrf"] = "forged"
     refused = await admin.post("/fleet/config", data=form)
     assert refused.status_code == 403
@@ -84,7 +84,7 @@ async def test_a_viewer_sees_everything_and_changes_nothing(fleet: FleetHub) -> 
     page = await fleet.client.get("/fleet/config")
     assert page.status_code == 200
     assert 'id="save-config"' not in page.text
-    form = {**_editor_form(page.text), "csrf": csrf_of(page.text)}
+    form = {**editor_form(page.text), "csrf": csrf_of(page.text)}
     for url, data in [
         ("/fleet/config", form),
         ("/fleet/enrol", {"csrf": form["csrf"]}),
@@ -132,20 +132,3 @@ async def test_an_enrolment_code_is_shown_once_and_not_audited(admin: httpx.Asyn
     assert len(code) == 14
     assert page.headers["cache-control"] == "no-store"
     assert code not in (await admin.get("/fleet/audit")).text
-
-
-def _editor_form(html: str) -> dict[str, str]:
-    """The editor's fields with their current values, as the browser would post them (single values only)."""
-    import re
-
-    form: dict[str, str] = {"csrf": csrf_of(html)}
-    for name, value in re.findall(r'<input (?:type="number" )?name="([\w.]+)" value="([^"]*)"', html):
-        form[name] = value
-    for name, value in re.findall(r'<input type="hidden" name="([\w.]+)" value="([^"]*)"', html):
-        form.setdefault(name, value)
-    for name, body in re.findall(r'<select name="([\w.]+)">(.*?)</select>', html, re.DOTALL):
-        chosen = re.search(r'value="([^"]*)" selected', body)
-        if chosen:
-            form[name] = chosen.group(1)
-    form["languages"] = "vi"
-    return form
