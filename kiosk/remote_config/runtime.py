@@ -1,0 +1,87 @@
+"""The kiosk's fleet side in one place for the composition root: the sync agent, heartbeats with remote actions,
+and the systemd watchdog, all on the kiosk's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from kiosk.remote_config import sd_notify
+from kiosk.remote_config.agent import ApplyConfig, HealthProbe, SessionActive, SyncAgent
+from kiosk.remote_config.enrolment import KioskCredentials
+from kiosk.remote_config.funnel import FunnelTally
+from kiosk.remote_config.heartbeat import ActionHandler, HeartbeatSender
+from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, Heartbeat
+from kiosk.remote_config.signature import load_public_key
+from kiosk.remote_config.store import ConfigStore
+
+RESTART_DELAY_SECONDS = 1.0  # long enough for the action result to reach the hub
+
+
+@dataclass
+class KioskHooks:
+    """What the app provides: applying a config, probes, the patient-session flag, device states, the funnel,
+    and the actions only the app can do. `restart` should exit non-zero; systemd's Restart=always brings it back."""
+
+    apply: ApplyConfig
+    probes: Mapping[str, HealthProbe]
+    session_active: SessionActive
+    device_states: Callable[[], dict[str, DeviceState]]
+    funnel: FunnelTally
+    restart: Callable[[], None]
+    test_print: ActionHandler
+    screenshot: ActionHandler  # PNG of the current screen with personal data masked
+
+
+class FleetRuntime:
+    def __init__(
+        self, http: httpx.AsyncClient, store: ConfigStore, credentials: KioskCredentials, hooks: KioskHooks,
+        app_version: str,
+    ) -> None:  # fmt: skip
+        self.hooks = hooks
+        self.app_version = app_version
+        self.started = time.monotonic()
+        self.agent = SyncAgent(
+            http, store, load_public_key(credentials.config_public_key), apply=hooks.apply, probes=hooks.probes,
+            session_active=hooks.session_active,
+        )  # fmt: skip
+        handlers: dict[ActionKind, ActionHandler] = {
+            ActionKind.RESTART: self._restart,
+            ActionKind.RELOAD_CONFIG: self._reload,
+            ActionKind.TEST_PRINT: hooks.test_print,
+            ActionKind.SCREENSHOT: hooks.screenshot,
+        }
+        self.sender = HeartbeatSender(http, self.heartbeat, handlers, on_config_wanted=lambda _v: self.agent.reload())
+
+    def heartbeat(self) -> Heartbeat:
+        day, funnel = self.hooks.funnel.snapshot()
+        return Heartbeat(
+            app_version=self.app_version,
+            config_version=self.agent.applied_version,
+            config_status=self.agent.last_status,
+            devices=self.hooks.device_states(),
+            funnel=funnel,
+            day=day,
+            uptime_seconds=int(time.monotonic() - self.started),
+        )
+
+    async def _restart(self) -> ActionResult:
+        asyncio.get_running_loop().call_later(RESTART_DELAY_SECONDS, self.hooks.restart)
+        return ActionResult(ok=True, detail="restarting")
+
+    async def _reload(self) -> ActionResult:
+        self.agent.reload()
+        return ActionResult(ok=True, detail="reloading")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until `stop`: poll config every `poll_seconds`, beat every `heartbeat_seconds` (from the applied config)."""
+        sd_notify.ready()
+        await asyncio.gather(
+            self.agent.run(stop, lambda: float(self.agent.config.poll_seconds)),
+            self.sender.run(stop, lambda: float(self.agent.config.heartbeat_seconds)),
+            sd_notify.keep_watchdog(stop),
+        )

@@ -1,0 +1,109 @@
+"""The kiosk's fleet runtime against the hub over ASGI: remote actions end to end, heartbeats from the funnel tally."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from kiosk.remote_config import runtime
+from kiosk.remote_config.agent import ProbeOutcome
+from kiosk.remote_config.enrolment import enrol
+from kiosk.remote_config.funnel import FunnelTally
+from kiosk.remote_config.heartbeat import screenshot_result
+from kiosk.remote_config.runtime import FleetRuntime, KioskHooks
+from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, RemoteConfig
+from kiosk.remote_config.store import ConfigStore
+from kiosk_hub.fleet import actions
+from kiosk_hub.fleet.models import FleetKiosk, RemoteAction
+from tests.fleet.conftest import FleetHub
+
+
+def masked_png() -> bytes:
+    image = Image.new("RGB", (108, 192), "white")
+    image.paste((0, 0, 0), (10, 40, 98, 60))  # where the ID number would be: blacked out by the app
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+class App:
+    def __init__(self) -> None:
+        self.restarted = 0
+        self.printed = 0
+        self.applied: list[RemoteConfig] = []
+
+    async def apply(self, config: RemoteConfig) -> None:
+        self.applied.append(config)
+
+    async def probe(self, _config: RemoteConfig) -> ProbeOutcome:
+        return ProbeOutcome(True)
+
+    async def test_print(self) -> ActionResult:
+        self.printed += 1
+        return ActionResult(ok=True, detail="printer ready, test ticket printed")
+
+    async def screenshot(self) -> ActionResult:
+        return screenshot_result(masked_png())
+
+    def restart(self) -> None:
+        self.restarted += 1
+
+
+async def test_queued_actions_reach_the_kiosk_and_their_results_the_console(
+    fleet: FleetHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime, "RESTART_DELAY_SECONDS", 0.01)
+    credentials = await enrol(fleet.client, fleet.new_code(), "sanh-c-01")
+    app = App()
+    tally = FunnelTally(lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
+    tally.identified("chip")
+    tally.entitlement("000")
+    tally.ticket()
+    hooks = KioskHooks(
+        apply=app.apply, probes={"printer": app.probe}, session_active=lambda: False,
+        device_states=lambda: {"printer": DeviceState.OK, "reader": DeviceState.FAULT}, funnel=tally,
+        restart=app.restart, test_print=app.test_print, screenshot=app.screenshot,
+    )  # fmt: skip
+    headers = {"Authorization": f"Bearer {credentials.token}"}
+    transport = httpx.ASGITransport(app=fleet.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as http:
+        fleet_runtime = FleetRuntime(http, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0")
+        with fleet.hub.writer() as session:
+            ids = {
+                kind: actions.queue(session, credentials.kiosk_id, kind, "it-admin", fleet.clock())
+                for kind in ActionKind
+            }
+            session.commit()
+        await fleet_runtime.sender.beat_once()
+        await asyncio.sleep(0.05)
+    assert (app.restarted, app.printed) == (1, 1)
+    with fleet.hub.reader() as session:
+        done = {kind: session.get(RemoteAction, action_id) for kind, action_id in ids.items()}
+        row = session.get(FleetKiosk, credentials.kiosk_id)
+    assert all(a is not None and a.ok for a in done.values())
+    shot = done[ActionKind.SCREENSHOT]
+    assert shot is not None
+    assert Image.open(io.BytesIO(base64.b64decode(shot.screenshot_png_base64))).size == (108, 192)
+    assert row is not None
+    assert json.loads(row.devices) == {"printer": "ok", "reader": "fault"}
+    assert json.loads(row.funnel)["entitlement_actions"] == {"000": 1}
+    assert row.funnel_day == "2026-11-23"
+
+
+def test_the_funnel_restarts_at_midnight_hospital_time() -> None:
+    now = [datetime(2026, 11, 23, 16, 59, tzinfo=UTC)]  # 23:59 in Hà Nội
+    tally = FunnelTally(lambda: now[0])
+    tally.ticket()
+    tally.identification_failed("card_pulled")
+    assert tally.snapshot()[1].tickets == 1
+    now[0] += timedelta(minutes=2)
+    day, counters = tally.snapshot()
+    assert (day, counters.tickets, counters.identification_failures) == ("2026-11-24", 0, {})
