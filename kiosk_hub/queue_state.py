@@ -7,8 +7,9 @@ sequence, and the interleave streak (normal tickets called since the last priori
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -20,32 +21,63 @@ CALL_SEQUENCE = "call"  # numbers the calls of a department's day; clocks can ti
 STREAK = "streak"  # normal tickets called since the last priority one (the interleave rhythm)
 
 
-def _upsert(session: Session, department_id: str, day: date, key: str, first: int, then: ColumnElement[int]) -> int:
-    """Atomically set a counter row (insert `first`, else `then`) and return its new value."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    values = insert(QueueCounter).values(department_id=department_id, day=day, lane=key, last_number=first)
-    upsert = values.on_conflict_do_update(
-        index_elements=[QueueCounter.department_id, QueueCounter.day, QueueCounter.lane],
-        set_={"last_number": then},
-    ).returning(QueueCounter.last_number)
-    return int(session.execute(upsert).scalar_one())
+COUNTERS = cast(Table, QueueCounter.__table__)
+TICKETS = cast(Table, Ticket.__table__)
+
+# Built once: SQLAlchemy then reuses their compiled form, which matters on the ticket hot path.
+_UPSERTS = {
+    dialect: insert(COUNTERS)
+    .values(
+        department_id=bindparam("department_id"),
+        day=bindparam("day"),
+        lane=bindparam("key"),
+        last_number=bindparam("first"),
+    )
+    .on_conflict_do_update(
+        index_elements=[COUNTERS.c.department_id, COUNTERS.c.day, COUNTERS.c.lane],
+        set_={"last_number": COUNTERS.c.last_number * bindparam("times") + bindparam("plus")},
+    )
+    .returning(COUNTERS.c.last_number)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_STREAK = select(COUNTERS.c.last_number).where(
+    COUNTERS.c.department_id == bindparam("department_id"),
+    COUNTERS.c.day == bindparam("day"),
+    COUNTERS.c.lane == STREAK,
+)
+_AHEAD = select(
+    func.count().filter((TICKETS.c.lane == bindparam("lane")) & (TICKETS.c.number < bindparam("number"))),
+    func.count().filter(TICKETS.c.lane != bindparam("lane")),
+).where(
+    TICKETS.c.department_id == bindparam("department_id"),
+    TICKETS.c.day == bindparam("day"),
+    TICKETS.c.status == TicketStatus.WAITING.value,
+)
+NOT_YET_ISSUED = 2**31 - 1  # "a ticket issued now" stands behind every waiting one of its lane
+
+
+def _upsert(session: Session, department_id: str, day: date, key: str, first: int, times: int, plus: int) -> int:
+    """Atomically set a counter row (insert `first`, else `value * times + plus`) and return its new value."""
+    statement = _UPSERTS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    params = {"department_id": department_id, "day": day, "key": key, "first": first, "times": times, "plus": plus}
+    return int(session.connection().execute(statement, params).scalar_one())
 
 
 def next_number(session: Session, department_id: str, day: date, key: str) -> int:
     """The next number of a lane (or of the call sequence): 1 for the day's first, then +1, never repeated."""
-    return _upsert(session, department_id, day, key, 1, QueueCounter.last_number + 1)
+    return _upsert(session, department_id, day, key, 1, 1, 1)
 
 
 def record_call(session: Session, department_id: str, day: date, lane: Lane) -> None:
     if lane is Lane.PRIORITY:
-        _upsert(session, department_id, day, STREAK, 0, QueueCounter.last_number * 0)
+        _upsert(session, department_id, day, STREAK, 0, 0, 0)
     else:
-        _upsert(session, department_id, day, STREAK, 1, QueueCounter.last_number + 1)
+        _upsert(session, department_id, day, STREAK, 1, 1, 1)
 
 
 def normals_since_priority(session: Session, department_id: str, day: date) -> int:
-    row = session.get(QueueCounter, (department_id, day, STREAK))
-    return row.last_number if row is not None else 0
+    value = session.connection().execute(_STREAK, {"department_id": department_id, "day": day}).scalar()
+    return int(value or 0)
 
 
 def tickets_ahead(
@@ -58,14 +90,13 @@ def tickets_ahead(
     number: int | None,
 ) -> int:
     """Waiting tickets called before a ticket of this lane and number (None: one issued now)."""
-    same_lane = Ticket.lane == lane
-    ahead_in_lane = same_lane if number is None else same_lane & (Ticket.number < number)
-    same, other = session.execute(
-        select(
-            func.count().filter(ahead_in_lane),
-            func.count().filter(Ticket.lane != lane),
-        ).where(Ticket.department_id == department_id, Ticket.day == day, Ticket.status == TicketStatus.WAITING)
-    ).one()
+    params = {
+        "lane": lane.value,
+        "number": NOT_YET_ISSUED if number is None else number,
+        "department_id": department_id,
+        "day": day,
+    }
+    same, other = session.connection().execute(_AHEAD, params).one()
     streak = normals_since_priority(session, department_id, day) if policy is LanePolicy.INTERLEAVED else 0
     return position(lane is Lane.PRIORITY, int(same), int(other), policy, every, streak)
 

@@ -14,8 +14,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +38,36 @@ from kiosk_hub.queue_state import (
 )
 
 Clock = Callable[[], datetime]
+TICKETS = cast(Table, Ticket.__table__)
+
+
+class TicketFacts(Protocol):
+    """What a ticket answer is built from: an ORM Ticket, a Core row, or the values just inserted."""
+
+    id: str
+    public_token: str
+    department_id: str
+    day: date
+    lane: str
+    number: int
+    room_id: str | None
+    visit_type: str
+    status: str
+    issued_at: datetime
+    called_at: datetime | None
+    request_fingerprint: str
+
+
+_BY_KEY = select(TICKETS).where(
+    TICKETS.c.kiosk_id == bindparam("kiosk_id"), TICKETS.c.idempotency_key == bindparam("key")
+)
+_SAME_PATIENT_TODAY = select(TICKETS).where(
+    TICKETS.c.patient_ref == bindparam("patient_ref"),
+    TICKETS.c.department_id == bindparam("department_id"),
+    TICKETS.c.day == bindparam("day"),
+    TICKETS.c.status != TicketStatus.CANCELLED.value,
+)
+_INSERT = insert(TICKETS)
 
 
 @dataclass(frozen=True)
@@ -86,10 +118,9 @@ class TicketDesk:
                 return answer, False
         raise RuntimeError("ticket insert kept conflicting")
 
-    def _existing(self, session: Session, request: IssueRequest) -> Ticket | None:
-        by_key = session.scalars(
-            select(Ticket).where(Ticket.kiosk_id == request.kiosk_id, Ticket.idempotency_key == request.idempotency_key)
-        ).one_or_none()
+    def _existing(self, session: Session, request: IssueRequest) -> TicketFacts | None:
+        conn = session.connection()
+        by_key = conn.execute(_BY_KEY, {"kiosk_id": request.kiosk_id, "key": request.idempotency_key}).first()
         if by_key is not None:
             if by_key.request_fingerprint != request.fingerprint():
                 raise errors.idempotency_key_reused()
@@ -99,41 +130,37 @@ class TicketDesk:
             raise errors.not_found("department")
         if body.patient_id is None:
             return None
-        return session.scalars(
-            select(Ticket).where(
-                Ticket.patient_ref == body.patient_id,
-                Ticket.department_id == body.department_id,
-                Ticket.day == self.today(),
-                Ticket.status != TicketStatus.CANCELLED,
-            )
-        ).one_or_none()
+        params = {"patient_ref": body.patient_id, "department_id": body.department_id, "day": self.today()}
+        return conn.execute(_SAME_PATIENT_TODAY, params).first()
 
-    def _insert(self, session: Session, request: IssueRequest) -> Ticket:
+    def _insert(self, session: Session, request: IssueRequest) -> TicketFacts:
         body = request.body
         day = self.today()
         number = next_number(session, body.department_id, day, body.lane)
         department = self._catalog.department(body.department_id)
         rooms = [r.id for r in department.rooms] if department else []
-        ticket = Ticket(
-            id=str(uuid.uuid4()),
-            public_token=secrets.token_urlsafe(24),
-            department_id=body.department_id,
-            day=day,
-            lane=body.lane,
-            number=number,
-            room_id=rooms[(number - 1) % len(rooms)] if rooms else None,
-            patient_ref=body.patient_id,
-            visit_type=body.visit_type,
-            priority_reasons=",".join(sorted(set(body.priority_reasons))),
-            status=TicketStatus.WAITING,
-            issued_at=self._clock(),
-            kiosk_id=request.kiosk_id,
-            idempotency_key=request.idempotency_key,
-            request_fingerprint=request.fingerprint(),
-        )
-        session.add(ticket)
-        session.flush()
-        return ticket
+        values = {
+            "id": str(uuid.uuid4()),
+            "public_token": secrets.token_urlsafe(24),
+            "department_id": body.department_id,
+            "day": day,
+            "lane": body.lane.value,
+            "number": number,
+            "room_id": rooms[(number - 1) % len(rooms)] if rooms else None,
+            "patient_ref": body.patient_id,
+            "visit_type": body.visit_type.value,
+            "priority_reasons": ",".join(sorted(set(body.priority_reasons))),
+            "status": TicketStatus.WAITING.value,
+            "issued_at": self._clock(),
+            "called_at": None,
+            "call_seq": None,
+            "cancelled_at": None,
+            "kiosk_id": request.kiosk_id,
+            "idempotency_key": request.idempotency_key,
+            "request_fingerprint": request.fingerprint(),
+        }
+        session.connection().execute(_INSERT, values)
+        return cast(TicketFacts, SimpleNamespace(**values))
 
     def get(self, ticket_id: str) -> wire.Ticket:
         with self._reader() as session:
@@ -201,7 +228,7 @@ class TicketDesk:
             session.commit()
             return answer
 
-    def _to_wire(self, session: Session, ticket: Ticket, *, reprint: bool) -> wire.Ticket:
+    def _to_wire(self, session: Session, ticket: TicketFacts, *, reprint: bool) -> wire.Ticket:
         department = self._catalog.department(ticket.department_id)
         assert department is not None  # a foreign key
         ahead: int | None = None
