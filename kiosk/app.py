@@ -61,6 +61,7 @@ def build_app(service: FlowService, *, monotonic: Callable[[], float]) -> Any:
                 send=service.dispatch,
                 hospital_name=service.config.hospital_name,
                 warning_s=service.config.warning_s,
+                kiosk_name=service.config.kiosk_name,
             )
 
             def show(session: Session) -> None:

@@ -62,6 +62,15 @@ class SessionSettings(Section):
 class KioskSettings(Section):
     hospital_name: str = Field(default="Bệnh viện Đa khoa Demo", min_length=1, max_length=120)
     kiosk_name: str = Field(default="kiosk-1", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    # Staff open the maintenance screen with it (five taps on the hospital's name); unset: no maintenance screen.
+    maintenance_pin: SecretStr | None = Field(default=None, min_length=4, max_length=8)
+
+    @model_validator(mode="after")
+    def _pin_is_digits(self) -> KioskSettings:
+        if self.maintenance_pin is not None and not self.maintenance_pin.get_secret_value().isdigit():
+            raise ValueError("maintenance_pin must be 4 to 8 digits")
+        return self
+
     hub: HubSettings = HubSettings()
     devices: DeviceSettings = DeviceSettings()
     screen: ScreenSettings = ScreenSettings()

@@ -259,6 +259,25 @@ async def paper_out(w: Walk) -> None:
     await w.finish()
 
 
+async def maintenance(w: Walk) -> None:
+    from kiosk.screens.pilot import tap_widget
+
+    for _ in range(5):
+        tap_widget(w.root.ids.hospital)  # the hidden door: five quick taps on the hospital's name
+    await w.settle()
+    w.expect(Step.MAINTENANCE_PIN)
+    for digit in "2468":
+        await w.tap(digit)
+    await w.tap("identify.submit")
+    w.expect(Step.MAINTENANCE)
+    await w.tap("maintenance.test_print")
+    if not w.printer.slips or w.printer.slips[-1].reason_code != "test_print":
+        raise DemoStepError("the test print did not reach the printer")
+    await w.shot("maintenance")
+    await w.tap("maintenance.close")
+    w.expect(Step.HOME)
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     chip_check_in,
     cccd_qr_check_in,
@@ -271,6 +290,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     same_day_reprint,
     idle_timeout,
     paper_out,
+    maintenance,
 )
 
 

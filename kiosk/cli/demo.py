@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+DEMO_PIN = "2468"  # the demo kiosk's maintenance PIN (five taps on the hospital's name)
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("demo", help="run the kiosk demo on the embedded hub with simulated devices")
@@ -48,6 +50,7 @@ async def _demo(scripted: bool, shots: Path | None) -> int:
     from kiosk.cli._demo_devices import DemoClock, DemoPrinter, Devices
     from kiosk.embedded_hub import embedded_hub
     from kiosk.flow.chip_bridge import ChipBridge
+    from kiosk.flow.maintenance import pin_digest
     from kiosk.flow.service import FlowService
     from kiosk.flow.transition import FlowConfig
     from kiosk.hardware.chip.fake import FakeChipReader
@@ -57,7 +60,11 @@ async def _demo(scripted: bool, shots: Path | None) -> int:
     with tempfile.TemporaryDirectory(prefix="kiosk-demo-hub-") as data:
         async with embedded_hub(Path(data), clock.wall) as hub:
             his = HisClient(hub.client, token=hub.token)
-            config = FlowConfig(hospital_name=hub.hub.settings.hospital_name)
+            config = FlowConfig(
+                hospital_name=hub.hub.settings.hospital_name,
+                kiosk_name="demo-kiosk",
+                maintenance_pin_sha256=pin_digest(DEMO_PIN),
+            )
             service = FlowService(config, his, printer, monotonic=clock.monotonic, wall=clock.wall)
             app = build_app(service, monotonic=clock.monotonic)
             reader = FakeChipReader()  # any key opens it: the demo's cards are made up
@@ -111,6 +118,7 @@ def _bind_demo_keys(service: Any, reader: Any, bridge: Any) -> None:
         "0": reader.remove_card,
     }
     print("Demo keys: 1 chip · 2 CCCD QR · 3 BHYT QR · 4 expired card · 5 new card · 6 revoked · 0 remove card")
+    print(f"Maintenance: tap the hospital's name five times, PIN {DEMO_PIN}")
 
     def on_key(_window: Any, _key: int, _scancode: int, text: str | None, _mods: Any) -> bool:
         action = actions.get(text or "")

@@ -140,6 +140,7 @@ async def _tell_systemd(stop: asyncio.Event) -> None:
 
 async def _run(settings: Any) -> int:
     from kiosk.app import build_app, run_app
+    from kiosk.flow.maintenance import pin_digest
     from kiosk.flow.service import FlowService
     from kiosk.flow.transition import FlowConfig
 
@@ -150,6 +151,10 @@ async def _run(settings: Any) -> int:
         warning_s=session.warning_s,
         paper_in_hand_s=session.paper_in_hand_s,
         language=settings.screen.language,
+        kiosk_name=settings.kiosk_name,
+        maintenance_pin_sha256=pin_digest(settings.maintenance_pin.get_secret_value())
+        if settings.maintenance_pin
+        else None,
     )
     printer = _printer(settings)
     async with _his(settings) as his:

@@ -97,6 +97,16 @@ class MoreTime:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class OpenMaintenance:
+    """Staff's hidden gesture on the welcome screen (five quick taps on the hospital's name)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrintTestSlip:
+    pass
+
+
 # --- devices ------------------------------------------------------------------------------------------------
 
 
@@ -199,6 +209,8 @@ UserEvent = (
     | Back
     | Cancel
     | MoreTime
+    | OpenMaintenance
+    | PrintTestSlip
 )
 DeviceEvent = CardPresented | CardUnreadable | CardNeedsKey | CardRemoved | QrScanned | Printed | PrintFailed
 HubEvent = PatientFound | PatientNotFound | EntitlementChecked | DepartmentsLoaded | TicketIssued | HubFailed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.flow import identify, ticketing, triage
+from kiosk.flow import identify, maintenance, ticketing, triage
 from kiosk.flow.effects import SessionWiped
 from kiosk.flow.events import (
     ANSWERS,
@@ -20,6 +20,7 @@ from kiosk.flow.events import (
     ChooseLanguage,
     Event,
     MoreTime,
+    OpenMaintenance,
     Tick,
 )
 from kiosk.flow.records import IdentitySource
@@ -27,6 +28,7 @@ from kiosk.flow.state import BUSY_STEPS, PAPER_IN_HAND_STEPS, Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 
 LANGUAGES = ("vi", "en")
+_BACK_TO_START = frozenset({Step.IDENTIFY, Step.VISIT_TYPE, Step.MAINTENANCE_PIN, Step.MAINTENANCE})
 __all__ = ["Context", "FlowConfig", "Transition", "step", "wipe"]
 
 
@@ -44,7 +46,7 @@ def step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Tr
         return Transition(replace(session, language=lang))
     if isinstance(event, MoreTime):
         return Transition(session)
-    if isinstance(event, Cancel) or (isinstance(event, Back) and session.step in (Step.IDENTIFY, Step.VISIT_TYPE)):
+    if isinstance(event, Cancel) or (isinstance(event, Back) and session.step in _BACK_TO_START):
         return wipe(session, ctx, config)
     if isinstance(event, CardRemoved):
         chip = session.identity is not None and session.identity.source == IdentitySource.CHIP
@@ -55,6 +57,11 @@ def step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Tr
 
 
 def _by_step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
+    if session.step in maintenance.STEPS or isinstance(event, OpenMaintenance):
+        result = maintenance.handle(session, event, ctx, config)
+        if result.session.step == Step.HOME and session.step != Step.HOME:
+            return Transition(wipe(session, ctx, config).session, (*result.effects, SessionWiped()))
+        return result
     if session.step in (Step.HOME, Step.IDENTIFY):
         return identify.handle(session, event, ctx)
     if session.step in triage.STEPS:

@@ -39,6 +39,8 @@ class Step(StrEnum):
     DESK = "desk"  # go to the reception desk (slip printed, or shown on screen)
     BENEFIT = "benefit"  # benefit lookup result
     HUB_FAILED = "hub_failed"  # the hub did not answer: try again or go to the desk
+    MAINTENANCE_PIN = "maintenance_pin"  # staff only: hidden entry, PIN on the keypad
+    MAINTENANCE = "maintenance"  # device status, test print, kiosk name
 
 
 # Named groups, so screens and timers react to kinds of step rather than to each one (OctoPrint's habit).
@@ -88,6 +90,7 @@ class Session:
     desk_qr: str | None = None
     printed: bool = False
     failed_operation: Operation | None = None
+    pin_failures: int = 0
 
     def wiped(self, now: float) -> Session:
         """A fresh session for the next patient; the generation makes late answers for this one fall away."""

@@ -16,6 +16,8 @@ class FlowConfig:
     warning_s: float = 25.0  # the warning stays this long before the wipe (at least 20 s by policy)
     paper_in_hand_s: float = 15.0  # ticket or slip printed: back to the start after this long
     language: str = "vi"  # every session starts in it; the patient may switch
+    kiosk_name: str = "kiosk"
+    maintenance_pin_sha256: str | None = None  # None: no maintenance screen on this kiosk
 
     def __post_init__(self) -> None:
         if self.warning_s < 20:

@@ -37,6 +37,7 @@ class KioskScreen(Screen):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.send = send
         self.language = "vi"
+        self.devices: object = None  # the status board, for screens that show device state
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.language, **values)

@@ -3,6 +3,7 @@ strip, and the idle warning on top. It picks the screen for the session's step a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from kivy.properties import BooleanProperty
@@ -10,7 +11,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition
 
-from kiosk.flow.events import ChooseLanguage, MoreTime
+from kiosk.flow.events import ChooseLanguage, MoreTime, OpenMaintenance
 from kiosk.flow.state import BUSY_STEPS, Session, Step
 from kiosk.i18n.catalogue import translate
 from kiosk.screens.base import KioskScreen, Send, load_kv
@@ -22,6 +23,8 @@ from kiosk.screens.desk import DeskScreen
 from kiosk.screens.failed import FailedScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.identify import IdentifyScreen
+from kiosk.screens.maintenance import MaintenanceScreen
+from kiosk.screens.maintenance_pin import MaintenancePinScreen
 from kiosk.screens.problem import ProblemScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.visit import VisitScreen
@@ -40,6 +43,8 @@ SCREEN_FOR_STEP: dict[Step, str] = {
     Step.DESK: "desk",
     Step.BENEFIT: "benefit",
     Step.HUB_FAILED: "failed",
+    Step.MAINTENANCE_PIN: "maintenance_pin",
+    Step.MAINTENANCE: "maintenance",
     **dict.fromkeys(BUSY_STEPS, "busy"),
 }
 SCREENS = (
@@ -54,7 +59,11 @@ SCREENS = (
     DeskScreen,
     BenefitScreen,
     FailedScreen,
+    MaintenancePinScreen,
+    MaintenanceScreen,
 )
+HIDDEN_TAPS = 5  # quick taps on the hospital's name open the staff screen
+HIDDEN_TAPS_WITHIN_S = 3.0
 
 
 @dataclass
@@ -81,16 +90,23 @@ class IdleOverlay(FloatLayout):  # type: ignore[misc]
 
 
 class KioskRoot(FloatLayout):  # type: ignore[misc]
-    def __init__(self, send: Send, hospital_name: str, warning_s: float, **kwargs: object) -> None:
+    def __init__(
+        self, send: Send, hospital_name: str, warning_s: float, kiosk_name: str = "", **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)
         self.send, self.warning_s = send, warning_s
         self.devices = DeviceBoard()
         self.session = Session()
+        self._taps: list[float] = []
         self.ids.hospital.text = hospital_name
         manager = self.ids.screens
         manager.transition = NoTransition()
         for screen_class in SCREENS:
-            manager.add_widget(screen_class(send=send))
+            screen = screen_class(send=send)
+            screen.devices = self.devices
+            if isinstance(screen, MaintenanceScreen):
+                screen.kiosk_name = kiosk_name
+            manager.add_widget(screen)
         self.idle = IdleOverlay(send=send)
 
     def render(self, session: Session, now: float | None = None) -> None:
@@ -125,6 +141,13 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
             self.idle.ids.title.text = translate("idle.title", lang)
             self.idle.ids.body.text = translate("idle.body", lang, seconds=left)
             self.idle.ids.more_time.text = translate("idle.more_time", lang)
+
+    def hospital_tapped(self) -> None:
+        now = time.monotonic()
+        self._taps = [t for t in self._taps if now - t < HIDDEN_TAPS_WITHIN_S] + [now]
+        if len(self._taps) >= HIDDEN_TAPS:
+            self._taps.clear()
+            self.send(OpenMaintenance())
 
     def switch_language(self) -> None:
         self.send(ChooseLanguage("en" if self.session.language == "vi" else "vi"))

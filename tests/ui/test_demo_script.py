@@ -26,6 +26,7 @@ SCENARIOS = {
     "same-day-reprint",
     "idle-timeout",
     "paper-out",
+    "maintenance",
 }
 
 
