@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from kiosk.remote_config.enrolment import EnrolmentRefusedError, enrol
-from kiosk.remote_config.schema import ActionKind, ActionResult, ApplyStatus, RemoteConfig
+from kiosk.remote_config.schema import ActionKind, ActionResult, ApplyStatus, DeviceState, Heartbeat, RemoteConfig
 from kiosk_hub.fleet import actions, configs, rollout
 from kiosk_hub.fleet.enrolment import default_group, revoke
 from kiosk_hub.fleet.models import AuditEntry, FleetKiosk, HeartbeatRow, RemoteAction, RolloutPhase
@@ -144,7 +145,7 @@ async def test_heartbeats_are_stored_and_carry_queued_actions(fleet: FleetHub, t
         assert row.last_seen_at is not None
         assert json.loads(row.funnel)["tickets"] == 7
         assert json.loads(row.devices)["camera"] == "missing"
-        assert len(list(session.scalars(select(HeartbeatRow)))) == 2
+        assert len(list(session.scalars(select(HeartbeatRow)))) == 1  # the second one changed nothing
         action = session.get(RemoteAction, action_id)
         assert action is not None
         assert action.ok is True
@@ -166,3 +167,36 @@ async def test_the_hub_refuses_to_save_an_invalid_config(fleet: FleetHub) -> Non
     with fleet.hub.writer() as session, pytest.raises(configs.InvalidConfigError) as caught:
         configs.save_version(session, {"idle": {"screen_seconds": 3}}, "it-admin", fleet.clock())
     assert caught.value.problems[0][0] == "idle.screen_seconds"
+
+
+async def test_history_keeps_changes_and_one_beat_in_five_minutes_for_two_weeks(
+    fleet: FleetHub, tmp_kiosks: Path
+) -> None:
+    kiosk = await enrolled_kiosk(fleet, tmp_kiosks, "k1")
+
+    def history() -> int:
+        with fleet.hub.reader() as session:
+            return len(list(session.scalars(select(HeartbeatRow))))
+
+    await kiosk.sender.beat_once()
+    fleet.clock.advance(30)
+    await kiosk.sender.beat_once()
+    assert history() == 1
+    kiosk.sender._snapshot = _with_printer_fault(kiosk.sender._snapshot)
+    fleet.clock.advance(30)
+    await kiosk.sender.beat_once()
+    assert history() == 2  # a device changed state
+    fleet.clock.advance(301)
+    await kiosk.sender.beat_once()
+    assert history() == 3  # nothing changed, but five minutes passed
+    fleet.clock.advance(15 * 86400)
+    await kiosk.sender.beat_once()
+    assert history() == 1  # older than two weeks: gone
+
+
+def _with_printer_fault(snapshot: Callable[[], Heartbeat]) -> Callable[[], Heartbeat]:
+    def faulty() -> Heartbeat:
+        beat = snapshot()
+        return beat.model_copy(update={"devices": {**beat.devices, "printer": DeviceState.FAULT}})
+
+    return faulty
