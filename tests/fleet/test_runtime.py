@@ -18,10 +18,12 @@ from kiosk.remote_config.agent import ProbeOutcome
 from kiosk.remote_config.enrolment import enrol
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.heartbeat import screenshot_result
+from kiosk.remote_config.probes import hub_reachable
 from kiosk.remote_config.runtime import FleetRuntime, KioskHooks
 from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, RemoteConfig
 from kiosk.remote_config.store import ConfigStore
 from kiosk_hub.fleet import actions
+from kiosk_hub.fleet.enrolment import revoke
 from kiosk_hub.fleet.models import FleetKiosk, RemoteAction
 from tests.fleet.conftest import FleetHub
 
@@ -107,3 +109,20 @@ def test_the_funnel_restarts_at_midnight_hospital_time() -> None:
     now[0] += timedelta(minutes=2)
     day, counters = tally.snapshot()
     assert (day, counters.tickets, counters.identification_failures) == ("2026-11-24", 0, {})
+
+
+async def test_the_hub_reachable_probe_sees_a_good_token_a_revoked_one_and_no_hub(fleet: FleetHub) -> None:
+    credentials = await enrol(fleet.client, fleet.new_code(), "sanh-d-01")
+    headers = {"Authorization": f"Bearer {credentials.token}"}
+    transport = httpx.ASGITransport(app=fleet.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as http:
+        probe = hub_reachable(http)
+        assert (await probe(RemoteConfig())).ok
+        with fleet.hub.writer() as session:
+            revoke(session, credentials.kiosk_id, "it-admin", fleet.clock())
+            session.commit()
+        assert await probe(RemoteConfig()) == ProbeOutcome(False, "token refused")
+    async with httpx.AsyncClient(base_url="http://127.0.0.1:9") as nowhere:  # discard port: nothing listens
+        outcome = await hub_reachable(nowhere, timeout_seconds=2)(RemoteConfig())
+    assert not outcome.ok
+    assert outcome.detail.startswith("unreachable")
