@@ -44,8 +44,11 @@ def prepare_kivy(size: tuple[int, int] = PORTRAIT, *, headless: bool | None = No
     Config.set("kivy", "exit_on_escape", "0")
 
 
-def build_app(service: FlowService, *, monotonic: Callable[[], float]) -> Any:
-    """The Kivy app over a flow service; call after `prepare_kivy`."""
+Preview = Callable[[], "tuple[int, int, bytes] | None"]
+
+
+def build_app(service: FlowService, *, monotonic: Callable[[], float], preview: Preview | None = None) -> Any:
+    """The Kivy app over a flow service; call after `prepare_kivy`. `preview` gives the camera's latest frame."""
     from kivy.app import App
     from kivy.clock import Clock
     from kivy.core.window import Window
@@ -72,6 +75,8 @@ def build_app(service: FlowService, *, monotonic: Callable[[], float]) -> Any:
             show(service.session)
             # The idle countdown changes every second without the session changing.
             Clock.schedule_interval(lambda _dt: self._countdown(root), 1.0)
+            if preview is not None:
+                Clock.schedule_interval(lambda _dt: root.refresh_preview(preview()), 1 / 5)
             return root
 
         def _countdown(self, root: KioskRoot) -> None:

@@ -99,16 +99,21 @@ def _printer(settings: Any) -> Any:
     return EscposTicketPrinter.from_uri(settings.devices.printer, PrinterProfile(paper=paper))
 
 
-async def _forward_scans(settings: Any, bridge: Any) -> None:
-    """QR codes the camera sees go through the chip bridge (a CCCD QR may open the card on the reader)."""
+def _camera(settings: Any) -> Any:
     from kiosk.hardware.camera.capture_adapter import build_camera_scanner
     from kiosk.hardware.camera.port import CameraSettings
     from kiosk.settings import VIRTUAL
 
     if settings.devices.camera == VIRTUAL:
-        return
+        return None
     device: str | int = int(settings.devices.camera) if settings.devices.camera.isdigit() else settings.devices.camera
-    scanner = build_camera_scanner(CameraSettings(device=device))
+    return build_camera_scanner(CameraSettings(device=device))
+
+
+async def _forward_scans(scanner: Any, bridge: Any) -> None:
+    """QR codes the camera sees go through the chip bridge (a CCCD QR may open the card on the reader)."""
+    if scanner is None:
+        return
     scanner.start()
     try:
         while True:
@@ -159,14 +164,20 @@ async def _run(settings: Any) -> int:
     printer = _printer(settings)
     async with _his(settings) as his:
         service = FlowService(config, his, printer)
-        app = build_app(service, monotonic=__import__("time").monotonic)
+        scanner = _camera(settings)
+
+        def preview() -> tuple[int, int, bytes] | None:
+            frame = scanner.preview() if scanner is not None else None
+            return (frame.width, frame.height, frame.rgb) if frame is not None else None
+
+        app = build_app(service, monotonic=__import__("time").monotonic, preview=preview)
         from kiosk.flow.chip_bridge import ChipBridge
         from kiosk.hardware.chip.factory import build_chip_reader
 
         reader = build_chip_reader(settings.devices.chip_reader)
         bridge = ChipBridge(reader, service)
         devices = [
-            asyncio.ensure_future(_forward_scans(settings, bridge)),
+            asyncio.ensure_future(_forward_scans(scanner, bridge)),
             asyncio.ensure_future(_watch_reader(reader, bridge)),
         ]
         stop = asyncio.Event()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kivy.factory import Factory
+from kivy.graphics.texture import Texture
 
 from kiosk.domain.masking import mask_id
 from kiosk.flow.events import Back, KeypadDigit, KeypadErase, KeypadSubmit
@@ -38,6 +39,20 @@ class IdentifyScreen(KioskScreen):
         for button in self.ids.keypad.children:
             if button.key == "erase":
                 button.text = self.t("identify.erase")
+
+    def show_preview(self, frame: tuple[int, int, bytes] | None) -> None:
+        """The camera's view (codes outlined), so a patient sees where to hold the QR; None hides it."""
+        if frame is None:
+            self.ids.preview.texture = None
+            return
+        width, height, rgb = frame
+        texture = self.ids.preview.texture
+        if texture is None or tuple(texture.size) != (width, height):
+            texture = Texture.create(size=(width, height), colorfmt="rgb")
+            texture.flip_vertical()  # camera rows run top to bottom, Kivy's bottom to top
+        texture.blit_buffer(rgb, colorfmt="rgb", bufferfmt="ubyte")
+        self.ids.preview.texture = texture
+        self.ids.preview.canvas.ask_update()
 
     def _key(self, button: object) -> None:
         key: str = getattr(button, "key", "")

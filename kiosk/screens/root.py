@@ -109,6 +109,12 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
             manager.add_widget(screen)
         self.idle = IdleOverlay(send=send)
 
+    def refresh_preview(self, frame: tuple[int, int, bytes] | None) -> None:
+        """Called a few times a second by the app with the camera's latest preview, while identifying."""
+        if self.session.step in (Step.IDENTIFY,):
+            screen: IdentifyScreen = self.ids.screens.get_screen("identify")
+            screen.show_preview(frame)
+
     def render(self, session: Session, now: float | None = None) -> None:
         self.session = session
         lang = session.language

@@ -35,6 +35,12 @@ class Clock:
         return time.monotonic() + self.offset
 
 
+def camera_view() -> tuple[int, int, bytes]:
+    """A 320×180 frame as the camera worker hands it: red left half, blue right half, rows top to bottom."""
+    row = bytes([220, 30, 30]) * 160 + bytes([30, 30, 220]) * 160
+    return 320, 180, row * 180
+
+
 def test_a_patient_checks_in_by_touch(tmp_path: Path) -> None:
     prepare_kivy(SIZE, headless=True)
     his = FakeHis()
@@ -43,7 +49,7 @@ def test_a_patient_checks_in_by_touch(tmp_path: Path) -> None:
     his.answers[ID_NUMBER] = [answer_for("000", benefit_level=4, benefit_percent=80, **valid)]
     printer, clock = FakePrinter(), Clock()
     service = FlowService(FlowConfig("Bệnh viện Đa khoa Demo"), his, printer, monotonic=clock)
-    app = build_app(service, monotonic=clock)
+    app = build_app(service, monotonic=clock, preview=camera_view)
     walked = asyncio.run(run_app(app, service, lambda: _walk(app, service, clock, tmp_path)))
     assert walked == "done"
     assert [t.queue_number for t in printer.tickets] == [1]
@@ -79,7 +85,9 @@ async def _walk(app: object, service: FlowService, clock: Clock, shots: Path) ->
         await tap(root, digit)
     assert ID_NUMBER not in " ".join(shown())  # the number on screen is masked but for its last 4 digits
     assert any(t.endswith("2345") and "•" in t for t in shown())
-    assert_not_blank(screenshot(root, shots / "identify.png"), SIZE)
+    preview = screenshot(root, shots / "identify.png")
+    assert_not_blank(preview, SIZE)
+    assert_camera_view_shown(root, preview)
     await tap(root, "Tiếp tục")
     await settle()
     assert service.session.step == Step.VISIT_TYPE
@@ -121,3 +129,18 @@ async def _walk(app: object, service: FlowService, clock: Clock, shots: Path) ->
     assert service.session.step == Step.HOME
     assert service.session.patient is None
     return "done"
+
+
+def assert_camera_view_shown(root: object, png: Path) -> None:
+    from PIL import Image
+
+    from kiosk.screens.pilot import walk
+
+    image_widget = next(w for w in walk(root) if type(w).__name__ == "Image" and w.texture is not None)  # type: ignore[arg-type]
+    assert tuple(image_widget.texture.size) == (320, 180)
+    x, y = image_widget.to_window(*image_widget.center)
+    with Image.open(png) as shot:
+        left = shot.getpixel((int(x) - 60, int(SIZE[1] - y)))
+        right = shot.getpixel((int(x) + 60, int(SIZE[1] - y)))
+    assert left[0] > 150 > left[2]  # red where the camera saw red…
+    assert right[2] > 150 > right[0]  # …and blue on the right: not mirrored, not blank
