@@ -42,6 +42,7 @@ def hub_url(tmp_path: Path) -> Iterator[str]:
     db = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     hub_cli("migrate", "--db", db)
     hub_cli("admin", "add", "it-admin", "--role", "admin", "--db", db, stdin=PASSWORD + "\n")
+    hub_cli("admin", "add", "xem", "--role", "viewer", "--db", db, stdin=PASSWORD + "\n")
     with hub_process(db) as url:
         yield url
 
@@ -127,3 +128,23 @@ def _reload_until(page: object, selector: str, text: str, timeout: float = 15) -
             raise AssertionError(f"{selector} never showed {text!r}")
         time.sleep(0.3)
         page.reload()
+
+
+def test_a_viewer_in_the_browser_has_no_save_button_and_a_forged_post_is_refused(page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/fleet/login")
+    page.fill("#username", "xem")
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    expect(page.locator("#who")).to_contain_text("viewer")
+    page.goto("/fleet/config")
+    expect(page.locator("#save-config")).to_have_count(0)
+    csrf = page.locator("input[name='csrf']").first.get_attribute("value")
+    forged = page.request.post("/fleet/enrol", form={"csrf": csrf or "", "group_id": ""})
+    assert forged.status == 403
+    no_token = page.request.post("/fleet/config", form={"idle.screen_seconds": "99"})
+    assert no_token.status == 403
+    page.goto("/fleet/audit")
+    expect(page.locator("#audit")).not_to_contain_text("enrolment.code_created")
