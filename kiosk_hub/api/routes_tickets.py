@@ -24,7 +24,6 @@ router = APIRouter(prefix="/api/v1", tags=["tickets"])
 )
 async def issue_ticket(
     body: wire.TicketRequest,
-    response: Response,
     hub: HubDep,
     kiosk: KioskId,
     idempotency_key: str | None = Header(
@@ -32,13 +31,13 @@ async def issue_ticket(
         alias="Idempotency-Key",
         description="required; a retry with the same key and body returns the same ticket",
     ),
-) -> wire.Ticket:
+) -> Response:
     """A queue number for today in the department and lane; the same patient today gets their ticket back."""
     if not idempotency_key or len(idempotency_key) > 128:
         raise errors.idempotency_key_required()
     ticket, existing = await hub.write(hub.desk.issue, IssueRequest(kiosk, idempotency_key, body))
-    response.status_code = 200 if existing else 201
-    return ticket
+    # Serialised here: the model was validated when built, FastAPI need not check it a second time.
+    return Response(ticket.model_dump_json(), status_code=200 if existing else 201, media_type="application/json")
 
 
 @router.get("/tickets/{ticket_id}", response_model=wire.Ticket, responses=problems(404))
