@@ -17,7 +17,6 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.domain.dates import local_date
 from kiosk_hub.api.auth import KioskGate
 from kiosk_hub.api.limits import BodyLimit
 from kiosk_hub.api.problems import install_problem_handlers
@@ -87,7 +86,7 @@ async def _recheck_loop(hub: Hub) -> None:
     while True:
         await asyncio.sleep(hub.settings.recheck_interval_seconds)
         try:
-            await hub.entitlement.recheck_pending(local_date(hub.clock()))
+            await hub.entitlement.recheck_pending()
         except Exception:  # the loop must outlive one bad round; the reason is logged
             log.exception("entitlement re-check round failed")
 

@@ -169,7 +169,7 @@ class EntitlementDesk:
             )
             session.commit()
 
-    async def recheck_pending(self, today: date, limit: int = 50) -> int:
+    async def recheck_pending(self, limit: int = 50) -> int:
         """Ask the gateway again for queued checks; the number answered (the HIS reads the outcome)."""
         with self._writer() as session:
             pending = session.scalars(

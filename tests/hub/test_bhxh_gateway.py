@@ -128,9 +128,9 @@ async def test_gateway_down_registers_the_patient_and_queues_a_recheck(
     assert result.to_recheck is True
     assert result.bhxh_code is None
     assert [r.done for r in await recheck_rows(desk)] == [False]
-    assert await desk.recheck_pending(TODAY) == 0  # still down: nothing answered, nothing lost
+    assert await desk.recheck_pending() == 0  # still down: nothing answered, nothing lost
     gateway.faults.down = False
-    assert await desk.recheck_pending(TODAY) == 1
+    assert await desk.recheck_pending() == 1
     rows = await recheck_rows(desk)
     assert [(r.done, r.last_code) for r in rows] == [(True, "000")]
 
