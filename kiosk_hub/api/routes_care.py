@@ -6,6 +6,7 @@ from fastapi import APIRouter, Header, Response
 from pydantic import Field
 
 from kiosk.domain.dates import local_date
+from kiosk.domain.priority import PriorityReason
 from kiosk_hub import errors
 from kiosk_hub.api import wire
 from kiosk_hub.api.auth import KioskId
@@ -83,7 +84,7 @@ def get_appointment(code: str, hub: HubDep, _kiosk: KioskId) -> wire.Appointment
 
 class CheckInRequest(wire.Wire):
     lane: Lane = Lane.NORMAL
-    priority_reasons: list[str] = Field(default_factory=list, max_length=6)
+    priority_reasons: list[PriorityReason] = Field(default_factory=list, max_length=6)
     visit_type: wire.VisitType = wire.VisitType.BHYT
 
 

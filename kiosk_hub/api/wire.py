@@ -10,9 +10,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from kiosk.domain.entitlement import EntitlementAction
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.priority import PriorityReason
 from kiosk_hub.db.models import AppointmentStatus, Lane, LanePolicy, TicketStatus
 
 PartialDateText = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
@@ -160,7 +161,9 @@ class TicketRequest(Wire):
     department_id: Annotated[str, StringConstraints(min_length=1, max_length=32)]
     patient_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     lane: Lane = Lane.NORMAL
-    priority_reasons: list[Annotated[str, StringConstraints(max_length=32)]] = Field(default_factory=list, max_length=6)
+    priority_reasons: list[PriorityReason] = Field(
+        default_factory=list, max_length=6, description="why the priority lane (the law's reasons; staff confirm some)"
+    )
     visit_type: VisitType = VisitType.FEE
 
 

@@ -157,6 +157,8 @@ async def test_ticket_requests_are_validated(hub_api: HubUnderTest) -> None:
     unknown = await issue(hub_api.client, "u", department_id="NOPE")
     assert unknown.status_code == 404
     assert unknown.json()["code"] == "department_not_found"
+    made_up = await issue(hub_api.client, "r", lane="priority", priority_reasons=["knows_the_director"])
+    assert made_up.status_code == 422
     bad_lane = await issue(hub_api.client, "v", lane="vip")
     assert bad_lane.status_code == 422
     assert bad_lane.json()["code"] == "validation_failed"
