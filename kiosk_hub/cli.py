@@ -42,6 +42,10 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk_hub.app import build_hub, create_app
 
     settings = settings_from_env(args.db)
+    if args.migrate:
+        from kiosk_hub.migrate import upgrade
+
+        upgrade(settings.database_url)
     if args.public_url:
         settings = settings.model_copy(update={"public_base_url": args.public_url})
     app = create_app(build_hub(settings))
@@ -132,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed in the log)")
     serve.add_argument("--public-url", help="base URL the ticket QR points at")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--migrate", action="store_true", help="run the migrations first (one hub process only)")
     serve.set_defaults(handler=_serve)
     migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
     migrate.add_argument("--db")
