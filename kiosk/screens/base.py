@@ -33,6 +33,8 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
 
 
 class KioskScreen(Screen):  # type: ignore[misc]
+    NAME = ""  # the ScreenManager name, as in the .kv rule
+
     def __init__(self, send: Send, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.send = send

@@ -20,6 +20,8 @@ def _day(value: date | None) -> str:
 
 
 class BenefitScreen(KioskScreen):
+    NAME = "benefit"
+
     def render(self, session: Session) -> None:
         ids, answer = self.ids, session.entitlement
         ids.title.text = self.t("benefit.title")

@@ -13,6 +13,8 @@ load_kv(__file__)
 
 
 class BusyScreen(KioskScreen):
+    NAME = "busy"
+
     angle = NumericProperty(0)
 
     def on_enter(self) -> None:

@@ -14,6 +14,8 @@ load_kv(__file__)
 
 
 class ConfirmScreen(KioskScreen):
+    NAME = "confirm"
+
     def render(self, session: Session) -> None:
         ids = self.ids
         ids.title.text = self.t("confirm.title")

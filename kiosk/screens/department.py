@@ -19,6 +19,8 @@ class DepartmentButton(KioskButton):
 
 
 class DepartmentScreen(KioskScreen):
+    NAME = "department"
+
     def render(self, session: Session) -> None:
         self.ids.title.text = self.t("department.title")
         self.ids.patient.text = patient_line(session)

@@ -19,6 +19,8 @@ def reason_key(session: Session) -> str:
 
 
 class DeskScreen(KioskScreen):
+    NAME = "desk"
+
     def render(self, session: Session) -> None:
         ids = self.ids
         ids.title.text = self.t("desk.title")

@@ -10,6 +10,8 @@ load_kv(__file__)
 
 
 class FailedScreen(KioskScreen):
+    NAME = "failed"
+
     def render(self, session: Session) -> None:
         self.ids.title.text = self.t("failed.title")
         self.ids.message.text = self.t(session.notice_key or "hub.unavailable")

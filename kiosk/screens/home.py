@@ -10,6 +10,8 @@ load_kv(__file__)
 
 
 class HomeScreen(KioskScreen):
+    NAME = "home"
+
     def render(self, session: Session) -> None:
         self.ids.welcome.text = self.t("home.welcome")
         self.ids.instructions.text = self.t("home.instructions")

@@ -16,6 +16,8 @@ KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "")
 
 
 class IdentifyScreen(KioskScreen):
+    NAME = "identify"
+
     def on_kv_post(self, _base_widget: object) -> None:
         for key in KEYS:
             button = Factory.KeyButton(text=key)

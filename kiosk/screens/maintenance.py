@@ -20,6 +20,8 @@ def _version() -> str:
 
 
 class MaintenanceScreen(KioskScreen):
+    NAME = "maintenance"
+
     kiosk_name = ""
 
     def render(self, session: Session) -> None:

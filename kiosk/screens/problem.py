@@ -12,6 +12,8 @@ load_kv(__file__)
 
 
 class ProblemScreen(KioskScreen):
+    NAME = "problem"
+
     def render(self, session: Session) -> None:
         self.ids.title.text = self.t("entitlement.problem_title")
         self.ids.patient.text = patient_line(session)

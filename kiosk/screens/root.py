@@ -99,20 +99,28 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         self.session = Session()
         self._taps: list[float] = []
         self.ids.hospital.text = hospital_name
-        manager = self.ids.screens
-        manager.transition = NoTransition()
-        for screen_class in SCREENS:
-            screen = screen_class(send=send)
-            screen.devices = self.devices
-            if isinstance(screen, MaintenanceScreen):
-                screen.kiosk_name = kiosk_name
-            manager.add_widget(screen)
+        self.kiosk_name = kiosk_name
+        self.ids.screens.transition = NoTransition()
         self.idle = IdleOverlay(send=send)
+
+    def _screen(self, name: str) -> KioskScreen:
+        """The screen by name, built the first time it is needed (a faster start, less memory on screens unused)."""
+        manager = self.ids.screens
+        if not manager.has_screen(name):
+            screen_class = next(c for c in SCREENS if name == c.NAME)
+            built = screen_class(send=self.send)
+            built.devices = self.devices
+            if isinstance(built, MaintenanceScreen):
+                built.kiosk_name = self.kiosk_name
+            manager.add_widget(built)
+        screen: KioskScreen = manager.get_screen(name)
+        return screen
 
     def refresh_preview(self, frame: tuple[int, int, bytes] | None) -> None:
         """Called a few times a second by the app with the camera's latest preview, while identifying."""
         if self.session.step in (Step.IDENTIFY,):
-            screen: IdentifyScreen = self.ids.screens.get_screen("identify")
+            screen = self._screen("identify")
+            assert isinstance(screen, IdentifyScreen)
             screen.show_preview(frame)
 
     def render(self, session: Session, now: float | None = None) -> None:
@@ -121,7 +129,7 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         self.ids.language.text = translate("app.language_switch", lang)
         manager = self.ids.screens
         name = SCREEN_FOR_STEP[session.step]
-        screen: KioskScreen = manager.get_screen(name)
+        screen = self._screen(name)
         screen.show(session)
         if manager.current != name:
             manager.current = name

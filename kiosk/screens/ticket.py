@@ -13,6 +13,8 @@ load_kv(__file__)
 
 
 class TicketScreen(KioskScreen):
+    NAME = "ticket"
+
     def render(self, session: Session) -> None:
         ids, ticket = self.ids, session.ticket
         ids.title.text = self.t("ticket.title")

@@ -12,6 +12,8 @@ load_kv(__file__)
 
 
 class VisitScreen(KioskScreen):
+    NAME = "visit"
+
     def render(self, session: Session) -> None:
         answer = session.entitlement
         self.ids.title.text = self.t("visit.title")
