@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from kiosk.domain.entitlement import EntitlementAction
-from kiosk.domain.priority import PriorityReason
+from kiosk.domain.priority import PriorityReason, needs_staff_confirmation
 from kiosk.flow.records import (
     DepartmentChoice,
     EntitlementAnswer,
@@ -109,7 +109,8 @@ class Session:
 
     @property
     def needs_staff_confirmation(self) -> bool:
-        return bool(self.priority & self.declared)
+        """Priority the patient declared (pregnancy, disability): staff confirm it at the room (domain rule)."""
+        return needs_staff_confirmation(self.priority)
 
 
 def _usable_for_bhyt(answer: EntitlementAnswer) -> bool:
