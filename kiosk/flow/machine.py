@@ -77,7 +77,9 @@ def _tick(session: Session, ctx: Context, config: FlowConfig) -> Transition:
     if session.step == Step.HOME or session.step in BUSY_STEPS:
         return Transition(session)
     in_hand_for = ctx.now - session.step_entered_at
-    if session.step in PAPER_IN_HAND_STEPS and in_hand_for >= config.paper_in_hand_s:
+    # Paper printed: back to the start soon. Shown on screen instead: the usual idle warning, so there is time
+    # to photograph the ticket or show the QR to staff.
+    if session.step in PAPER_IN_HAND_STEPS and session.printed and in_hand_for >= config.paper_in_hand_s:
         return wipe(session, ctx, config)
     if session.idle_warning_since is not None:
         if ctx.now - session.idle_warning_since >= config.warning_s:

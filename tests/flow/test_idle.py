@@ -82,3 +82,20 @@ def test_nothing_of_the_patient_survives_a_wipe() -> None:
     wiped = d.wait(100)
     assert wiped == (SessionWiped(),)
     assert d.session == Session(generation=1, last_activity=70, step_entered_at=70)
+
+
+def test_a_slip_shown_on_screen_stays_until_the_idle_warning_runs_out() -> None:
+    from kiosk.flow.events import PrintFailed
+
+    d = Driver()
+    d.send(CardPresented(CHIP))
+    d.send(PatientFound(0, PATIENT))
+    d.send(EntitlementChecked(0, answer_for("110")))
+    d.send(PrintFailed(0, "printer.paper_out"))
+    assert (d.step, d.session.printed) == (Step.DESK, False)
+    assert d.wait(44) == ()
+    assert d.session.idle_warning_since is None  # well past the 15 s a printed slip gets
+    d.wait(1)
+    assert d.session.idle_warning_since == d.now
+    assert d.wait(24) == ()
+    assert d.wait(1) == (SessionWiped(),)
