@@ -154,7 +154,8 @@ def main() -> int:
     widths = (-10, 5, 6, 6, 10, 8, 8, 8, 5)
     print(" ".join(f"{h:<{-w}}" if w < 0 else f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
-        scenario("sqlite", f"sqlite:///{tmp}/bench.sqlite3", 1, levels, args.requests)
+        for processes in (1, 2):
+            scenario("sqlite", f"sqlite:///{tmp}/bench-{processes}.sqlite3", processes, levels, args.requests)
     if args.no_postgres or not available():
         return 0
     with running_postgres() as pg:
