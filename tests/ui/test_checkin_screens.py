@@ -69,6 +69,7 @@ async def _walk(app: object, service: FlowService, clock: Clock, shots: Path) ->
     def shown() -> list[str]:
         return texts(root)
 
+    assert_vietnamese_glyphs_are_drawn()
     home = screenshot(root, shots / "home.png")
     assert_not_blank(home, SIZE)
     assert "Xin chào!" in shown()
@@ -144,3 +145,27 @@ def assert_camera_view_shown(root: object, png: Path) -> None:
         right = shot.getpixel((int(x) + 60, int(SIZE[1] - y)))
     assert left[0] > 150 > left[2]  # red where the camera saw red…
     assert right[2] > 150 > right[0]  # …and blue on the right: not mirrored, not blank
+
+
+def assert_vietnamese_glyphs_are_drawn() -> None:
+    """Every toned vowel of Vietnamese draws a real glyph in the kiosk's font (not the 'missing glyph' box)."""
+    from kivy.core.text import Label as CoreLabel
+
+    def pixels(text: str) -> bytes:
+        label = CoreLabel(text=text, font_size=48)
+        label.refresh()
+        return bytes(label.texture.pixels)
+
+    missing = pixels("\ue000")  # a private-use code point: no font draws it, so this is the fallback box
+    vowels = "aăâeêioôơuưy"
+    toned = [
+        unicodedata.normalize("NFC", v + mark)
+        for v in vowels
+        for mark in ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    ]
+    assert len(toned) == 60
+    for letter in [*toned, "đ", "Đ"]:
+        drawn = pixels(letter)
+        assert drawn != missing, f"{letter!r} is not in the font"
+        plain = {"đ": "d", "Đ": "D"}.get(letter) or unicodedata.normalize("NFD", letter)[0]
+        assert drawn != pixels(plain), f"{letter!r} lost its marks"
