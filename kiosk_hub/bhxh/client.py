@@ -61,6 +61,9 @@ class BhxhClient:
         self._token: _Token | None = None
         self._lock = asyncio.Lock()
         self._md5 = password_md5(settings.password.get_secret_value(), uppercase=settings.md5_uppercase)
+        # The gateway's protocol puts the password hash and the token in the query string, and httpx logs every
+        # URL at INFO: keep httpx to warnings so credentials never reach a log file.
+        logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
 
     async def check_card(self, card_code: str, full_name: str, date_of_birth: str) -> CardAnswer:
         """The gateway's answer for a card (date_of_birth as the gateway wants it: dd/MM/yyyy or yyyy)."""

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
+from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.demo_cards import card_for_result
-from tests.hub.conftest import FakeClock, HubUnderTest
+from kiosk_hub.bhxh.simulator import SimulatedGateway
+from tests.hub.conftest import FACILITY_PASSWORD, FakeClock, HubUnderTest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -134,3 +138,24 @@ async def test_the_committed_openapi_document_is_what_the_hub_serves(hub_api: Hu
     served = (await hub_api.client.get("/openapi.json")).json()
     committed = json.loads((REPO / "docs" / "openapi.json").read_text(encoding="utf-8"))
     assert served == committed, "regenerate docs/openapi.json: python -m kiosk_hub.cli openapi > docs/openapi.json"
+
+
+async def test_no_personal_data_reaches_the_logs(
+    hub_api: HubUnderTest, gateway: SimulatedGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    card = card_for_result("000")
+    new = {"full_name": "Trần Văn Riêng", "date_of_birth": "1990-05-01", "id_number": "001090765432"}
+    await hub_api.client.post("/api/v1/patients", json=new)
+    await hub_api.client.post("/api/v1/patients/lookup", json={"kind": "cccd", "value": card.id_number})
+    body = {"card_code": card.card_code, "full_name": card.full_name, "date_of_birth": card.iso_date_of_birth}
+    assert (await hub_api.client.post("/api/v1/entitlement/check", json=body)).json()["bhxh_code"] == "000"
+    gateway.faults.down = True  # the outage path logs a warning
+    assert (await hub_api.client.post("/api/v1/entitlement/check", json=body)).json()["to_recheck"] is True
+    await hub_api.client.post("/api/v1/patients", json={**new, "id_number": "12"})  # a validation failure
+    assert any(r.name.startswith("kiosk_hub") for r in caplog.records)  # the hub did log something
+    text = caplog.text
+    secrets = (card.id_number, card.card_code, card.full_name, new["full_name"], new["id_number"])
+    credentials = (FACILITY_PASSWORD, password_md5(FACILITY_PASSWORD, uppercase=False))
+    for secret in (*secrets, *credentials):
+        assert secret not in text
