@@ -94,3 +94,12 @@ def test_200_clients_on_two_hub_processes_sharing_postgresql(postgres: PostgresS
         tickets, retries = asyncio.run(storm([first, second], token))
     assert_unique_and_gap_free(tickets)
     assert all(first == again for first, again in retries)
+
+
+@pytest.mark.slow
+def test_two_hub_processes_on_one_sqlite_file_never_share_a_number(sqlite_url: str) -> None:
+    token = prepare(sqlite_url)
+    with hub_process(sqlite_url) as first, hub_process(sqlite_url) as second:
+        tickets, retries = asyncio.run(storm([first, second], token))
+    assert_unique_and_gap_free(tickets)
+    assert all(first == again for first, again in retries)
