@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -150,6 +151,8 @@ def main() -> int:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
+    # Figures depend on what else runs: say how busy the machine was.
+    print(f"cpus {os.cpu_count()}, load average at start {os.getloadavg()[0]:.1f}")
     header = ("store", "procs", "conc", "n", "tickets/s", "p50 ms", "p95 ms", "p99 ms", "dups")
     widths = (-10, 5, 6, 6, 10, 8, 8, 8, 5)
     print(" ".join(f"{h:<{-w}}" if w < 0 else f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
@@ -157,6 +160,7 @@ def main() -> int:
         for processes in (1, 2):
             scenario("sqlite", f"sqlite:///{tmp}/bench-{processes}.sqlite3", processes, levels, args.requests)
     if args.no_postgres or not available():
+        print(f"load average at end {os.getloadavg()[0]:.1f}")
         return 0
     with running_postgres() as pg:
         for processes in (1, 2):
@@ -167,6 +171,7 @@ def main() -> int:
                 levels,
                 args.requests,
             )
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
     return 0
 
 
