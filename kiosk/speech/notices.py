@@ -7,6 +7,9 @@ would spell letter by letter) and each notice says what to do next with the keyp
 from __future__ import annotations
 
 NOTICES: dict[str, tuple[str, str]] = {
+    "maintenance.wrong_pin": ("Sai mã.", "Wrong PIN."),
+    "maintenance.printing": ("Đang in thử.", "Printing a test slip."),
+    "maintenance.printed": ("Đã in thử.", "Test slip printed."),
     # --- identification ------------------------------------------------------------------------------------------
     "identify.card_unreadable": (
         "Không đọc được thẻ. Vui lòng đặt lại thẻ lên đầu đọc và giữ yên.",

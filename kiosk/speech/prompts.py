@@ -63,6 +63,8 @@ STEPS: dict[Step, tuple[str, str]] = {
     ),
     Step.BENEFIT: ("Quyền lợi bảo hiểm y tế của bạn.", "Your health insurance benefits."),
     Step.HUB_FAILED: ("Hệ thống đang bận.", "The system is busy."),
+    Step.MAINTENANCE_PIN: ("Màn hình dành cho nhân viên kỹ thuật. Vui lòng nhập mã.", "Staff only. Enter the PIN."),
+    Step.MAINTENANCE: ("Bảo trì ki-ốt, dành cho nhân viên kỹ thuật.", "Kiosk maintenance, for staff only."),
 }
 
 # The choices a focus ring offers, by the id the tactile navigator gives them.
