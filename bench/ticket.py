@@ -1,6 +1,6 @@
 """Ticket figures: render time (layout, ESC/POS bytes, PNG preview), bytes on the wire, and paper/print time.
 
-Run: .venv/bin/python bench/ticket_render.py [--runs 200]
+Run: .venv/bin/python bench/ticket.py [--runs 200]
 Pinned to one CPU core (the goal is ≤ 30 ms per ticket on one core; ≤ 25 KB per ticket on the wire).
 """
 

@@ -4,7 +4,7 @@ Each scenario gets a fresh database, starts `kiosk-hub serve` processes on loopb
 from N concurrent clients, and prints tickets/s, p50/p95/p99 latency and the duplicate count (must be 0).
 The load generator runs on the same machine and competes for its cores: figures are a floor, not a ceiling.
 
-    .venv/bin/python bench/hub_tickets.py [--requests 1000] [--concurrency 1,16,200] [--no-postgres]
+    .venv/bin/python bench/tickets.py [--requests 1000] [--concurrency 1,16,200] [--no-postgres]
 """
 
 from __future__ import annotations
