@@ -39,7 +39,14 @@ def prepare_kivy(size: tuple[int, int] = PORTRAIT, *, headless: bool | None = No
     Config.set("graphics", "width", str(size[0]))
     Config.set("graphics", "height", str(size[1]))
     Config.set("graphics", "resizable", "0")
-    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    # Not fullscreen="auto": without a window manager (Xvfb, a bare X kiosk session) it leaves 800×600. A borderless
+    # window of the panel's exact size at the origin fills the screen everywhere.
+    Config.set("graphics", "fullscreen", "0")
+    Config.set("graphics", "borderless", "1" if fullscreen else "0")
+    Config.set("graphics", "position", "custom")
+    Config.set("graphics", "left", "0")
+    Config.set("graphics", "top", "0")
+    Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("kivy", "exit_on_escape", "0")
 
