@@ -54,8 +54,18 @@ def prepare_kivy(size: tuple[int, int] = PORTRAIT, *, headless: bool | None = No
 Preview = Callable[[], "tuple[int, int, bytes] | None"]
 
 
-def build_app(service: FlowService, *, monotonic: Callable[[], float], preview: Preview | None = None) -> Any:
-    """The Kivy app over a flow service; call after `prepare_kivy`. `preview` gives the camera's latest frame."""
+DeviceHealth = Callable[[], "tuple[bool, bool]"]  # (chip reader working, camera working)
+
+
+def build_app(
+    service: FlowService,
+    *,
+    monotonic: Callable[[], float],
+    preview: Preview | None = None,
+    devices: DeviceHealth | None = None,
+) -> Any:
+    """The Kivy app over a flow service; call after `prepare_kivy`. `preview` gives the camera's latest frame,
+    `devices` whether the reader and the camera work (for the status strip)."""
     from kivy.app import App
     from kivy.clock import Clock
     from kivy.core.window import Window
@@ -87,7 +97,13 @@ def build_app(service: FlowService, *, monotonic: Callable[[], float], preview: 
             return root
 
         def _countdown(self, root: KioskRoot) -> None:
-            if service.session.idle_warning_since is not None:
+            board = root.devices
+            before = (board.reader, board.camera, board.printer, board.network)
+            if devices is not None:
+                board.reader, board.camera = devices()
+            board.printer, board.network = service.printer_ok, service.hub_ok
+            changed = before != (board.reader, board.camera, board.printer, board.network)
+            if changed or service.session.idle_warning_since is not None:
                 root.render(service.session, monotonic())
 
     return KioskApp()

@@ -170,12 +170,17 @@ async def _run(settings: Any) -> int:
             frame = scanner.preview() if scanner is not None else None
             return (frame.width, frame.height, frame.rgb) if frame is not None else None
 
-        app = build_app(service, monotonic=__import__("time").monotonic, preview=preview)
         from kiosk.flow.chip_bridge import ChipBridge
         from kiosk.hardware.chip.factory import build_chip_reader
 
         reader = build_chip_reader(settings.devices.chip_reader)
         bridge = ChipBridge(reader, service)
+
+        def health() -> tuple[bool, bool]:
+            camera_ok = scanner is None or scanner.status.value != "unavailable"
+            return bridge.reader_ok, camera_ok
+
+        app = build_app(service, monotonic=__import__("time").monotonic, preview=preview, devices=health)
         devices = [
             asyncio.ensure_future(_forward_scans(scanner, bridge)),
             asyncio.ensure_future(_watch_reader(reader, bridge)),

@@ -44,13 +44,13 @@ def test_a_landscape_high_contrast_check_in_fits_and_reads(tmp_path: Path) -> No
     valid = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
     his.answers[PATIENT.lookup_value] = [answer_for("000", **valid)]
     service = FlowService(FlowConfig("Bệnh viện Đa khoa Demo"), his, FakePrinter())
-    app = build_app(service, monotonic=time.monotonic)
+    app = build_app(service, monotonic=time.monotonic, devices=lambda: (False, True))  # the chip reader is down
     seen = asyncio.run(run_app(app, service, lambda: _walk(app, service, tmp_path)))
     assert seen == ["home", "visit_type", "department", "confirm", "done"]
 
 
 async def _walk(app: object, service: FlowService, shots: Path) -> list[str]:
-    from kiosk.screens.pilot import frames, screenshot, tap, walk
+    from kiosk.screens.pilot import frames, screenshot, tap, texts, walk
 
     root = app.root  # type: ignore[attr-defined]
     await frames(12)
@@ -71,7 +71,10 @@ async def _walk(app: object, service: FlowService, shots: Path) -> list[str]:
         assert_not_blank(path, SIZE)
         return path
 
+    await asyncio.sleep(1.2)  # the status strip is refreshed every second
     await check("home")
+    assert "Đầu đọc thẻ lỗi" in texts(root)
+    assert "Camera" in texts(root)
     service.dispatch(CardPresented(PATIENT))
     await check("visit")
     await tap(root, "Khám bảo hiểm y tế")
