@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,7 @@ async def _run(settings: Any) -> int:
             camera_ok = scanner is None or scanner.status.value != "unavailable"
             return bridge.reader_ok, camera_ok
 
-        app = build_app(service, monotonic=__import__("time").monotonic, preview=preview, devices=health)
+        app = build_app(service, monotonic=time.monotonic, preview=preview, devices=health)
         devices = [
             asyncio.ensure_future(_forward_scans(scanner, bridge)),
             asyncio.ensure_future(_watch_reader(reader, bridge)),

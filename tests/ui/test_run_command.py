@@ -1,0 +1,45 @@
+"""`kiosk run` as systemd starts it: a real process draws its first screen, says READY=1 on $NOTIFY_SOCKET, then
+pings the watchdog from its event loop; SIGTERM ends it cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_kiosk_run_tells_systemd_it_is_ready_and_alive(tmp_path: Path) -> None:
+    notify = tmp_path / "notify.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(notify))
+    listener.settimeout(60)
+    env = dict(os.environ, NOTIFY_SOCKET=str(notify), WATCHDOG_USEC="1000000", KIVY_HOME=str(tmp_path / "kivy"))
+    env.pop("WATCHDOG_PID", None)
+    started = time.monotonic()
+    kiosk = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "run", "--config", str(REPO / "config" / "kiosk.example.toml"), "--windowed"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        messages = [listener.recv(256).decode()]
+        ready_after = time.monotonic() - started
+        messages.append(listener.recv(256).decode())
+    finally:
+        kiosk.send_signal(signal.SIGTERM)
+        _, stderr = kiosk.communicate(timeout=30)
+        listener.close()
+    assert messages == ["READY=1", "WATCHDOG=1"], stderr.decode(errors="replace")[-2000:]
+    assert ready_after < 30
+    assert b"Traceback" not in stderr
