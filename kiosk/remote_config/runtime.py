@@ -1,5 +1,6 @@
-"""The kiosk's fleet side in one place for the composition root: the sync agent, heartbeats with remote actions,
-and the systemd watchdog, all on the kiosk's event loop."""
+"""The kiosk's fleet side in one place for the composition root: the sync agent and heartbeats with remote actions,
+on the kiosk's event loop. (READY=1 and the watchdog stay with the app, which knows when its first screen is up:
+`kiosk run` calls sd_notify itself.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 
 import httpx
 
-from kiosk.remote_config import sd_notify
 from kiosk.remote_config.agent import ApplyConfig, HealthProbe, SessionActive, SyncAgent
 from kiosk.remote_config.enrolment import KioskCredentials
 from kiosk.remote_config.funnel import FunnelTally
@@ -79,9 +79,7 @@ class FleetRuntime:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop`: poll config every `poll_seconds`, beat every `heartbeat_seconds` (from the applied config)."""
-        sd_notify.ready()
         await asyncio.gather(
             self.agent.run(stop, lambda: float(self.agent.config.poll_seconds)),
             self.sender.run(stop, lambda: float(self.agent.config.heartbeat_seconds)),
-            sd_notify.keep_watchdog(stop),
         )
