@@ -21,6 +21,7 @@ from kiosk_hub.app import Hub, build_hub, create_app
 from kiosk_hub.fleet import enrolment
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
+from tests.support.postgres import PostgresServer, available, running_postgres
 
 
 class FakeClock:
@@ -53,6 +54,14 @@ def hub_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     upgrade(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    if not available():
+        pytest.skip("Debian's PostgreSQL 15 binaries are not installed")
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture
