@@ -132,3 +132,12 @@ async def test_an_enrolment_code_is_shown_once_and_not_audited(admin: httpx.Asyn
     assert len(code) == 14
     assert page.headers["cache-control"] == "no-store"
     assert code not in (await admin.get("/fleet/audit")).text
+
+
+async def test_text_from_a_config_is_escaped_in_the_editor(admin: httpx.AsyncClient) -> None:
+    form = editor_form((await admin.get("/fleet/config")).text)
+    form["ticket.header_vi"] = '"><script>alert(1)</script>'
+    assert (await admin.post("/fleet/config", data=form)).status_code == 303
+    page = (await admin.get("/fleet/config")).text
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)" in page
