@@ -123,5 +123,8 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     from kiosk_hub.fleet.routes import router as fleet_router
 
     app.include_router(fleet_router)
+    from kiosk_hub.leases.routes import router as leases_router
+
+    app.include_router(leases_router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     return app
