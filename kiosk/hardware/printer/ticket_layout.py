@@ -63,7 +63,7 @@ def ticket_blocks(ticket: QueueTicket, paper: PaperWidth, logo: Image.Image | No
     dots = int(paper)
     blocks: list[Block] = []
     if logo is not None:
-        blocks.append(RasterBlock(_fit_logo(logo, dots)))
+        blocks.append(RasterBlock(_fit_logo(logo, dots), centered=True))
     blocks += _centered(ticket.hospital_name.upper(), font(s.title, bold=True), dots)
     blocks += _centered(ticket.department_name, font(s.heading, bold=True), dots)
     blocks.append(RasterBlock(rule(dots)))
