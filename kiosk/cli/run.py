@@ -111,19 +111,6 @@ def _camera(settings: Any) -> Any:
     return build_camera_scanner(CameraSettings(device=device))
 
 
-async def _forward_scans(scanner: Any, bridge: Any) -> None:
-    """QR codes the camera sees go through the chip bridge (a CCCD QR may open the card on the reader)."""
-    if scanner is None:
-        return
-    scanner.start()
-    try:
-        while True:
-            scan = await scanner.next_scan()
-            bridge.qr_scanned(scan.payload)
-    finally:
-        await scanner.stop()
-
-
 async def _watch_reader(reader: Any, bridge: Any) -> None:
     try:
         await bridge.watch()
@@ -182,10 +169,15 @@ async def _run(settings: Any) -> int:
             return bridge.reader_ok, camera_ok
 
         app = build_app(service, monotonic=time.monotonic, preview=preview, devices=health)
-        devices = [
-            asyncio.ensure_future(_forward_scans(scanner, bridge)),
-            asyncio.ensure_future(_watch_reader(reader, bridge)),
-        ]
+        devices = [asyncio.ensure_future(_watch_reader(reader, bridge))]
+        if scanner is not None:
+            # The camera runs only while the identify screen asks for a scan; QR codes go through the chip bridge
+            # (a CCCD QR may open the card on the reader).
+            from kiosk.flow.scan_gate import ScanGate
+
+            gate = ScanGate(scanner, bridge.qr_scanned)
+            service.subscribe(gate.follow)
+            devices.append(asyncio.ensure_future(gate.run()))
         stop = asyncio.Event()
         devices.append(asyncio.ensure_future(_tell_systemd(stop)))
         try:

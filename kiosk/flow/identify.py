@@ -42,7 +42,9 @@ def handle(session: Session, event: Event, ctx: Context) -> Transition:
     if isinstance(event, CardUnreadable):
         return Transition(_notice(session, event.message_key))
     if isinstance(event, CardNeedsKey):
-        return Transition(_notice(session, "identify.show_card_qr"))
+        # The card's QR is needed: the identify screen is the one that scans (the camera runs only there).
+        on_identify = session.at(Step.IDENTIFY, ctx.now, typed="") if session.step == Step.HOME else session
+        return Transition(_notice(on_identify, "identify.show_card_qr"))
     if isinstance(event, QrScanned):
         return _presented_text(session, event.text, IdentitySource.CCCD_QR, ctx)
     if session.step != Step.IDENTIFY:

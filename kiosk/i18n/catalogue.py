@@ -36,8 +36,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # --- home and identification ------------------------------------------------------------------------------
     "home.welcome": ("Xin chào!", "Welcome!"),
     "home.instructions": (
-        "Đặt thẻ căn cước lên đầu đọc, hoặc đưa mã QR trên thẻ CCCD / BHYT vào camera.",
-        "Place your ID card on the reader, or show the QR code of your ID or health-insurance card to the camera.",
+        # The camera runs only on the identify screen (issue 4): from here, the QR is one touch away.
+        "Đặt thẻ căn cước lên đầu đọc, hoặc chọn Đăng ký khám bệnh để quét mã QR hay nhập số.",
+        "Place your ID card on the reader, or choose Register for a visit to scan a QR code or type a number.",
     ),
     "home.check_in": ("Đăng ký khám bệnh", "Register for a visit"),
     "home.benefit_lookup": ("Tra cứu quyền lợi BHYT", "Check my insurance benefits"),
