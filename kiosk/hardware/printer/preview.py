@@ -7,6 +7,7 @@ printer draws them (the number approximately, in the bundled font at the magnifi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from PIL import Image, ImageDraw
@@ -37,9 +38,13 @@ class TicketPreview:
     placements: tuple[Placement, ...]
 
 
+@lru_cache(maxsize=16)
 def qr_image(payload: str, module_dots: int, paper_dots: int) -> Image.Image:
     """The QR with its quiet zone as a mode "1" image, centred by the printer (the fallback for printers without
-    `GS ( k`, and the preview of the native code: same payload, same error correction)."""
+    `GS ( k`, and the preview of the native code: same payload, same error correction).
+
+    Cached because segno's mask choice takes milliseconds and a ticket's preview and image QR are the same code;
+    the image is shared, so it is pasted and encoded but never drawn on."""
     code = segno.make_qr(payload, error=QR_ERROR_LEVEL, boost_error=False)
     modules = len(code.matrix)
     size = modules + 2 * QR_QUIET_MODULES

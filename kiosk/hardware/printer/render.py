@@ -29,7 +29,8 @@ class PrintJob:
 
     def preview_png(self) -> bytes:
         out = io.BytesIO()
-        self.preview().image.save(out, format="PNG", optimize=False)
+        # Level 1: the screen reads the PNG at once and a 1-bit ticket is small at any level; level 6 costs ms.
+        self.preview().image.save(out, format="PNG", compress_level=1)
         return out.getvalue()
 
     def paper_length_mm(self) -> float:

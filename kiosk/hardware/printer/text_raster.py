@@ -18,6 +18,11 @@ _REGULAR = FONT_DIR / "DejaVuSansCondensed.ttf"
 _BOLD = FONT_DIR / "DejaVuSansCondensed-Bold.ttf"
 # Grey levels below this become ink; thermal heads print dots, not shades.
 _INK_THRESHOLD = 140
+# As a lookup table Pillow applies it in C; a Python lambda is called 256 times per line.
+_TO_INK = [0 if v < _INK_THRESHOLD else 255 for v in range(256)]
+# Lines rendered lately, by text, face and layout: the hospital's name, the department and the labels are the same
+# on every ticket, so a running kiosk draws them once. The images are never modified after rendering.
+_LINE_CACHE_SIZE = 256
 
 
 class Align(StrEnum):
@@ -87,13 +92,14 @@ def render_line(
     if inverse:
         draw.rectangle((x - pad, 0, x + text_width + pad, height - 1), fill=0)
     draw.text((x, 2), text, font=face, fill=255 if inverse else 0)
-    return canvas.point(lambda v: 0 if v < _INK_THRESHOLD else 255, mode="1")
+    return canvas.point(_TO_INK, mode="1")
 
 
 def _whole_bytes(dots: int) -> int:
     return -(-dots // 8) * 8
 
 
+@lru_cache(maxsize=_LINE_CACHE_SIZE)
 def render_paragraph(
     text: str,
     face: ImageFont.FreeTypeFont,
@@ -102,13 +108,15 @@ def render_paragraph(
     align: Align = Align.LEFT,
     inverse: bool = False,
     margin: int = 8,
-) -> list[Image.Image]:
-    return [
+) -> tuple[Image.Image, ...]:
+    """The text wrapped to the paper, one image per line (shared: callers paste or encode them, never draw on them)."""
+    return tuple(
         render_line(line, face, paper_dots, align=align, inverse=inverse, margin=margin)
         for line in wrap(text, face, paper_dots - 2 * margin)
-    ]
+    )
 
 
+@lru_cache(maxsize=8)
 def rule(paper_dots: int, thickness: int = 2, margin: int = 8) -> Image.Image:
     """A horizontal line across the paper, separating the ticket's parts."""
     image = Image.new("1", (paper_dots, thickness + 8), 1)

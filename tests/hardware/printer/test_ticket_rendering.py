@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import pytest
@@ -152,3 +153,17 @@ def test_the_hospital_logo_is_printed_first_and_centred() -> None:
     left, top, right, bottom = ink
     assert abs((left + right) / 2 - 192) <= 2
     assert (top, bottom) == (32, 64)
+
+
+def test_cached_lines_are_shared_between_tickets_and_never_drawn_on() -> None:
+    # Fixed lines (hospital, labels) and the QR are cached for speed; a later ticket must not change an earlier one.
+    profile = PrinterProfile(paper=PaperWidth.MM80, qr_mode=QrMode.IMAGE)
+    first = ticket_job(sample_ticket(), profile)
+    before = first.preview().image.copy()
+    second = ticket_job(_renamed("Trần Văn Ẩn"), profile)
+    assert second.blocks[0] == first.blocks[0]  # the hospital's name is the same image, drawn once
+    assert not _same_pixels(second.preview().image, before)
+    assert _same_pixels(first.preview().image, before)
+    png = Image.open(io.BytesIO(first.preview_png()))
+    assert png.format == "PNG"
+    assert _same_pixels(png, before)
