@@ -79,6 +79,7 @@ def queue_ticket(session: Session, issued: IssuedTicket, ctx: Context, config: F
             printed_at=ctx.wall,
             status_url=issued.status_url,
             wait_estimate_minutes=issued.wait_estimate_minutes,
+            provisional=issued.provisional,
         )
     except (TicketError, ValueError):
         return None

@@ -146,3 +146,4 @@ class IssuedTicket:
     position: int | None
     wait_estimate_minutes: int | None
     reprint: bool
+    provisional: bool = False  # from the kiosk's number lease while the hub was unreachable
