@@ -1,7 +1,9 @@
 """`kiosk printer ...`: what hospital IT runs at a kiosk to check and try its ticket printer.
 
 - `status --to URI`: the printer's state and raw status bytes as JSON (exit 0 only when it can print).
-- `test-print --to URI`: prints the sample ticket and confirms it; non-zero exit and an `error` when not usable.
+- `test-print --to URI [--confirm-with gs_r|status_only]`: prints the sample ticket and confirms it; non-zero exit
+  and an `error` when not usable. `gs_r` (default) waits for the printer's `GS r 1` answer, given only once the paper
+  is out; a printer that never answers it fails with `not_confirmed` and a `hint`: set `status_only` in its profile.
 - `preview --out FILE.png`: the sample ticket (or desk slip) as the screen shows it, without a printer.
 """
 
@@ -12,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kiosk.hardware.printer.blocks import PaperWidth, PrinterProfile, QrMode
+from kiosk.hardware.printer.blocks import ConfirmWith, PaperWidth, PrinterProfile, QrMode
 from kiosk.hardware.printer.uri import PrinterError, parse_printer_uri
 
 EXIT_NOT_USABLE = 1
@@ -31,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_target(test_print)
     _add_profile(test_print)
     test_print.add_argument("--completion-timeout", type=float, default=15.0, help="seconds to wait for the paper")
+    test_print.add_argument(
+        "--confirm-with",
+        choices=[c.value for c in ConfirmWith],
+        default=ConfirmWith.GS_R.value,
+        help="gs_r (default): the printer confirms the ticket came out (GS r 1); status_only: for printers that never "
+        "answer GS r, only a status check after the job",
+    )
     test_print.set_defaults(handler=run_test_print)
 
     preview = commands.add_parser("preview", help="write the sample ticket as a PNG")
@@ -59,14 +68,19 @@ def _print_json(data: dict[str, Any]) -> None:
     print(json.dumps(data, ensure_ascii=False))
 
 
-def _worker(args: argparse.Namespace, completion_timeout: float = 15.0) -> Any:
+def _worker(
+    args: argparse.Namespace, completion_timeout: float = 15.0, confirm_with: ConfirmWith = ConfirmWith.GS_R
+) -> Any:
     # Imported here: python-escpos is slow to import and only these two commands need it.
     from kiosk.hardware.printer.escpos_adapter import open_transport
     from kiosk.hardware.printer.worker import PrinterWorker
 
     uri = parse_printer_uri(args.to)
     return PrinterWorker(
-        lambda: open_transport(uri), status_deadline=args.deadline, completion_timeout=completion_timeout
+        lambda: open_transport(uri),
+        status_deadline=args.deadline,
+        completion_timeout=completion_timeout,
+        confirm_with=confirm_with,
     )
 
 
@@ -88,7 +102,7 @@ def run_test_print(args: argparse.Namespace) -> int:
     from kiosk.hardware.printer.render import sample_ticket_job
 
     try:
-        worker = _worker(args, args.completion_timeout)
+        worker = _worker(args, args.completion_timeout, ConfirmWith(args.confirm_with))
     except PrinterError as exc:
         _print_json({"error": exc.reason, "message": str(exc)})
         return EXIT_BAD_INPUT
@@ -101,6 +115,7 @@ def run_test_print(args: argparse.Namespace) -> int:
         "uri": args.to,
         "sent": result.sent,
         "confirmed": result.confirmed,
+        "confirmed_with": result.confirmed_with.value if result.confirmed_with else None,
         "bytes": len(job),
         "state_before": result.before.state.value,
         "state_after": result.after.state.value if result.after else None,
@@ -109,6 +124,9 @@ def run_test_print(args: argparse.Namespace) -> int:
     usable = result.confirmed or (result.sent and result.reason == "write_only_transport")
     if not usable:
         out["error"] = result.reason or "not_confirmed"
+        if out["error"] == "not_confirmed" and result.after is not None and result.after.printable:
+            # Ready before and after, yet no GS r answer: the usual sign of a printer without GS r.
+            out["hint"] = "the printer is ready but never answered GS r 1; if it does not support it, use status_only"
     elif result.reason:
         out["note"] = result.reason
     _print_json(out)

@@ -3,7 +3,7 @@
 It parses what it receives (tests/support/escpos_parser.py), "prints" it in order, answers `DLE EOT n` at once and
 `GS r 1` only after everything before it was printed, exactly like an Epson-style printer: when the paper runs out
 it stops and the rest waits until paper is back. Faults: paper near end / out (now, or after N raster images),
-cover open, offline, error, silent, slow replies, dropped connection after N bytes, power off / on.
+cover open, offline, error, silent, no answer to `GS r`, slow replies, dropped connection after N bytes, power off / on.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ class Faults:
     reply_delay: float = 0.0
     paper_out_after_rasters: int | None = None
     drop_after_bytes: int | None = None
+    # Some printers answer DLE EOT but ignore GS r (profile confirm_with = status_only).
+    no_transmit_status: bool = False
 
 
 @dataclass
@@ -86,7 +88,8 @@ class FakeEscposPrinter:
             while self.pending and self.can_print():
                 event = self.pending.pop(0)
                 if isinstance(event, TransmitStatus):
-                    self._reply(self.transmit_status())
+                    if not self.faults.no_transmit_status:
+                        self._reply(self.transmit_status())
                     continue
                 self.printed.append(event)
                 if isinstance(event, Raster):

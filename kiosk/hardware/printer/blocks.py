@@ -35,6 +35,19 @@ class QrMode(StrEnum):
     IMAGE = "image"
 
 
+class ConfirmWith(StrEnum):
+    """How the kiosk learns that a job came out.
+
+    `gs_r` (the default): `GS r 1` after the job, which an Epson-style printer answers only once everything before
+    it is printed, so paper running out mid-ticket is caught. `status_only`: for printers that never answer `GS r`
+    (they would otherwise always be "not confirmed"): real-time status after the job is sent; that proves the printer
+    is alive and has paper at that moment, not that the last line came out.
+    """
+
+    GS_R = "gs_r"
+    STATUS_ONLY = "status_only"
+
+
 @dataclass(frozen=True, slots=True)
 class PrinterProfile:
     """What differs between the printers a hospital owns; chosen per kiosk in configuration."""
@@ -42,6 +55,7 @@ class PrinterProfile:
     paper: PaperWidth = PaperWidth.MM80
     qr_mode: QrMode = QrMode.NATIVE
     cutter: bool = True
+    confirm_with: ConfirmWith = ConfirmWith.GS_R
 
 
 @dataclass(frozen=True, slots=True)

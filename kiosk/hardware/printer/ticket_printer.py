@@ -45,7 +45,10 @@ class EscposTicketPrinter:
         from kiosk.hardware.printer.escpos_adapter import open_transport
 
         parsed = parse_printer_uri(uri)
-        return cls(PrinterWorker(lambda: open_transport(parsed), completion_timeout=completion_timeout), profile)
+        worker = PrinterWorker(
+            lambda: open_transport(parsed), completion_timeout=completion_timeout, confirm_with=profile.confirm_with
+        )
+        return cls(worker, profile)
 
     async def check(self) -> StatusReport:
         """Before a registration is committed: can this kiosk print a ticket right now?"""

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from kiosk.hardware.printer.blocks import ConfirmWith
 from kiosk.hardware.printer.status import (
     COMPLETION_QUERY,
     REALTIME_QUERIES,
@@ -49,13 +50,15 @@ class Transport(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class JobResult:
-    """What happened to one ticket. `confirmed` only when the printer said it printed everything."""
+    """What happened to one ticket. `confirmed` only when the printer said it printed everything (`gs_r`) or,
+    for printers that cannot say so, that it was still ready after taking the job (`status_only`)."""
 
     sent: bool
     confirmed: bool
     before: StatusReport
     after: StatusReport | None = None
     reason: str | None = None
+    confirmed_with: ConfirmWith | None = None
 
 
 class PrinterWorker:
@@ -67,8 +70,10 @@ class PrinterWorker:
         completion_timeout: float = 15.0,
         open_attempts: int = 3,
         open_backoff: float = 0.2,
+        confirm_with: ConfirmWith = ConfirmWith.GS_R,
     ) -> None:
         self._connect = connect
+        self.confirm_with = confirm_with
         self.status_deadline = min(status_deadline, MAX_STATUS_DEADLINE_S)
         self.completion_timeout = completion_timeout
         self._open_attempts = open_attempts
@@ -166,12 +171,14 @@ class PrinterWorker:
         if not before.printable and not write_only:
             return JobResult(sent=False, confirmed=False, before=before, reason=before.state.value)
         transport = self._transport_or_raise()
+        gs_r = self.confirm_with is ConfirmWith.GS_R
         try:
             transport.write(data)
             if write_only:
                 return JobResult(sent=True, confirmed=False, before=before, reason="write_only_transport")
-            transport.write(COMPLETION_QUERY)
-            completion = self._await_completion(transport)
+            if gs_r:
+                transport.write(COMPLETION_QUERY)
+            completion = self._await_completion(transport) if gs_r else None
         except PrinterError as exc:
             self._drop()
             # A printer that stopped mid-job (paper out) stops reading too, and the write times out; a fresh
@@ -179,11 +186,20 @@ class PrinterWorker:
             after = self._status()
             return JobResult(sent=False, confirmed=False, before=before, after=after, reason=exc.reason)
         after = self._status()
+        if not gs_r:
+            return self._status_only_result(before, after)
         if completion is None:
             return JobResult(sent=True, confirmed=False, before=before, after=after, reason="not_confirmed")
         if completion_shows_paper_out(completion):
             return JobResult(sent=True, confirmed=False, before=before, after=after, reason="paper_out")
-        return JobResult(sent=True, confirmed=True, before=before, after=after)
+        return JobResult(sent=True, confirmed=True, before=before, after=after, confirmed_with=ConfirmWith.GS_R)
+
+    @staticmethod
+    def _status_only_result(before: StatusReport, after: StatusReport) -> JobResult:
+        # The printer cannot say the job is done; still ready with paper after taking it is the most it can say.
+        if after.printable:
+            return JobResult(True, True, before, after, confirmed_with=ConfirmWith.STATUS_ONLY)
+        return JobResult(sent=True, confirmed=False, before=before, after=after, reason=after.state.value)
 
     def _await_completion(self, transport: Transport) -> int | None:
         deadline = time.monotonic() + self.completion_timeout
