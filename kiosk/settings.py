@@ -39,6 +39,7 @@ class DeviceSettings(Section):
     camera: str = VIRTUAL  # OpenCV device index or path
     printer: str = VIRTUAL  # tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///…
     paper_mm: Literal[58, 80] = 80
+    printer_confirm_with: Literal["gs_r", "status_only"] = "gs_r"  # status_only: printers that never answer GS r
 
 
 class ScreenSettings(Section):

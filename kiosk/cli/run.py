@@ -93,11 +93,12 @@ def _printer(settings: Any) -> Any:
         from kiosk.cli._demo_devices import DemoPrinter
 
         return DemoPrinter()
-    from kiosk.hardware.printer.blocks import PaperWidth, PrinterProfile
+    from kiosk.hardware.printer.blocks import ConfirmWith, PaperWidth, PrinterProfile
     from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter
 
     paper = PaperWidth.MM58 if settings.devices.paper_mm == 58 else PaperWidth.MM80
-    return EscposTicketPrinter.from_uri(settings.devices.printer, PrinterProfile(paper=paper))
+    profile = PrinterProfile(paper=paper, confirm_with=ConfirmWith(settings.devices.printer_confirm_with))
+    return EscposTicketPrinter.from_uri(settings.devices.printer, profile)
 
 
 def _camera(settings: Any) -> Any:
