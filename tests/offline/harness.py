@@ -48,11 +48,18 @@ class FaultyLink:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._relay, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
+        self._server = self._loop.run_until_complete(asyncio.start_server(self._relay, "127.0.0.1", 0))
+        self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
-        server.close()
+
+    async def _shutdown(self) -> None:
+        self._server.close()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._loop.stop()
 
     def __enter__(self) -> FaultyLink:
         self._thread.start()
@@ -60,7 +67,7 @@ class FaultyLink:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)
         self._thread.join(5)
         self._loop.close()
 
@@ -79,17 +86,16 @@ class FaultyLink:
             if self.target_port is None:
                 writer.close()
         try:
-            await asyncio.gather(self._pipe(reader, up_writer, 0.0), self._pipe(up_reader, writer, self.delay_s))
+            await asyncio.gather(self._pipe(reader, up_writer, slow=False), self._pipe(up_reader, writer, slow=True))
         finally:
             writer.close()
             up_writer.close()
 
-    @staticmethod
-    async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter, delay_s: float) -> None:
+    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *, slow: bool) -> None:
         with contextlib.suppress(OSError):
             while chunk := await source.read(65536):
-                if delay_s:
-                    await asyncio.sleep(delay_s)
+                if slow and self.delay_s:  # read per chunk: pooled connections slow down too
+                    await asyncio.sleep(self.delay_s)
                 sink.write(chunk)
                 await sink.drain()
         with contextlib.suppress(OSError):

@@ -5,6 +5,7 @@ left in the kiosk's data directory."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -63,3 +64,97 @@ async def test_hub_stopped_mid_session_then_back(tmp_path: Path, gateway_url: st
     assert leaks(data, AN, *NEW) == []
     rechecks = site.rows("SELECT count(*) FROM entitlement_rechecks")
     assert rechecks == [(5,)]  # every card issued offline waits for the BHXH re-check
+
+
+async def test_a_slow_hub_sends_patients_down_the_lease_and_a_lost_answer_is_renumbered(
+    tmp_path: Path, gateway_url: str
+) -> None:
+    site = HubSite.create(tmp_path, gateway_url)
+    data = tmp_path / "kiosk"
+    printed: dict[str, int] = {}
+    with FaultyLink() as link, site.serving(link):
+        async with kiosk(data, link.url, site.tokens[0]) as his:
+            await his.maintain()
+            patient = await his.find_patient(AN.lookup_kind, AN.lookup_value)
+            assert patient is not None
+            link.delay_s = 1.5  # every answer now arrives after the kiosk's 1 s patience
+            started = time.monotonic()
+            ticket = await check_in(his, AN, key="an-lost-answer")
+            assert ticket.provisional
+            assert time.monotonic() - started < 2.5  # one wait of ~1 s, then the open breaker answers at once
+            printed[str(AN.id_number)] = ticket.number
+            for who in NEW[:2]:
+                printed[str(who.id_number)] = (await check_in(his, who)).number
+            link.delay_s = 0.0
+            await asyncio.sleep(0.25)
+            assert await his.maintain() == 3
+            assert his.health()["journal"] == 0
+    assert_one_ticket_each(site, [AN, *NEW[:2]], printed)
+    outcomes = site.rows("SELECT outcome FROM lease_replays ORDER BY provisional_number")
+    assert ("renumbered",) in outcomes or ("placed",) in outcomes
+    assert leaks(data, AN, *NEW) == []
+
+
+async def test_the_hub_restarted_with_the_lease_half_used(tmp_path: Path, gateway_url: str) -> None:
+    site = HubSite.create(tmp_path, gateway_url)
+    data = tmp_path / "kiosk"
+    printed: dict[str, int] = {}
+    with FaultyLink() as link:
+        async with kiosk(data, link.url, site.tokens[0]) as his:
+            with site.serving(link):
+                await his.maintain()
+            lease = next(x for x in his._store.leases() if x.department_id == "NOI" and x.lane == "normal")  # noqa: SLF001
+            for who in NEW[:2]:  # part of the block used while the hub is down
+                printed[str(who.id_number)] = (await check_in(his, who)).number
+            with site.serving(link):  # a new hub process on the same database
+                await asyncio.sleep(0.25)
+                assert await his.maintain() == 2
+                online = await check_in(his, AN)
+                assert not online.provisional
+                assert online.number > lease.last_number  # the hub never hands out a leased number
+                printed[str(AN.id_number)] = online.number
+            kept = next(x for x in his._store.leases() if x.department_id == "NOI" and x.lane == "normal")  # noqa: SLF001
+            later = await check_in(his, NEW[2])  # the hub is gone again: the rest of the same block
+            assert later.provisional
+            assert later.number == lease.first_number + 2 == kept.next_number
+            printed[str(NEW[2].id_number)] = later.number
+            with site.serving(link):
+                await asyncio.sleep(0.25)
+                assert await his.maintain() == 1
+    assert_one_ticket_each(site, [AN, *NEW[:3]], printed)
+    assert leaks(data, AN, *NEW) == []
+
+
+async def test_two_kiosks_offline_at_once_and_one_patient_at_both(tmp_path: Path, gateway_url: str) -> None:
+    site = HubSite.create(tmp_path, gateway_url, kiosks=2)
+    dirs = [tmp_path / "kiosk-a", tmp_path / "kiosk-b"]
+    printed: dict[str, int] = {}
+    with FaultyLink() as link:
+        async with (
+            kiosk(dirs[0], link.url, site.tokens[0]) as a,
+            kiosk(dirs[1], link.url, site.tokens[1]) as b,
+        ):
+            with site.serving(link):
+                await a.maintain()
+                await b.maintain()
+            tickets = await asyncio.gather(
+                check_in(a, NEW[0]), check_in(b, NEW[1]), check_in(a, NEW[2]), check_in(b, NEW[3])
+            )
+            twice_a, twice_b = await check_in(a, AN), await check_in(b, AN)  # the same patient at both kiosks
+            assert all(t.provisional for t in [*tickets, twice_a, twice_b])
+            numbers = [t.number for t in [*tickets, twice_a, twice_b]]
+            assert len(set(numbers)) == len(numbers)  # apart, the two kiosks never print the same number
+            for who, ticket in zip(NEW, tickets, strict=True):
+                printed[str(who.id_number)] = ticket.number
+            with site.serving(link):
+                await asyncio.sleep(0.25)
+                assert await a.maintain() + await b.maintain() == 6
+    outcomes = sorted(str(r[0]) for r in site.rows("SELECT outcome FROM lease_replays"))
+    assert outcomes == ["merged", "placed", "placed", "placed", "placed", "placed"]
+    an_numbers = site.rows("SELECT t.number FROM tickets t JOIN demo_patients p ON p.id = t.patient_ref "
+                           "WHERE p.id_number = '001085000001'")  # fmt: skip
+    assert an_numbers == [(twice_a.number,)]  # the first registration stands; the second is merged into it
+    printed[str(AN.id_number)] = twice_a.number
+    assert_one_ticket_each(site, [AN, *NEW], printed)
+    for directory in dirs:
+        assert leaks(directory, AN, *NEW) == []
