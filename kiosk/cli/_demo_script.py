@@ -251,8 +251,16 @@ async def paper_out(w: Walk) -> None:
     try:
         await w.present(CardPresented(chip_identity(demo_card("003"))))
         w.expect(Step.VISIT_TYPE)
+        tickets_before = len(w.printer.tickets)
         await w.take_ticket("visit.bhyt")
+        w.expect(Step.PRINTER_NOT_READY)  # found before the number is taken (issue 5)
+        if w.service.session.ticket is not None or w.service.session.notice_key != "printer.paper_out":
+            raise DemoStepError("paper out: the patient is told before a number is taken")
+        await w.shot("printer-not-ready")
+        await w.tap("ticket.show_on_screen")
         w.expect(Step.SCREEN_TICKET)
+        if w.service.session.ticket is None or len(w.printer.tickets) != tickets_before:
+            raise DemoStepError("paper out: the hub's number is shown on screen, nothing is sent to the printer")
         await w.shot("ticket-on-screen")
     finally:
         w.printer.paper_out = False

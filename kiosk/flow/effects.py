@@ -36,6 +36,13 @@ class LoadDepartments:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckPrinter:
+    """Before the hub issues a number: is the printer ready (paper, cover, answering)?"""
+
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
 class IssueTicket:
     generation: int
     order: TicketOrder
@@ -70,6 +77,7 @@ Effect = (
     | RegisterPatient
     | CheckEntitlement
     | LoadDepartments
+    | CheckPrinter
     | IssueTicket
     | PrintTicket
     | PrintDeskSlip

@@ -136,6 +136,13 @@ class QrScanned:
 
 
 @dataclass(frozen=True, slots=True)
+class PrinterChecked:
+    generation: int
+    printable: bool
+    state: str  # the printer's state name, e.g. "ready", "paper_out", "no_response" (for IT, never for patients)
+
+
+@dataclass(frozen=True, slots=True)
 class Printed:
     generation: int
 
@@ -212,8 +219,10 @@ UserEvent = (
     | OpenMaintenance
     | PrintTestSlip
 )
-DeviceEvent = CardPresented | CardUnreadable | CardNeedsKey | CardRemoved | QrScanned | Printed | PrintFailed
+DeviceEvent = (
+    CardPresented | CardUnreadable | CardNeedsKey | CardRemoved | QrScanned | PrinterChecked | Printed | PrintFailed
+)
 HubEvent = PatientFound | PatientNotFound | EntitlementChecked | DepartmentsLoaded | TicketIssued | HubFailed
 Event = UserEvent | DeviceEvent | HubEvent | Tick
 USER_EVENTS: tuple[type, ...] = UserEvent.__args__
-ANSWERS: tuple[type, ...] = (Printed, PrintFailed, *HubEvent.__args__)
+ANSWERS: tuple[type, ...] = (PrinterChecked, Printed, PrintFailed, *HubEvent.__args__)

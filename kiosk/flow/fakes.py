@@ -113,11 +113,31 @@ class FakeHis:
         self.faults_reported.append(reason)
 
 
+@dataclass(frozen=True, slots=True)
+class FakePrinterStatus:
+    state: str
+
+    @property
+    def printable(self) -> bool:
+        return self.state in ("ready", "paper_near_end")
+
+
 @dataclass
 class FakePrinter:
     paper_out: bool = False
+    cover_open: bool = False
+    silent: bool = False  # check() raises, as a printer that does not answer in time
     tickets: list[QueueTicket] = field(default_factory=list)
     slips: list[DeskSlip] = field(default_factory=list)
+    checks: int = 0
+
+    async def check(self) -> FakePrinterStatus:
+        self.checks += 1
+        if self.silent:
+            raise PortError("printer.failed")
+        if self.cover_open:
+            return FakePrinterStatus("cover_open")
+        return FakePrinterStatus("paper_out" if self.paper_out else "ready")
 
     async def print_ticket(self, ticket: QueueTicket) -> None:
         if self.paper_out:

@@ -37,7 +37,21 @@ class HisPort(Protocol):
     async def report_fault(self, reason: str) -> None: ...
 
 
+class PrinterStatus(Protocol):
+    """What the printer answers before a job: can it print now, and the name of its state (e.g. "paper_out")."""
+
+    @property
+    def printable(self) -> bool: ...
+
+    @property
+    def state(self) -> str: ...
+
+
 class PrinterPort(Protocol):
+    async def check(self) -> PrinterStatus:
+        """Asked before a ticket is ordered, so a patient is never registered into a printer that cannot print."""
+        ...
+
     async def print_ticket(self, ticket: QueueTicket) -> None: ...
 
     async def print_desk_slip(self, slip: DeskSlip) -> None: ...

@@ -23,6 +23,7 @@ from kiosk.flow.events import (
     PatientFound,
     PatientNotFound,
     Printed,
+    PrinterChecked,
     PrintFailed,
     Tick,
     TicketIssued,
@@ -100,7 +101,7 @@ class FlowService:
         task.add_done_callback(self._tasks.discard)
 
     async def _perform(self, effect: fx.Effect) -> None:
-        printing = isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip)
+        printing = isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip | fx.CheckPrinter)
         try:
             event = await self._answer(effect)
         except asyncio.CancelledError:
@@ -113,7 +114,9 @@ class FlowService:
             elif _message_key(exc, "hub.unavailable") in ("hub.unavailable", "hub.timeout"):
                 self.hub_ok = False
         else:
-            if printing:
+            if isinstance(event, PrinterChecked):
+                self.printer_ok = event.printable
+            elif printing:
                 self.printer_ok = True
             else:
                 self.hub_ok = True
@@ -136,6 +139,9 @@ class FlowService:
             return DepartmentsLoaded(effect.generation, tuple(await his.departments()))
         if isinstance(effect, fx.IssueTicket):
             return TicketIssued(effect.generation, await his.issue_ticket(effect.order))
+        if isinstance(effect, fx.CheckPrinter):
+            status = await self._printer.check()
+            return PrinterChecked(effect.generation, status.printable, str(status.state))
         if isinstance(effect, fx.PrintTicket):
             await self._printer.print_ticket(effect.ticket)
             return Printed(effect.generation)
@@ -157,6 +163,8 @@ _OPERATIONS: dict[type, Operation] = {
 
 
 def _failure_event(effect: fx.Effect, exc: Exception) -> Event | None:
+    if isinstance(effect, fx.CheckPrinter):
+        return PrinterChecked(effect.generation, printable=False, state="error")  # a check that fails is no "ready"
     if isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip):
         return PrintFailed(effect.generation, _message_key(exc, "printer.failed"))
     operation = _OPERATIONS.get(type(effect))

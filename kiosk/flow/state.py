@@ -35,6 +35,7 @@ class Step(StrEnum):
     PRINTING = "printing"
     DONE = "done"
     SCREEN_TICKET = "screen_ticket"  # the printer failed: the ticket and its QR are on screen
+    PRINTER_NOT_READY = "printer_not_ready"  # found before the number is taken: on screen, the desk, or cancel
     DESK_SLIP_PRINTING = "desk_slip_printing"
     DESK = "desk"  # go to the reception desk (slip printed, or shown on screen)
     BENEFIT = "benefit"  # benefit lookup result
@@ -89,6 +90,7 @@ class Session:
     desk_reason: str | None = None
     desk_qr: str | None = None
     printed: bool = False
+    ticket_on_screen: bool = False  # the patient chose the on-screen ticket: the printer is not asked again
     failed_operation: Operation | None = None
     pin_failures: int = 0
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.flow.desk import to_desk
-from kiosk.flow.effects import IssueTicket, LoadDepartments, PrintTicket
+from kiosk.flow.desk import desk_qr_payload, to_desk
+from kiosk.flow.effects import AlertIt, CheckPrinter, IssueTicket, LoadDepartments, PrintTicket
 from kiosk.flow.events import (
     Back,
     ChooseDepartment,
@@ -16,15 +16,20 @@ from kiosk.flow.events import (
     Event,
     HubFailed,
     Printed,
+    PrinterChecked,
     PrintFailed,
     TicketIssued,
     ToggleDeclared,
+    TryAgain,
 )
 from kiosk.flow.orders import DECLARABLE, order_for, priority_for, queue_ticket
 from kiosk.flow.records import VisitKind
 from kiosk.flow.state import Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 from kiosk.flow.triage import choose_fee
+
+# What the patient reads for a printer state; IT gets the state itself in the alert.
+PRINTER_NOTICES = {"paper_out": "printer.paper_out", "cover_open": "printer.cover_open"}
 
 
 def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
@@ -70,21 +75,52 @@ def _confirm(session: Session, event: Event, ctx: Context, config: FlowConfig) -
     if isinstance(event, Confirm):
         key = session.ticket_key or ctx.fresh_key
         ready = replace(session, priority=priority_for(session, ctx), ticket_key=key)
-        order = order_for(ready, key)
-        if order is None:
+        if order_for(ready, key) is None:
             return to_desk(session, "incomplete_session", ctx, config)
-        return Transition(ready.at(Step.ISSUING, ctx.now), (IssueTicket(session.generation, order),))
+        if session.ticket_on_screen:
+            return _issue(ready, ctx, config)
+        # The printer first (issue 5): a number is taken only once the patient can get it on paper or chose not to.
+        return Transition(ready.at(Step.ISSUING, ctx.now), (CheckPrinter(session.generation),))
     return Transition(session)
 
 
+def _issue(session: Session, ctx: Context, config: FlowConfig) -> Transition:
+    order = order_for(session, session.ticket_key or ctx.fresh_key)
+    if order is None:
+        return to_desk(session, "incomplete_session", ctx, config)
+    return Transition(session.at(Step.ISSUING, ctx.now), (IssueTicket(session.generation, order),))
+
+
 def _issuing(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
+    if isinstance(event, PrinterChecked):
+        if event.printable:
+            return _issue(session, ctx, config)
+        not_ready = session.at(Step.PRINTER_NOT_READY, ctx.now)
+        notice = PRINTER_NOTICES.get(event.state, "printer.failed")
+        return Transition(replace(not_ready, notice_key=notice), (AlertIt(f"printer_{event.state}"),))
     if not isinstance(event, TicketIssued):
         return Transition(session)
     with_ticket = replace(session, ticket=event.ticket)
     printable = queue_ticket(with_ticket, event.ticket, ctx, config)
-    if printable is None:
+    if printable is None or session.ticket_on_screen:
         return Transition(with_ticket.at(Step.SCREEN_TICKET, ctx.now))
     return Transition(with_ticket.at(Step.PRINTING, ctx.now), (PrintTicket(session.generation, printable),))
+
+
+def _printer_not_ready(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
+    """The printer cannot print: the number on screen (with its QR), the desk, ask the printer again, or back."""
+    if isinstance(event, Confirm):
+        return _issue(replace(session, ticket_on_screen=True), ctx, config)
+    if isinstance(event, TryAgain):
+        return Transition(session.at(Step.ISSUING, ctx.now), (CheckPrinter(session.generation),))
+    if isinstance(event, ChooseDesk):
+        # No slip can be printed either: the desk reads the QR on screen.
+        payload = desk_qr_payload(session, "printer_fault")
+        desk = session.at(Step.DESK, ctx.now, desk_reason="printer_fault", desk_qr=payload, printed=False)
+        return Transition(replace(desk, notice_key=session.notice_key))
+    if isinstance(event, Back):
+        return Transition(session.at(Step.CONFIRM, ctx.now))
+    return Transition(session)
 
 
 def _printing(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
@@ -108,6 +144,7 @@ _HANDLERS = {
     Step.DEPARTMENT: _department,
     Step.CONFIRM: _confirm,
     Step.ISSUING: _issuing,
+    Step.PRINTER_NOT_READY: _printer_not_ready,
     Step.PRINTING: _printing,
     Step.DESK_SLIP_PRINTING: _desk_slip,
 }

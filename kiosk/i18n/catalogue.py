@@ -143,6 +143,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Máy in đang lỗi. Hãy chụp ảnh màn hình này hoặc quét mã QR.",
         "The printer is not working. Take a photo of this screen or scan the QR code.",
     ),
+    "ticket.printer_not_ready_title": ("Máy in chưa sẵn sàng", "The printer is not ready"),
+    "ticket.show_on_screen": ("Hiện số thứ tự trên màn hình", "Show my number on the screen"),
     "ticket.room": ("Phòng", "Room"),
     "ticket.position": (
         "Còn {count} người trước bạn · khoảng {minutes} phút",

@@ -105,6 +105,8 @@ def choices_for(session: Session) -> tuple[Choice, ...]:
         )
     if step == Step.HUB_FAILED:
         return (Choice("try_again", TryAgain()), Choice("desk", ChooseDesk()), cancel)
+    if step == Step.PRINTER_NOT_READY:
+        return (Choice("ticket_on_screen", Confirm()), Choice("desk", ChooseDesk()), cancel)
     if step in (Step.DONE, Step.SCREEN_TICKET):
         return (Choice("repeat_ticket", None), Choice("finish", Cancel()))
     return (Choice("finish", Cancel()),)  # DESK, BENEFIT

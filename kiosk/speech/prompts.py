@@ -63,6 +63,10 @@ STEPS: dict[Step, tuple[str, str]] = {
     ),
     Step.BENEFIT: ("Quyền lợi bảo hiểm y tế của bạn.", "Your health insurance benefits."),
     Step.HUB_FAILED: ("Hệ thống đang bận.", "The system is busy."),
+    Step.PRINTER_NOT_READY: (
+        "Máy in chưa sẵn sàng. Bạn có thể nhận số thứ tự trên màn hình, hoặc đến quầy tiếp đón.",
+        "The printer is not ready. You can get your number on the screen, or go to the reception desk.",
+    ),
     Step.MAINTENANCE_PIN: ("Màn hình dành cho nhân viên kỹ thuật. Vui lòng nhập mã.", "Staff only. Enter the PIN."),
     Step.MAINTENANCE: ("Bảo trì ki-ốt, dành cho nhân viên kỹ thuật.", "Kiosk maintenance, for staff only."),
 }
@@ -80,6 +84,7 @@ CHOICES: dict[str, tuple[str, str]] = {
     "pregnant": ("Tôi đang mang thai", "I am pregnant"),
     "disability": ("Tôi là người khuyết tật", "I have a disability"),
     "try_again": ("Thử lại", "Try again"),
+    "ticket_on_screen": ("Hiện số thứ tự trên màn hình", "Show my number on the screen"),
     "back": ("Quay lại", "Back"),
     "cancel": ("Hủy", "Cancel"),
     "finish": ("Xong, kết thúc", "Done, finish"),

@@ -76,3 +76,33 @@ async def test_the_ticket_out_of_the_printer_carries_the_number_the_hub_issued(
     assert numbers == [[f"{first.number:03d}"], [f"{second.number:03d}"]]
     qrs = [e.payload for e in papers[0] if isinstance(e, Qr)]
     assert qrs == [first.status_url]
+
+
+async def test_a_printer_out_of_paper_is_found_before_the_hub_issues_a_number(
+    hub: EmbeddedHub, test_printer: FakePrinterServer
+) -> None:
+    test_printer.printer.faults.paper_out = True
+    printer = EscposTicketPrinter.from_uri(test_printer.uri, PrinterProfile(paper=PaperWidth.MM80))
+    his = HisClient(hub.client, token=hub.token)
+    service = FlowService(FlowConfig("Bệnh viện Đa khoa Demo"), his, printer, wall=lambda: MORNING.astimezone(VN_TZ))
+    try:
+        await _check_in(service, "000")
+        assert (service.session.step, service.session.notice_key) == (Step.PRINTER_NOT_READY, "printer.paper_out")
+        assert _tickets_at_the_hub(hub) == 0  # nothing committed: no number was taken for a ticket nobody holds
+        service.dispatch(Confirm())  # the patient takes the number on screen
+        await service.idle()
+        assert service.session.step == Step.SCREEN_TICKET
+        assert service.session.ticket is not None
+        assert _tickets_at_the_hub(hub) == 1
+    finally:
+        printer.close()
+    assert test_printer.printer.tickets() == []
+
+
+def _tickets_at_the_hub(hub: EmbeddedHub) -> int:
+    from sqlalchemy import func, select
+
+    from kiosk_hub.db.models import Ticket
+
+    with hub.hub.writer() as session:
+        return int(session.scalar(select(func.count()).select_from(Ticket)) or 0)

@@ -15,7 +15,7 @@ from kiosk.flow.events import (
     Confirm,
     EntitlementChecked,
 )
-from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
+from kiosk.flow.fakes import FakeHis, FakePrinter, FakePrinterStatus, answer_for
 from kiosk.flow.records import EntitlementAnswer, IdentifierKind, VisitKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Session, Step
@@ -38,12 +38,16 @@ def his_with_patient(code: str = "000") -> FakeHis:
     return his
 
 
-async def check_in(service: FlowService) -> None:
+async def check_in_until_confirm(service: FlowService) -> None:
     service.dispatch(CardPresented(CHIP))
     await service.idle()
     service.dispatch(ChooseVisit(VisitKind.BHYT))
     await service.idle()
     service.dispatch(ChooseDepartment("NOI"))
+
+
+async def check_in(service: FlowService) -> None:
+    await check_in_until_confirm(service)
     service.dispatch(Confirm())
     await service.idle()
 
@@ -69,13 +73,43 @@ async def test_a_new_patient_is_registered_then_checked() -> None:
     assert his.patients[(IdentifierKind.CCCD, CHIP.lookup_value)].full_name == "Nguyễn Văn An"
 
 
-async def test_a_paper_out_printer_puts_the_ticket_on_screen() -> None:
+async def test_a_paper_out_printer_is_found_before_the_number_is_taken_and_it_is_alerted() -> None:
     his, printer = his_with_patient(), FakePrinter(paper_out=True)
     service, _ = make(his, printer)
     await check_in(service)
+    assert (service.session.step, service.session.notice_key) == (Step.PRINTER_NOT_READY, "printer.paper_out")
+    assert his.tickets == {}  # nothing committed at the hub
+    assert his.faults_reported == ["printer_paper_out"]
+    assert not service.printer_ok
+    service.dispatch(Confirm())  # the number on screen
+    await service.idle()
     assert service.session.step == Step.SCREEN_TICKET
     assert service.session.ticket is not None
     assert printer.tickets == []
+    assert printer.checks == 1
+
+
+@dataclass
+class RollEndsAfterTheCheck(FakePrinter):
+    async def check(self) -> FakePrinterStatus:
+        status = await super().check()
+        self.paper_out = True  # the roll ends between the check and the job
+        return status
+
+
+async def test_a_printer_that_fails_while_printing_still_puts_the_ticket_on_screen() -> None:
+    his, printer = his_with_patient(), RollEndsAfterTheCheck()
+    service, _ = make(his, printer)
+    await check_in(service)
+    assert (service.session.step, service.session.notice_key) == (Step.SCREEN_TICKET, "printer.failed")
+
+
+async def test_a_printer_that_does_not_answer_the_check_is_not_ready() -> None:
+    his, printer = his_with_patient(), FakePrinter(silent=True)
+    service, _ = make(his, printer)
+    await check_in(service)
+    assert (service.session.step, service.session.notice_key) == (Step.PRINTER_NOT_READY, "printer.failed")
+    assert his.faults_reported == ["printer_error"]
 
 
 async def test_a_hub_that_fails_shows_its_message_and_can_be_retried() -> None:

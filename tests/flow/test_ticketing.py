@@ -10,7 +10,7 @@ import pytest
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType
-from kiosk.flow.effects import IssueTicket, LoadDepartments, PrintDeskSlip, PrintTicket
+from kiosk.flow.effects import AlertIt, CheckPrinter, Effect, IssueTicket, LoadDepartments, PrintDeskSlip, PrintTicket
 from kiosk.flow.events import (
     Back,
     CardPresented,
@@ -23,6 +23,7 @@ from kiosk.flow.events import (
     HubFailed,
     PatientFound,
     Printed,
+    PrinterChecked,
     PrintFailed,
     TicketIssued,
     ToggleDeclared,
@@ -68,9 +69,16 @@ def at_confirm(
     return d
 
 
+def confirm(d: Driver) -> tuple[Effect, ...]:
+    """Confirm, the printer answers "ready": what the flow asks next (the ticket order)."""
+    assert d.send(Confirm()) == (CheckPrinter(d.gen),)
+    assert d.step == Step.ISSUING
+    return d.send(PrinterChecked(d.gen, printable=True, state="ready"))
+
+
 def test_the_whole_check_in_prints_the_hubs_number() -> None:
     d = at_confirm()
-    (effect,) = d.send(Confirm())
+    (effect,) = confirm(d)
     assert isinstance(effect, IssueTicket)
     assert (effect.order.department_id, effect.order.patient_id, effect.order.visit) == ("NOI", "P1", VisitKind.BHYT)
     assert effect.order.lane == TicketLane.NORMAL
@@ -105,7 +113,7 @@ def test_departments_are_loaded_once_and_a_closed_one_is_refused() -> None:
 
 def test_fee_paying_is_offered_even_with_a_valid_card() -> None:
     d = at_confirm(visit=VisitKind.FEE)
-    (effect,) = d.send(Confirm())
+    (effect,) = confirm(d)
     assert isinstance(effect, IssueTicket)
     assert effect.order.visit == VisitKind.FEE
 
@@ -136,7 +144,7 @@ def test_priority_comes_from_the_domain_rules_and_declarations_need_staff(
     d = at_confirm(patient=replace(PATIENT, date_of_birth=born), identity=replace(CHIP, date_of_birth=born))
     for reason in declared:
         d.send(ToggleDeclared(reason))
-    (effect,) = d.send(Confirm())
+    (effect,) = confirm(d)
     assert isinstance(effect, IssueTicket)
     assert set(effect.order.priority_reasons) == set(reasons)
     assert effect.order.lane == (TicketLane.PRIORITY if reasons else TicketLane.NORMAL)
@@ -153,7 +161,7 @@ def test_only_pregnancy_and_disability_can_be_declared_and_a_second_touch_undoes
 
 def test_a_duplicate_same_day_is_the_existing_ticket_reprinted() -> None:
     d = at_confirm()
-    d.send(Confirm())
+    confirm(d)
     (effect,) = d.send(TicketIssued(0, issued(7, reprint=True)))
     assert isinstance(effect, PrintTicket)
     assert effect.ticket.queue_number == 7
@@ -163,7 +171,7 @@ def test_a_duplicate_same_day_is_the_existing_ticket_reprinted() -> None:
 
 def test_a_printer_failure_shows_the_ticket_on_screen() -> None:
     d = at_confirm()
-    d.send(Confirm())
+    confirm(d)
     d.send(TicketIssued(0, issued(12)))
     d.send(PrintFailed(0, "printer.paper_out"))
     assert (d.step, d.session.notice_key) == (Step.SCREEN_TICKET, "printer.failed")
@@ -184,7 +192,7 @@ def test_a_failed_desk_slip_is_shown_on_screen() -> None:
 
 def test_a_hub_failure_at_issue_is_retried_with_the_same_idempotency_key() -> None:
     d = at_confirm()
-    (first,) = d.send(Confirm())
+    (first,) = confirm(d)
     d.send(HubFailed(0, Operation.ISSUE_TICKET, "hub.unavailable"))
     assert (d.step, d.session.notice_key) == (Step.HUB_FAILED, "hub.unavailable")
     (again,) = d.send(TryAgain())
@@ -196,7 +204,7 @@ def test_a_hub_failure_at_issue_is_retried_with_the_same_idempotency_key() -> No
 
 def test_going_back_and_confirming_again_is_a_new_order() -> None:
     d = at_confirm()
-    (first,) = d.send(Confirm())
+    (first,) = confirm(d)
     d.send(HubFailed(0, Operation.ISSUE_TICKET, "hub.unavailable"))
     d.send(TryAgain())
     d.send(HubFailed(0, Operation.ISSUE_TICKET, "hub.unavailable"))
@@ -204,7 +212,7 @@ def test_going_back_and_confirming_again_is_a_new_order() -> None:
     assert isinstance(slip, PrintDeskSlip)
     assert slip.slip.reason_code == "hub_unavailable"
     e = at_confirm()
-    (a,) = e.send(Confirm())
+    (a,) = confirm(e)
     e.send(HubFailed(0, Operation.LOAD_DEPARTMENTS, "hub.unavailable"))
     assert e.send(TryAgain()) == (LoadDepartments(0),)
     assert isinstance(a, IssueTicket)
@@ -229,7 +237,7 @@ def test_hub_failures_before_the_ticket_can_be_retried(operation: Operation, bef
 
 def test_touches_while_the_kiosk_is_busy_change_nothing() -> None:
     d = at_confirm()
-    d.send(Confirm())
+    confirm(d)
     before = d.session
     assert d.send(Back()) == ()
     assert d.send(Confirm()) == ()
@@ -240,9 +248,61 @@ def test_late_answers_for_a_wiped_session_are_dropped() -> None:
     from kiosk.flow.events import CardRemoved
 
     d = at_confirm()
-    d.send(Confirm())
+    confirm(d)
     d.send(CardRemoved())
     before = d.session
     assert d.send(TicketIssued(0, issued())) == ()
     assert d.session == before
     assert d.step == Step.HOME
+
+
+def test_the_printer_is_checked_before_the_number_is_taken() -> None:
+    d = at_confirm()
+    assert d.send(Confirm()) == (CheckPrinter(0),)  # no ticket order yet: nothing is committed at the hub
+    assert d.send(PrinterChecked(0, printable=False, state="paper_out")) == (AlertIt("printer_paper_out"),)
+    assert (d.step, d.session.notice_key) == (Step.PRINTER_NOT_READY, "printer.paper_out")
+    assert d.session.ticket is None
+
+
+@pytest.mark.parametrize(
+    ("state", "notice"),
+    [("cover_open", "printer.cover_open"), ("no_response", "printer.failed"), ("error", "printer.failed")],
+)
+def test_each_printer_state_has_a_message_and_alerts_it(state: str, notice: str) -> None:
+    d = at_confirm()
+    d.send(Confirm())
+    assert d.send(PrinterChecked(0, printable=False, state=state)) == (AlertIt(f"printer_{state}"),)
+    assert d.session.notice_key == notice
+
+
+def test_a_printer_not_ready_offers_the_ticket_on_screen() -> None:
+    d = at_confirm()
+    d.send(Confirm())
+    d.send(PrinterChecked(0, printable=False, state="paper_out"))
+    (order,) = d.send(Confirm())  # "show my number on screen"
+    assert isinstance(order, IssueTicket)
+    assert d.step == Step.ISSUING
+    assert d.send(TicketIssued(0, issued(12))) == ()  # nothing is sent to the printer
+    assert (d.step, d.session.printed) == (Step.SCREEN_TICKET, False)
+    assert d.session.ticket is not None
+
+
+def test_a_printer_not_ready_can_be_asked_again_or_left_for_the_desk_or_back() -> None:
+    d = at_confirm()
+    d.send(Confirm())
+    d.send(PrinterChecked(0, printable=False, state="cover_open"))
+    assert d.send(TryAgain()) == (CheckPrinter(0),)  # staff closed the cover
+    (order,) = d.send(PrinterChecked(0, printable=True, state="ready"))
+    assert isinstance(order, IssueTicket)
+    e = at_confirm()
+    e.send(Confirm())
+    e.send(PrinterChecked(0, printable=False, state="paper_out"))
+    assert e.send(ChooseDesk()) == ()  # no slip can be printed: the desk reads the QR on screen
+    assert (e.step, e.session.printed, e.session.desk_reason) == (Step.DESK, False, "printer_fault")
+    assert e.session.desk_qr
+    assert "001089012345" in e.session.desk_qr
+    f = at_confirm()
+    f.send(Confirm())
+    f.send(PrinterChecked(0, printable=False, state="paper_out"))
+    assert f.send(Back()) == ()
+    assert f.step == Step.CONFIRM
