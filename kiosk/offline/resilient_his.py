@@ -33,7 +33,7 @@ from kiosk.offline import provisional
 from kiosk.offline.breaker import CircuitBreaker
 from kiosk.offline.lease_client import LeaseClient
 from kiosk.offline.replay import replay_journal
-from kiosk.offline.store import LeaseExhaustedError, OfflineStore
+from kiosk.offline.store import HeldLease, LeaseExhaustedError, OfflineStore
 
 log = logging.getLogger("kiosk.offline")
 T = TypeVar("T")
@@ -156,6 +156,10 @@ class ResilientHis:
         await self._online(lambda: self._inner.report_fault(reason), self._within)
 
     # --- the background round: departments, leases, replay -------------------------------------------------
+
+    def held_leases(self) -> list[HeldLease]:
+        """The number blocks this kiosk holds (for the maintenance screen and tests)."""
+        return self._store.leases()
 
     def health(self) -> dict[str, object]:
         """For the banner and the heartbeat: the hub breaker's state and how many tickets wait for the hub."""

@@ -5,6 +5,10 @@ left in the kiosk's data directory."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -12,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.flow.records import PresentedIdentity
+from tests.hub.servers import REPO
 from tests.offline.harness import FaultyLink, HubSite, check_in, kiosk, leaks, person
 
 pytestmark = pytest.mark.slow
@@ -103,7 +108,7 @@ async def test_the_hub_restarted_with_the_lease_half_used(tmp_path: Path, gatewa
         async with kiosk(data, link.url, site.tokens[0]) as his:
             with site.serving(link):
                 await his.maintain()
-            lease = next(x for x in his._store.leases() if x.department_id == "NOI" and x.lane == "normal")  # noqa: SLF001
+            lease = next(x for x in his.held_leases() if x.department_id == "NOI" and x.lane == "normal")
             for who in NEW[:2]:  # part of the block used while the hub is down
                 printed[str(who.id_number)] = (await check_in(his, who)).number
             with site.serving(link):  # a new hub process on the same database
@@ -113,7 +118,7 @@ async def test_the_hub_restarted_with_the_lease_half_used(tmp_path: Path, gatewa
                 assert not online.provisional
                 assert online.number > lease.last_number  # the hub never hands out a leased number
                 printed[str(AN.id_number)] = online.number
-            kept = next(x for x in his._store.leases() if x.department_id == "NOI" and x.lane == "normal")  # noqa: SLF001
+            kept = next(x for x in his.held_leases() if x.department_id == "NOI" and x.lane == "normal")
             later = await check_in(his, NEW[2])  # the hub is gone again: the rest of the same block
             assert later.provisional
             assert later.number == lease.first_number + 2 == kept.next_number
@@ -158,3 +163,42 @@ async def test_two_kiosks_offline_at_once_and_one_patient_at_both(tmp_path: Path
     assert_one_ticket_each(site, [AN, *NEW], printed)
     for directory in dirs:
         assert leaks(directory, AN, *NEW) == []
+
+
+def run_until_killed(cmd: list[str]) -> list[str]:
+    """Run a kiosk process until it says its ticket is journaled, then SIGKILL it (by its PID)."""
+    child = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert child.stdout is not None
+        return child.stdout.readline().decode().split()
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
+
+
+async def test_a_kiosk_killed_between_journal_and_print_loses_nothing(tmp_path: Path, gateway_url: str) -> None:
+    site = HubSite.create(tmp_path, gateway_url)
+    data = tmp_path / "kiosk"
+    with FaultyLink() as link:
+        async with kiosk(data, link.url, site.tokens[0]) as his:
+            with site.serving(link):
+                await his.maintain()
+        cmd = [sys.executable, "-m", "tests.offline.kiosk_child", str(data), link.url, site.tokens[0]]
+        line = run_until_killed(cmd)
+        assert line[0] == "JOURNALED"
+        assert line[2] == "1"
+        number = int(line[1])
+        async with kiosk(data, link.url, site.tokens[0]) as his:
+            assert his.health()["journal"] == 1  # survived the kill
+            other = await check_in(his, NEW[1])  # still offline: the next number, never the journaled one
+            assert other.number == number + 1
+            with site.serving(link):
+                await asyncio.sleep(0.25)
+                assert await his.maintain() == 2
+                retry = await check_in(his, NEW[0])  # the patient, without paper, asks again
+                assert retry.reprint
+                assert retry.number == number
+    assert_one_ticket_each(site, [NEW[0], NEW[1]], {str(NEW[0].id_number): number, str(NEW[1].id_number): number + 1})
+    assert leaks(data, *NEW) == []
