@@ -20,6 +20,9 @@ from kiosk.hardware.chip.port import CardEventKind, ChipReaderPort
 
 log = logging.getLogger("kiosk.flow.chip")
 READ_DEADLINE_S = 10.0  # BAC + DG1/DG13 take well under a second; a stuck reader must not hold the patient
+# Chip failures the patient must hear about in the chip's own words. Any other failure (wrong key, unreadable chip,
+# reader fault) leaves the QR's printed facts to identify the patient, as the desk would type them.
+TOLD_TO_PATIENT = frozenset({"chip.card_removed_place_again", "chip.card_cannot_be_verified_go_to_desk"})
 
 
 class Dispatcher(Protocol):
@@ -70,7 +73,9 @@ class ChipBridge:
         except Exception as exc:  # ChipError and reader faults: the QR's printed facts still identify the patient
             key = getattr(exc, "message_key", "identify.card_unreadable")
             log.warning("chip read failed: %s", getattr(exc, "code", type(exc).__name__))
-            if key in ("chip.card_removed_place_again",):
+            if key in TOLD_TO_PATIENT:
+                # Not verifiable: the chip's data do not match its signed security object. Its QR must not stand in
+                # for it (it may be a forged card); staff check the card at the desk.
                 self._flow.dispatch(CardUnreadable(key))
                 return
             self._flow.dispatch(QrScanned(text))

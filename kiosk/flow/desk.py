@@ -9,6 +9,13 @@ from kiosk.flow.effects import PrintDeskSlip
 from kiosk.flow.state import Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 
+# What the desk screen says for the reasons the gateway does not give (those have the gateway's own message).
+REASON_MESSAGE_KEYS = {
+    "hub_unavailable": "hub.unavailable",
+    "chip_not_verifiable": "chip.card_cannot_be_verified_go_to_desk",
+    "printer_fault": "printer.failed",
+}
+
 
 def desk_qr_payload(session: Session, reason: str) -> str:
     """Compact JSON the desk's scanner turns back into the form; on paper in the patient's hand only."""

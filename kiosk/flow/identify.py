@@ -8,6 +8,7 @@ from kiosk.domain.bhyt_qr import BhytQr
 from kiosk.domain.card_read import CardRead
 from kiosk.domain.cccd_qr import CccdQr
 from kiosk.domain.payload import PayloadKind, classify
+from kiosk.flow.desk import to_desk
 from kiosk.flow.effects import FindPatient
 from kiosk.flow.events import (
     CardNeedsKey,
@@ -23,9 +24,11 @@ from kiosk.flow.events import (
 )
 from kiosk.flow.records import IdentifierKind, IdentitySource, PresentedIdentity
 from kiosk.flow.state import Mode, Session, Step
-from kiosk.flow.transition import Context, Transition
+from kiosk.flow.transition import Context, FlowConfig, Transition
 
 MAX_TYPED = 15  # the longest identifier a patient types: the old 15-character BHYT code
+# Chip messages that end at the desk, with the reason code printed on the slip.
+DESK_FOR_CHIP = {"chip.card_cannot_be_verified_go_to_desk": "chip_not_verifiable"}
 _TYPED_KINDS = {
     PayloadKind.CCCD_NUMBER: IdentifierKind.CCCD,
     PayloadKind.BHXH_NUMBER: IdentifierKind.BHXH_NUMBER,
@@ -33,13 +36,15 @@ _TYPED_KINDS = {
 }
 
 
-def handle(session: Session, event: Event, ctx: Context) -> Transition:
+def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, StartCheckIn | StartBenefitLookup):
         mode = Mode.CHECK_IN if isinstance(event, StartCheckIn) else Mode.BENEFIT_LOOKUP
         return Transition(session.at(Step.IDENTIFY, ctx.now, mode=mode, typed=""))
     if isinstance(event, CardPresented):
         return begin_lookup(session, event.identity, ctx)
     if isinstance(event, CardUnreadable):
+        if event.message_key in DESK_FOR_CHIP:
+            return to_desk(session, DESK_FOR_CHIP[event.message_key], ctx, config)
         return Transition(_notice(session, event.message_key))
     if isinstance(event, CardNeedsKey):
         # The card's QR is needed: the identify screen is the one that scans (the camera runs only there).

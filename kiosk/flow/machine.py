@@ -63,7 +63,7 @@ def _by_step(session: Session, event: Event, ctx: Context, config: FlowConfig) -
             return Transition(wipe(session, ctx, config).session, (*result.effects, SessionWiped()))
         return result
     if session.step in (Step.HOME, Step.IDENTIFY):
-        return identify.handle(session, event, ctx)
+        return identify.handle(session, event, ctx, config)
     if session.step in triage.STEPS:
         return triage.handle(session, event, ctx, config)
     return ticketing.handle(session, event, ctx, config)

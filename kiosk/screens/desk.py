@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.flow.desk import REASON_MESSAGE_KEYS
 from kiosk.flow.events import Cancel
 from kiosk.flow.state import Session
 from kiosk.screens.base import KioskScreen, load_kv
@@ -13,8 +14,8 @@ load_kv(__file__)
 def reason_key(session: Session) -> str:
     if session.entitlement is not None and session.desk_reason and session.desk_reason.startswith("bhxh_"):
         return session.entitlement.message_key
-    if session.desk_reason == "hub_unavailable":
-        return "hub.unavailable"
+    if session.desk_reason in REASON_MESSAGE_KEYS:
+        return REASON_MESSAGE_KEYS[session.desk_reason]
     return "entitlement.unknown_result"
 
 

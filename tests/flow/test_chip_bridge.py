@@ -110,3 +110,24 @@ async def test_a_qr_of_another_card_does_not_open_this_chip_as_someone_else(
     chip.qr_scanned(QR)
     await settle()
     assert flow.events[-1] == CardUnreadable("identify.card_unreadable")
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (ChipErrorCode.NOT_VERIFIABLE, CardUnreadable("chip.card_cannot_be_verified_go_to_desk")),
+        (ChipErrorCode.SECURE_MESSAGING, CardUnreadable("chip.card_removed_place_again")),
+        (ChipErrorCode.BAD_DATA, QrScanned(QR)),  # an unreadable chip: the QR's printed facts still identify
+        (ChipErrorCode.READER_ERROR, QrScanned(QR)),
+    ],
+)
+async def test_each_chip_failure_reaches_the_patient_with_its_own_message_or_the_qr(
+    bridge: tuple[ChipBridge, FakeChipReader, Recorder], fault: ChipErrorCode, expected: Event
+) -> None:
+    chip, reader, flow = bridge
+    reader.insert_card(chip_card(CARD))
+    await settle()
+    reader.fail_next_read(fault)
+    chip.qr_scanned(QR)
+    await settle()
+    assert flow.events[-1] == expected

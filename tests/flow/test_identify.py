@@ -174,3 +174,18 @@ def test_card_removal_wipes_a_chip_session_but_not_a_qr_session() -> None:
     q.send(QrScanned(CCCD_QR))
     assert q.send(CardRemoved()) == ()
     assert q.step == Step.FINDING_PATIENT
+
+
+def test_a_card_that_cannot_be_verified_sends_the_patient_to_the_desk_with_a_slip() -> None:
+    from kiosk.flow.effects import PrintDeskSlip
+    from kiosk.flow.events import Printed
+
+    d = Driver()
+    d.send(CardNeedsKey())  # a card on the reader at home: the identify screen asks for its QR
+    assert (d.step, d.session.notice_key) == (Step.IDENTIFY, "identify.show_card_qr")
+    (slip,) = d.send(CardUnreadable("chip.card_cannot_be_verified_go_to_desk"))
+    assert isinstance(slip, PrintDeskSlip)
+    assert slip.slip.reason_code == "chip_not_verifiable"
+    assert d.session.identity is None  # nothing from an unverified chip or its QR is passed on
+    d.send(Printed(d.gen))
+    assert (d.step, d.session.desk_reason, d.session.printed) == (Step.DESK, "chip_not_verifiable", True)
