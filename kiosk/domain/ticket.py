@@ -14,6 +14,8 @@ from kiosk.domain.text import nfc
 
 # Tickets are printed with a day's numbers; nobody born before this year is still being registered.
 _EARLIEST_BIRTH_YEAR = 1900
+# The number as the queue system writes it ("0012", "UT-0003"): printed in the printer's own font, so ASCII, short.
+_MAX_NUMBER_LABEL = 12
 
 
 class TicketError(ValueError):
@@ -73,6 +75,9 @@ class QueueTicket:
     wait_estimate_minutes: int | None = None
     # Issued by the kiosk while the hub was unreachable: the number must be confirmed at the desk.
     provisional: bool = False
+    # The number exactly as the queue system (the hub) shows it on screens and calls it, e.g. "UT-0003" for the
+    # priority lane; paper, kiosk screen and the room's display must agree, so it is printed as given.
+    number_label: str | None = None
 
     def __post_init__(self) -> None:
         for name, reason in (
@@ -94,11 +99,17 @@ class QueueTicket:
         if any(ch.isdigit() for ch in self.patient_display_name):
             # A name with digits is almost certainly an ID number pasted into the wrong field.
             raise TicketError("digits_in_patient_name")
+        if self.number_label is not None:
+            label = self.number_label.strip()
+            if not (0 < len(label) <= _MAX_NUMBER_LABEL and label.isascii() and label.isprintable()) or " " in label:
+                raise TicketError("bad_number_label")
+            object.__setattr__(self, "number_label", label)
 
     @property
     def display_number(self) -> str:
-        """The number as called out and shown on the room's screen: at least three digits."""
-        return f"{self.queue_number:03d}"
+        """The number as called out and shown on the room's screen: the queue system's label, else at least three
+        digits (a number made without the queue system, e.g. a provisional one)."""
+        return self.number_label or f"{self.queue_number:03d}"
 
 
 @dataclass(frozen=True, slots=True)

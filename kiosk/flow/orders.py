@@ -80,6 +80,7 @@ def queue_ticket(session: Session, issued: IssuedTicket, ctx: Context, config: F
             status_url=issued.status_url,
             wait_estimate_minutes=issued.wait_estimate_minutes,
             provisional=issued.provisional,
+            number_label=issued.display_number,  # the hub's number is the one on every screen and on paper
         )
     except (TicketError, ValueError):
         return None

@@ -13,7 +13,7 @@ import pytest
 from kiosk.backend_client.client import HisClient
 from kiosk.cli._demo_devices import chip_identity, demo_card
 from kiosk.domain.dates import VN_TZ
-from kiosk.embedded_hub import EmbeddedHub, embedded_hub
+from kiosk.embedded_hub import BASE_URL, EmbeddedHub, embedded_hub
 from kiosk.flow.events import CardPresented, CardRemoved, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.records import VisitKind
 from kiosk.flow.service import FlowService
@@ -40,8 +40,8 @@ def test_printer() -> Iterator[FakePrinterServer]:
     server.power_off()
 
 
-async def _check_in(service: FlowService, code: str) -> None:
-    service.dispatch(CardPresented(chip_identity(demo_card(code))))
+async def _check_in(service: FlowService, code: str, nth: int = 0) -> None:
+    service.dispatch(CardPresented(chip_identity(demo_card(code, nth))))
     await service.idle()
     service.dispatch(ChooseVisit(VisitKind.BHYT))
     await service.idle()
@@ -73,7 +73,8 @@ async def test_the_ticket_out_of_the_printer_carries_the_number_the_hub_issued(
     assert len(papers) == 2
     numbers = [[e.text for e in paper if isinstance(e, Text)] for paper in papers]
     assert second.number != first.number
-    assert numbers == [[f"{first.number:03d}"], [f"{second.number:03d}"]]
+    assert numbers == [[first.display_number], [second.display_number]]  # the hub's own writing, e.g. "0001"
+    assert first.display_number == f"{first.number:04d}"
     qrs = [e.payload for e in papers[0] if isinstance(e, Qr)]
     assert qrs == [first.status_url]
 
@@ -106,3 +107,26 @@ def _tickets_at_the_hub(hub: EmbeddedHub) -> int:
 
     with hub.hub.writer() as session:
         return int(session.scalar(select(func.count()).select_from(Ticket)) or 0)
+
+
+async def test_a_priority_number_reads_the_same_on_paper_on_screen_and_at_the_hub(
+    hub: EmbeddedHub, test_printer: FakePrinterServer
+) -> None:
+    printer = EscposTicketPrinter.from_uri(test_printer.uri, PrinterProfile(paper=PaperWidth.MM80))
+    his = HisClient(hub.client, token=hub.token)
+    service = FlowService(FlowConfig("Bệnh viện Đa khoa Demo"), his, printer, wall=lambda: MORNING.astimezone(VN_TZ))
+    try:
+        await _check_in(service, "000", nth=1)  # born 1948: aged 75+, the priority lane
+        assert service.session.step == Step.DONE
+    finally:
+        printer.close()
+    ticket = service.session.ticket
+    assert ticket is not None
+    status_page = await hub.client.get(ticket.status_url.removeprefix(BASE_URL))
+    assert status_page.status_code == 200
+    assert ticket.display_number.startswith("UT-")  # the hub's priority lane
+    assert ticket.display_number in status_page.text  # the hub's own page for the ticket
+    (paper,) = test_printer.printer.tickets()
+    (number,) = [e for e in paper if isinstance(e, Text)]
+    assert number.text == ticket.display_number  # paper = screen (session.ticket) = hub
+    assert len(number.text) * 12 * number.width_scale <= int(PaperWidth.MM80)  # on one line of 80 mm paper

@@ -41,7 +41,7 @@ def issued(number: int = 12, *, reprint: bool = False, lane: TicketLane = Ticket
     return IssuedTicket(
         id="T1",
         number=number,
-        display_number=f"{number:04d}",
+        display_number=f"UT-{number:04d}" if lane == TicketLane.PRIORITY else f"{number:04d}",  # as the hub writes it
         department_name=Bilingual("Khoa Nội", "Internal Medicine"),
         room_name=Bilingual("Phòng 101", "Room 101"),
         room_location=Bilingual("Tầng 1", "Floor 1"),
@@ -87,7 +87,7 @@ def test_the_whole_check_in_prints_the_hubs_number() -> None:
     (printing,) = d.send(TicketIssued(0, issued(12)))
     assert isinstance(printing, PrintTicket)
     ticket = printing.ticket
-    assert (ticket.queue_number, ticket.display_number, ticket.department_name) == (12, "012", "Khoa Nội")
+    assert (ticket.queue_number, ticket.display_number, ticket.department_name) == (12, "0012", "Khoa Nội")
     assert (ticket.patient_display_name, ticket.patient_birth_year) == ("Nguyễn Văn An", 1989)
     assert (ticket.visit_type, ticket.lane, ticket.hospital_name) == (
         VisitType.BHYT,
@@ -306,3 +306,14 @@ def test_a_printer_not_ready_can_be_asked_again_or_left_for_the_desk_or_back() -
     f.send(PrinterChecked(0, printable=False, state="paper_out"))
     assert f.send(Back()) == ()
     assert f.step == Step.CONFIRM
+
+
+def test_paper_carries_the_hubs_number_as_the_screen_shows_it_in_the_priority_lane_too() -> None:
+    old = "1940-05-05"  # aged 75+: the priority lane
+    d = at_confirm(patient=replace(PATIENT, date_of_birth=old), identity=replace(CHIP, date_of_birth=old))
+    confirm(d)
+    (printing,) = d.send(TicketIssued(0, issued(3, lane=TicketLane.PRIORITY)))
+    assert isinstance(printing, PrintTicket)
+    assert d.session.ticket is not None
+    assert printing.ticket.display_number == d.session.ticket.display_number == "UT-0003"
+    assert printing.ticket.lane == Lane.PRIORITY

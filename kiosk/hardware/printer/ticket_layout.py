@@ -10,7 +10,7 @@ from PIL.ImageFont import FreeTypeFont
 
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.ticket import DeskSlip, Lane, QueueTicket, VisitType
-from kiosk.hardware.printer.blocks import Block, FeedBlock, NumberBlock, PaperWidth, QrBlock, RasterBlock
+from kiosk.hardware.printer.blocks import FONT_A_CELL, Block, FeedBlock, NumberBlock, PaperWidth, QrBlock, RasterBlock
 from kiosk.hardware.printer.text_raster import Align, font, render_paragraph, rule
 
 LANE_LABEL = {Lane.PRIORITY: "ƯU TIÊN", Lane.NORMAL: "THƯỜNG"}
@@ -68,7 +68,9 @@ def ticket_blocks(ticket: QueueTicket, paper: PaperWidth, logo: Image.Image | No
     blocks += _centered(ticket.department_name, font(s.heading, bold=True), dots)
     blocks.append(RasterBlock(rule(dots)))
     blocks += _centered("SỐ THỨ TỰ", font(s.body), dots)
-    blocks.append(NumberBlock(ticket.display_number, s.number_scale))
+    # A longer label ("UT-0003") is magnified less, so it stays on one line of the paper.
+    scale = min(s.number_scale, dots // (FONT_A_CELL[0] * len(ticket.display_number)))
+    blocks.append(NumberBlock(ticket.display_number, scale))
     lane = LANE_LABEL[ticket.lane]
     blocks += _centered(lane, font(s.heading, bold=True), dots, inverse=ticket.lane is Lane.PRIORITY)
     if ticket.provisional:
