@@ -184,6 +184,10 @@ class ResilientHis:
         departments = await self._inner.departments()
         self._store.keep_departments([provisional.department_to_json(d) for d in departments])
         now = self._clock()
+        if any(lease.day != local_date(now) for lease in self._store.leases()):
+            # A new day (the journal is already replayed): yesterday's blocks go back, today's are taken below.
+            await self._leases.give_back()
+            self._store.drop_leases()
         held = {(lease.department_id, lease.lane): lease for lease in self._store.leases()}
         for department in departments:
             for lane in TicketLane:

@@ -75,6 +75,10 @@ class OfflineStore:
                 ),
             )  # fmt: skip
 
+    def drop_leases(self) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM leases")
+
     def leases(self) -> list[HeldLease]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM leases ORDER BY department_id, lane").fetchall()
