@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
 from kiosk_hub.api.auth import hash_token, new_token
 from kiosk_hub.app import Hub, build_hub, create_app, system_clock
@@ -29,6 +30,7 @@ from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import BhxhSettings, HubSettings
 
 BASE_URL = "http://hub.embedded"
+EMBEDDED_KIOSK = "embedded"  # the name of the in-process kiosk's record in the hub
 # The simulator's facility account and lookup officer (made up; the simulator checks them like the real gateway).
 _USER, _PASSWORD = "01043_BV", "demo-password"
 _OFFICER = ("Nguyễn Thị Tra Cứu", "001190000001")
@@ -88,8 +90,15 @@ def _seed(hub: Hub) -> None:
 
 
 def _enrol(hub: Hub) -> str:
+    """The in-process kiosk's token: its record is made on the first start and re-issued a fresh token on every
+    later one (a data directory may outlive the process; only a hash is stored, so the old token cannot be reused
+    and is retired)."""
     token = new_token()
     with hub.writer() as session:
-        session.add(Kiosk(id=str(uuid.uuid4()), name="embedded", token_hash=hash_token(token), created_at=utc_now()))
+        kiosk = session.scalars(select(Kiosk).where(Kiosk.name == EMBEDDED_KIOSK)).first()
+        if kiosk is None:
+            kiosk = Kiosk(id=str(uuid.uuid4()), name=EMBEDDED_KIOSK, token_hash="", created_at=utc_now())
+            session.add(kiosk)
+        kiosk.token_hash, kiosk.revoked = hash_token(token), False
         session.commit()
     return token
