@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kiosk.flow.service import FlowService
     from kiosk.flow.state import Session
+    from kiosk.speech.guide import SpeechGuide
+    from kiosk.speech.settings import SpeechSettings
 
 PORTRAIT = (1080, 1920)
 
@@ -63,38 +65,49 @@ def build_app(
     monotonic: Callable[[], float],
     preview: Preview | None = None,
     devices: DeviceHealth | None = None,
+    guide: SpeechGuide | None = None,
+    speech: SpeechSettings | None = None,
 ) -> Any:
     """The Kivy app over a flow service; call after `prepare_kivy`. `preview` gives the camera's latest frame,
-    `devices` whether the reader and the camera work (for the status strip)."""
+    `devices` whether the reader and the camera work (for the status strip). The voice and the tactile keypad:
+    `speech` (the `[speech]` settings: espeak-ng, headphone jack) or a ready `guide` (tests: a recording voice)."""
     from kivy.app import App
     from kivy.clock import Clock
-    from kivy.core.window import Window
 
     from kiosk.screens.root import KioskRoot
+    from kiosk.screens.tactile import TactileKeypad
+
+    if guide is None and speech is not None:
+        from kiosk.speech.settings import build_guide
+
+        guide = build_guide(speech, service.config.warning_s)
 
     class KioskApp(App):  # type: ignore[misc]
         title = "Kiosk"
 
         def build(self) -> KioskRoot:
-            Window.size = (Window.size[0], Window.size[1])
+            self.keypad = TactileKeypad(service, guide) if guide is not None else None
             root = KioskRoot(
                 send=service.dispatch,
                 hospital_name=service.config.hospital_name,
                 warning_s=service.config.warning_s,
                 kiosk_name=service.config.kiosk_name,
             )
-
-            def show(session: Session) -> None:
-                root.devices.printer, root.devices.network = service.printer_ok, service.hub_ok
-                root.render(session, monotonic())
-
-            service.subscribe(show)
-            show(service.session)
+            service.subscribe(lambda session: self._show(root, session))
+            self._show(root, service.session)
             # The idle countdown changes every second without the session changing.
             Clock.schedule_interval(lambda _dt: self._countdown(root), 1.0)
             if preview is not None:
                 Clock.schedule_interval(lambda _dt: root.refresh_preview(preview()), 1 / 5)
+            if self.keypad is not None:
+                self.keypad.bind(root, speech)
             return root
+
+        def _show(self, root: KioskRoot, session: Session) -> None:
+            root.devices.printer, root.devices.network = service.printer_ok, service.hub_ok
+            root.render(session, monotonic())
+            if self.keypad is not None:
+                self.keypad.shown(session)
 
         def _countdown(self, root: KioskRoot) -> None:
             board = root.devices
@@ -103,8 +116,15 @@ def build_app(
                 board.reader, board.camera = devices()
             board.printer, board.network = service.printer_ok, service.hub_ok
             changed = before != (board.reader, board.camera, board.printer, board.network)
-            if changed or service.session.idle_warning_since is not None:
+            warned = service.session.idle_warning_since
+            if changed or warned is not None:
                 root.render(service.session, monotonic())
+            if warned is not None and self.keypad is not None:
+                self.keypad.countdown(service.config.warning_s - (monotonic() - warned))
+
+        def on_stop(self) -> None:
+            if self.keypad is not None:
+                self.keypad.close()
 
     return KioskApp()
 

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
+from kiosk.speech.settings import SpeechSettings
+
 VIRTUAL = "VIRTUAL"  # a device name that selects the simulated device (demo, tests)
 
 
@@ -76,6 +78,7 @@ class KioskSettings(Section):
     devices: DeviceSettings = DeviceSettings()
     screen: ScreenSettings = ScreenSettings()
     session: SessionSettings = SessionSettings()
+    speech: SpeechSettings = SpeechSettings()
 
 
 class SettingsError(ValueError):

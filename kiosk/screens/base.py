@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from kivy.lang import Builder
@@ -10,12 +10,20 @@ from kivy.properties import ColorProperty, NumericProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
 
 from kiosk.flow.events import Event
 from kiosk.flow.state import Session
 from kiosk.i18n.catalogue import translate
 
 Send = Callable[[Event], None]
+# The tactile keypad's choice ids (kiosk.speech.navigator) whose button has another id in a screen's .kv.
+FOCUS_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "benefit_lookup": ("lookup",),
+    "try_again": ("again",),
+    "repeat_ticket": ("number",),  # no button: the ring goes round the number it says again
+    "finish": ("close", "cancel"),  # the staff screens' way out
+}
 
 
 def load_kv(module_file: str) -> None:
@@ -50,6 +58,14 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
     def render(self, session: Session) -> None:
         raise NotImplementedError
+
+    def focus_target(self, choice_id: str) -> Widget | None:
+        """The widget the focus ring goes round for a keypad choice (None: not on this screen)."""
+        for widget_id in (choice_id, *FOCUS_ALIASES.get(choice_id, ())):
+            widget: Widget | None = self.ids.get(widget_id)
+            if widget is not None:
+                return widget
+        return None
 
 
 load_kv(__file__.replace("base.py", "common.py"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 from kiosk.flow.events import Back, Cancel, ChooseDepartment
@@ -10,6 +11,7 @@ from kiosk.flow.state import Session
 from kiosk.screens import theme
 from kiosk.screens.base import KioskButton, KioskScreen, load_kv
 from kiosk.screens.widgets import patient_line
+from kiosk.speech.navigator import DEPARTMENT_PREFIX
 
 load_kv(__file__)
 
@@ -48,6 +50,17 @@ class DepartmentScreen(KioskScreen):
             button.color = theme.current.muted
         button.bind(on_release=self._chosen)
         return button
+
+    def focus_target(self, choice_id: str) -> Widget | None:
+        if not choice_id.startswith(DEPARTMENT_PREFIX):
+            return super().focus_target(choice_id)
+        wanted = choice_id.removeprefix(DEPARTMENT_PREFIX)
+        for button in self.ids.list.children:
+            if getattr(button, "department_id", None) == wanted:
+                self.ids.list.parent.scroll_to(button, animate=False)  # a long list: bring the choice into view
+                found: Widget = button
+                return found
+        return None
 
     def _chosen(self, button: object) -> None:
         self.send(ChooseDepartment(getattr(button, "department_id", "")))

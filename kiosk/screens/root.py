@@ -10,6 +10,7 @@ from kivy.properties import BooleanProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition
+from kivy.uix.widget import Widget
 
 from kiosk.flow.events import ChooseLanguage, MoreTime, OpenMaintenance
 from kiosk.flow.state import BUSY_STEPS, Session, Step
@@ -21,6 +22,7 @@ from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.department import DepartmentScreen
 from kiosk.screens.desk import DeskScreen
 from kiosk.screens.failed import FailedScreen
+from kiosk.screens.focus import FocusFrame
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.identify import IdentifyScreen
 from kiosk.screens.maintenance import MaintenanceScreen
@@ -103,6 +105,9 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         self.kiosk_name = kiosk_name
         self.ids.screens.transition = NoTransition()
         self.idle = IdleOverlay(send=send)
+        self.focus = FocusFrame()
+        self.add_widget(self.focus)  # above the screens, below the idle warning
+        self.focused_choice: str | None = None
 
     def _screen(self, name: str) -> KioskScreen:
         """The screen by name, built the first time it is needed (a faster start, less memory on screens unused)."""
@@ -148,6 +153,8 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         warned = session.idle_warning_since is not None
         if warned and self.idle.parent is None:
             self.add_widget(self.idle)
+            self.remove_widget(self.focus)
+            self.add_widget(self.focus)  # the ring stays on top, round "more time"
         elif not warned and self.idle.parent is not None:
             self.remove_widget(self.idle)
         if warned:
@@ -156,6 +163,20 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
             self.idle.ids.title.text = translate("idle.title", lang)
             self.idle.ids.body.text = translate("idle.body", lang, seconds=left)
             self.idle.ids.more_time.text = translate("idle.more_time", lang)
+
+    def focus_target(self, choice_id: str) -> Widget | None:
+        if self.idle.parent is not None:
+            target: Widget = self.idle.ids.more_time  # any key gives more time: the ring says so
+            return target
+        if choice_id == "language":
+            language: Widget = self.ids.language
+            return language
+        return self._screen(SCREEN_FOR_STEP[self.session.step]).focus_target(choice_id)
+
+    def show_focus(self, choice_id: str | None) -> None:
+        """Frame the keypad's focused choice (None hides the ring); called again as the layout settles."""
+        self.focused_choice = choice_id
+        self.focus.frame(self.focus_target(choice_id) if choice_id is not None else None)
 
     def hospital_tapped(self) -> None:
         now = time.monotonic()

@@ -79,6 +79,25 @@ HIGH_CONTRAST = Theme(
 )
 
 
+# The keypad's focus ring (kiosk/screens/focus.py): black outside, yellow inside, one of them stands out on any theme.
+RING_OUTER: RGBA = (0.0, 0.0, 0.0, 1.0)
+RING_INNER: RGBA = (1.0, 0.84, 0.0, 1.0)
+
+
+def _luminance(colour: RGBA) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in colour[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGBA, b: RGBA) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def theme_for(high_contrast: bool = False, large_text: bool = False, landscape: bool = False) -> Theme:
     from dataclasses import replace
 

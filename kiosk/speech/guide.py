@@ -21,6 +21,7 @@ from kiosk.speech.prompts import notice_text, phrase
 from kiosk.speech.script import focus_text, idle_text, screen_text
 
 log = logging.getLogger(__name__)
+REMINDER_AT_S = 10  # a last spoken reminder this long before the idle wipe (the warning itself said the full time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class SpeechGuide:
         self._screen: _Screen | None = None
         self._prefix = ""  # said before the next screen (the greeting of a mode switched on mid-warning)
         self._answering = False  # the next show() is the flow's answer to a key
+        self._reminded: float | None = None  # the idle warning (its start) already reminded of
 
     @property
     def speaking_mode(self) -> bool:
@@ -88,6 +90,15 @@ class SpeechGuide:
         said = idle_text(session, round(self.warning_s)) if screen.idle_warning else self._screen_now(session)
         self._say(self._prefix + said, session.language)
         self._prefix = ""
+
+    def countdown(self, session: Session, seconds_left: float) -> None:
+        """Called every second while the idle warning is shown: once, near the end, say how long is left."""
+        warned = session.idle_warning_since
+        if not self.mode.on or warned is None or seconds_left > REMINDER_AT_S or self._reminded == warned:
+            return
+        self._reminded = warned
+        left = max(0, round(seconds_left))
+        self._say(phrase("idle.reminder", session.language, seconds=left), session.language)
 
     def _patient_left(self) -> None:
         self._silence()

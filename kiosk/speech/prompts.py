@@ -118,6 +118,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Bạn còn ở đây không? Phiên sẽ kết thúc sau {seconds} giây. Nhấn phím bất kỳ để có thêm thời gian.",
         "Are you still there? This session ends in {seconds} seconds. Press any key for more time.",
     ),
+    "idle.reminder": (
+        "Còn {seconds} giây. Nhấn phím bất kỳ để tiếp tục.",
+        "{seconds} seconds left. Press any key to go on.",
+    ),
     "ticket.number": ("Số thứ tự của bạn là {number}.", "Your queue number is {number}."),
     "ticket.priority": ("Bạn được xếp hàng ưu tiên.", "You are in the priority queue."),
     "ticket.where": ("Mời bạn đến {department}, {room}, {location}.", "Please go to {department}, {room}, {location}."),

@@ -2,8 +2,8 @@
 
 Run as its own process (Kivy allows one App per process) by tests/speech/test_kivy_keys.py:
     python -m tests.speech.kivy_key_walk check_in|benefit_lookup OUT.json
-The guide is wired as the composition root would do it: `service.subscribe(guide.show)` and the window's
-`on_key_down` sending `guide.key_down(...)`'s events to the flow. Prints nothing; writes what happened as JSON.
+The guide is wired by the composition root (`build_app(..., guide=...)`): it follows every render, and the window's
+`on_key_down` sends `guide.key_down(...)`'s events to the flow. Prints nothing; writes what happened as JSON.
 """
 
 from __future__ import annotations
@@ -49,12 +49,6 @@ async def _walk(scenario: str, service: FlowService, guide: SpeechGuide, voice: 
     presses = 0
     steps: list[str] = []
 
-    def on_key_down(_window: object, key: int, *_args: object) -> bool:
-        for event in guide.key_down(key, service.session):
-            service.dispatch(event)
-        return True
-
-    Window.bind(on_key_down=on_key_down)
     await frames(12)
 
     async def press(*keys: int) -> None:
@@ -92,9 +86,7 @@ def main(scenario: str, out: Path) -> None:
     service = _service()
     voice = RecordingVoice()
     guide = SpeechGuide(voice)
-    service.subscribe(guide.show)
-    guide.show(service.session)
-    app = build_app(service, monotonic=time.monotonic)
+    app = build_app(service, monotonic=time.monotonic, guide=guide)
     result = asyncio.run(run_app(app, service, lambda: _walk(scenario, service, guide, voice)))
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
