@@ -38,7 +38,8 @@ async def test_the_background_round_leases_and_replays_by_itself(tmp_path: Path,
             client = HisClient(http, token=site.tokens[0])
             async with resilient(client, http, site.tokens[0], data_dir=data, every_s=0.2) as his:
                 with site.serving(link):
-                    await eventually(lambda: len(his.held_leases()) > 0, 15)
+                    lanes = 2 * int(str(site.rows("SELECT count(*) FROM departments")[0][0]))
+                    await eventually(lambda: len(his.held_leases()) == lanes, 15)  # every department lane
                 ticket = await check_in(his, WHO)
                 assert ticket.provisional
                 assert his.health() == {"hub": "open", "journal": 1}
