@@ -68,7 +68,10 @@ async def _his(settings: Any) -> AsyncIterator[Any]:
         return
     async with httpx.AsyncClient(base_url=settings.hub.base_url) as http:
         token = settings.hub.token.get_secret_value() if settings.hub.token else await _enrolled_token(http, settings)
-        yield HisClient(http, token=token, timeouts=timeouts)
+        from kiosk.offline.wiring import resilient  # leases + encrypted journal: tickets keep coming in an outage
+
+        async with resilient(HisClient(http, token=token, timeouts=timeouts), http, token) as his:
+            yield his
 
 
 async def _enrolled_token(http: Any, settings: Any) -> str:
