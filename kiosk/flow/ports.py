@@ -34,7 +34,9 @@ class HisPort(Protocol):
 
     async def issue_ticket(self, order: TicketOrder) -> IssuedTicket: ...
 
-    async def report_fault(self, reason: str) -> None: ...
+    async def report_fault(self, reason: str) -> None:
+        """Not called by the flow any more: IT alerts go through `kiosk.flow.alerts.AlertPort`."""
+        ...
 
 
 class PrinterStatus(Protocol):

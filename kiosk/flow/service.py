@@ -15,6 +15,7 @@ from datetime import datetime
 
 from kiosk.domain.dates import VN_TZ
 from kiosk.flow import effects as fx
+from kiosk.flow.alerts import AlertPort, LoggingAlerts
 from kiosk.flow.events import (
     DepartmentsLoaded,
     EntitlementChecked,
@@ -49,15 +50,18 @@ class FlowService:
         his: HisPort,
         printer: PrinterPort,
         *,
+        alerts: AlertPort | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(VN_TZ),
     ) -> None:
         self.config = config
         self._his, self._printer = his, printer
+        self.alerts: AlertPort = alerts if alerts is not None else LoggingAlerts()
         self._monotonic, self._wall = monotonic, wall
         self.session = Session(last_activity=monotonic(), language=config.language)
         self._listeners: list[Listener] = []
         self._tasks: set[asyncio.Task[None]] = set()
+        self._alerting: set[asyncio.Task[None]] = set()
         self.effects_run: list[fx.Effect] = []  # what ran, for the maintenance screen and tests (no personal data)
         # What the status strip shows: the last printer job and the last hub call, did they work?
         self.printer_ok = True
@@ -90,18 +94,24 @@ class FlowService:
     def _run(self, effect: fx.Effect) -> None:
         self.effects_run.append(effect)
         if isinstance(effect, fx.SessionWiped):
-            for task in list(self._tasks):
+            for task in list(self._tasks - self._alerting):
                 task.cancel()
             return
-        self._spawn(self._perform(effect))
+        task = self._spawn(self._perform(effect))
+        if isinstance(effect, fx.AlertIt):
+            # An alert is about the kiosk, not the patient: the wipe that often follows it must not cancel it.
+            self._alerting.add(task)
+            task.add_done_callback(self._alerting.discard)
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _perform(self, effect: fx.Effect) -> None:
         printing = isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip | fx.CheckPrinter)
+        hub_call = not printing and not isinstance(effect, fx.AlertIt)
         try:
             event = await self._answer(effect)
         except asyncio.CancelledError:
@@ -111,14 +121,14 @@ class FlowService:
             event = _failure_event(effect, exc)
             if printing:
                 self.printer_ok = False
-            elif _message_key(exc, "hub.unavailable") in ("hub.unavailable", "hub.timeout"):
+            elif hub_call and _message_key(exc, "hub.unavailable") in ("hub.unavailable", "hub.timeout"):
                 self.hub_ok = False
         else:
             if isinstance(event, PrinterChecked):
                 self.printer_ok = event.printable
             elif printing:
                 self.printer_ok = True
-            else:
+            elif hub_call:
                 self.hub_ok = True
         if event is not None:
             self.dispatch(event)
@@ -149,7 +159,7 @@ class FlowService:
             await self._printer.print_desk_slip(effect.slip)
             return Printed(effect.generation)
         if isinstance(effect, fx.AlertIt):
-            await his.report_fault(effect.reason)
+            await self.alerts.alert(effect.reason)
         return None
 
 

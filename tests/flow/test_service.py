@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.flow.alerts import LoggingAlerts
 from kiosk.flow.events import (
     CardPresented,
     CardRemoved,
@@ -25,10 +26,15 @@ VALID = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_
 
 
 def make(his: FakeHis, printer: FakePrinter) -> tuple[FlowService, list[Session]]:
-    service = FlowService(CONFIG, his, printer)
+    service = FlowService(CONFIG, his, printer, alerts=LoggingAlerts())
     seen: list[Session] = []
     service.subscribe(seen.append)
     return service, seen
+
+
+def alerts_of(service: FlowService) -> list[str]:
+    assert isinstance(service.alerts, LoggingAlerts)
+    return list(service.alerts.recent)
 
 
 def his_with_patient(code: str = "000") -> FakeHis:
@@ -79,7 +85,7 @@ async def test_a_paper_out_printer_is_found_before_the_number_is_taken_and_it_is
     await check_in(service)
     assert (service.session.step, service.session.notice_key) == (Step.PRINTER_NOT_READY, "printer.paper_out")
     assert his.tickets == {}  # nothing committed at the hub
-    assert his.faults_reported == ["printer_paper_out"]
+    assert alerts_of(service) == ["printer_paper_out"]
     assert not service.printer_ok
     service.dispatch(Confirm())  # the number on screen
     await service.idle()
@@ -109,7 +115,7 @@ async def test_a_printer_that_does_not_answer_the_check_is_not_ready() -> None:
     service, _ = make(his, printer)
     await check_in(service)
     assert (service.session.step, service.session.notice_key) == (Step.PRINTER_NOT_READY, "printer.failed")
-    assert his.faults_reported == ["printer_error"]
+    assert alerts_of(service) == ["printer_error"]
 
 
 async def test_a_hub_that_fails_shows_its_message_and_can_be_retried() -> None:
@@ -132,7 +138,7 @@ async def test_a_configuration_fault_alerts_it_and_prints_a_desk_slip() -> None:
     service, _ = make(his, printer)
     service.dispatch(CardPresented(CHIP))
     await service.idle()
-    assert his.faults_reported == ["bhxh_054"]
+    assert alerts_of(service) == ["bhxh_054"]
     assert [s.reason_code for s in printer.slips] == ["bhxh_054"]
     assert service.session.step == Step.DESK
 
