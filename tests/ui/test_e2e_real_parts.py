@@ -51,10 +51,10 @@ def test_a_patient_places_the_card_and_the_printed_number_is_the_hubs(pcscd: Pcs
     result = asyncio.run(_run(pcscd, tmp_path))
     printed, issued, identity_source = result
     assert identity_source == "chip"
-    assert printed == [f"{issued:03d}"]
+    assert printed == [issued]  # the hub's display number, as the screen shows it
 
 
-async def _run(pcscd: PcscDaemon, tmp_path: Path) -> tuple[list[str], int, str]:
+async def _run(pcscd: PcscDaemon, tmp_path: Path) -> tuple[list[str], str, str]:
     import httpx
 
     from kiosk.app import build_app, run_app
@@ -110,7 +110,7 @@ async def _run(pcscd: PcscDaemon, tmp_path: Path) -> tuple[list[str], int, str]:
     return printed, issued, source
 
 
-async def _patient(app: object, service: object, bridge: object, link: object) -> tuple[str, int]:
+async def _patient(app: object, service: object, bridge: object, link: object) -> tuple[str, str]:
     from kiosk.domain.cccd_qr import CccdQr, format_cccd_qr
     from kiosk.flow.state import Step
     from kiosk.screens.pilot import frames, tap
@@ -150,7 +150,7 @@ async def _patient(app: object, service: object, bridge: object, link: object) -
     await until(Step.CONFIRM)
     await tap(root, "Lấy số thứ tự")
     await until(Step.DONE)
-    issued = service.session.ticket.number  # type: ignore[attr-defined]
+    issued = service.session.ticket.display_number  # type: ignore[attr-defined]
     await asyncio.to_thread(link.pull)  # type: ignore[attr-defined]
     await until(Step.HOME)  # card taken: the session is wiped
     return source, issued
