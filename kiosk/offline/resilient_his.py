@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ from kiosk.offline.store import HeldLease, LeaseExhaustedError, OfflineStore
 
 log = logging.getLogger("kiosk.offline")
 T = TypeVar("T")
+SESSION_MEMORY_S = 300.0  # longer than any check-in session (idle wipe after ~70 s)
 
 
 class HubUnreachableError(HisConnectionError):
@@ -68,8 +70,9 @@ class ResilientHis:
         self._within, self._entitlement_within = answer_within_s, entitlement_within_s
         self._clock = clock
         # Only for the session in progress: who was registered offline and which card to re-check.
-        self._offline_patients: dict[str, dict[str, Any]] = {}
-        self._cards: dict[str, dict[str, Any]] = {}
+        # Kept by monotonic time: a session abandoned before its ticket (Cancel, idle wipe) is forgotten soon.
+        self._offline_patients: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._cards: dict[str, tuple[float, dict[str, Any]]] = {}
 
     async def _online(self, call: Callable[[], Awaitable[T]], within_s: float) -> T | None:
         """The hub's answer, or None when the hub is (known) unreachable; the hub's refusals pass through."""
@@ -99,7 +102,9 @@ class ResilientHis:
         if not identity.complete:
             raise HubUnreachableError("offline registration needs a name and a date of birth")
         patient_id = provisional.OFFLINE_PREFIX + str(uuid.uuid4())
-        self._offline_patients[patient_id] = mapping.registration(identity).model_dump(mode="json", exclude_none=True)
+        self._forget_abandoned()
+        registration = mapping.registration(identity).model_dump(mode="json", exclude_none=True)
+        self._offline_patients[patient_id] = (time.monotonic(), registration)
         assert identity.full_name is not None
         assert identity.date_of_birth is not None
         return PatientRecord(id=patient_id, full_name=identity.full_name, date_of_birth=identity.date_of_birth)
@@ -114,7 +119,8 @@ class ResilientHis:
         if answer is not None:
             return answer
         card = {"card_code": card_code, "full_name": full_name, "date_of_birth": date_of_birth}
-        self._cards[patient_id or ""] = card
+        self._forget_abandoned()
+        self._cards[patient_id or ""] = (time.monotonic(), card)
         return provisional.pending_entitlement(card_code)
 
     async def departments(self) -> list[DepartmentChoice]:
@@ -136,8 +142,8 @@ class ResilientHis:
 
     def _issue_provisional(self, order: TicketOrder) -> IssuedTicket:
         now = self._clock()
-        patient = self._offline_patients.pop(order.patient_id, None)
-        card = self._cards.pop(order.patient_id, None)
+        patient = self._offline_patients.pop(order.patient_id, (0.0, None))[1]
+        card = self._cards.pop(order.patient_id, (0.0, None))[1]
         entry = provisional.registration(order, now, patient, card)
         try:
             number = self._store.journal_ticket(
@@ -148,6 +154,12 @@ class ResilientHis:
         department = next((d for d in self._cached_departments() if d.id == order.department_id), None)
         log.info("provisional ticket issued from the lease (%s)", order.lane.value)
         return provisional.provisional_ticket(order, number, now, department, self._status_url)
+
+    def _forget_abandoned(self) -> None:
+        cutoff = time.monotonic() - SESSION_MEMORY_S
+        for kept in (self._offline_patients, self._cards):
+            for key in [k for k, (at, _) in kept.items() if at < cutoff]:
+                del kept[key]
 
     def _cached_departments(self) -> list[DepartmentChoice]:
         return [provisional.department_from_json(d) for d in self._store.departments()]
