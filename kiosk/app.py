@@ -74,6 +74,7 @@ def build_app(
     from kivy.app import App
     from kivy.clock import Clock
 
+    from kiosk.screens import theme
     from kiosk.screens.root import KioskRoot
     from kiosk.screens.tactile import TactileKeypad
 
@@ -87,23 +88,54 @@ def build_app(
 
         def build(self) -> KioskRoot:
             self.keypad = TactileKeypad(service, guide) if guide is not None else None
+            self.own_theme = theme.current  # the kiosk's configured display; each patient starts with it
+            self.generation = service.session.generation
+            self.root = root = self._new_root()
+            service.subscribe(self._show)
+            self._show(service.session)
+            # The idle countdown changes every second without the session changing.
+            Clock.schedule_interval(lambda _dt: self._countdown(self.root), 1.0)
+            if preview is not None:
+                Clock.schedule_interval(lambda _dt: self.root.refresh_preview(preview()), 1 / 5)
+            if self.keypad is not None:
+                self.keypad.bind(root, speech)
+            return root
+
+        def _new_root(self) -> KioskRoot:
             root = KioskRoot(
                 send=service.dispatch,
                 hospital_name=service.config.hospital_name,
                 warning_s=service.config.warning_s,
                 kiosk_name=service.config.kiosk_name,
             )
-            service.subscribe(lambda session: self._show(root, session))
-            self._show(root, service.session)
-            # The idle countdown changes every second without the session changing.
-            Clock.schedule_interval(lambda _dt: self._countdown(root), 1.0)
-            if preview is not None:
-                Clock.schedule_interval(lambda _dt: root.refresh_preview(preview()), 1 / 5)
-            if self.keypad is not None:
-                self.keypad.bind(root, speech)
+            root.display_toggle = self.toggle_display
             return root
 
-        def _show(self, root: KioskRoot, session: Session) -> None:
+        def toggle_display(self, mode: str) -> None:
+            """Large text or high contrast switched by the patient (the control on every screen)."""
+            now = theme.current
+            self._use(theme.toggled(now, **{mode: not getattr(now, mode)}))
+
+        def _use(self, display: theme.Theme) -> None:
+            # Every .kv rule reads the theme when its widget is made: a new frame over the same session.
+            theme.use(display)
+            old, new = self.root, self._new_root()
+            new.devices = old.devices
+            window = old.parent
+            window.remove_widget(old)
+            window.add_widget(new)
+            self.root = new
+            if self.keypad is not None:
+                self.keypad.root = new
+            self._show(service.session)
+
+        def _show(self, session: Session) -> None:
+            if session.generation != self.generation:
+                self.generation = session.generation
+                if theme.current != self.own_theme and self.root.parent is not None:
+                    self._use(self.own_theme)  # the next patient gets the kiosk's own display back
+                    return
+            root = self.root
             root.devices.printer, root.devices.network = service.printer_ok, service.hub_ok
             root.render(session, monotonic())
             if self.keypad is not None:

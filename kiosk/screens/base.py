@@ -10,11 +10,13 @@ from kivy.properties import ColorProperty, NumericProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from kiosk.flow.events import Event
 from kiosk.flow.state import Session
 from kiosk.i18n.catalogue import translate
+from kiosk.screens import theme
 
 Send = Callable[[Event], None]
 # The tactile keypad's choice ids (kiosk.speech.navigator) whose button has another id in a screen's .kv.
@@ -43,11 +45,26 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
 class KioskScreen(Screen):  # type: ignore[misc]
     NAME = ""  # the ScreenManager name, as in the .kv rule
 
+    SCROLLS_ITSELF = False  # a screen whose long part already scrolls (the department list)
+
     def __init__(self, send: Send, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.send = send
+        if theme.current.large_text and not self.SCROLLS_ITSELF:
+            self._scrollable()
         self.language = "vi"
         self.devices: object = None  # the status board, for screens that show device state
+
+    def _scrollable(self) -> None:
+        """Large text may be taller than the panel: the screen's column scrolls instead of running off the edge
+        (WCAG 1.4.10 reflow: one direction of scrolling, never text cut off)."""
+        column = self.children[0]
+        self.remove_widget(column)
+        column.size_hint_y = None
+        column.bind(minimum_height=column.setter("height"))
+        view = ScrollView(do_scroll_x=False, bar_width=theme.current.px(14))
+        view.add_widget(column)
+        self.add_widget(view)
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.language, **values)

@@ -22,6 +22,7 @@ class DepartmentButton(KioskButton):
 
 class DepartmentScreen(KioskScreen):
     NAME = "department"
+    SCROLLS_ITSELF = True
 
     def render(self, session: Session) -> None:
         self.ids.title.text = self.t("department.title")

@@ -10,6 +10,7 @@ from pathlib import Path
 from kivy.base import EventLoop
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 FRAME_S = 1 / 30
@@ -52,8 +53,23 @@ def tap_widget(widget: Widget) -> None:
     touch.touch_up()
 
 
+def bring_into_view(widget: Widget) -> bool:
+    """Scroll the column a widget is in (large text taller than the panel) so it can be touched; True if scrolled."""
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        if isinstance(parent, ScrollView):
+            before = parent.scroll_y
+            parent.scroll_to(widget, padding=20, animate=False)
+            return bool(parent.scroll_y != before)
+        parent = parent.parent
+    return False
+
+
 async def tap(root: Widget, text: str) -> None:
-    tap_widget(find_button(root, text))
+    widget = find_button(root, text)
+    if bring_into_view(widget):
+        await frames(2)  # as a patient scrolls before touching
+    tap_widget(widget)
     await frames(2)
 
 

@@ -4,6 +4,7 @@ strip, and the idle warning on top. It picks the screen for the session's step a
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kivy.properties import BooleanProperty
@@ -108,6 +109,7 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         self.focus = FocusFrame()
         self.add_widget(self.focus)  # above the screens, below the idle warning
         self.focused_choice: str | None = None
+        self.display_toggle: Callable[[str], None] | None = None  # the app switches large text / high contrast
 
     def _screen(self, name: str) -> KioskScreen:
         """The screen by name, built the first time it is needed (a faster start, less memory on screens unused)."""
@@ -184,6 +186,14 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         if len(self._taps) >= HIDDEN_TAPS:
             self._taps.clear()
             self.send(OpenMaintenance())
+
+    def toggle_large_text(self) -> None:
+        if self.display_toggle is not None:
+            self.display_toggle("large_text")
+
+    def toggle_high_contrast(self) -> None:
+        if self.display_toggle is not None:
+            self.display_toggle("high_contrast")
 
     def switch_language(self) -> None:
         self.send(ChooseLanguage("en" if self.session.language == "vi" else "vi"))
