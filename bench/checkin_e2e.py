@@ -101,7 +101,6 @@ sys.path.insert(0, {repo!r})
 from kiosk.app import prepare_kivy, build_app, run_app
 prepare_kivy(headless=True)
 from kiosk.backend_client.client import HisClient
-from kiosk.embedded_hub import embedded_hub
 from kiosk.flow.fakes import FakePrinter
 from kiosk.flow.service import FlowService
 from kiosk.flow.transition import FlowConfig
@@ -110,6 +109,8 @@ async def main():
     with tempfile.TemporaryDirectory() as data:
         async with contextlib.AsyncExitStack() as stack:
             if os.environ["HUB"] == "embedded":
+                # Imported only here: a kiosk on a remote hub never loads the hub's code (FastAPI, SQLAlchemy).
+                from kiosk.embedded_hub import embedded_hub
                 hub = await stack.enter_async_context(embedded_hub(Path(data)))
                 his = HisClient(hub.client, token=hub.token)
             else:  # a kiosk whose hub is elsewhere: the client is built, nothing is asked before a patient comes
