@@ -23,6 +23,7 @@ Send = Callable[[Event], None]
 FOCUS_ALIASES: Mapping[str, tuple[str, ...]] = {
     "benefit_lookup": ("lookup",),
     "try_again": ("again",),
+    "ticket_on_screen": ("again",),  # the printer is not ready: the number on screen
     "repeat_ticket": ("number",),  # no button: the ring goes round the number it says again
     "finish": ("close", "cancel"),  # the staff screens' way out
 }
