@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.domain.dates import local_date
@@ -138,16 +139,24 @@ class LeaseDesk:
 
     def replay(self, kiosk_id: str, item: wire.ProvisionalRegistration) -> wire.Replayed:
         """Put one provisional registration into the queue (idempotent); see the module docstring for the rules."""
-        with self._hub.reader() as session:
-            known = session.scalars(
-                select(LeaseReplay).where(
-                    LeaseReplay.kiosk_id == kiosk_id, LeaseReplay.idempotency_key == item.idempotency_key
-                )
-            ).first()
-            if known is not None:
-                return self._answer(item, known.ticket_id, ReplayOutcome(known.outcome), False)
-        patient_ref = self._patient_ref(item)
-        placement = self._place(kiosk_id, item, patient_ref)
+        patient_ref: str | None = None
+        for attempt in range(3):
+            with self._hub.reader() as session:
+                known = session.scalars(
+                    select(LeaseReplay).where(
+                        LeaseReplay.kiosk_id == kiosk_id, LeaseReplay.idempotency_key == item.idempotency_key
+                    )
+                ).first()
+                if known is not None:
+                    return self._answer(item, known.ticket_id, ReplayOutcome(known.outcome), False)
+            patient_ref = patient_ref or self._patient_ref(item)
+            try:
+                placement = self._place(kiosk_id, item, patient_ref)
+                break
+            except IntegrityError:
+                # Another hub process replayed the same entry, or issued this patient's ticket, meanwhile.
+                if attempt == 2:
+                    raise
         recheck = placement.newly_placed and item.entitlement is not None and item.visit_type == api_wire.VisitType.BHYT
         if recheck and item.entitlement is not None:
             # The card was never checked (the hub was unreachable): the BHXH re-checker asks the gateway later.

@@ -1,0 +1,50 @@
+"""Replays raced against two hub processes on one SQLite file: the same journal sent to both at once still makes
+one ticket per registration, and both answers agree."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.hub.servers import hub_process
+from tests.offline.harness import HubSite
+
+pytestmark = pytest.mark.slow
+
+
+async def test_the_same_journal_replayed_on_two_hubs_at_once(tmp_path: Path, gateway_url: str) -> None:
+    site = HubSite.create(tmp_path, gateway_url)
+    headers = {"Authorization": f"Bearer {site.tokens[0]}"}
+    with hub_process(site.database_url) as one, hub_process(site.database_url) as two:
+        async with httpx.AsyncClient(headers=headers, timeout=60) as http:
+            lease = (await http.post(f"{one}/api/v1/leases", json={"department_id": "NOI"})).json()
+            batch = [
+                {
+                    "idempotency_key": f"k{n}",
+                    "department_id": "NOI",
+                    "lane": "normal",
+                    "number": lease["first_number"] + n,
+                    "day": lease["day"],
+                    "issued_at": "2026-11-23T02:10:00+00:00",
+                    "visit_type": "fee",
+                    "patient": {
+                        "full_name": f"Bệnh Nhân {chr(65 + n)}",
+                        "date_of_birth": "1990",
+                        "id_number": f"00119000000{n}",
+                    },
+                }
+                for n in range(4)
+            ]
+            answers = await asyncio.gather(
+                *(http.post(f"{url}/api/v1/leases/replay", json={"registrations": batch}) for url in (one, two, one))
+            )
+    assert [a.status_code for a in answers] == [200, 200, 200], [a.text for a in answers]
+    ids = [[r["ticket"]["id"] for r in a.json()["replayed"]] for a in answers]
+    assert ids[0] == ids[1] == ids[2]
+    assert site.rows("SELECT count(*) FROM tickets") == [(4,)]
+    assert site.rows("SELECT count(*) FROM lease_replays") == [(4,)]
+    numbers = sorted(int(str(r[0])) for r in site.rows("SELECT number FROM tickets"))
+    assert numbers == [lease["first_number"] + n for n in range(4)]
