@@ -172,7 +172,7 @@ async def _run(settings: Any) -> int:
             camera_ok = scanner is None or scanner.status.value != "unavailable"
             return bridge.reader_ok, camera_ok
 
-        app = build_app(service, monotonic=time.monotonic, preview=preview, devices=health)
+        app = build_app(service, monotonic=time.monotonic, preview=preview, devices=health, speech=settings.speech)
         devices = [asyncio.ensure_future(_watch_reader(reader, bridge))]
         if scanner is not None:
             # The camera runs only while the identify screen asks for a scan; QR codes go through the chip bridge
