@@ -50,6 +50,7 @@ class ScreenSettings(Section):
     language: Literal["vi", "en"] = "vi"
     high_contrast: bool = False
     large_text: bool = False
+    diagonal_inches: float = Field(default=21.5, ge=7, le=100, description="the panel's size: text ≥ 4.8 mm on it")
 
     @property
     def size(self) -> tuple[int, int]:

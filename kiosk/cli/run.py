@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
             settings.screen.high_contrast,
             settings.screen.large_text,
             landscape=settings.screen.orientation == "landscape",
+            diagonal_inches=settings.screen.diagonal_inches,
         )
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -36,3 +36,12 @@ def test_toggling_a_mode_keeps_the_panel_and_the_other_mode() -> None:
     assert (dark.high_contrast, dark.large_text, dark.landscape) == (True, True, True)
     assert dark.px_per_mm == pytest.approx(start.px_per_mm)
     assert toggled(dark, high_contrast=False) == start
+
+
+def test_the_panel_size_comes_from_the_kiosk_settings() -> None:
+    from kiosk.settings import KioskSettings
+
+    screen = KioskSettings.model_validate({"screen": {"diagonal_inches": 32}}).screen
+    big = theme_for(landscape=screen.orientation == "landscape", diagonal_inches=screen.diagonal_inches)
+    assert big.px_per_mm == pytest.approx(2.71, abs=0.01)  # 2203 px across a 32" diagonal
+    assert big.mm(big.size(26) * CAP_HEIGHT) >= MIN_CAP_MM
