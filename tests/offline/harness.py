@@ -114,7 +114,10 @@ class HubSite:
 
     @classmethod
     def create(cls, directory: Path, gateway_url: str, kiosks: int = 1) -> HubSite:
-        url = f"sqlite:///{directory / 'hub.sqlite3'}"
+        return cls.create_at(f"sqlite:///{directory / 'hub.sqlite3'}", gateway_url, kiosks)
+
+    @classmethod
+    def create_at(cls, url: str, gateway_url: str, kiosks: int = 1) -> HubSite:
         upgrade(url)
         hub = build_hub(HubSettings(database_url=url, bhxh=bhxh_settings(gateway_url)))
         seed(hub)

@@ -11,12 +11,48 @@ import pytest
 
 from tests.hub.servers import hub_process
 from tests.offline.harness import HubSite
+from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.slow
 
 
 async def test_the_same_journal_replayed_on_two_hubs_at_once(tmp_path: Path, gateway_url: str) -> None:
-    site = HubSite.create(tmp_path, gateway_url)
+    site = HubSite.create(tmp_path, gateway_url, kiosks=2)
+    await race(site)
+    await disjoint_grants(site)
+
+
+@pytest.mark.postgres
+async def test_the_same_journal_replayed_on_two_hubs_sharing_postgresql(
+    postgres: PostgresServer, gateway_url: str
+) -> None:
+    site = HubSite.create_at(postgres.create_database("offline_replay_race"), gateway_url, kiosks=2)
+    await race(site)
+    await disjoint_grants(site)
+
+
+async def disjoint_grants(site: HubSite) -> None:
+    """Two kiosks renewing leases through two hub processes at once never get overlapping blocks."""
+    with hub_process(site.database_url) as one, hub_process(site.database_url) as two:
+        async with httpx.AsyncClient(timeout=60) as http:
+
+            async def grant(url: str, token: str) -> tuple[int, int]:
+                answer = await http.post(
+                    f"{url}/api/v1/leases",
+                    json={"department_id": "NGOAI", "lane": "priority"},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert answer.status_code == 201, answer.text
+                return answer.json()["first_number"], answer.json()["last_number"]
+
+            blocks = await asyncio.gather(
+                *(grant(url, token) for _ in range(10) for url, token in ((one, site.tokens[0]), (two, site.tokens[1])))
+            )
+    taken = [n for first, last in blocks for n in range(first, last + 1)]
+    assert len(taken) == len(set(taken))
+
+
+async def race(site: HubSite) -> None:
     headers = {"Authorization": f"Bearer {site.tokens[0]}"}
     with hub_process(site.database_url) as one, hub_process(site.database_url) as two:
         async with httpx.AsyncClient(headers=headers, timeout=60) as http:
