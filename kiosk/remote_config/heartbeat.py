@@ -36,11 +36,13 @@ class HeartbeatSender:
         snapshot: Callable[[], Heartbeat],
         handlers: Mapping[ActionKind, ActionHandler],
         on_config_wanted: Callable[[int], None] = lambda _version: None,
+        delivered: Callable[[Heartbeat], None] = lambda _beat: None,
     ) -> None:
         self._http = http
         self._snapshot = snapshot
         self._handlers = dict(handlers)
         self._on_config_wanted = on_config_wanted
+        self._delivered = delivered  # e.g. the alerts it carried can be forgotten
         self.sent = 0
 
     async def beat_once(self) -> HeartbeatReply:
@@ -48,6 +50,7 @@ class HeartbeatSender:
         response = await self._http.post(HEARTBEAT_PATH, json=heartbeat.model_dump(mode="json"))
         response.raise_for_status()
         self.sent += 1
+        self._delivered(heartbeat)
         reply = HeartbeatReply.model_validate_json(response.content)
         if reply.config_version and reply.config_version != heartbeat.config_version:
             self._on_config_wanted(reply.config_version)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import httpx
 
 from kiosk.remote_config.agent import ApplyConfig, HealthProbe, SessionActive, SyncAgent
+from kiosk.remote_config.alerts import FleetAlerts
 from kiosk.remote_config.enrolment import KioskCredentials
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.heartbeat import ActionHandler, HeartbeatSender
@@ -35,6 +36,7 @@ class KioskHooks:
     restart: Callable[[], None]
     test_print: ActionHandler
     screenshot: ActionHandler  # PNG of the current screen with personal data masked
+    alerts: FleetAlerts | None = None  # IT alerts ride on the next heartbeat
 
 
 class FleetRuntime:
@@ -55,7 +57,9 @@ class FleetRuntime:
             ActionKind.TEST_PRINT: hooks.test_print,
             ActionKind.SCREENSHOT: hooks.screenshot,
         }
-        self.sender = HeartbeatSender(http, self.heartbeat, handlers, on_config_wanted=lambda _v: self.agent.reload())
+        self.sender = HeartbeatSender(
+            http, self.heartbeat, handlers, on_config_wanted=lambda _v: self.agent.reload(), delivered=self._delivered
+        )
 
     def heartbeat(self) -> Heartbeat:
         day, funnel = self.hooks.funnel.snapshot()
@@ -67,7 +71,12 @@ class FleetRuntime:
             funnel=funnel,
             day=day,
             uptime_seconds=int(time.monotonic() - self.started),
+            alerts=self.hooks.alerts.waiting() if self.hooks.alerts else [],
         )
+
+    def _delivered(self, beat: Heartbeat) -> None:
+        if self.hooks.alerts is not None:
+            self.hooks.alerts.delivered(beat.alerts)
 
     async def _restart(self) -> ActionResult:
         asyncio.get_running_loop().call_later(RESTART_DELAY_SECONDS, self.hooks.restart)

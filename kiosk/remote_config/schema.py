@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -140,6 +140,9 @@ class Heartbeat(BaseModel):
     funnel: FunnelCounters = Field(default_factory=FunnelCounters)
     day: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="the hospital day the counters are for")
     uptime_seconds: int = 0
+    alerts: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")]] = Field(
+        default_factory=list, max_length=20, description="IT alerts since the last heartbeat: reason codes only"
+    )
 
 
 class ActionKind(StrEnum):

@@ -24,7 +24,8 @@ def take_heartbeat(session: Session, kiosk_id: str, beat: Heartbeat, now: dateti
         raise LookupError(kiosk_id)  # enrolled with `kiosk-hub kiosk add`, not through the fleet
     changed_version = kiosk.config_version != beat.config_version
     devices = json.dumps({k: v.value for k, v in beat.devices.items()})
-    changed = changed_version or devices != kiosk.devices or beat.app_version != kiosk.app_version
+    # An alert is kept in the history too, so the kiosk's page can show it.
+    changed = changed_version or devices != kiosk.devices or beat.app_version != kiosk.app_version or bool(beat.alerts)
     kiosk.last_seen_at = now
     kiosk.app_version = beat.app_version
     kiosk.config_version = beat.config_version

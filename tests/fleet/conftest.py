@@ -133,7 +133,7 @@ async def enrolled_kiosk(fleet: FleetHub, tmp: Path, name: str, group_id: str | 
 
 
 @pytest.fixture
-def tmp_kiosks(tmp_path: Path) -> Iterator[Path]:
+def tmp_kiosks(tmp_path: Path) -> Path:
     path = tmp_path / "kiosks"
     path.mkdir()
     return path

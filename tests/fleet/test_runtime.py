@@ -15,6 +15,7 @@ from PIL import Image
 
 from kiosk.remote_config import runtime
 from kiosk.remote_config.agent import ProbeOutcome
+from kiosk.remote_config.alerts import FleetAlerts
 from kiosk.remote_config.enrolment import enrol
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.heartbeat import screenshot_result
@@ -24,8 +25,9 @@ from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, Re
 from kiosk.remote_config.store import ConfigStore
 from kiosk_hub.fleet import actions
 from kiosk_hub.fleet.enrolment import revoke
-from kiosk_hub.fleet.models import FleetKiosk, RemoteAction
+from kiosk_hub.fleet.models import FleetKiosk, RemoteAction, Role
 from tests.fleet.conftest import FleetHub
+from tests.fleet.console_client import add_console_user, log_in
 
 
 def masked_png() -> bytes:
@@ -126,3 +128,37 @@ async def test_the_hub_reachable_probe_sees_a_good_token_a_revoked_one_and_no_hu
         outcome = await hub_reachable(nowhere, timeout_seconds=2)(RemoteConfig())
     assert not outcome.ok
     assert outcome.detail.startswith("unreachable")
+
+
+async def test_an_it_alert_rides_on_the_next_heartbeat_to_the_kiosks_console_page(
+    fleet: FleetHub, tmp_path: Path
+) -> None:
+    credentials = await enrol(fleet.client, fleet.new_code(), "sanh-e-01")
+    app, alerts = App(), FleetAlerts()
+    hooks = KioskHooks(
+        apply=app.apply, probes={}, session_active=lambda: False, device_states=dict,
+        funnel=FunnelTally(lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC)), restart=app.restart,
+        test_print=app.test_print, screenshot=app.screenshot, alerts=alerts,
+    )  # fmt: skip
+    transport = httpx.ASGITransport(app=fleet.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as down:
+        fleet_runtime = FleetRuntime(down, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0")
+        await alerts.alert("printer_paper_out")
+        await alerts.alert("Nguyễn Văn A 012345678901")  # not a code: must not travel as written
+        with pytest.raises(httpx.HTTPStatusError):
+            await fleet_runtime.sender.beat_once()  # no token: refused, the alerts wait for the next one
+    assert alerts.waiting() == ["printer_paper_out", "unnamed"]
+    headers = {"Authorization": f"Bearer {credentials.token}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as http:
+        fleet_runtime = FleetRuntime(http, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0")
+        await fleet_runtime.sender.beat_once()
+        assert alerts.waiting() == []
+        await fleet_runtime.sender.beat_once()  # an ordinary heartbeat after it does not hide the alert
+    add_console_user(fleet.hub, "it-admin", Role.ADMIN)
+    await log_in(fleet.client, "it-admin")
+    page = (await fleet.client.get(f"/fleet/kiosks/{credentials.kiosk_id}")).text
+    alerts_table = page.split('id="alerts"', 1)[1].split("</table>", 1)[0]
+    assert "printer_paper_out" in alerts_table
+    assert "unnamed" in alerts_table
+    assert "Nguyễn" not in page
+    assert "012345678901" not in page

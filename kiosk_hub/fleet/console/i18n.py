@@ -43,6 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "funnel.desk_slips": ("Phiếu ra quầy", "Desk slips"),
     "funnel.print_failures": ("Lỗi in", "Print failures"),
     "kiosk.history": ("Nhịp tim gần đây", "Recent heartbeats"),
+    "kiosk.alerts": ("Cảnh báo cho IT", "IT alerts"),
     "kiosk.reports": ("Kết quả áp dụng cấu hình", "Configuration outcomes"),
     "kiosk.actions": ("Thao tác từ xa", "Remote actions"),
     "kiosk.settings": ("Nhóm và thử trước", "Group and canary"),
