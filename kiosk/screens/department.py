@@ -47,8 +47,10 @@ class DepartmentScreen(KioskScreen):
         button = DepartmentButton(text=f"[b]{escape_markup(name)}[/b]\n[size={small}]{escape_markup(detail)}[/size]")
         button.department_id = department.id
         if not department.open_now:
-            button.bg = theme.current.secondary
-            button.color = theme.current.muted
+            t = theme.current
+            button.bg = t.secondary
+            # Muted where it still reads (yellow on white in high contrast does not).
+            button.color = t.muted if theme.contrast(t.muted, t.secondary) >= 4.5 else t.secondary_text
         button.bind(on_release=self._chosen)
         return button
 

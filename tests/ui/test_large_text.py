@@ -62,7 +62,8 @@ def check_screen(root: Any, name: str) -> list[str]:
     from kiosk.screens.pilot import walk
 
     t, problems = theme.current, []
-    window = (0.0, 0.0, float(SIZE[0]), float(SIZE[1]))
+    width, height = root.get_root_window().size
+    window = (0.0, 0.0, float(width), float(height))
     screen = root.ids.screens.current_screen
     shown = [root.ids.language, root.ids.large_text, root.ids.high_contrast]
     for control in shown[1:]:
@@ -95,6 +96,8 @@ def check_screen(root: Any, name: str) -> list[str]:
         area = _box(screen) if in_content and widget not in walk(root.idle) else window
         if not scrolled and not _inside(box, area):
             problems.append(f"{name}: {label!r} is outside its screen area {box} / {area}")
+        if hasattr(widget, "bg") and theme.contrast(tuple(widget.color), tuple(widget.bg)) < 4.5:
+            problems.append(f"{name}: {label!r} reads at {theme.contrast(tuple(widget.color), tuple(widget.bg)):.1f}:1")
         button = hasattr(widget, "trigger_action") and not widget.disabled
         if button and min(t.mm(widget.width), t.mm(widget.height)) < theme.MIN_TARGET_MM:
             problems.append(f"{name}: {label!r} target {t.mm(widget.width):.0f}×{t.mm(widget.height):.0f} mm")
@@ -109,9 +112,9 @@ def _ancestors(widget: Any) -> list[Any]:
     return found
 
 
-async def _walk(app: Any, service: FlowService, shots: Path) -> set[str]:
-    from kiosk.screens import theme
-    from kiosk.screens.pilot import frames, screenshot, tap_widget
+async def walk_every_screen(app: Any, shots: Path, prefix: str) -> tuple[set[str], list[str]]:
+    """Every step of the flow rendered in turn, then the idle warning: the screens seen and what is wrong."""
+    from kiosk.screens.pilot import frames, screenshot
     from kiosk.screens.root import SCREEN_FOR_STEP
 
     await frames(12)
@@ -126,13 +129,21 @@ async def _walk(app: Any, service: FlowService, shots: Path) -> set[str]:
         name = f"{step.value}-{SCREEN_FOR_STEP[step]}"
         problems += check_screen(app.root, name)
         seen.add(SCREEN_FOR_STEP[step])
-        screenshot(app.root, shots / f"large-{name}.png")
+        screenshot(app.root, shots / f"{prefix}-{name}.png")
     warned = replace(session_at(Step.CONFIRM), idle_warning_since=time.monotonic())
     app.root.render(warned, time.monotonic())
     await frames(3)
     problems += check_screen(app.root, "idle")
     seen.add("idle")
-    screenshot(app.root, shots / "large-idle.png")
+    screenshot(app.root, shots / f"{prefix}-idle.png")
+    return seen, problems
+
+
+async def _walk(app: Any, service: FlowService, shots: Path) -> set[str]:
+    from kiosk.screens import theme
+    from kiosk.screens.pilot import frames, screenshot, tap_widget
+
+    seen, problems = await walk_every_screen(app, shots, "large")
     assert problems == [], "\n".join(problems)
 
     # The controls work: high contrast on, large text off; the next patient gets the kiosk's own display back.
