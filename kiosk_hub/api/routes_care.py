@@ -70,6 +70,9 @@ def _appointment_wire(hub: HubDep, booked: BookedAppointment) -> wire.Appointmen
             status=booked.status,
             check_in_opens_at=booked.starts_at - hub.settings.check_in_opens_before,
             check_in_closes_at=booked.starts_at + hub.settings.check_in_closes_after,
+            patient_name=booked.patient_name,
+            patient_birth_year=booked.patient_birth_year,
+            patient_id_masked=booked.patient_id_masked,
         )
 
 

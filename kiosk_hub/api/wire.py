@@ -150,6 +150,11 @@ class Appointment(Wire):
     status: AppointmentStatus
     check_in_opens_at: datetime
     check_in_closes_at: datetime
+    patient_name: str = Field(default="", description="the patient's name as the ticket prints it")
+    patient_birth_year: int | None = Field(default=None, description="the year of birth only (the ticket's check)")
+    patient_id_masked: str | None = Field(
+        default=None, description="the citizen ID with all but the last 4 digits hidden (never the full number)"
+    )
 
 
 class VisitType(StrEnum):

@@ -6,11 +6,11 @@ import secrets
 import uuid
 from datetime import datetime
 
-from kiosk.domain.masking import mask_id
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.domain.masking import mask_id
 from kiosk.domain.text import nfc, strip_diacritics
 from kiosk_hub import errors
 from kiosk_hub.api import wire
@@ -107,7 +107,7 @@ class DemoHis:
     def find_appointment(self, code: str) -> BookedAppointment | None:
         with self._reader() as session:
             found = session.get(Appointment, code)
-            return _booked(found) if found else None
+            return _booked(found, session.get(Patient, found.patient_id)) if found else None
 
     def mark_checked_in(self, code: str, moment: datetime) -> BookedAppointment:
         with self._writer() as session:
@@ -118,10 +118,11 @@ class DemoHis:
                 found.status = AppointmentStatus.CHECKED_IN
                 found.checked_in_at = moment
                 session.commit()
-            return _booked(found)
+            return _booked(found, session.get(Patient, found.patient_id))
 
 
-def _booked(a: Appointment) -> BookedAppointment:
+def _booked(a: Appointment, patient: Patient | None) -> BookedAppointment:
+    birth_year = patient.date_of_birth[:4] if patient else ""
     return BookedAppointment(
         code=a.code,
         patient_id=a.patient_id,
@@ -130,4 +131,7 @@ def _booked(a: Appointment) -> BookedAppointment:
         doctor_name=a.doctor_name,
         starts_at=as_utc(a.starts_at),
         status=AppointmentStatus(a.status),
+        patient_name=patient.full_name if patient else "",
+        patient_birth_year=int(birth_year) if birth_year.isdigit() else None,
+        patient_id_masked=mask_id(patient.id_number) if patient and patient.id_number else None,
     )

@@ -19,6 +19,10 @@ class BookedAppointment:
     doctor_name: str
     starts_at: datetime
     status: AppointmentStatus
+    # What the kiosk's confirm screen and ticket show: never the full ID number (masked at most).
+    patient_name: str = ""
+    patient_birth_year: int | None = None
+    patient_id_masked: str | None = None
 
 
 class HisAdapter(Protocol):

@@ -13,6 +13,7 @@ import pytest
 from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.demo_cards import card_for_result
 from kiosk_hub.bhxh.simulator import SimulatedGateway
+from kiosk_hub.db.models import Patient
 from tests.hub.conftest import FACILITY_PASSWORD, FakeClock, HubUnderTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -104,6 +105,24 @@ async def test_check_in_only_inside_the_window(hub_api: HubUnderTest, clock: Fak
     assert too_late.status_code == 409
     assert too_late.json()["code"] == "check_in_too_late"
     assert (await hub_api.client.get("/api/v1/appointments/NOPE")).status_code == 404
+
+
+async def test_the_appointment_answer_names_the_patient_for_the_ticket_without_the_full_id(
+    hub_api: HubUnderTest,
+) -> None:
+    response = await hub_api.client.get("/api/v1/appointments/DEMO-NOW")
+    booking = response.json()
+    with hub_api.hub.reader() as session:
+        patient = session.get(Patient, booking["patient_id"])
+        assert patient is not None
+        full_name, born, id_number = patient.full_name, patient.date_of_birth, patient.id_number
+    assert booking["patient_name"] == full_name
+    assert booking["patient_birth_year"] == int(born[:4])
+    assert id_number is not None
+    assert booking["patient_id_masked"].endswith(id_number[-4:])
+    assert id_number not in response.text  # masked at most, never the full number
+    checked = (await hub_api.client.post("/api/v1/appointments/DEMO-NOW/check-in")).json()
+    assert checked["appointment"]["patient_name"] == full_name
 
 
 async def test_every_api_call_needs_a_valid_kiosk_token(hub_api: HubUnderTest) -> None:
