@@ -48,6 +48,18 @@ def local_time_text(moment: datetime) -> str:
     return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
 
 
+def provisional_notice(ticket: QueueTicket) -> list[str]:
+    """What a provisional ticket (issued while the hub was unreachable) tells the patient under "SỐ TẠM": the number
+    is confirmed at the desk, and for a BHYT visit that the card has not been checked yet (DOMAIN §2: the patient is
+    served, the check happens later), so nobody is surprised at the desk."""
+    if not ticket.provisional:
+        return []
+    lines = ["Vui lòng xác nhận tại quầy tiếp đón"]
+    if ticket.visit_type is VisitType.BHYT:
+        lines.append("Chưa kiểm tra thẻ BHYT — sẽ kiểm tra tại quầy")
+    return lines
+
+
 def _centered(text: str, face: FreeTypeFont, dots: int, *, inverse: bool = False) -> list[Block]:
     lines = render_paragraph(text, face, dots, align=Align.CENTER, inverse=inverse)
     return [RasterBlock(image, centered=True) for image in lines]
@@ -76,7 +88,8 @@ def ticket_blocks(ticket: QueueTicket, paper: PaperWidth, logo: Image.Image | No
     if ticket.provisional:
         blocks.append(FeedBlock(6))
         blocks += _centered("SỐ TẠM", font(s.body, bold=True), dots, inverse=True)
-        blocks += _centered("Vui lòng xác nhận tại quầy tiếp đón", font(s.small), dots)
+        for line in provisional_notice(ticket):
+            blocks += _centered(line, font(s.small), dots)
     blocks.append(FeedBlock(8))
     blocks += _centered(ticket.room_name, font(s.heading, bold=True), dots)
     if ticket.room_location:
