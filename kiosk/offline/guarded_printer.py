@@ -1,14 +1,31 @@
 """The printer port behind its circuit breaker: a printer known to be down fails at once (the flow then shows the
-ticket on screen with its QR) instead of making each patient wait out the printer's timeout."""
+ticket on screen with its QR) instead of making each patient wait out the printer's timeout.
+
+The whole port is guarded, `check()` included: the flow asks it before every ticket, so a printer that answered
+"paper out" is not asked again for each patient until the breaker's probe time; the check that probes goes through
+to the printer and closes the breaker when the printer says it can print.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.domain.ticket import DeskSlip, QueueTicket
-from kiosk.flow.ports import PortError, PrinterPort
+from kiosk.flow.ports import PortError, PrinterPort, PrinterStatus
 from kiosk.offline.breaker import CircuitBreaker
+
+# Printer states with their own patient-facing message; any other state fails with "printer.failed".
+_STATE_KEYS = {"paper_out": "printer.paper_out", "cover_open": "printer.cover_open"}
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDown:
+    """The answer to `check()` while the breaker is open: the state the printer gave last, not printable."""
+
+    state: str
+    printable: bool = False
 
 
 class GuardedPrinter:
@@ -16,6 +33,22 @@ class GuardedPrinter:
         self._inner = inner
         self.breaker = breaker or CircuitBreaker("printer", open_for_s=15.0)
         self._last_key = "printer.failed"
+        self._last_state = "error"
+
+    async def check(self) -> PrinterStatus:
+        if not self.breaker.allow():
+            return KnownDown(self._last_state)  # not asked: the printer said so a moment ago
+        try:
+            status = await self._inner.check()
+        except Exception as exc:
+            self._down(getattr(exc, "message_key", "printer.failed"), "no_response")
+            raise
+        if status.printable:
+            self.breaker.succeeded()
+        else:
+            state = str(status.state)
+            self._down(_STATE_KEYS.get(state, "printer.failed"), state)
+        return status
 
     async def print_ticket(self, ticket: QueueTicket) -> None:
         await self._guarded(self._inner.print_ticket(ticket))
@@ -30,7 +63,11 @@ class GuardedPrinter:
         try:
             await job
         except Exception as exc:
-            self._last_key = getattr(exc, "message_key", "printer.failed")
-            self.breaker.failed()
+            key = getattr(exc, "message_key", "printer.failed")
+            self._down(key, "paper_out" if key == "printer.paper_out" else "error")
             raise
         self.breaker.succeeded()
+
+    def _down(self, key: str, state: str) -> None:
+        self._last_key, self._last_state = key, state
+        self.breaker.failed()
