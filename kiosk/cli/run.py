@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextlib.asynccontextmanager
-async def _his(settings: Any) -> AsyncIterator[Any]:
+async def _his(settings: Any) -> AsyncIterator[tuple[Any, Any]]:
+    """(the HIS port, the fleet's (http client, credentials) or None): the fleet needs an enrolled kiosk."""
     import httpx
 
     from kiosk.backend_client.client import HisClient, Timeouts
@@ -65,54 +66,65 @@ async def _his(settings: Any) -> AsyncIterator[Any]:
 
         with tempfile.TemporaryDirectory(prefix="kiosk-hub-") as data:
             async with embedded_hub(Path(data)) as hub:
-                yield HisClient(hub.client, token=hub.token, timeouts=timeouts)
+                yield HisClient(hub.client, token=hub.token, timeouts=timeouts), None
         return
     async with httpx.AsyncClient(base_url=settings.hub.base_url) as http:
-        token = settings.hub.token.get_secret_value() if settings.hub.token else await _enrolled_token(http, settings)
+        credentials = None if settings.hub.token else await _enrolled(http, settings)
+        token = credentials.token if credentials else settings.hub.token.get_secret_value()
         from kiosk.offline.wiring import resilient  # leases + encrypted journal: tickets keep coming in an outage
 
         async with resilient(HisClient(http, token=token, timeouts=timeouts), http, token) as his:
-            yield his
+            if credentials is None:
+                log.info("hub token from the settings file: not enrolled, so no fleet configuration or heartbeats")
+                yield his, None
+                return
+            auth = {"Authorization": f"Bearer {token}"}
+            async with httpx.AsyncClient(base_url=settings.hub.base_url, headers=auth, timeout=10) as fleet_http:
+                yield his, (fleet_http, credentials)
 
 
-async def _enrolled_token(http: Any, settings: Any) -> str:
-    """The token saved at enrolment, or enrol now with the one-time code from the environment file."""
+def _state_dir() -> Path:
+    return Path(os.environ.get("KIOSK_STATE_DIR", "/var/lib/vn-hospital-kiosk"))
+
+
+async def _enrolled(http: Any, settings: Any) -> Any:
+    """The credentials saved at enrolment, or enrol now with the one-time code from the environment file."""
     from kiosk.remote_config.enrolment import enrol, load_credentials, save_credentials
 
-    path = Path(os.environ.get("KIOSK_STATE_DIR", "/var/lib/vn-hospital-kiosk")) / "credentials.json"
+    path = _state_dir() / "credentials.json"
     if path.exists():
-        return load_credentials(path).token
+        return load_credentials(path)
     code = os.environ.get("KIOSK_ENROLMENT_CODE", "")
     if not code:
         raise SystemExit("not enrolled: set KIOSK_ENROLMENT_CODE (from the hub console) or hub.token in the settings")
     credentials = await enrol(http, code, settings.kiosk_name)
     save_credentials(path, credentials)
-    return credentials.token
+    return credentials
 
 
-def _printer(settings: Any) -> Any:
+def _printer(settings: Any, uri: str, paper_mm: int) -> Any:
     from kiosk.settings import VIRTUAL
 
-    if settings.devices.printer == VIRTUAL:
+    if uri == VIRTUAL:
         from kiosk.cli._demo_devices import DemoPrinter
 
         return DemoPrinter()
     from kiosk.hardware.printer.blocks import ConfirmWith, PaperWidth, PrinterProfile
     from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter
 
-    paper = PaperWidth.MM58 if settings.devices.paper_mm == 58 else PaperWidth.MM80
+    paper = PaperWidth.MM58 if paper_mm == 58 else PaperWidth.MM80
     profile = PrinterProfile(paper=paper, confirm_with=ConfirmWith(settings.devices.printer_confirm_with))
-    return EscposTicketPrinter.from_uri(settings.devices.printer, profile)
+    return EscposTicketPrinter.from_uri(uri, profile)
 
 
-def _camera(settings: Any) -> Any:
+def _camera(camera: str) -> Any:
     from kiosk.hardware.camera.capture_adapter import build_camera_scanner
     from kiosk.hardware.camera.port import CameraSettings
     from kiosk.settings import VIRTUAL
 
-    if settings.devices.camera == VIRTUAL:
+    if camera == VIRTUAL:
         return None
-    device: str | int = int(settings.devices.camera) if settings.devices.camera.isdigit() else settings.devices.camera
+    device: str | int = int(camera) if camera.isdigit() else camera
     return build_camera_scanner(CameraSettings(device=device))
 
 
@@ -136,14 +148,12 @@ async def _tell_systemd(stop: asyncio.Event) -> None:
     await sd_notify.keep_watchdog(stop)
 
 
-async def _run(settings: Any) -> int:
-    from kiosk.app import build_app, run_app
+def _flow_config(settings: Any) -> Any:
     from kiosk.flow.maintenance import pin_digest
-    from kiosk.flow.service import FlowService
     from kiosk.flow.transition import FlowConfig
 
     session = settings.session
-    config = FlowConfig(
+    return FlowConfig(
         hospital_name=settings.hospital_name,
         idle_after_s=session.idle_after_s,
         warning_s=session.warning_s,
@@ -154,10 +164,52 @@ async def _run(settings: Any) -> int:
         if settings.maintenance_pin
         else None,
     )
-    printer = _printer(settings)
-    async with _his(settings) as his:
-        service = FlowService(config, his, printer)
-        scanner = _camera(settings)
+
+
+def _fleet_runtime(kiosk: Any, fleet: Any, store: Any) -> Any:
+    """Sync agent, heartbeats and remote actions on this kiosk's real devices and flow."""
+    from datetime import UTC, datetime
+    from importlib.metadata import PackageNotFoundError, version
+
+    from kiosk.remote_config.funnel import FunnelTally
+    from kiosk.remote_config.funnel_feed import FunnelFeed
+    from kiosk.remote_config.runtime import FleetRuntime
+
+    http, credentials = fleet
+    try:
+        app_version = version("vn-hospital-kiosk")
+    except PackageNotFoundError:
+        app_version = "unknown"
+    tally = FunnelTally(lambda: datetime.now(UTC))
+    kiosk.service.subscribe(FunnelFeed(tally))
+    return FleetRuntime(http, store, credentials, kiosk.hooks(http, tally), app_version)
+
+
+async def _run(settings: Any) -> int:
+    from kiosk.app import build_app, run_app
+    from kiosk.flow.service import FlowService
+    from kiosk.remote_config import live
+    from kiosk.remote_config.kiosk_fleet import RunningKiosk
+    from kiosk.remote_config.schema import RemoteConfig
+    from kiosk.remote_config.store import ConfigStore
+
+    devices_cfg = settings.devices
+    store = ConfigStore(_state_dir() / "remote-config") if settings.hub.mode == "remote" else None
+    remote, _version = store.effective() if store is not None else (RemoteConfig(), 0)
+    reader_name, camera_device = live.at_start(remote, devices_cfg.chip_reader, devices_cfg.camera)
+    uri, paper = devices_cfg.printer, devices_cfg.paper_mm
+    printer = live.LivePrinter(_printer(settings, uri, paper), uri, paper)
+    async with _his(settings) as (his, fleet):
+        shown = live.ShownDepartments(his)
+        kiosk = RunningKiosk(
+            FlowService(_flow_config(settings), shown, printer), _flow_config(settings), printer, shown,
+            lambda new_uri, new_paper: _printer(settings, new_uri, new_paper), uri, paper,
+            reader_ok=lambda: bridge.reader_ok, camera_state=lambda: _camera_state(scanner),
+        )  # fmt: skip
+        service = kiosk.service
+        service.alerts = kiosk.alerts
+        await kiosk.apply(remote)  # what was applied before the restart, and the restart-only fields above
+        scanner = _camera(camera_device)
 
         def preview() -> tuple[int, int, bytes] | None:
             frame = scanner.preview() if scanner is not None else None
@@ -166,14 +218,15 @@ async def _run(settings: Any) -> int:
         from kiosk.flow.chip_bridge import ChipBridge
         from kiosk.hardware.chip.factory import build_chip_reader
 
-        reader = build_chip_reader(settings.devices.chip_reader)
+        reader = build_chip_reader(reader_name)
         bridge = ChipBridge(reader, service)
 
         def health() -> tuple[bool, bool]:
-            camera_ok = scanner is None or scanner.status.value != "unavailable"
-            return bridge.reader_ok, camera_ok
+            return bridge.reader_ok, _camera_state(scanner).value == "ok"
 
-        app = build_app(service, monotonic=time.monotonic, preview=preview, devices=health, speech=settings.speech)
+        app = kiosk.app = build_app(
+            service, monotonic=time.monotonic, preview=preview, devices=health, speech=settings.speech
+        )
         devices = [asyncio.ensure_future(_watch_reader(reader, bridge))]
         if scanner is not None:
             # The camera runs only while the identify screen asks for a scan; QR codes go through the chip bridge
@@ -185,6 +238,8 @@ async def _run(settings: Any) -> int:
             devices.append(asyncio.ensure_future(gate.run()))
         stop = asyncio.Event()
         devices.append(asyncio.ensure_future(_tell_systemd(stop)))
+        if fleet is not None:
+            devices.append(asyncio.ensure_future(_fleet_runtime(kiosk, fleet, store).run(stop)))
         try:
             await run_app(app, service)
         finally:
@@ -192,7 +247,15 @@ async def _run(settings: Any) -> int:
             for task in devices:
                 task.cancel()
             await asyncio.gather(*devices, return_exceptions=True)
-            close = getattr(printer, "close", None)
+            close = getattr(printer.current, "close", None)
             if close is not None:
                 close()
-    return 0
+    return kiosk.exit_code
+
+
+def _camera_state(scanner: Any) -> Any:
+    from kiosk.remote_config.schema import DeviceState
+
+    if scanner is None:
+        return DeviceState.OK  # simulated (VIRTUAL): the QR comes from the keypad or the demo
+    return DeviceState.MISSING if scanner.status.value == "unavailable" else DeviceState.OK

@@ -1,0 +1,107 @@
+"""The remote configuration inside a running kiosk: which fields take effect at once, and the two ports that can
+change under the flow (the printer, the departments shown) without the flow knowing.
+
+Live: idle timeouts, the start language when the old one is no longer offered, the hospital name on tickets and
+slips (ticket.header_vi), departments shown, the printer (URI and paper width). At restart: the reader name and the
+camera device (`at_start`). A field left at the model's default keeps the kiosk's own settings file, so a kiosk is
+never switched to `usb://auto` by a config that did not mean to move its printer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.domain.ticket import DeskSlip, QueueTicket
+from kiosk.flow.ports import HisPort, PrinterPort, PrinterStatus
+from kiosk.flow.records import (
+    DepartmentChoice,
+    EntitlementAnswer,
+    IdentifierKind,
+    IssuedTicket,
+    PatientRecord,
+    PresentedIdentity,
+    TicketOrder,
+)
+from kiosk.flow.transition import FlowConfig
+from kiosk.remote_config.schema import CameraSettings, IdleTimeouts, PrinterSettings, RemoteConfig, TicketTexts
+
+log = logging.getLogger(__name__)
+_DEFAULT_PRINTER = PrinterSettings()
+_DEFAULT_CAMERA = CameraSettings()
+_DEFAULT_TICKET = TicketTexts()
+_DEFAULT_IDLE = IdleTimeouts()
+
+
+def printer_uri(config: RemoteConfig, local_uri: str) -> str:
+    return config.printer.uri if config.printer.uri != _DEFAULT_PRINTER.uri else local_uri
+
+
+def at_start(config: RemoteConfig, reader: str, camera: str) -> tuple[str, str]:
+    """(reader name, camera device) to open at start-up: the remote ones when IT set them."""
+    remote_camera = config.camera.device if config.camera.device != _DEFAULT_CAMERA.device else camera
+    return (config.reader_name or reader), remote_camera
+
+
+def flow_config(base: FlowConfig, config: RemoteConfig) -> FlowConfig:
+    """The flow's settings with the remote fields that apply between patients."""
+    language = base.language if base.language in {str(lang) for lang in config.languages} else "vi"
+    header = config.ticket.header_vi if config.ticket.header_vi != _DEFAULT_TICKET.header_vi else base.hospital_name
+    idle, warning = base.idle_after_s, base.warning_s
+    if config.idle != _DEFAULT_IDLE:
+        idle = float(config.idle.screen_seconds)
+        warning = max(20.0, float(config.idle.wipe_after_warning_seconds))  # the flow's policy floor: 20 s
+    return dataclasses.replace(base, idle_after_s=idle, warning_s=warning, language=language, hospital_name=header)
+
+
+class LivePrinter:
+    """`PrinterPort` whose printer the fleet may replace between patients (a new URI from the console)."""
+
+    def __init__(self, printer: PrinterPort, uri: str, paper_mm: int) -> None:
+        self.current, self.uri, self.paper_mm = printer, uri, paper_mm
+
+    def swap(self, printer: PrinterPort, uri: str, paper_mm: int) -> None:
+        old, self.current, self.uri, self.paper_mm = self.current, printer, uri, paper_mm
+        close: Callable[[], Any] | None = getattr(old, "close", None)
+        if close is not None:
+            close()
+
+    async def check(self) -> PrinterStatus:
+        return await self.current.check()
+
+    async def print_ticket(self, ticket: QueueTicket) -> None:
+        await self.current.print_ticket(ticket)
+
+    async def print_desk_slip(self, slip: DeskSlip) -> None:
+        await self.current.print_desk_slip(slip)
+
+
+class ShownDepartments:
+    """`HisPort` that offers patients only the departments IT chose for this kiosk (all when the list is empty)."""
+
+    def __init__(self, his: HisPort) -> None:
+        self._his = his
+        self.shown: frozenset[str] = frozenset()
+
+    async def departments(self) -> list[DepartmentChoice]:
+        offered = await self._his.departments()
+        return [d for d in offered if d.id in self.shown] if self.shown else offered
+
+    async def find_patient(self, kind: IdentifierKind, value: str) -> PatientRecord | None:
+        return await self._his.find_patient(kind, value)
+
+    async def register_patient(self, identity: PresentedIdentity) -> PatientRecord:
+        return await self._his.register_patient(identity)
+
+    async def check_entitlement(
+        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+    ) -> EntitlementAnswer:
+        return await self._his.check_entitlement(card_code, full_name, date_of_birth, patient_id)
+
+    async def issue_ticket(self, order: TicketOrder) -> IssuedTicket:
+        return await self._his.issue_ticket(order)
+
+    async def report_fault(self, reason: str) -> None:
+        await self._his.report_fault(reason)

@@ -1,0 +1,183 @@
+"""`kiosk run` under fleet management, as a real process: a hub (uvicorn, SQLite file) on loopback, a kiosk with
+simulated devices enrolled with a one-time code. The kiosk applies the configuration saved at the hub and reports it,
+sends heartbeats with its devices' states, prints a test slip and sends a screenshot when the console asks, and
+reverts a configuration whose printer does not answer, saying why."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from PIL import Image
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from kiosk.remote_config.schema import ActionKind, RemoteConfig
+from kiosk_hub.fleet import actions, configs, enrolment, rollout
+from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction
+from kiosk_hub.migrate import upgrade
+from tests.hub.servers import hub_process
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
+
+
+def until(what: str, probe: Callable[[], T | None], timeout: float = 40.0) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found is not None:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # closed again when this returns: nothing listens there
+
+
+def save_and_roll_out(engine: Engine, **changes: object) -> int:
+    document = RemoteConfig().model_dump(mode="json") | changes
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        version = configs.save_version(session, document, "it-admin", now)
+        session.flush()
+        rollout.start(session, enrolment.default_group(session, now).id, version, "it-admin", now)
+        session.commit()
+    return version
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
+    upgrade(url)
+    engine = create_engine(url, connect_args={"timeout": 30})
+    with hub_process(url) as base_url:
+        yield base_url, engine
+    engine.dispose()
+
+
+def test_kiosk_run_applies_reports_beats_acts_and_reverts(hub: tuple[str, Engine], tmp_path: Path) -> None:
+    base_url, engine = hub
+    quick = {"poll_seconds": 2, "heartbeat_seconds": 5}
+    first = save_and_roll_out(
+        engine, **quick, printer={"uri": "VIRTUAL", "profile": "TM-T20II", "paper_width_mm": 80},
+        idle={"screen_seconds": 90, "wipe_after_warning_seconds": 30}, departments_shown=["noi", "nhi"],
+    )  # fmt: skip
+    with Session(engine) as session:
+        code = enrolment.create_code(session, "it-admin", datetime.now(UTC))
+        session.commit()
+    settings = tmp_path / "kiosk.toml"
+    settings.write_text(
+        f'kiosk_name = "sanh-fleet-1"\n[hub]\nmode = "remote"\nbase_url = "{base_url}"\n'
+        '[devices]\nchip_reader = "VIRTUAL"\ncamera = "VIRTUAL"\nprinter = "VIRTUAL"\n',
+        encoding="utf-8",
+    )
+    state = tmp_path / "state"
+    env = dict(
+        os.environ, KIOSK_STATE_DIR=str(state), KIOSK_ENROLMENT_CODE=code, KIVY_HOME=str(tmp_path / "kivy"),
+        SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1",
+    )  # fmt: skip
+    env.pop("NOTIFY_SOCKET", None)
+    log_path = tmp_path / "kiosk.log"
+    with log_path.open("wb") as log_file:
+        kiosk = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "run", "--config", str(settings), "--windowed"],
+            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log_file,
+        )  # fmt: skip
+        try:
+            _scenario(engine, first, quick, state)
+        except BaseException:
+            print(log_path.read_text(errors="replace")[-4000:])
+            raise
+        finally:
+            os.kill(kiosk.pid, signal.SIGTERM)
+            try:
+                kiosk.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(kiosk.pid, signal.SIGKILL)
+                kiosk.wait()
+    log = log_path.read_text(errors="replace")
+    assert "Traceback" not in log, log[-4000:]
+    assert "90.0s" in log  # the idle timeout from the console is the one in effect
+
+
+def _scenario(engine: Engine, first: int, quick: dict[str, int], state: Path) -> None:
+    def fleet_row() -> FleetKiosk | None:
+        with Session(engine) as session:
+            row = session.scalars(select(FleetKiosk)).first()
+            return row if row is not None and row.config_version == first and row.last_seen_at else None
+
+    kiosk = until("the kiosk to apply and report v1", fleet_row, timeout=60)
+    assert kiosk.config_status == "applied"
+    assert json.loads(kiosk.devices) == {"printer": "ok", "reader": "ok", "camera": "ok", "hub": "ok"}
+    assert json.loads((state / "remote-config" / "last-good.json").read_text())["version"] == first
+    with Session(engine) as session:
+        session.get(FleetKiosk, kiosk.kiosk_id).canary = True  # type: ignore[union-attr]
+        session.commit()
+
+    nobody_there = {"uri": f"tcp://127.0.0.1:{closed_port()}", "profile": "TM-T20II", "paper_width_mm": 80}
+    broken = save_and_roll_out(engine, **quick, printer=nobody_there)
+
+    def reverted() -> ConfigReportRow | None:
+        with Session(engine) as session:
+            query = select(ConfigReportRow).where(
+                ConfigReportRow.version == broken, ConfigReportRow.status == "reverted"
+            )
+            return session.scalars(query).first()
+
+    report = until("the broken printer config to be reverted", reverted)
+    assert report.reason.startswith("probe_failed: printer")
+    with Session(engine) as session:
+        row = session.get(FleetKiosk, kiosk.kiosk_id)
+        assert row is not None
+        assert (row.config_version, row.config_status) == (first, "reverted")
+        now = datetime.now(UTC)
+        ids = {
+            kind: actions.queue(session, kiosk.kiosk_id, kind, "it-admin", now)
+            for kind in (ActionKind.TEST_PRINT, ActionKind.SCREENSHOT)
+        }
+        session.commit()
+    done = {kind: until(f"{kind} to be done", _finished(engine, action_id)) for kind, action_id in ids.items()}
+    assert done[ActionKind.TEST_PRINT].ok, done[ActionKind.TEST_PRINT].detail
+    assert done[ActionKind.TEST_PRINT].detail == "test slip printed on VIRTUAL"  # the printer is the reverted one
+    shot = Image.open(io.BytesIO(base64.b64decode(done[ActionKind.SCREENSHOT].screenshot_png_base64)))
+    assert shot.width >= 200
+    assert len(shot.convert("RGB").getcolors(maxcolors=4096) or ()) > 2  # a drawn screen, not a blank one
+    shot.save(state.parent / "screenshot.png")
+
+    with Session(engine) as session:
+        latest = session.get(FleetKiosk, kiosk.kiosk_id)
+        history = session.scalars(select(HeartbeatRow).where(HeartbeatRow.kiosk_id == kiosk.kiosk_id)).all()
+    assert latest is not None
+    assert latest.last_seen_at is not None
+    assert kiosk.last_seen_at is not None
+    assert latest.last_seen_at > kiosk.last_seen_at  # heartbeats kept coming through the revert and the actions
+    assert (latest.app_version, latest.config_version) == ("0.1.0", first)
+    assert json.loads(latest.devices)["printer"] == "ok"
+    assert all(json.loads(b.body)["alerts"] == [] for b in history)  # nothing went wrong for a patient
+
+
+def _finished(engine: Engine, action_id: str) -> Callable[[], RemoteAction | None]:
+    def probe() -> RemoteAction | None:
+        with Session(engine) as session:
+            action = session.get(RemoteAction, action_id)
+            return action if action is not None and action.done_at is not None else None
+
+    return probe
