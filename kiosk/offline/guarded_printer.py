@@ -68,6 +68,12 @@ class GuardedPrinter:
             raise
         self.breaker.succeeded()
 
+    def close(self) -> None:
+        """Close the printer inside (the fleet's printer swap and `kiosk run`'s exit call `close` if there is one)."""
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
+
     def _down(self, key: str, state: str) -> None:
         self._last_key, self._last_state = key, state
         self.breaker.failed()

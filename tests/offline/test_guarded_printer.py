@@ -107,3 +107,16 @@ async def test_the_guarded_escpos_printer_over_tcp_checks_prints_and_opens_on_pa
     finally:
         real.close()
         server.stop()
+
+
+def test_closing_the_guarded_printer_closes_the_printer_inside() -> None:
+    class Closable(FakePrinter):
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    inner = Closable()
+    GuardedPrinter(inner).close()  # the fleet's printer swap and `kiosk run`'s exit close the printer they hold
+    assert inner.closed
+    GuardedPrinter(FakePrinter()).close()  # a printer with nothing to close
