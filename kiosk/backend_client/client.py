@@ -14,13 +14,16 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from kiosk.backend_client import mapping, wire
 from kiosk.backend_client.errors import HisAuthError, HisConnectionError, HisError, HisResponseError
+from kiosk.flow.ports import PortError
 from kiosk.flow.records import (
+    AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
     IdentifierKind,
@@ -123,6 +126,33 @@ class HisClient:
         # Not idempotent: a second cancel is refused (409), so a lost answer is reported, not retried.
         path = f"/api/v1/tickets/{ticket_id}/cancel"
         return mapping.ticket(await self._call("POST", path, wire.Ticket, idempotent=False))
+
+    async def find_appointment(self, code: str) -> AppointmentRecord | None:
+        """The booking behind the code in its QR, or None when the hub has none."""
+        path = f"/api/v1/appointments/{quote(code, safe='')}"
+        try:
+            found = await self._call("GET", path, wire.Appointment, idempotent=True)
+        except HisResponseError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return mapping.appointment(found)
+
+    async def check_in_appointment(self, code: str, order: TicketOrder) -> IssuedTicket:
+        """Check in for the booking; the hub returns the same ticket on a retry (its Idempotency-Key), so this
+        is retried like the ticket order. A refusal (too early, too late, cancelled, gone) raises `PortError`
+        with the `appointment.*` sentence for the patient."""
+        path = f"/api/v1/appointments/{quote(code, safe='')}/check-in"
+        headers = {"Idempotency-Key": order.idempotency_key}
+        body = mapping.check_in_request(order)
+        try:
+            answer = await self._call("POST", path, wire.CheckIn, json=body, headers=headers, idempotent=True)
+        except HisResponseError as exc:
+            refusal = mapping.CHECK_IN_REFUSALS.get(exc.code)
+            if refusal is None:
+                raise
+            raise PortError(refusal) from exc
+        return mapping.ticket(answer.ticket)
 
     async def report_fault(self, reason: str) -> None:
         # The hub has no fault endpoint yet (fleet heartbeats will carry it); the reason code is logged, no PII.

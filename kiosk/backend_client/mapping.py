@@ -5,6 +5,8 @@ from __future__ import annotations
 from kiosk.backend_client import wire
 from kiosk.domain.entitlement import EntitlementAction
 from kiosk.flow.records import (
+    AppointmentRecord,
+    AppointmentStatus,
     Bilingual,
     DepartmentChoice,
     EntitlementAnswer,
@@ -104,4 +106,43 @@ def ticket(answer: wire.Ticket) -> IssuedTicket:
         position=answer.position,
         wait_estimate_minutes=answer.wait_estimate_minutes,
         reprint=answer.reprint,
+    )
+
+
+# The hub's refusals of a check-in, by problem code → what the patient reads (kiosk/i18n: appointment.*).
+CHECK_IN_REFUSALS = {
+    "appointment_not_found": "appointment.not_found",
+    "check_in_too_early": "appointment.too_early",
+    "check_in_too_late": "appointment.too_late",
+    "appointment_cancelled": "appointment.cancelled",
+}
+
+
+def appointment(answer: wire.Appointment) -> AppointmentRecord:
+    try:
+        status = AppointmentStatus(answer.status)
+    except ValueError:
+        status = AppointmentStatus.CANCELLED  # a state this kiosk does not know: not checked in here, the desk decides
+    born = str(answer.patient_birth_year) if answer.patient_birth_year else ""
+    return AppointmentRecord(
+        code=answer.code,
+        patient=PatientRecord(
+            id=answer.patient_id,
+            full_name=answer.patient_name,
+            date_of_birth=born,
+            id_number_masked=answer.patient_id_masked,
+        ),
+        department_id=answer.department_id,
+        doctor_name=answer.doctor_name,
+        starts_at=answer.starts_at,
+        status=status,
+        opens_at=answer.check_in_opens_at,
+        closes_at=answer.check_in_closes_at,
+        room_name=bilingual(answer.room.name) if answer.room else None,
+    )
+
+
+def check_in_request(order: TicketOrder) -> wire.CheckInRequest:
+    return wire.CheckInRequest(
+        lane=order.lane.value, priority_reasons=list(order.priority_reasons), visit_type=order.visit.value
     )

@@ -121,3 +121,29 @@ class Ticket(Answer):
     wait_estimate_minutes: int | None = None
     status_url: str
     reprint: bool = False
+
+
+class Appointment(Answer):
+    code: str
+    patient_id: str
+    department_id: str
+    room: Room | None = None
+    doctor_name: str = ""
+    starts_at: datetime
+    status: str
+    check_in_opens_at: datetime
+    check_in_closes_at: datetime
+    patient_name: str = ""
+    patient_birth_year: int | None = None
+    patient_id_masked: str | None = None
+
+
+class CheckInRequest(Request):
+    lane: str = "normal"
+    priority_reasons: list[str] = []
+    visit_type: str = "fee"
+
+
+class CheckIn(Answer):
+    appointment: Appointment
+    ticket: Ticket

@@ -68,6 +68,21 @@ class AlertIt:
 
 
 @dataclass(frozen=True, slots=True)
+class FindAppointment:
+    generation: int
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInAppointment:
+    """Check in for the booking: the hub issues the queue ticket (the order's key makes a retry safe)."""
+
+    generation: int
+    code: str
+    order: TicketOrder
+
+
+@dataclass(frozen=True, slots=True)
 class SessionWiped:
     """The patient is gone: drop work in flight and anything a device still holds about them."""
 
@@ -82,5 +97,7 @@ Effect = (
     | PrintTicket
     | PrintDeskSlip
     | AlertIt
+    | FindAppointment
+    | CheckInAppointment
     | SessionWiped
 )

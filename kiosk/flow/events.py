@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kiosk.domain.priority import PriorityReason
 from kiosk.flow.records import (
+    AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
     IssuedTicket,
@@ -192,6 +193,21 @@ class HubFailed:
     message_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class AppointmentFound:
+    generation: int
+    appointment: AppointmentRecord
+    departments: tuple[DepartmentChoice, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRefused:
+    """No check-in for this booking code: not found, too early, too late, cancelled or the hub unreachable."""
+
+    generation: int
+    message_key: str
+
+
 # --- the clock ----------------------------------------------------------------------------------------------
 
 
@@ -222,7 +238,16 @@ UserEvent = (
 DeviceEvent = (
     CardPresented | CardUnreadable | CardNeedsKey | CardRemoved | QrScanned | PrinterChecked | Printed | PrintFailed
 )
-HubEvent = PatientFound | PatientNotFound | EntitlementChecked | DepartmentsLoaded | TicketIssued | HubFailed
+HubEvent = (
+    PatientFound
+    | PatientNotFound
+    | EntitlementChecked
+    | DepartmentsLoaded
+    | TicketIssued
+    | HubFailed
+    | AppointmentFound
+    | AppointmentRefused
+)
 Event = UserEvent | DeviceEvent | HubEvent | Tick
 USER_EVENTS: tuple[type, ...] = UserEvent.__args__
 ANSWERS: tuple[type, ...] = (PrinterChecked, Printed, PrintFailed, *HubEvent.__args__)

@@ -14,6 +14,7 @@ from kiosk.domain.entitlement import EntitlementAction, result_for_code
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.flow.ports import PortError
 from kiosk.flow.records import (
+    AppointmentRecord,
     Bilingual,
     DepartmentChoice,
     EntitlementAnswer,
@@ -47,6 +48,8 @@ class FakeHis:
     tickets: dict[str, IssuedTicket] = field(default_factory=dict)  # by idempotency key
     faults_reported: list[str] = field(default_factory=list)
     checks: list[tuple[str, str, str]] = field(default_factory=list)
+    appointments: dict[str, AppointmentRecord] = field(default_factory=dict)  # by booking code
+    now: datetime = datetime(2026, 11, 23, 8, 0, tzinfo=VN_TZ)  # the hub's clock for the check-in window
 
     def _maybe_fail(self, name: str) -> None:
         if name in self.failing:
@@ -111,6 +114,21 @@ class FakeHis:
 
     async def report_fault(self, reason: str) -> None:
         self.faults_reported.append(reason)
+
+    async def find_appointment(self, code: str) -> AppointmentRecord | None:
+        self._maybe_fail("find_appointment")
+        return self.appointments.get(code)
+
+    async def check_in_appointment(self, code: str, order: TicketOrder) -> IssuedTicket:
+        """As the hub: the window is checked again at check-in, and the ticket comes from the same queue."""
+        self._maybe_fail("check_in_appointment")
+        booking = self.appointments.get(code)
+        if booking is None:
+            raise PortError("appointment.not_found")
+        refusal = booking.refusal(self.now)
+        if refusal is not None:
+            raise PortError(refusal)
+        return await self.issue_ticket(replace(order, idempotency_key=f"check-in:{code}"))
 
 
 @dataclass(frozen=True, slots=True)

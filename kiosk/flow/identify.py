@@ -8,6 +8,8 @@ from kiosk.domain.bhyt_qr import BhytQr
 from kiosk.domain.card_read import CardRead
 from kiosk.domain.cccd_qr import CccdQr
 from kiosk.domain.payload import PayloadKind, classify
+from kiosk.flow import appointments
+from kiosk.flow.appointments import booking_code
 from kiosk.flow.desk import to_desk
 from kiosk.flow.effects import FindPatient
 from kiosk.flow.events import (
@@ -113,6 +115,10 @@ def _presented_text(session: Session, text: str, source: IdentitySource, ctx: Co
     if not text:
         return Transition(session)
     identity = identity_from_text(text, typed=source == IdentitySource.TYPED)
+    code = booking_code(text) if identity == "identify.not_recognised" else None
+    booking = appointments.begin(session, code, ctx) if code else None
+    if booking is not None:
+        return booking
     if isinstance(identity, str):
         return Transition(_notice(session, identity, typed=""))
     return begin_lookup(session, identity, ctx)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.flow import identify, maintenance, ticketing, triage
+from kiosk.flow import appointments, identify, maintenance, ticketing, triage
 from kiosk.flow.effects import SessionWiped
 from kiosk.flow.events import (
     ANSWERS,
@@ -62,6 +62,8 @@ def _by_step(session: Session, event: Event, ctx: Context, config: FlowConfig) -
         if result.session.step == Step.HOME and session.step != Step.HOME:
             return Transition(wipe(session, ctx, config).session, (*result.effects, SessionWiped()))
         return result
+    if isinstance(event, appointments.ANSWERS):
+        return appointments.handle(session, event, ctx)
     if session.step in (Step.HOME, Step.IDENTIFY):
         return identify.handle(session, event, ctx, config)
     if session.step in triage.STEPS:

@@ -7,10 +7,11 @@ event with a message key, so a port needs no shared error type.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.flow.records import (
+    AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
     IdentifierKind,
@@ -36,6 +37,18 @@ class HisPort(Protocol):
 
     async def report_fault(self, reason: str) -> None:
         """Not called by the flow any more: IT alerts go through `kiosk.flow.alerts.AlertPort`."""
+        ...
+
+
+@runtime_checkable
+class AppointmentPort(Protocol):
+    """Bookings by the code in their QR (the hub's /appointments). Separate from `HisPort` so the HIS wrappers
+    (offline leases, remote configuration) need not change; `FlowService` finds it on the HIS client itself."""
+
+    async def find_appointment(self, code: str) -> AppointmentRecord | None: ...
+
+    async def check_in_appointment(self, code: str, order: TicketOrder) -> IssuedTicket:
+        """The booking's queue ticket; a refusal raises `PortError` with an `appointment.*` message key."""
         ...
 
 

@@ -147,3 +147,36 @@ class IssuedTicket:
     wait_estimate_minutes: int | None
     reprint: bool
     provisional: bool = False  # from the kiosk's number lease while the hub was unreachable
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"  # checked in already: the hub gives the same ticket back
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRecord:
+    """A booking found by the code in its QR, with the patient as the ticket shows them (ID masked at most)."""
+
+    code: str
+    patient: PatientRecord
+    department_id: str
+    doctor_name: str
+    starts_at: datetime
+    status: AppointmentStatus
+    opens_at: datetime  # the hub's check-in window
+    closes_at: datetime
+    room_name: Bilingual | None = None
+
+    def refusal(self, now: datetime) -> str | None:
+        """The message key telling why a check-in now would be refused, or None when it can go ahead."""
+        if self.status is AppointmentStatus.CANCELLED:
+            return "appointment.cancelled"
+        if self.status is AppointmentStatus.CHECKED_IN:
+            return None
+        if now < self.opens_at:
+            return "appointment.too_early"
+        if now > self.closes_at:
+            return "appointment.too_late"
+        return None

@@ -17,6 +17,8 @@ from kiosk.domain.dates import VN_TZ
 from kiosk.flow import effects as fx
 from kiosk.flow.alerts import AlertPort, LoggingAlerts
 from kiosk.flow.events import (
+    AppointmentFound,
+    AppointmentRefused,
     DepartmentsLoaded,
     EntitlementChecked,
     Event,
@@ -30,7 +32,7 @@ from kiosk.flow.events import (
     TicketIssued,
 )
 from kiosk.flow.machine import step
-from kiosk.flow.ports import HisPort, PrinterPort
+from kiosk.flow.ports import AppointmentPort, HisPort, PrinterPort
 from kiosk.flow.state import Operation, Session
 from kiosk.flow.transition import Context, FlowConfig
 
@@ -51,11 +53,15 @@ class FlowService:
         printer: PrinterPort,
         *,
         alerts: AlertPort | None = None,
+        appointments: AppointmentPort | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(VN_TZ),
     ) -> None:
         self.config = config
         self._his, self._printer = his, printer
+        # Bookings: the HIS client answers them itself unless a wrapper hides it; without one, a booking code
+        # reads as "not recognised" (the patient uses a card or a number).
+        self._appointments = appointments or (his if isinstance(his, AppointmentPort) else None)
         self.alerts: AlertPort = alerts if alerts is not None else LoggingAlerts()
         self._monotonic, self._wall = monotonic, wall
         self.session = Session(last_activity=monotonic(), language=config.language)
@@ -149,6 +155,8 @@ class FlowService:
             return DepartmentsLoaded(effect.generation, tuple(await his.departments()))
         if isinstance(effect, fx.IssueTicket):
             return TicketIssued(effect.generation, await his.issue_ticket(effect.order))
+        if isinstance(effect, fx.FindAppointment | fx.CheckInAppointment):
+            return await self._appointment_answer(effect)
         if isinstance(effect, fx.CheckPrinter):
             status = await self._printer.check()
             return PrinterChecked(effect.generation, status.printable, str(status.state))
@@ -162,6 +170,17 @@ class FlowService:
             await self.alerts.alert(effect.reason)
         return None
 
+    async def _appointment_answer(self, effect: fx.FindAppointment | fx.CheckInAppointment) -> Event:
+        if self._appointments is None:
+            return AppointmentRefused(effect.generation, "identify.not_recognised")
+        if isinstance(effect, fx.CheckInAppointment):
+            ticket = await self._appointments.check_in_appointment(effect.code, effect.order)
+            return TicketIssued(effect.generation, ticket)
+        found = await self._appointments.find_appointment(effect.code)
+        if found is None:
+            return AppointmentRefused(effect.generation, "appointment.not_found")
+        return AppointmentFound(effect.generation, found, tuple(await self._his.departments()))
+
 
 _OPERATIONS: dict[type, Operation] = {
     fx.FindPatient: Operation.FIND_PATIENT,
@@ -169,6 +188,7 @@ _OPERATIONS: dict[type, Operation] = {
     fx.CheckEntitlement: Operation.CHECK_ENTITLEMENT,
     fx.LoadDepartments: Operation.LOAD_DEPARTMENTS,
     fx.IssueTicket: Operation.ISSUE_TICKET,
+    fx.CheckInAppointment: Operation.ISSUE_TICKET,
 }
 
 
@@ -177,6 +197,12 @@ def _failure_event(effect: fx.Effect, exc: Exception) -> Event | None:
         return PrinterChecked(effect.generation, printable=False, state="error")  # a check that fails is no "ready"
     if isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip):
         return PrintFailed(effect.generation, _message_key(exc, "printer.failed"))
+    if isinstance(effect, fx.FindAppointment | fx.CheckInAppointment):
+        key = _message_key(exc, "hub.unavailable")
+        if key.startswith("appointment."):  # the hub refused this booking: say why, offer the other ways
+            return AppointmentRefused(effect.generation, key)
+        if isinstance(effect, fx.FindAppointment):
+            return AppointmentRefused(effect.generation, "appointment.unavailable")
     operation = _OPERATIONS.get(type(effect))
     if operation is None:
         return None  # an IT alert that could not be sent is logged above; the patient is already at the desk

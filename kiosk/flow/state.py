@@ -8,6 +8,7 @@ from enum import StrEnum
 from kiosk.domain.entitlement import EntitlementAction
 from kiosk.domain.priority import PriorityReason, needs_staff_confirmation
 from kiosk.flow.records import (
+    AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
     IssuedTicket,
@@ -93,6 +94,7 @@ class Session:
     ticket_on_screen: bool = False  # the patient chose the on-screen ticket: the printer is not asked again
     failed_operation: Operation | None = None
     pin_failures: int = 0
+    appointment: AppointmentRecord | None = None  # checking in for a booking (its QR was scanned)
 
     def wiped(self, now: float) -> Session:
         """A fresh session for the next patient; the generation makes late answers for this one fall away."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.flow.appointments import issue_effect
 from kiosk.flow.desk import desk_qr_payload, to_desk
-from kiosk.flow.effects import AlertIt, CheckPrinter, IssueTicket, LoadDepartments, PrintTicket
+from kiosk.flow.effects import AlertIt, CheckPrinter, LoadDepartments, PrintTicket
 from kiosk.flow.events import (
     Back,
     ChooseDepartment,
@@ -88,7 +89,7 @@ def _issue(session: Session, ctx: Context, config: FlowConfig) -> Transition:
     order = order_for(session, session.ticket_key or ctx.fresh_key)
     if order is None:
         return to_desk(session, "incomplete_session", ctx, config)
-    return Transition(session.at(Step.ISSUING, ctx.now), (IssueTicket(session.generation, order),))
+    return Transition(session.at(Step.ISSUING, ctx.now), (issue_effect(session, order),))
 
 
 def _issuing(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.flow.appointments import issue_effect
 from kiosk.flow.desk import reason_for, to_desk
 from kiosk.flow.effects import AlertIt, CheckEntitlement, Effect, FindPatient, LoadDepartments, RegisterPatient
-from kiosk.flow.effects import IssueTicket as IssueTicketEffect
 from kiosk.flow.events import (
     ChooseDesk,
     ChooseVisit,
@@ -139,7 +139,7 @@ def _try_again(session: Session, ctx: Context) -> Transition:
     if op == Operation.ISSUE_TICKET and session.ticket_key:
         order = order_for(session, session.ticket_key)  # the same key: a ticket issued before the failure comes back
         if order is not None:
-            return Transition(session.at(Step.ISSUING, ctx.now), (IssueTicketEffect(gen, order),))
+            return Transition(session.at(Step.ISSUING, ctx.now), (issue_effect(session, order),))
     if op == Operation.LOAD_DEPARTMENTS:
         return Transition(session.at(Step.DEPARTMENT, ctx.now), (LoadDepartments(gen),))
     if op == Operation.CHECK_ENTITLEMENT and session.codes_tried:

@@ -148,4 +148,31 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Your details do not match our records. Please go to the reception desk.",
     ),
     "hub.department_not_found": ("Không tìm thấy khoa.", "The department was not found."),
+    # --- a booking's QR (kiosk/flow/appointments.py; added by the kiosk-app engineer) -----------------------------
+    "appointment.found": (
+        "Đã tìm thấy lịch hẹn của bạn. Kiểm tra thông tin rồi chọn lấy số thứ tự.",
+        "Your appointment was found. Check the details, then choose to get your ticket.",
+    ),
+    "appointment.not_found": (
+        "Không tìm thấy lịch hẹn với mã này. Vui lòng dùng thẻ căn cước, nhập số căn cước, hoặc đến quầy tiếp đón.",
+        "No appointment has this code. Please use your ID card, type your ID number, or go to the reception desk.",
+    ),
+    "appointment.too_early": (
+        "Chưa đến giờ xác nhận lịch hẹn. Vui lòng quay lại gần giờ hẹn, đăng ký khám thông thường, "
+        "hoặc đến quầy tiếp đón.",
+        "It is too early to check in for this appointment. Please come back nearer the time, register as a "
+        "walk-in, or go to the reception desk.",
+    ),
+    "appointment.too_late": (
+        "Đã quá giờ xác nhận lịch hẹn. Vui lòng đăng ký khám thông thường hoặc đến quầy tiếp đón.",
+        "Check-in for this appointment has closed. Please register as a walk-in or go to the reception desk.",
+    ),
+    "appointment.cancelled": (
+        "Lịch hẹn này đã bị hủy. Vui lòng đăng ký khám thông thường hoặc đến quầy tiếp đón.",
+        "This appointment was cancelled. Please register as a walk-in or go to the reception desk.",
+    ),
+    "appointment.unavailable": (
+        "Chưa kiểm tra được lịch hẹn lúc này. Vui lòng đăng ký khám thông thường hoặc đến quầy tiếp đón.",
+        "Your appointment cannot be checked right now. Please register as a walk-in or go to the reception desk.",
+    ),
 }
