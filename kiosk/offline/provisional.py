@@ -3,6 +3,7 @@ registration journaled for the hub (in the hub's replay wire shape)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -71,6 +72,17 @@ def registration(
     if card is not None and order.visit.value == "bhyt":
         entry["entitlement"] = card
     return entry
+
+
+def key_hash(idempotency_key: str) -> str:
+    """What the QR carries of the registration: a hash of its idempotency key (the hub hashes the same)."""
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
+
+
+def status_url(hub_url: str, lease_id: str, idempotency_key: str) -> str:
+    """The hub's page for a provisional ticket: "not received yet", then a redirect to the ticket's status page once
+    the journal is replayed. The lease block's id and a hash: no personal data, nothing the hub's API accepts."""
+    return f"{hub_url.rstrip('/')}/t/k/{lease_id}/{key_hash(idempotency_key)}"
 
 
 def provisional_ticket(

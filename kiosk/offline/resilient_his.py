@@ -146,14 +146,15 @@ class ResilientHis:
         card = self._cards.pop(order.patient_id, (0.0, None))[1]
         entry = provisional.registration(order, now, patient, card)
         try:
-            number = self._store.journal_ticket(
+            number, lease_id = self._store.journal_ticket_from(
                 order.department_id, order.lane.value, local_date(now), order.idempotency_key, entry
             )
         except LeaseExhaustedError as exc:
             raise HubUnreachableError("no leased number left") from exc
         department = next((d for d in self._cached_departments() if d.id == order.department_id), None)
         log.info("provisional ticket issued from the lease (%s)", order.lane.value)
-        return provisional.provisional_ticket(order, number, now, department, self._status_url)
+        url = provisional.status_url(self._status_url, lease_id, order.idempotency_key)
+        return provisional.provisional_ticket(order, number, now, department, url)
 
     def _forget_abandoned(self) -> None:
         cutoff = time.monotonic() - SESSION_MEMORY_S

@@ -91,6 +91,12 @@ class OfflineStore:
 
     def journal_ticket(self, department_id: str, lane: str, day: date, key: str, registration: dict[str, Any]) -> int:
         """Take the next leased number and journal the registration with it, durably; the number printed."""
+        return self.journal_ticket_from(department_id, lane, day, key, registration)[0]
+
+    def journal_ticket_from(
+        self, department_id: str, lane: str, day: date, key: str, registration: dict[str, Any]
+    ) -> tuple[int, str]:
+        """As `journal_ticket`, with the id of the lease block the number came from (for the ticket's QR)."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -101,7 +107,7 @@ class OfflineStore:
                 ).fetchone()
                 if row is None:
                     raise LeaseExhaustedError(f"{department_id}/{lane}")
-                number = int(row[0])
+                number, lease_id = int(row[0]), str(row[1])
                 plain = json.dumps({**registration, "number": number}, ensure_ascii=False).encode()
                 nonce, sealed = self._sealer.seal(plain, key)
                 self._db.execute("INSERT INTO journal VALUES (?, ?, ?)", (key, nonce, sealed))
@@ -109,7 +115,7 @@ class OfflineStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        return number
+        return number, lease_id
 
     def pending(self) -> list[tuple[str, dict[str, Any]]]:
         """Journaled registrations not yet confirmed by the hub, oldest number first per lane."""

@@ -1,4 +1,5 @@
-"""Kiosk HIS API v1, number leases: take a block, list the blocks held, give them back, replay offline tickets."""
+"""Kiosk HIS API v1, number leases: take a block, list the blocks held, give them back, replay offline tickets; and
+the public page a provisional ticket's QR opens (`page.py`). `router` carries both (the app includes it once)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from fastapi import APIRouter, Request
 from kiosk_hub.api.auth import KioskId
 from kiosk_hub.api.deps import HubDep, problems
 from kiosk_hub.app import Hub
-from kiosk_hub.leases import wire
+from kiosk_hub.leases import page, wire
 from kiosk_hub.leases.desk import LeaseDesk
 
-router = APIRouter(prefix="/api/v1/leases", tags=["leases"])
+api = APIRouter(prefix="/api/v1/leases", tags=["leases"])
 
 
 def _desk(request: Request, hub: Hub) -> LeaseDesk:
@@ -20,27 +21,32 @@ def _desk(request: Request, hub: Hub) -> LeaseDesk:
     return desk
 
 
-@router.post("", response_model=wire.Lease, status_code=201, responses=problems(404))
+@api.post("", response_model=wire.Lease, status_code=201, responses=problems(404))
 async def take_lease(body: wire.LeaseRequest, request: Request, hub: HubDep, kiosk: KioskId) -> wire.Lease:
     """A fresh block of today's numbers for the department lane, sized from the day's traffic."""
     return await hub.write(_desk(request, hub).grant, kiosk, body)
 
 
-@router.get("", response_model=wire.LeaseList, responses=problems())
+@api.get("", response_model=wire.LeaseList, responses=problems())
 def held_leases(request: Request, hub: HubDep, kiosk: KioskId) -> wire.LeaseList:
     """The blocks this kiosk holds for today."""
     return _desk(request, hub).held(kiosk)
 
 
-@router.post("/return", response_model=wire.LeasesReturned, responses=problems())
+@api.post("/return", response_model=wire.LeasesReturned, responses=problems())
 async def return_leases(request: Request, hub: HubDep, kiosk: KioskId) -> wire.LeasesReturned:
     """Give back every block (at night); their unused numbers are never issued."""
     return await hub.write(_desk(request, hub).give_back, kiosk)
 
 
-@router.post("/replay", response_model=wire.ReplayResult, responses=problems(404, 409))
+@api.post("/replay", response_model=wire.ReplayResult, responses=problems(404, 409))
 async def replay(body: wire.ReplayBatch, request: Request, hub: HubDep, kiosk: KioskId) -> wire.ReplayResult:
     """Tickets printed from a lease while the hub was away; replaying one again answers the same."""
     desk = _desk(request, hub)
     answers = [await hub.write(desk.replay, kiosk, item) for item in body.registrations]
     return wire.ReplayResult(replayed=answers)
+
+
+router = APIRouter()
+router.include_router(api)
+router.include_router(page.router)

@@ -42,5 +42,9 @@ def test_the_pending_line_is_printed_only_on_the_bhyt_provisional_ticket(paper: 
 
 @pytest.mark.parametrize("paper", list(PaperWidth))
 def test_the_provisional_bhyt_ticket_fits_the_wire_budget(paper: PaperWidth) -> None:
-    ticket = replace(sample_ticket(provisional=True), patient_display_name="Nguyễn Thị Ánh Tuyết Phương")
+    # The provisional QR is the hub's `/t/k/{lease id}/{key hash}` page: longer than an online ticket's.
+    url = "https://kiosk-hub.bvdktthue.vn:8443/t/k/6f1c2a9e-43b1-4d3c-9a57-0d2e8b7c4f10/" + "5d41402abc4b2a76" * 2
+    ticket = replace(
+        sample_ticket(provisional=True), patient_display_name="Nguyễn Thị Ánh Tuyết Phương", status_url=url
+    )
     assert len(ticket_job(ticket, PrinterProfile(paper=paper)).escpos()) <= 25_000
