@@ -26,7 +26,7 @@ async def test_kiosk_run_issues_provisional_tickets_when_its_hub_goes(
         config = tmp_path / "kiosk.toml"
         config.write_text(example.replace('mode = "embedded"', remote), encoding="utf-8")
         settings = load_settings(config)
-        async with _his(settings) as his:
+        async with _his(settings) as (his, _fleet):  # no fleet: a token from the settings file, not enrolled
             assert isinstance(his, ResilientHis)
             with site.serving(link):
                 await his.maintain()
