@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -44,6 +43,7 @@ class HeartbeatSender:
         self._on_config_wanted = on_config_wanted
         self._delivered = delivered  # e.g. the alerts it carried can be forgotten
         self.sent = 0
+        self.wake = asyncio.Event()  # beat now rather than at the next interval (e.g. a new config was applied)
 
     async def beat_once(self) -> HeartbeatReply:
         heartbeat = self._snapshot()
@@ -77,9 +77,12 @@ class HeartbeatSender:
     async def run(self, stop: asyncio.Event, interval: Callable[[], float]) -> None:
         """Beat every `interval()` seconds (the remote config's heartbeat_seconds) until `stop`."""
         while not stop.is_set():
+            self.wake.clear()
             try:
                 await self.beat_once()
             except (httpx.HTTPError, ValueError) as exc:
                 log.warning("heartbeat failed: %s", type(exc).__name__)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval())
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
+            _done, rest = await asyncio.wait(waiters, timeout=interval(), return_when=asyncio.FIRST_COMPLETED)
+            for waiter in rest:
+                waiter.cancel()

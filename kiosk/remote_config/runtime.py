@@ -16,7 +16,7 @@ from kiosk.remote_config.alerts import FleetAlerts
 from kiosk.remote_config.enrolment import KioskCredentials
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.heartbeat import ActionHandler, HeartbeatSender
-from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, Heartbeat
+from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, Heartbeat, RemoteConfig
 from kiosk.remote_config.signature import load_public_key
 from kiosk.remote_config.store import ConfigStore
 
@@ -48,7 +48,7 @@ class FleetRuntime:
         self.app_version = app_version
         self.started = time.monotonic()
         self.agent = SyncAgent(
-            http, store, load_public_key(credentials.config_public_key), apply=hooks.apply, probes=hooks.probes,
+            http, store, load_public_key(credentials.config_public_key), apply=self._apply, probes=hooks.probes,
             session_active=hooks.session_active,
         )  # fmt: skip
         handlers: dict[ActionKind, ActionHandler] = {
@@ -73,6 +73,11 @@ class FleetRuntime:
             uptime_seconds=int(time.monotonic() - self.started),
             alerts=self.hooks.alerts.waiting() if self.hooks.alerts else [],
         )
+
+    async def _apply(self, config: RemoteConfig) -> None:
+        await self.hooks.apply(config)
+        # The console learns the new state (and its heartbeat interval starts) now, not an old interval later.
+        self.sender.wake.set()
 
     def _delivered(self, beat: Heartbeat) -> None:
         if self.hooks.alerts is not None:

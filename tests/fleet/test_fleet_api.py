@@ -98,8 +98,9 @@ async def test_a_failing_canary_halts_the_rollout_and_the_rest_never_get_it(flee
     assert outcome.status is ApplyStatus.REVERTED
     assert "printer: paper path jammed" in outcome.reason
     assert phase(fleet) == RolloutPhase.HALTED
-    assert canary.store.current() is not None
-    assert canary.store.current().version == first
+    current = canary.store.current()
+    assert current is not None
+    assert current.version == first
     assert (await other.agent.poll_once()).status is None
     assert other.agent.applied_version == first
 

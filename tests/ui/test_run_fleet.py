@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+import httpx
 import pytest
 from PIL import Image
 from sqlalchemy import create_engine, select
@@ -27,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from kiosk.remote_config.schema import ActionKind, RemoteConfig
 from kiosk_hub.fleet import actions, configs, enrolment, rollout
-from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction
+from kiosk_hub.fleet.console.auth import add_user
+from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction, Role
 from kiosk_hub.migrate import upgrade
 from tests.hub.servers import hub_process
 
@@ -102,23 +105,30 @@ def test_kiosk_run_applies_reports_beats_acts_and_reverts(hub: tuple[str, Engine
             cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log_file,
         )  # fmt: skip
         try:
-            _scenario(engine, first, quick, state)
+            kiosk_id = _scenario(engine, first, quick, state)
+            _console_shows(base_url, engine, kiosk_id, first)
+            with Session(engine) as session:
+                actions.queue(session, kiosk_id, ActionKind.RESTART, "it-admin", datetime.now(UTC))
+                session.commit()
+            exit_code = kiosk.wait(timeout=30)  # systemd's Restart=always starts it again on a non-zero code
         except BaseException:
             print(log_path.read_text(errors="replace")[-4000:])
             raise
         finally:
-            os.kill(kiosk.pid, signal.SIGTERM)
-            try:
-                kiosk.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(kiosk.pid, signal.SIGKILL)
-                kiosk.wait()
+            if kiosk.poll() is None:  # still running: the test failed before the restart
+                os.kill(kiosk.pid, signal.SIGTERM)
+                try:
+                    kiosk.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.kill(kiosk.pid, signal.SIGKILL)
+                    kiosk.wait()
     log = log_path.read_text(errors="replace")
+    assert exit_code == 75, log[-4000:]
     assert "Traceback" not in log, log[-4000:]
     assert "90.0s" in log  # the idle timeout from the console is the one in effect
 
 
-def _scenario(engine: Engine, first: int, quick: dict[str, int], state: Path) -> None:
+def _scenario(engine: Engine, first: int, quick: dict[str, int], state: Path) -> str:
     def fleet_row() -> FleetKiosk | None:
         with Session(engine) as session:
             row = session.scalars(select(FleetKiosk)).first()
@@ -172,6 +182,25 @@ def _scenario(engine: Engine, first: int, quick: dict[str, int], state: Path) ->
     assert (latest.app_version, latest.config_version) == ("0.1.0", first)
     assert json.loads(latest.devices)["printer"] == "ok"
     assert all(json.loads(b.body)["alerts"] == [] for b in history)  # nothing went wrong for a patient
+    return kiosk.kiosk_id
+
+
+def _console_shows(base_url: str, engine: Engine, kiosk_id: str, first: int) -> None:
+    """What IT sees on the kiosk's console page: the applied version, and why the last one was reverted."""
+    password = "mật-khẩu-đủ-dài-42"
+    with Session(engine) as session:
+        add_user(session, "it-admin", password, Role.ADMIN, "test", datetime.now(UTC))
+        session.commit()
+    with httpx.Client(base_url=base_url, timeout=10) as browser:
+        login = browser.get("/fleet/login").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', login)
+        assert csrf is not None
+        browser.post("/fleet/login", data={"csrf": csrf.group(1), "username": "it-admin", "password": password})
+        page = browser.get(f"/fleet/kiosks/{kiosk_id}")
+    assert page.status_code == 200
+    assert f'<strong id="applied-version">{first}</strong>' in page.text
+    assert "probe_failed: printer" in page.text
+    assert "test slip printed on VIRTUAL" in page.text
 
 
 def _finished(engine: Engine, action_id: str) -> Callable[[], RemoteAction | None]:
