@@ -4,6 +4,7 @@ page lists it), and is logged as today (`LoggingAlerts`). Only snake_case reason
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 from kiosk.flow.alerts import LoggingAlerts, safe_reason
 
@@ -16,10 +17,12 @@ class FleetAlerts(LoggingAlerts):
     def __init__(self, keep: int = 50) -> None:
         super().__init__(keep)
         self._waiting: deque[str] = deque(maxlen=MAX_WAITING)
+        self.on_new: Callable[[], None] = lambda: None  # the fleet runtime sends a heartbeat at once
 
     async def alert(self, reason: str) -> None:
         await super().alert(reason)
         self._waiting.append(safe_reason(reason))
+        self.on_new()
 
     def waiting(self) -> list[str]:
         return list(self._waiting)

@@ -60,6 +60,8 @@ class FleetRuntime:
         self.sender = HeartbeatSender(
             http, self.heartbeat, handlers, on_config_wanted=lambda _v: self.agent.reload(), delivered=self._delivered
         )
+        if hooks.alerts is not None:
+            hooks.alerts.on_new = self.sender.wake.set  # IT hears of it now, not a heartbeat interval later
 
     def heartbeat(self) -> Heartbeat:
         day, funnel = self.hooks.funnel.snapshot()

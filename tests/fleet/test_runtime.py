@@ -151,6 +151,8 @@ async def test_an_it_alert_rides_on_the_next_heartbeat_to_the_kiosks_console_pag
     headers = {"Authorization": f"Bearer {credentials.token}"}
     async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as http:
         fleet_runtime = FleetRuntime(http, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0")
+        await alerts.alert("wrong_maintenance_pin")
+        assert fleet_runtime.sender.wake.is_set()  # a heartbeat goes out now rather than at the next interval
         await fleet_runtime.sender.beat_once()
         assert alerts.waiting() == []
         await fleet_runtime.sender.beat_once()  # an ordinary heartbeat after it does not hide the alert
@@ -160,5 +162,6 @@ async def test_an_it_alert_rides_on_the_next_heartbeat_to_the_kiosks_console_pag
     alerts_table = page.split('id="alerts"', 1)[1].split("</table>", 1)[0]
     assert "printer_paper_out" in alerts_table
     assert "unnamed" in alerts_table
+    assert "wrong_maintenance_pin" in alerts_table
     assert "Nguyễn" not in page
     assert "012345678901" not in page
