@@ -219,6 +219,25 @@ async def benefit_lookup(w: Walk) -> None:
     await w.finish()
 
 
+async def appointment_qr_check_in(w: Walk) -> None:
+    """A booking's QR: too early for tomorrow's, then today's checked in and its ticket printed (demo HIS bookings)."""
+    await w.tap("home.check_in")
+    w.expect(Step.IDENTIFY)
+    await w.present(QrScanned("DEMO-TOMORROW"))
+    w.expect(Step.IDENTIFY)
+    if w.service.session.notice_key != "appointment.too_early":
+        raise DemoStepError("tomorrow's booking must say it is too early, on the identify screen")
+    await w.shot("booking-too-early")
+    await w.present(QrScanned("DEMO-NOW"))
+    w.expect(Step.CONFIRM)
+    await w.shot("booking-confirm")
+    await w.tap("confirm.get_ticket")
+    w.expect(Step.DONE)
+    w.printed_ticket_matches_hub()
+    await w.shot("booking-ticket")
+    await w.finish()
+
+
 async def same_day_reprint(w: Walk) -> None:
     first = next(t for t in w.printer.tickets if t.patient_display_name == demo_card("000").full_name)
     await w.present(CardPresented(chip_identity(demo_card("000"))))
@@ -295,6 +314,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     gateway_outage,
     revoked_card_to_desk,
     benefit_lookup,
+    appointment_qr_check_in,
     same_day_reprint,
     idle_timeout,
     paper_out,

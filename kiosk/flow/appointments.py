@@ -64,7 +64,7 @@ def handle(session: Session, event: Event, ctx: Context) -> Transition:
     return Transition(replace(confirm, notice_key="appointment.found"))
 
 
-def back_to_identify(session: Session, message_key: str, ctx: Context) -> Session:
+def back_to_identify(session: Session, message_key: str | None, ctx: Context) -> Session:
     """A fresh check-in on the identify screen, with the reason; nothing of the booking is kept."""
     fresh = Session(generation=session.generation, language=session.language, last_activity=ctx.now)
     return replace(fresh.at(Step.IDENTIFY, ctx.now, mode=Mode.CHECK_IN), notice_key=message_key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.flow.appointments import issue_effect
+from kiosk.flow.appointments import back_to_identify, issue_effect
 from kiosk.flow.desk import desk_qr_payload, to_desk
 from kiosk.flow.effects import AlertIt, CheckPrinter, LoadDepartments, PrintTicket
 from kiosk.flow.events import (
@@ -72,6 +72,8 @@ def _confirm(session: Session, event: Event, ctx: Context, config: FlowConfig) -
     if isinstance(event, ToggleDeclared) and event.reason in DECLARABLE:
         return Transition(replace(session, declared=session.declared ^ {event.reason}))
     if isinstance(event, Back):
+        if session.appointment is not None:  # the booking names the department: back is a fresh identify
+            return Transition(back_to_identify(session, None, ctx))
         return Transition(session.at(Step.DEPARTMENT, ctx.now, ticket_key=None))
     if isinstance(event, Confirm):
         key = session.ticket_key or ctx.fresh_key

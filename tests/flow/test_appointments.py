@@ -12,6 +12,7 @@ from kiosk.flow.effects import CheckInAppointment, CheckPrinter, FindAppointment
 from kiosk.flow.events import (
     AppointmentFound,
     AppointmentRefused,
+    Back,
     Confirm,
     HubFailed,
     PrinterChecked,
@@ -165,6 +166,19 @@ def test_a_refusal_at_check_in_goes_back_with_the_reason_and_a_hub_outage_retrie
     assert again.order.idempotency_key == first.order.idempotency_key
     d.send(AppointmentRefused(d.gen, "appointment.too_late"))
     assert (d.step, d.session.notice_key, d.session.appointment) == (Step.IDENTIFY, "appointment.too_late", None)
+
+
+def test_back_from_the_booking_confirm_is_a_fresh_identify_not_another_department() -> None:
+    d = scanned()
+    d.send(QrScanned("DEMO-NOW"))
+    d.send(AppointmentFound(d.gen, booking(), DEMO_DEPARTMENTS))
+    assert d.send(Back()) == ()
+    assert (d.step, d.session.appointment, d.session.department_id, d.session.notice_key) == (
+        Step.IDENTIFY,
+        None,
+        None,
+        None,
+    )
 
 
 def test_an_answer_for_a_wiped_session_is_dropped() -> None:

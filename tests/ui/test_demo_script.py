@@ -23,6 +23,7 @@ SCENARIOS = {
     "gateway-outage",
     "revoked-card-to-desk",
     "benefit-lookup",
+    "appointment-qr-check-in",
     "same-day-reprint",
     "idle-timeout",
     "paper-out",
