@@ -218,7 +218,8 @@ async def _run(settings: Any) -> int:
         from kiosk.flow.chip_bridge import ChipBridge
         from kiosk.hardware.chip.factory import build_chip_reader
 
-        reader = build_chip_reader(reader_name)
+        anchors = live.trust_anchor_files(remote, _state_dir() / "trust-anchors") if remote.trust_anchors_pem else []
+        reader = build_chip_reader(reader_name, anchors or None)
         bridge = ChipBridge(reader, service)
 
         def health() -> tuple[bool, bool]:

@@ -2,9 +2,10 @@
 change under the flow (the printer, the departments shown) without the flow knowing.
 
 Live: idle timeouts, the start language when the old one is no longer offered, the hospital name on tickets and
-slips (ticket.header_vi), departments shown, the printer (URI and paper width). At restart: the reader name and the
-camera device (`at_start`). A field left at the model's default keeps the kiosk's own settings file, so a kiosk is
-never switched to `usb://auto` by a config that did not mean to move its printer.
+slips (ticket.header_vi), departments shown, the printer (URI and paper width). At restart: the reader name, the
+camera device (`at_start`) and the chip's trust anchors (`trust_anchor_files`). A field left at the model's default
+keeps the kiosk's own settings file, so a kiosk is never switched to `usb://auto` by a config that did not mean to
+move its printer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kiosk.domain.ticket import DeskSlip, QueueTicket
@@ -27,6 +29,7 @@ from kiosk.flow.records import (
 )
 from kiosk.flow.transition import FlowConfig
 from kiosk.remote_config.schema import CameraSettings, IdleTimeouts, PrinterSettings, RemoteConfig, TicketTexts
+from kiosk.remote_config.store import atomic_write
 
 log = logging.getLogger(__name__)
 _DEFAULT_PRINTER = PrinterSettings()
@@ -43,6 +46,19 @@ def at_start(config: RemoteConfig, reader: str, camera: str) -> tuple[str, str]:
     """(reader name, camera device) to open at start-up: the remote ones when IT set them."""
     remote_camera = config.camera.device if config.camera.device != _DEFAULT_CAMERA.device else camera
     return (config.reader_name or reader), remote_camera
+
+
+def trust_anchor_files(config: RemoteConfig, directory: Path) -> list[Path]:
+    """The console's CSCA certificates as PEM files for the chip reader (read at start-up); old ones removed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("anchor-*.pem"):
+        old.unlink()
+    paths = []
+    for n, pem in enumerate(config.trust_anchors_pem):
+        path = directory / f"anchor-{n:02d}.pem"
+        atomic_write(path, pem.encode("ascii"))
+        paths.append(path)
+    return paths
 
 
 def flow_config(base: FlowConfig, config: RemoteConfig) -> FlowConfig:

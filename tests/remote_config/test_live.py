@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import random
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from PIL import Image
 
@@ -129,6 +130,15 @@ async def test_the_funnel_counts_a_check_in_and_a_print_failure_from_the_session
     dump = counters.model_dump_json()
     assert CHIP.lookup_value not in dump
     assert PATIENT.full_name not in dump
+
+
+def test_trust_anchors_from_the_console_become_pem_files_for_the_reader(tmp_path: Path) -> None:
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    directory = tmp_path / "anchors"
+    paths = live.trust_anchor_files(RemoteConfig(trust_anchors_pem=[pem, pem]), directory)
+    assert [p.read_text() for p in paths] == [pem, pem]
+    assert live.trust_anchor_files(RemoteConfig(trust_anchors_pem=[pem]), directory) == [directory / "anchor-00.pem"]
+    assert sorted(directory.iterdir()) == [directory / "anchor-00.pem"]  # a removed anchor is no longer trusted
 
 
 def test_a_busy_screenshot_is_shrunk_until_it_fits_the_hubs_limit() -> None:
