@@ -102,9 +102,12 @@ async def _enrolled(http: Any, settings: Any) -> Any:
     return credentials
 
 
-def _printer(settings: Any, uri: str, paper_mm: int) -> Any:
+def _printer(settings: Any, uri: str | None = None, paper_mm: int | None = None) -> Any:
+    """The printer at `uri` (default: the settings file's); the fleet may ask for another one."""
     from kiosk.settings import VIRTUAL
 
+    uri = uri if uri is not None else settings.devices.printer
+    paper_mm = paper_mm if paper_mm is not None else settings.devices.paper_mm
     if uri == VIRTUAL:
         from kiosk.cli._demo_devices import DemoPrinter
 
