@@ -23,6 +23,7 @@ from kiosk.cli._demo_devices import (
     chip_identity,
     demo_card,
 )
+from kiosk.domain.dates import VN_TZ
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk.embedded_hub import EmbeddedHub
@@ -231,6 +232,12 @@ async def appointment_qr_check_in(w: Walk) -> None:
     await w.present(QrScanned("DEMO-NOW"))
     w.expect(Step.CONFIRM)
     await w.shot("booking-confirm")
+    from kiosk.screens.pilot import texts
+
+    booking = w.service.session.appointment
+    booked_at = booking.starts_at.astimezone(VN_TZ).strftime("%H:%M") if booking else "?"
+    if not any(booked_at in text for text in texts(w.root)):
+        raise DemoStepError("the confirm screen must show the time the patient booked")
     await w.tap("confirm.get_ticket")
     w.expect(Step.DONE)
     w.printed_ticket_matches_hub()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.domain.dates import VN_TZ
 from kiosk.domain.masking import mask_id
 from kiosk.domain.priority import PriorityReason
 from kiosk.flow.events import Back, Cancel, Confirm, ToggleDeclared
@@ -27,6 +28,10 @@ class ConfirmScreen(KioskScreen):
         ids.department.value = department.name.pick(self.language) if department else ""
         ids.visit.label = self.t("confirm.visit")
         ids.visit.value = self.t("visit.bhyt" if session.visit == VisitKind.BHYT else "visit.fee")
+        if session.appointment is not None:  # a booking: the patient checks the time they booked, in hospital time
+            starts = session.appointment.starts_at.astimezone(VN_TZ)
+            booked = self.t("confirm.appointment_at", time=starts.strftime("%H:%M"), date=starts.strftime("%d/%m/%Y"))
+            ids.visit.value = f"{ids.visit.value} · {booked}"
         ids.question.text = self.t("confirm.priority_question")
         for widget, reason in ((ids.pregnant, PriorityReason.PREGNANT), (ids.disability, PriorityReason.DISABILITY)):
             chosen = reason in session.declared
