@@ -32,6 +32,7 @@ from kiosk.flow.records import IdentitySource
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.i18n.catalogue import translate
+from kiosk.offline.demo_outage import hub_outage
 
 
 class DemoStepError(AssertionError):
@@ -319,6 +320,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     expired_card_pays,
     new_card_issued_early,
     gateway_outage,
+    hub_outage,
     revoked_card_to_desk,
     benefit_lookup,
     appointment_qr_check_in,

@@ -201,16 +201,24 @@ async def _run(settings: Any) -> int:
     remote, _version = store.effective() if store is not None else (RemoteConfig(), 0)
     reader_name, camera_device = live.at_start(remote, devices_cfg.chip_reader, devices_cfg.camera)
     uri, paper = devices_cfg.printer, devices_cfg.paper_mm
-    printer = live.LivePrinter(_printer(settings, uri, paper), uri, paper)
+    from kiosk.offline.guarded_printer import GuardedPrinter  # a dead printer is not asked again for 15 s
+
+    printer = live.LivePrinter(GuardedPrinter(_printer(settings, uri, paper)), uri, paper)
     async with _his(settings) as (his, fleet):
         shown = live.ShownDepartments(his)
         kiosk = RunningKiosk(
             FlowService(_flow_config(settings), shown, printer), _flow_config(settings), printer, shown,
-            lambda new_uri, new_paper: _printer(settings, new_uri, new_paper), uri, paper,
+            lambda new_uri, new_paper: GuardedPrinter(_printer(settings, new_uri, new_paper)), uri, paper,
             reader_ok=lambda: bridge.reader_ok, camera_state=lambda: _camera_state(scanner),
         )  # fmt: skip
         service = kiosk.service
         service.alerts = kiosk.alerts
+        from kiosk.offline.health import OfflineHealth
+
+        # Before the app's own listener, so the banner reads the breakers' view of the hub and the printer.
+        offline_health = OfflineHealth(his, printer=lambda: printer.current)
+        offline_health.follow(service)
+        kiosk.offline = offline_health
         await kiosk.apply(remote)  # what was applied before the restart, and the restart-only fields above
         scanner = _camera(camera_device)
 
@@ -242,6 +250,7 @@ async def _run(settings: Any) -> int:
             devices.append(asyncio.ensure_future(gate.run()))
         stop = asyncio.Event()
         devices.append(asyncio.ensure_future(_tell_systemd(stop)))
+        devices.append(asyncio.ensure_future(offline_health.watch(service)))
         if fleet is not None:
             devices.append(asyncio.ensure_future(_fleet_runtime(kiosk, fleet, store).run(stop)))
         try:

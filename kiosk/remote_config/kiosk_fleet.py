@@ -48,6 +48,7 @@ class RunningKiosk:
     camera_state: Callable[[], DeviceState]
     app: Any = None  # the Kivy app, once built
     alerts: FleetAlerts = field(default_factory=FleetAlerts)
+    offline: Any = None  # kiosk.offline.health.OfflineHealth: the hub / printer breakers for the heartbeat
     exit_code: int = 0
 
     def session_active(self) -> bool:
@@ -84,12 +85,13 @@ class RunningKiosk:
 
     def device_states(self) -> dict[str, DeviceState]:
         ok, fault = DeviceState.OK, DeviceState.FAULT
-        return {
+        states = {
             "printer": ok if self.service.printer_ok else fault,
             "reader": ok if self.reader_ok() else DeviceState.MISSING,
             "camera": self.camera_state(),
             "hub": ok if self.service.hub_ok else DeviceState.DEGRADED,
         }
+        return {**states, **self.offline.device_states()} if self.offline is not None else states
 
     async def test_print(self) -> ActionResult:
         if self.session_active():

@@ -21,6 +21,7 @@ SCENARIOS = {
     "expired-card-pays",
     "new-card-issued-early",
     "gateway-outage",
+    "hub-outage",
     "revoked-card-to-desk",
     "benefit-lookup",
     "appointment-qr-check-in",
