@@ -52,6 +52,13 @@ class AppointmentPort(Protocol):
         ...
 
 
+def bookings_of(his: object) -> AppointmentPort:
+    """The booking calls of a HIS port that serves them; a kiosk whose HIS cannot says so to the patient."""
+    if isinstance(his, AppointmentPort):
+        return his
+    raise PortError("appointment.unavailable")
+
+
 class PrinterStatus(Protocol):
     """What the printer answers before a job: can it print now, and the name of its state (e.g. "paper_out")."""
 

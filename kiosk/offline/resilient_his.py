@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 from kiosk.backend_client import mapping
 from kiosk.backend_client.errors import HisConnectionError, HisResponseError
 from kiosk.domain.dates import local_date
-from kiosk.flow.ports import HisPort
+from kiosk.flow.ports import HisPort, PortError, bookings_of
 from kiosk.flow.records import (
+    AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
     IdentifierKind,
@@ -89,6 +90,19 @@ class ResilientHis:
             return None
         self.breaker.succeeded()
         return answer
+
+    # --- bookings: online only. A booking is the hub's record; while the hub is away the patient checks in as
+    # a walk-in (card, QR or number), which the lease path serves.
+
+    async def find_appointment(self, code: str) -> AppointmentRecord | None:
+        if not self.breaker.allow():
+            raise PortError("appointment.unavailable")
+        return await bookings_of(self._inner).find_appointment(code)
+
+    async def check_in_appointment(self, code: str, order: TicketOrder) -> IssuedTicket:
+        if not self.breaker.allow():
+            raise PortError("appointment.unavailable")
+        return await bookings_of(self._inner).check_in_appointment(code, order)
 
     # --- the HIS port ----------------------------------------------------------------------------------------
 

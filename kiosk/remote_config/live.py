@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.ticket import DeskSlip, QueueTicket
-from kiosk.flow.ports import HisPort, PrinterPort, PrinterStatus
+from kiosk.flow.ports import HisPort, PrinterPort, PrinterStatus, bookings_of
 from kiosk.flow.records import (
+    AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
     IdentifierKind,
@@ -121,3 +122,9 @@ class ShownDepartments:
 
     async def report_fault(self, reason: str) -> None:
         await self._his.report_fault(reason)
+
+    async def find_appointment(self, code: str) -> AppointmentRecord | None:
+        return await bookings_of(self._his).find_appointment(code)
+
+    async def check_in_appointment(self, code: str, order: TicketOrder) -> IssuedTicket:
+        return await bookings_of(self._his).check_in_appointment(code, order)
