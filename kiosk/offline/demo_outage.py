@@ -141,6 +141,13 @@ async def hub_outage(w: DemoWalk, *, card: Any = None) -> None:
             if printed is None or not printed.provisional:
                 raise step_failed("hub cut: a provisional ticket must be printed")
             await w.shot("provisional-ticket")
+            from kiosk.i18n.catalogue import translate
+            from kiosk.screens.pilot import texts
+
+            pending = translate("ticket.provisional_bhyt", w.service.session.language)
+            root = getattr(w, "root", None)  # the demo's walk draws screens; the headless one in tests does not
+            if root is not None and not any(pending in text for text in texts(root)):
+                raise step_failed("hub cut: the screen must say the number is provisional and the card not checked")
             await w.finish()
         if his.health()["hub"] == "closed" or his.health()["journal"] != 1:
             raise step_failed(f"hub cut: expected the breaker open and one journaled ticket, got {his.health()}")

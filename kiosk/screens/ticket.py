@@ -4,7 +4,7 @@ when the printer failed."""
 from __future__ import annotations
 
 from kiosk.flow.events import Cancel
-from kiosk.flow.records import TicketLane
+from kiosk.flow.records import TicketLane, VisitKind
 from kiosk.flow.state import Session, Step
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.widgets import patient_line, qr_texture
@@ -38,6 +38,9 @@ class TicketScreen(KioskScreen):
         on_screen = session.step == Step.SCREEN_TICKET
         key = "ticket.on_screen" if on_screen else ("ticket.reprint" if ticket.reprint else "ticket.printed")
         ids.message.text = self.t(key)
+        if ticket.provisional:  # numbered from the kiosk's lease while the hub was away: say so, as the paper does
+            pending = "ticket.provisional_bhyt" if ticket.visit == VisitKind.BHYT else "ticket.provisional"
+            ids.message.text += "\n" + self.t(pending)
         ids.message.color = self.ids.lane.color if on_screen else self.ids.title.color
         ids.qr.texture = qr_texture(ticket.status_url) if on_screen else None
         ids.qr.opacity = 1 if on_screen else 0

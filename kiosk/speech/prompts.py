@@ -129,6 +129,16 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Còn {count} người trước bạn, khoảng {minutes} phút.",
         "{count} people are ahead of you, about {minutes} minutes.",
     ),
+    "ticket.provisional": (
+        "Đây là số tạm vì mạng bệnh viện đang gián đoạn. Vui lòng xác nhận tại quầy tiếp đón.",
+        "This is a provisional number because the hospital network is down. Please confirm it at the reception desk.",
+    ),
+    "ticket.provisional_bhyt": (
+        "Đây là số tạm vì mạng bệnh viện đang gián đoạn. "
+        "Thẻ bảo hiểm y tế chưa được kiểm tra, quầy tiếp đón sẽ kiểm tra.",
+        "This is a provisional number because the hospital network is down. "
+        "Your insurance card is not checked yet; the reception desk will check it.",
+    ),
     "ticket.reprint": (
         "Bạn đã đăng ký hôm nay, phiếu cũ được in lại.",
         "You registered today; your ticket is printed again.",

@@ -35,6 +35,8 @@ def ticket_sentences(ticket: IssuedTicket, language: str) -> list[str]:
     said = [phrase("ticket.number", language, number=ticket.number)]
     if ticket.reprint:
         said.append(phrase("ticket.reprint", language))
+    if ticket.provisional:
+        said.append(phrase("ticket.provisional_bhyt" if ticket.visit == "bhyt" else "ticket.provisional", language))
     if ticket.lane == "priority":
         said.append(phrase("ticket.priority", language))
     room = ticket.room_name.pick(language) if ticket.room_name else ""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kiosk.domain.entitlement import KNOWN_CODES, result_for_code
+from kiosk.flow.records import VisitKind
 from kiosk.flow.state import Step
 from kiosk.hardware.chip.errors import MESSAGE_KEYS as CHIP_KEYS
 from kiosk.speech import prompts
@@ -93,6 +95,18 @@ def test_the_ticket_is_said_with_its_number_room_and_where_to_go() -> None:
     assert "Còn ba người trước bạn, khoảng hai mươi phút" in vi
     assert en.startswith("Your queue number is twelve.")
     assert "Room one hundred one, Floor one" in en
+
+
+def test_a_provisional_ticket_is_said_to_be_provisional_and_a_bhyt_one_to_be_checked_at_the_desk() -> None:
+    done = session_at(Step.DONE, "vi")
+    assert done.ticket is not None
+    online = screen_text(done, FocusRing(()))
+    bhyt = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitKind.BHYT))
+    fee = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitKind.FEE))
+    assert "số tạm" not in online
+    assert "số tạm" in screen_text(bhyt, FocusRing(()))
+    assert "chưa được kiểm tra" in screen_text(bhyt, FocusRing(()))
+    assert "chưa được kiểm tra" not in screen_text(fee, FocusRing(()))
 
 
 def test_names_and_id_numbers_are_never_spoken() -> None:
