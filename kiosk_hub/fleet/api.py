@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from kiosk.remote_config.schema import ActionResult, ConfigReport, Heartbeat, HeartbeatReply
+from kiosk.remote_config.schema import ActionResult, ConfigReport, Heartbeat
 from kiosk_hub import errors
 from kiosk_hub.api.auth import current_kiosk
 from kiosk_hub.app import Hub
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import actions, enrolment, intake, rollout
 from kiosk_hub.fleet.configs import signed_document
+from kiosk_hub.fleet.intake_buffer import HeartbeatBuffer, KioskTokens
 from kiosk_hub.fleet.models import ConfigVersion, FleetKiosk
 
 router = APIRouter(prefix="/fleet/v1", tags=["fleet"], include_in_schema=False)
@@ -92,15 +94,26 @@ def config_report(request: Request, kiosk_id: LiveKiosk, report: ConfigReport) -
 
 
 @router.post("/heartbeat")
-def heartbeat(request: Request, kiosk_id: LiveKiosk, beat: Heartbeat) -> HeartbeatReply:
-    hub = _hub(request)
-    with hub.writer() as session:
-        try:
-            reply = intake.take_heartbeat(session, kiosk_id, beat, hub.clock())
-        except LookupError as exc:
-            raise errors.not_found("fleet_kiosk") from exc
-        session.commit()
-    return reply
+async def heartbeat(request: Request) -> Response:
+    """The hot path (~333/s at 10,000 kiosks): cached token, pydantic parsing of the raw bytes, group commit.
+    Answered only after the heartbeat's batch committed; a revoked kiosk is refused by its batch at once."""
+    tokens, buffer = _intake(request)
+    kiosk_id = await tokens.kiosk_of(request.headers.get("authorization"))
+    try:
+        beat = Heartbeat.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from None
+    reply = await buffer.take(kiosk_id, beat)
+    return Response(reply.model_dump_json(), media_type="application/json")
+
+
+def _intake(request: Request) -> tuple[KioskTokens, HeartbeatBuffer]:
+    state = request.app.state
+    found: tuple[KioskTokens, HeartbeatBuffer] | None = getattr(state, "fleet_intake", None)
+    if found is None:
+        hub = _hub(request)
+        found = state.fleet_intake = (KioskTokens(hub), HeartbeatBuffer(hub))
+    return found
 
 
 @router.post("/actions/{action_id}/result", status_code=204)

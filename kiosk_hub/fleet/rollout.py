@@ -83,13 +83,17 @@ def roll_back(session: Session, group_id: str, actor: str, now: datetime) -> Rol
 
 def desired_version(session: Session, kiosk: FleetKiosk) -> int | None:
     """The version this kiosk should run now, or None when its group has had no rollout."""
-    rollout = current_rollout(session, kiosk.group_id)
+    return desired_under(current_rollout(session, kiosk.group_id), kiosk.canary, kiosk.config_version)
+
+
+def desired_under(rollout: Rollout | None, canary: bool, config_version: int) -> int | None:
+    """The version a kiosk (canary or not, running `config_version`) should run under its group's rollout."""
     if rollout is None:
         return None
     if rollout.phase in (RolloutPhase.WIDE, RolloutPhase.DONE):
         return rollout.version
     # Canary phase or halted: only canaries (and kiosks already on it) run the new version.
-    if kiosk.canary or kiosk.config_version >= rollout.version:
+    if canary or config_version >= rollout.version:
         return rollout.version
     return rollout.previous_version
 
