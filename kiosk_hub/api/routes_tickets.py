@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 
 from kiosk_hub import errors
 from kiosk_hub.api import wire
 from kiosk_hub.api.auth import KioskId
 from kiosk_hub.api.deps import HubDep, problems
+from kiosk_hub.app import Hub
+from kiosk_hub.group_commit import IssueBatcher
 from kiosk_hub.tickets import IssueRequest
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
@@ -23,6 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["tickets"])
     },
 )
 async def issue_ticket(
+    request: Request,
     body: wire.TicketRequest,
     hub: HubDep,
     kiosk: KioskId,
@@ -35,9 +38,22 @@ async def issue_ticket(
     """A queue number for today in the department and lane; the same patient today gets their ticket back."""
     if not idempotency_key or len(idempotency_key) > 128:
         raise errors.idempotency_key_required()
-    ticket, existing = await hub.write(hub.desk.issue, IssueRequest(kiosk, idempotency_key, body))
+    issue = IssueRequest(kiosk, idempotency_key, body)
+    batcher = _batcher(request, hub)
+    ticket, existing = await (batcher.issue(issue) if batcher else hub.write(hub.desk.issue, issue))
     # Serialised here: the model was validated when built, FastAPI need not check it a second time.
     return Response(ticket.model_dump_json(), status_code=200 if existing else 201, media_type="application/json")
+
+
+def _batcher(request: Request, hub: Hub) -> IssueBatcher | None:
+    """SQLite has one writer thread per process: group its commits. PostgreSQL commits from many threads."""
+    if hub.engine.dialect.name != "sqlite":
+        return None
+    batcher: IssueBatcher | None = getattr(request.app.state, "ticket_batcher", None)
+    if batcher is None:
+        batcher = IssueBatcher(lambda requests: hub.write(hub.desk.issue_many, requests))
+        request.app.state.ticket_batcher = batcher
+    return batcher
 
 
 @router.get("/tickets/{ticket_id}", response_model=wire.Ticket, responses=problems(404))
