@@ -33,12 +33,18 @@ class KioskTokens:
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
         self._known: OrderedDict[str, str] = OrderedDict()
+        self._loaded = False
 
     async def kiosk_of(self, authorization: str | None) -> str:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token or len(token) > 200:
             raise errors.unauthorized()
         digest = hashlib.sha256(token.encode()).hexdigest()
+        if not self._loaded:
+            # One query for the whole fleet at the first heartbeat after a start: 10,000 kiosks coming back
+            # would otherwise cost 10,000 lookups (and thread hops) in the first 30 s.
+            self._loaded = True
+            self._known.update(await run_in_threadpool(self._load_all))
         kiosk_id = self._known.get(digest)
         if kiosk_id is None:
             kiosk_id = await run_in_threadpool(self._look_up, digest)
@@ -48,6 +54,11 @@ class KioskTokens:
             if len(self._known) > TOKEN_CACHE_SIZE:
                 self._known.popitem(last=False)
         return kiosk_id
+
+    def _load_all(self) -> list[tuple[str, str]]:
+        with self._hub.reader() as session:
+            query = select(Kiosk.token_hash, Kiosk.id).where(Kiosk.revoked.is_(False)).limit(TOKEN_CACHE_SIZE)
+            return [(digest, kiosk_id) for digest, kiosk_id in session.execute(query)]
 
     def _look_up(self, digest: str) -> str | None:
         with self._hub.reader() as session:
