@@ -164,6 +164,25 @@ async def send_all(
     return latencies, lost, acked
 
 
+def hub_pid() -> int:
+    """The `kiosk-hub serve` child this bench started (tests.hub.servers.hub_process keeps its PID to itself)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid() and b"kiosk_hub.cli" in cmdline:
+                return int(entry.name)
+    raise RuntimeError("the hub process was not found")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def print_latency(label: str, seconds: list[float]) -> None:
     if len(seconds) < 2:
         return
@@ -183,9 +202,11 @@ def main() -> int:
         upgrade(url)
         tokens, ids = enrol_many(url, args.kiosks)
         with hub_process(url) as base:
+            hub_cpu = cpu_seconds(hub_pid())
             started = time.perf_counter()
             latencies, lost, acked = asyncio.run(send_all(base, tokens, args.interval, args.seconds))
             elapsed = time.perf_counter() - started
+            hub_cpu = cpu_seconds(hub_pid()) - hub_cpu
             load = os.getloadavg()
         hub = build_hub(HubSettings(database_url=url))
         with hub.reader() as session:
@@ -201,6 +222,8 @@ def main() -> int:
     print(f"history rows={stored}; load average during the run (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     # A kiosk's first heartbeat after the hub starts costs more (no cached history time; a history row when the
     # database has none from the last 5 minutes): shown apart from the steady state of later intervals.
+    per_beat = hub_cpu / max(len(latencies), 1) * 1000
+    print(f"hub CPU: {hub_cpu:.1f} s in {elapsed:.1f} s = {per_beat:.2f} ms per heartbeat")
     print_latency("all", [x for _, x in latencies])
     print_latency("first beat per kiosk", [x for n, x in latencies if n < args.kiosks])
     print_latency("later beats", [x for n, x in latencies if n >= args.kiosks])
