@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from kivy.factory import Factory
-
 from kiosk.flow.events import Back, KeypadDigit, KeypadErase, KeypadSubmit
 from kiosk.flow.state import Session
 from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.screens.widgets import fill_keypad
 
 load_kv(__file__.replace("maintenance_pin.py", "identify.py"))  # the KeyButton rule
 load_kv(__file__)
-KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "")
 
 
 class MaintenancePinScreen(KioskScreen):
     NAME = "maintenance_pin"
 
     def on_kv_post(self, _base_widget: object) -> None:
-        for key in KEYS:
-            button = Factory.KeyButton(text=key)
-            button.key = key
-            if key:
-                button.bind(on_release=self._key)
-            else:
-                button.opacity, button.disabled = 0, True
-            self.ids.keypad.add_widget(button)
+        fill_keypad(self.ids.keypad, self._key)
 
     def render(self, session: Session) -> None:
         self.ids.title.text = self.t("maintenance.pin_title")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import segno
+from kivy.factory import Factory
 from kivy.graphics.texture import Texture
 
 from kiosk.domain.masking import mask_id
@@ -34,3 +38,18 @@ def qr_texture(payload: str, scale: int = 10) -> Texture:
     texture.mag_filter = "nearest"
     texture.min_filter = "nearest"
     return texture
+
+
+KEYPAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "")
+
+
+def fill_keypad(container: Any, on_key: Callable[[Any], None]) -> None:
+    """The on-screen number pad (identify, maintenance PIN): 3×4 KeyButtons, the last cell an inert spacer."""
+    for key in KEYPAD_KEYS:
+        button = Factory.KeyButton(text=key)
+        button.key = key
+        if key:
+            button.bind(on_release=on_key)
+        else:
+            button.opacity, button.disabled = 0, True
+        container.add_widget(button)
