@@ -8,11 +8,15 @@ machine's own pcscd, nor with a second test run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 VPCD_PORT = 0x8C7B  # first slot; the second slot listens on the next port
@@ -102,3 +106,17 @@ class PcscDaemon:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout)
+
+
+@contextlib.contextmanager
+def running_pcscd(directory: Path) -> Iterator[PcscDaemon]:
+    """A private pcscd for a fixture: skipped with the reason where it cannot run, stopped by PID afterwards."""
+    reason = pcsc_unavailable_reason()
+    if reason is not None:
+        pytest.skip(f"pcscd with vpcd cannot run here: {reason}")
+    daemon = PcscDaemon(directory)
+    daemon.start()
+    try:
+        yield daemon
+    finally:
+        daemon.stop()

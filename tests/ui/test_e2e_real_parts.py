@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pcsc_daemon import FIRST_READER, PcscDaemon, pcsc_unavailable_reason
+from tests.support.pcsc_daemon import FIRST_READER, PcscDaemon, running_pcscd
 
 _PCSCD_DIR = Path(tempfile.mkdtemp(prefix="pcsc-e2e-"))
 os.environ["PCSCLITE_CSOCK_NAME"] = str(PcscDaemon.socket_path_in(_PCSCD_DIR))
@@ -32,15 +32,10 @@ MORNING = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
 
 @pytest.fixture(scope="module")
 def pcscd() -> Iterator[PcscDaemon]:
-    reason = pcsc_unavailable_reason()
-    if reason is not None:
-        pytest.skip(f"pcscd with vpcd cannot run here: {reason}")
-    daemon = PcscDaemon(_PCSCD_DIR)
-    daemon.start()
     try:
-        yield daemon
+        with running_pcscd(_PCSCD_DIR) as daemon:
+            yield daemon
     finally:
-        daemon.stop()
         shutil.rmtree(_PCSCD_DIR, ignore_errors=True)
 
 

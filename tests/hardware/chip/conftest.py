@@ -14,7 +14,7 @@ import pytest
 from tests.support.emulated_card import EmulatedCccd
 from tests.support.emulated_card_data import CardFiles, build_card
 from tests.support.emulated_card_vpcd import VpcdCardLink
-from tests.support.pcsc_daemon import PcscDaemon, pcsc_unavailable_reason
+from tests.support.pcsc_daemon import PcscDaemon, running_pcscd
 
 # libpcsclite reads PCSCLITE_CSOCK_NAME once, at the first PC/SC call of the process, whichever test makes it:
 # so the private pcscd's socket path is fixed (and exported) when this conftest is collected, before any test runs.
@@ -25,15 +25,8 @@ atexit.register(shutil.rmtree, _PCSCD_DIR, ignore_errors=True)
 
 @pytest.fixture(scope="session")
 def pcscd() -> Iterator[PcscDaemon]:
-    reason = pcsc_unavailable_reason()
-    if reason is not None:
-        pytest.skip(f"pcscd with vpcd cannot run here: {reason}")
-    daemon = PcscDaemon(_PCSCD_DIR)
-    daemon.start()
-    try:
+    with running_pcscd(_PCSCD_DIR) as daemon:
         yield daemon
-    finally:
-        daemon.stop()
 
 
 @pytest.fixture(scope="session")
