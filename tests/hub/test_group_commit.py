@@ -1,0 +1,109 @@
+"""Group commit of ticket issues (SQLite): one transaction for a batch, each request answered on its own."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk_hub import errors
+from kiosk_hub.api import wire
+from kiosk_hub.db.models import Ticket
+from kiosk_hub.group_commit import IssueBatcher
+from kiosk_hub.tickets import IssueOutcome, IssueRequest, TicketDesk, TicketFacts
+from tests.hub.conftest import HubUnderTest
+
+
+def request(key: str, department: str = "NOI", kiosk: str = "k-1") -> IssueRequest:
+    return IssueRequest(kiosk, key, wire.TicketRequest.model_validate({"department_id": department}))
+
+
+def kiosk_of(hub_api: HubUnderTest) -> str:
+    kiosk = hub_api.hub.gate.kiosk_id(hub_api.token)
+    assert kiosk is not None
+    return kiosk
+
+
+def count_tickets(hub_api: HubUnderTest) -> int:
+    with hub_api.hub.reader() as session:
+        return int(session.scalar(select(func.count()).select_from(Ticket)) or 0)
+
+
+async def test_a_batch_answers_each_request_and_refusals_alone(hub_api: HubUnderTest) -> None:
+    k = kiosk_of(hub_api)
+    batch = [request("a", kiosk=k), request("x", "NO-SUCH", k), request("b", kiosk=k), request("a", kiosk=k)]
+    outcomes = hub_api.hub.desk.issue_many(batch)
+    first, refused, second, retry = outcomes
+    assert isinstance(refused, errors.HubError)
+    assert refused.code == "department_not_found"
+    assert not isinstance(first, errors.HubError)
+    assert not isinstance(second, errors.HubError)
+    assert not isinstance(retry, errors.HubError)
+    assert (first[0].number, first[1]) == (1, False)
+    assert (second[0].number, second[1]) == (2, False)
+    assert (retry[0].id, retry[1]) == (first[0].id, True)  # the same key inside one batch: the same ticket
+    assert count_tickets(hub_api) == 2
+
+
+class RacedDesk(TicketDesk):
+    """Fault injection: its first lookup misses, as when another hub process commits between read and insert."""
+
+    blind = True
+
+    def _existing(self, session: Session, request: IssueRequest) -> TicketFacts | None:
+        if self.blind:
+            self.blind = False
+            return None
+        return super()._existing(session, request)
+
+
+async def test_a_conflicting_batch_rolls_back_whole_and_is_retried_one_by_one(hub_api: HubUnderTest) -> None:
+    hub, k = hub_api.hub, kiosk_of(hub_api)
+    (first,) = hub.desk.issue_many([request("raced", kiosk=k)])
+    assert not isinstance(first, errors.HubError)
+    raced = RacedDesk(hub.reader, hub.writer, hub.clock, "http://hub.test")
+    outcomes = raced.issue_many([request("raced", kiosk=k), request("c", kiosk=k)])
+    assert not raced.blind
+    again, fresh = outcomes
+    assert not isinstance(again, errors.HubError)
+    assert not isinstance(fresh, errors.HubError)
+    assert (again[0].id, again[1]) == (first[0].id, True)
+    assert (fresh[0].number, fresh[1]) == (2, False)  # the rolled-back attempt left no gap
+    assert count_tickets(hub_api) == 2
+
+
+async def test_the_batcher_groups_waiting_requests_and_keeps_order() -> None:
+    batches: list[list[str]] = []
+
+    async def write(requests: Sequence[IssueRequest]) -> list[IssueOutcome]:
+        batches.append([r.idempotency_key for r in requests])
+        await asyncio.sleep(0.01)  # the writer is busy: later requests queue for the next batch
+        return [errors.not_found(r.idempotency_key) for r in requests]
+
+    batcher = IssueBatcher(write)
+    first = asyncio.create_task(batcher.issue(request("0")))
+    await asyncio.sleep(0.002)  # the first batch is being written
+    rest = await asyncio.gather(*(batcher.issue(request(str(i))) for i in range(1, 5)), return_exceptions=True)
+    results = [*await asyncio.gather(first, return_exceptions=True), *rest]
+    assert batches == [["0"], ["1", "2", "3", "4"]]
+    assert [str(getattr(r, "code", "")) for r in results] == [f"{i}_not_found" for i in range(5)]
+
+
+async def test_a_failed_batch_fails_its_callers_and_the_next_batch_still_runs() -> None:
+    calls = 0
+
+    async def write(requests: Sequence[IssueRequest]) -> list[IssueOutcome]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OSError("disk gone")
+        return [errors.not_found("ok") for _ in requests]
+
+    batcher = IssueBatcher(write)
+    with pytest.raises(OSError, match="disk gone"):
+        await batcher.issue(request("1"))
+    with pytest.raises(errors.HubError):
+        await batcher.issue(request("2"))
