@@ -46,6 +46,7 @@ _STORE_LATEST = (
         funnel_day=bindparam("b_day"),
     )
 )
+_PICK = update(_actions).where(_actions.c.id.in_(bindparam("ids", expanding=True))).values(picked_at=bindparam("b_now"))
 _FORGET_OLD = delete(_history).where(
     _history.c.kiosk_id == bindparam("b_kiosk"), _history.c.received_at < bindparam("b_before")
 )
@@ -121,48 +122,42 @@ def write_batch(
     return _replies(session, beats, known, outcomes)
 
 
+_KNOWN = (
+    select(Kiosk.id, Kiosk.revoked, FleetKiosk.group_id, FleetKiosk.canary, FleetKiosk.app_version,
+           FleetKiosk.config_version, FleetKiosk.devices)
+    .outerjoin(FleetKiosk, FleetKiosk.kiosk_id == Kiosk.id)
+    .where(Kiosk.id.in_(bindparam("ids", expanding=True)))
+)  # fmt: skip
+_LAST_HISTORY = (
+    select(HeartbeatRow.kiosk_id, func.max(HeartbeatRow.received_at))
+    .where(HeartbeatRow.kiosk_id.in_(bindparam("ids", expanding=True)))
+    .group_by(HeartbeatRow.kiosk_id)
+)
+_PENDING = (
+    select(RemoteAction.id, RemoteAction.kind, RemoteAction.kiosk_id)
+    .where(RemoteAction.kiosk_id.in_(bindparam("ids", expanding=True)), RemoteAction.picked_at.is_(None))
+    .order_by(RemoteAction.requested_at)
+)
+
+
 def _known(session: Session, ids: list[str]) -> dict[str, _Known]:
-    query = (
-        select(
-            Kiosk.id,
-            Kiosk.revoked,
-            FleetKiosk.group_id,
-            FleetKiosk.canary,
-            FleetKiosk.app_version,
-            FleetKiosk.config_version,
-            FleetKiosk.devices,
-        )
-        .outerjoin(FleetKiosk, FleetKiosk.kiosk_id == Kiosk.id)
-        .where(Kiosk.id.in_(ids))
-    )
     return {
-        r.id: _Known(
-            r.group_id, bool(r.revoked), bool(r.canary), r.app_version or "", r.config_version or 0, r.devices or "{}"
-        )
-        for r in session.execute(query)
-    }
+        r.id: _Known(r.group_id, bool(r.revoked), bool(r.canary), r.app_version or "", r.config_version or 0,
+                     r.devices or "{}")
+        for r in session.execute(_KNOWN, {"ids": ids})
+    }  # fmt: skip
 
 
 def _fill_history_times(session: Session, ids: list[str], last_history: dict[str, datetime]) -> None:
     if not ids:
         return
-    query = (
-        select(HeartbeatRow.kiosk_id, func.max(HeartbeatRow.received_at))
-        .where(HeartbeatRow.kiosk_id.in_(ids))
-        .group_by(HeartbeatRow.kiosk_id)
-    )
-    for kiosk_id, at in session.execute(query):
+    for kiosk_id, at in session.execute(_LAST_HISTORY, {"ids": ids}):
         last_history[kiosk_id] = as_utc(at)
 
 
 def _pending_actions(session: Session, ids: list[str]) -> dict[str, list[PendingAction]]:
-    query = (
-        select(RemoteAction.id, RemoteAction.kind, RemoteAction.kiosk_id)
-        .where(RemoteAction.kiosk_id.in_(ids), RemoteAction.picked_at.is_(None))
-        .order_by(RemoteAction.requested_at)
-    )
     found: dict[str, list[PendingAction]] = defaultdict(list)
-    for action_id, kind, kiosk_id in session.execute(query):
+    for action_id, kind, kiosk_id in session.execute(_PENDING, {"ids": ids}):
         found[kiosk_id].append(PendingAction(id=action_id, kind=ActionKind(kind)))
     return found
 
@@ -182,7 +177,7 @@ def _store(
         before = now - HISTORY_DAYS
         connection.execute(_FORGET_OLD, [{"b_kiosk": h["kiosk_id"], "b_before": before} for h in history])
     if picked:
-        connection.execute(update(_actions).where(_actions.c.id.in_(picked)).values(picked_at=now))
+        connection.execute(_PICK, {"ids": picked, "b_now": now})
 
 
 def _replies(

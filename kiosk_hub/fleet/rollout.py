@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from kiosk.remote_config.schema import ApplyStatus
@@ -24,13 +24,17 @@ class RolloutError(ValueError):
     """A rollout request that cannot be done (unknown version or group, nothing to roll back to)."""
 
 
+# Built once: the heartbeat intake asks this for every batch, and building the statement costs more than running it.
+_CURRENT_ROLLOUT = (
+    select(Rollout)
+    .where(Rollout.group_id == bindparam("group_id"), Rollout.phase != RolloutPhase.SUPERSEDED)
+    .order_by(Rollout.id.desc())
+    .limit(1)
+)
+
+
 def current_rollout(session: Session, group_id: str) -> Rollout | None:
-    return session.scalars(
-        select(Rollout)
-        .where(Rollout.group_id == group_id, Rollout.phase != RolloutPhase.SUPERSEDED)
-        .order_by(Rollout.id.desc())
-        .limit(1)
-    ).first()
+    return session.scalars(_CURRENT_ROLLOUT, {"group_id": group_id}).first()
 
 
 def _settled_version(rollout: Rollout | None) -> int | None:
