@@ -134,6 +134,7 @@ async def send_all(
         if conn is None:
             conn = KeepAlive(host, port)
             opened.append(conn)
+        status: int | str
         try:
             status = await conn.post(prepared[n % len(tokens)])
             ok = status == 200
