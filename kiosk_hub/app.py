@@ -23,6 +23,7 @@ from kiosk_hub.api.problems import install_problem_handlers
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementDesk
+from kiosk_hub.group_commit import IssueBatcher
 from kiosk_hub.his.demo import DemoHis
 from kiosk_hub.his.port import HisAdapter
 from kiosk_hub.settings import HubSettings
@@ -114,6 +115,12 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.hub = hub
+    # SQLite has one writer thread per process: its ticket commits are grouped. PostgreSQL commits from many threads.
+    app.state.ticket_batcher = (
+        IssueBatcher(lambda requests: hub.write(hub.desk.issue_many, requests))
+        if hub.engine.dialect.name == "sqlite"
+        else None
+    )
     install_problem_handlers(app)
     from kiosk_hub.api import routes_care, routes_tickets, status_page
 

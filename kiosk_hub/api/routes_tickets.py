@@ -10,7 +10,6 @@ from kiosk_hub import errors
 from kiosk_hub.api import wire
 from kiosk_hub.api.auth import KioskId
 from kiosk_hub.api.deps import HubDep, problems
-from kiosk_hub.app import Hub
 from kiosk_hub.group_commit import IssueBatcher
 from kiosk_hub.tickets import IssueRequest
 
@@ -41,25 +40,20 @@ async def issue_ticket(
     if not idempotency_key or len(idempotency_key) > 128:
         raise errors.idempotency_key_required()
     issue = IssueRequest(kiosk, idempotency_key, body)
-    batcher = _batcher(request, hub)
+    batcher = _batcher(request)
     ticket, existing = await (batcher.issue(issue) if batcher else hub.write(hub.desk.issue, issue))
     # Serialised here: the model was validated when built, FastAPI need not check it a second time.
     return Response(ticket.model_dump_json(), status_code=200 if existing else 201, media_type="application/json")
 
 
-def _batcher(request: Request, hub: Hub) -> IssueBatcher | None:
-    """SQLite has one writer thread per process: group its commits. PostgreSQL commits from many threads."""
+def _batcher(request: Request) -> IssueBatcher | None:
+    """The app's ticket batcher (SQLite: grouped commits), or None where each request commits alone."""
     if not getattr(request.app.state, "start_up_frozen", False):
         # The first ticket comes after start-up: freezing what start-up allocated (routes, models, the ORM's
         # caches) keeps the collector's full passes from walking it; those passes were the ~100 ms p99 stalls.
         gc.freeze()
         request.app.state.start_up_frozen = True
-    if hub.engine.dialect.name != "sqlite":
-        return None
-    batcher: IssueBatcher | None = getattr(request.app.state, "ticket_batcher", None)
-    if batcher is None:
-        batcher = IssueBatcher(lambda requests: hub.write(hub.desk.issue_many, requests))
-        request.app.state.ticket_batcher = batcher
+    batcher: IssueBatcher | None = request.app.state.ticket_batcher  # built with the app; None on PostgreSQL
     return batcher
 
 
