@@ -34,8 +34,7 @@ class KioskGate:
 
     def __init__(self, reader: sessionmaker[Session]) -> None:
         self._reader = reader
-        self._cache: dict[str, tuple[str, float]] = {}
-        # Also by the token itself, in memory only: a dict lookup is cheaper than a SHA-256 per request.
+        # By the token itself, in memory only: a dict lookup is cheaper than a SHA-256 per request.
         self._seen: dict[str, tuple[str, float]] = {}
 
     def cached(self, token: str) -> str | None:
@@ -44,16 +43,15 @@ class KioskGate:
         return hit[0] if hit and hit[1] > time.monotonic() else None
 
     def kiosk_id(self, token: str) -> str | None:
-        digest = hash_token(token)
-        cached = self._cache.get(digest)
-        now = time.monotonic()
-        if cached and cached[1] > now:
-            return cached[0]
+        cached = self.cached(token)
+        if cached is not None:
+            return cached
+        digest, now = hash_token(token), time.monotonic()
         with self._reader() as session:
             kiosk = session.scalars(select(Kiosk).where(Kiosk.token_hash == digest, Kiosk.revoked.is_(False))).first()
         if kiosk is None:
             return None
-        self._cache[digest] = self._seen[token] = (kiosk.id, now + CACHE_SECONDS)
+        self._seen[token] = (kiosk.id, now + CACHE_SECONDS)
         return kiosk.id
 
 

@@ -9,7 +9,6 @@ load a batch is one heartbeat, under high load batches grow and the per-heartbea
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +18,7 @@ from sqlalchemy import select
 
 from kiosk.remote_config.schema import Heartbeat, HeartbeatReply
 from kiosk_hub import errors
+from kiosk_hub.api.auth import hash_token
 from kiosk_hub.app import Hub
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet.intake_batch import MAX_BATCH, Outcome, write_batch
@@ -39,7 +39,7 @@ class KioskTokens:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token or len(token) > 200:
             raise errors.unauthorized()
-        digest = hashlib.sha256(token.encode()).hexdigest()
+        digest = hash_token(token)
         if not self._loaded:
             # One query for the whole fleet at the first heartbeat after a start: 10,000 kiosks coming back
             # would otherwise cost 10,000 lookups (and thread hops) in the first 30 s.
