@@ -41,35 +41,6 @@ MESSAGE_KEYS: dict[ChipErrorCode, str] = {
     ChipErrorCode.READER_ERROR: "chip.reader_unavailable_use_qr_or_desk",
 }
 
-# What the patient reads for each key (Vietnamese, English), for the kiosk's message catalogue to take in.
-PATIENT_MESSAGES: dict[str, tuple[str, str]] = {
-    "chip.reader_unavailable_use_qr_or_desk": (
-        "Đầu đọc thẻ đang không dùng được. Vui lòng quét mã QR trên thẻ hoặc đến quầy tiếp đón.",
-        "The card reader is not available. Please scan the QR code on your card or go to the reception desk.",
-    ),
-    "chip.place_card_on_reader": ("Vui lòng đặt thẻ căn cước lên đầu đọc.", "Please place your ID card on the reader."),
-    "chip.card_removed_place_again": (
-        "Thẻ đã bị nhấc ra. Vui lòng đặt lại thẻ và giữ yên.",
-        "The card was moved away. Please place it again and hold it still.",
-    ),
-    "chip.card_details_do_not_open_card": (
-        "Không mở được chip của thẻ với thông tin này. Vui lòng quét mã QR trên thẻ hoặc đến quầy tiếp đón.",
-        "The chip could not be opened with these details. Please scan the QR code on your card or go to the desk.",
-    ),
-    "chip.card_cannot_be_read_go_to_desk": (
-        "Không đọc được chip của thẻ. Vui lòng đến quầy tiếp đón.",
-        "The card's chip cannot be read. Please go to the reception desk.",
-    ),
-    "chip.card_cannot_be_verified_go_to_desk": (
-        "Không xác thực được thẻ này. Vui lòng đến quầy tiếp đón.",
-        "This card cannot be verified. Please go to the reception desk.",
-    ),
-    "chip.not_a_citizen_id_card": (
-        "Thẻ này không phải thẻ căn cước có gắn chip.",
-        "This is not a chip citizen ID card.",
-    ),
-}
-
 _DEFAULT_MESSAGES: dict[ChipErrorCode, str] = {
     ChipErrorCode.READER_NOT_FOUND: "no reader with the configured name",
     ChipErrorCode.NO_CARD: "no card on the reader",
