@@ -14,21 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-
-class CuttableTransport(httpx.AsyncBaseTransport):
-    """The kiosk's line to the hub, with a switch: cut, every request fails as a refused connection would."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-        self.cut = False
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.cut:
-            raise httpx.ConnectError("the hub is unreachable (outage scenario)", request=request)
-        return await self._inner.handle_async_request(request)
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("outage", help="the outage scenario: tickets keep coming while the hub is cut off")
@@ -58,43 +43,27 @@ async def _check_in(service: Any, identity: Any) -> Any:
 
 
 async def _scenario(pictures: Path | None) -> dict[str, Any]:
-    from kiosk.backend_client.client import HisClient
     from kiosk.cli._demo_devices import DemoPrinter, chip_identity, demo_card
-    from kiosk.embedded_hub import BASE_URL, embedded_hub
+    from kiosk.embedded_hub import embedded_hub
     from kiosk.flow.service import FlowService
     from kiosk.flow.transition import FlowConfig
-    from kiosk.offline.breaker import CircuitBreaker
-    from kiosk.offline.lease_client import LeaseClient
-    from kiosk.offline.resilient_his import ResilientHis
-    from kiosk.offline.store import OfflineStore
-    from kiosk_hub.app import create_app
+    from kiosk.offline.demo_outage import OPEN_FOR_S, resilient_line
 
     with tempfile.TemporaryDirectory(prefix="kiosk-outage-") as tmp:
-        async with embedded_hub(Path(tmp)) as hub:
-            line = CuttableTransport(httpx.ASGITransport(app=create_app(hub.hub, background=False)))
-            async with httpx.AsyncClient(transport=line, base_url=BASE_URL) as http:
-                store = OfflineStore(Path(tmp) / "offline")
-                his = ResilientHis(
-                    HisClient(http, token=hub.token),
-                    store,
-                    LeaseClient(http, token=hub.token),
-                    status_url=BASE_URL,
-                    breaker=CircuitBreaker("hub", open_for_s=0.5),
-                )
-                await his.maintain()  # leases and the department list, as the background round does
-                printer = DemoPrinter(pictures=pictures)
-                service = FlowService(FlowConfig(hospital_name="Bệnh viện Đa khoa Demo"), his, printer)
-                online = await _check_in(service, chip_identity(demo_card("000", 0)))
-                line.cut = True
-                started = time.perf_counter()
-                offline = await _check_in(FlowService(service.config, his, printer), chip_identity(demo_card("000", 1)))
-                seconds = time.perf_counter() - started
-                during = his.health()
-                line.cut = False
-                await asyncio.sleep(0.6)  # the breaker's open state ends; the next round probes the hub
-                replayed = await his.maintain()
-                after = his.health()
-                store.close()
+        async with embedded_hub(Path(tmp)) as hub, resilient_line(hub) as (his, line, _http):
+            await his.maintain()  # leases and the department list, as the background round does
+            printer = DemoPrinter(pictures=pictures)
+            service = FlowService(FlowConfig(hospital_name="Bệnh viện Đa khoa Demo"), his, printer)
+            online = await _check_in(service, chip_identity(demo_card("000", 0)))
+            line.cut = True
+            started = time.perf_counter()
+            offline = await _check_in(FlowService(service.config, his, printer), chip_identity(demo_card("000", 1)))
+            seconds = time.perf_counter() - started
+            during = his.health()
+            line.cut = False
+            await asyncio.sleep(OPEN_FOR_S + 0.1)  # the breaker's open state ends; the next round probes the hub
+            replayed = await his.maintain()
+            after = his.health()
     return {
         "online_ticket": online.display_number if online else None,
         "offline_ticket": offline.display_number if offline else None,
