@@ -40,6 +40,7 @@ BARE = """
 from kivy.config import Config
 Config.set("graphics", "width", "1080")
 Config.set("graphics", "height", "1920")
+Config.set("graphics", "multisamples", "0")  # as the kiosk sets it (kiosk.app.prepare_kivy)
 from kivy.app import App
 from kivy.uix.label import Label
 class Bare(App):

@@ -51,6 +51,8 @@ class ScreenSettings(Section):
     high_contrast: bool = False
     large_text: bool = False
     diagonal_inches: float = Field(default=21.5, ge=7, le=100, description="the panel's size: text ≥ 4.8 mm on it")
+    # Anti-aliasing of shape edges (0, 2, 4); off by default: 64 MB of memory at 1080×1920 for rounder corners.
+    multisamples: Literal[0, 2, 4] = 0
 
     @property
     def size(self) -> tuple[int, int]:

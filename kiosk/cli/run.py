@@ -40,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.app import prepare_kivy
     from kiosk.screens import theme
 
-    prepare_kivy(settings.screen.size, fullscreen=settings.screen.fullscreen and not args.windowed)
+    prepare_kivy(
+        settings.screen.size,
+        fullscreen=settings.screen.fullscreen and not args.windowed,
+        multisamples=settings.screen.multisamples,
+    )
     theme.use(
         theme.theme_for(
             settings.screen.high_contrast,
