@@ -53,6 +53,15 @@ _AHEAD = select(
     TICKETS.c.day == bindparam("day"),
     TICKETS.c.status == TicketStatus.WAITING.value,
 )
+_WAITING_BY_LANE = (
+    select(TICKETS.c.lane, func.count())
+    .where(
+        TICKETS.c.department_id == bindparam("department_id"),
+        TICKETS.c.day == bindparam("day"),
+        TICKETS.c.status == TicketStatus.WAITING.value,
+    )
+    .group_by(TICKETS.c.lane)
+)
 NOT_YET_ISSUED = 2**31 - 1  # "a ticket issued now" stands behind every waiting one of its lane
 
 
@@ -99,6 +108,42 @@ def tickets_ahead(
     same, other = session.connection().execute(_AHEAD, params).one()
     streak = normals_since_priority(session, department_id, day) if policy is LanePolicy.INTERLEAVED else 0
     return position(lane is Lane.PRIORITY, int(same), int(other), policy, every, streak)
+
+
+class BatchTally:
+    """Positions of the tickets a batch issues, counted once per department rather than once per ticket.
+
+    A ticket just issued holds the highest number of its lane, so the tickets ahead of it are every waiting one
+    of its lane plus, by the policy, the other lane's: the department's waiting counts, read at its first new
+    ticket in the batch and carried forward by one for each ticket the batch adds. Inside the batch's transaction
+    nothing else issues in these lanes (SQLite's write lock; PostgreSQL's lock on the lane's counter row)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._waiting: dict[tuple[str, date], dict[str, int]] = {}
+        self._streak: dict[tuple[str, date], int] = {}
+
+    def added(self, department_id: str, day: date, lane: str) -> None:
+        """A ticket was just inserted in this lane (before `ahead_of_new` is asked for it)."""
+        counts = self._waiting.get((department_id, day))
+        if counts is not None:
+            counts[lane] = counts.get(lane, 0) + 1
+
+    def ahead_of_new(self, department_id: str, policy: LanePolicy, every: int, day: date, lane: Lane) -> int:
+        queue = (department_id, day)
+        counts = self._waiting.get(queue)
+        if counts is None:  # read now, after this ticket's insert: it counts itself once
+            params = {"department_id": department_id, "day": day}
+            rows = self._session.connection().execute(_WAITING_BY_LANE, params).all()
+            counts = self._waiting[queue] = {str(row[0]): int(row[1]) for row in rows}
+        other = Lane.NORMAL if lane is Lane.PRIORITY else Lane.PRIORITY
+        streak = 0
+        if policy is LanePolicy.INTERLEAVED:
+            if queue not in self._streak:
+                self._streak[queue] = normals_since_priority(self._session, department_id, day)
+            streak = self._streak[queue]
+        same = counts.get(lane.value, 0) - 1  # not itself
+        return position(lane is Lane.PRIORITY, same, counts.get(other.value, 0), policy, every, streak)
 
 
 def first_waiting(session: Session, department_id: str, day: date, lane: Lane) -> Ticket | None:

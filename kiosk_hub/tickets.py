@@ -30,6 +30,7 @@ from kiosk_hub.db.models import Department, Lane, LanePolicy, Ticket, TicketStat
 from kiosk_hub.queue_order import next_is_priority, wait_minutes
 from kiosk_hub.queue_state import (
     CALL_SEQUENCE,
+    BatchTally,
     first_waiting,
     next_number,
     normals_since_priority,
@@ -106,7 +107,7 @@ class TicketDesk:
         for _attempt in range(3):
             with self._writer() as session:
                 try:
-                    outcome = self._issue_in(session, request)
+                    outcome = self._issue_in(session, request, BatchTally(session))
                     session.commit()
                 except IntegrityError:
                     # Another process inserted the same retry or the same patient's ticket meanwhile.
@@ -118,16 +119,21 @@ class TicketDesk:
     def issue_many(self, requests: Sequence[IssueRequest]) -> list[IssueOutcome]:
         """Group commit: the requests in one transaction and one commit (one fsync), each answer or refusal
         in order. Nothing is answered before the commit, so a ticket is as durable as with `issue`."""
+        # Counter rows are locked in one order, (department, lane), in every batch of every hub process: two batches
+        # on PostgreSQL then wait for each other instead of deadlocking. The sort is stable: arrival order is kept
+        # within a lane, and answers go back in the requests' order.
+        order = sorted(range(len(requests)), key=lambda i: (requests[i].body.department_id, requests[i].body.lane))
         try:
             with self._writer() as session:
-                outcomes: list[IssueOutcome] = []
-                for request in requests:
+                tally = BatchTally(session)
+                outcomes: list[IssueOutcome | None] = [None] * len(requests)
+                for i in order:
                     try:
-                        outcomes.append(self._issue_in(session, request))
+                        outcomes[i] = self._issue_in(session, requests[i], tally)
                     except errors.HubError as refusal:  # raised before this request wrote anything
-                        outcomes.append(refusal)
+                        outcomes[i] = refusal
                 session.commit()
-                return outcomes
+                return [outcome for outcome in outcomes if outcome is not None]
         except IntegrityError:
             # Another process won a race for one of them: the batch rolled back whole, retry one by one.
             return [self._issue_alone(request) for request in requests]
@@ -138,12 +144,13 @@ class TicketDesk:
         except errors.HubError as refusal:
             return refusal
 
-    def _issue_in(self, session: Session, request: IssueRequest) -> tuple[wire.Ticket, bool]:
+    def _issue_in(self, session: Session, request: IssueRequest, tally: BatchTally) -> tuple[wire.Ticket, bool]:
         found = self._existing(session, request)
         if found is not None:
             return self._to_wire(session, found, reprint=True), True
         ticket = self._insert(session, request)
-        return self._to_wire(session, ticket, reprint=False), False  # inside the transaction: one lock
+        tally.added(ticket.department_id, ticket.day, ticket.lane)
+        return self._to_wire(session, ticket, reprint=False, tally=tally), False  # inside the transaction: one lock
 
     def _existing(self, session: Session, request: IssueRequest) -> TicketFacts | None:
         conn = session.connection()
@@ -255,12 +262,19 @@ class TicketDesk:
             session.commit()
             return answer
 
-    def _to_wire(self, session: Session, ticket: TicketFacts, *, reprint: bool) -> wire.Ticket:
+    def _to_wire(
+        self, session: Session, ticket: TicketFacts, *, reprint: bool, tally: BatchTally | None = None
+    ) -> wire.Ticket:
+        """`tally`: the ticket was just issued by this batch, which counts its position."""
         department = self._catalog.department(ticket.department_id)
         assert department is not None  # a foreign key
         ahead: int | None = None
         estimate: int | None = None
-        if ticket.status == TicketStatus.WAITING:
+        if tally is not None:
+            ahead = tally.ahead_of_new(
+                department.id, department.policy, department.priority_every, ticket.day, Lane(ticket.lane)
+            )
+        elif ticket.status == TicketStatus.WAITING:
             ahead = tickets_ahead(
                 session,
                 department.id,
@@ -270,6 +284,7 @@ class TicketDesk:
                 Lane(ticket.lane),
                 ticket.number,
             )
+        if ahead is not None:
             estimate = wait_minutes(ahead, department.minutes_per_patient, len(department.rooms))
         return wire.Ticket(
             id=ticket.id,

@@ -1,9 +1,12 @@
-"""Group commit of ticket issues (SQLite): one transaction for a batch, each request answered on its own."""
+"""Group commit of ticket issues: one transaction per batch, each request answered alone, positions as if alone."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Sequence
+from itertools import product
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -11,10 +14,14 @@ from sqlalchemy.orm import Session
 
 from kiosk_hub import errors
 from kiosk_hub.api import wire
+from kiosk_hub.app import build_hub
 from kiosk_hub.db.models import Ticket
 from kiosk_hub.group_commit import IssueBatcher
+from kiosk_hub.settings import HubSettings
 from kiosk_hub.tickets import IssueOutcome, IssueRequest, TicketDesk, TicketFacts
 from tests.hub.conftest import HubUnderTest
+
+LANES = ["normal", "priority"]
 
 
 def request(key: str, department: str = "NOI", kiosk: str = "k-1") -> IssueRequest:
@@ -107,3 +114,48 @@ async def test_a_failed_batch_fails_its_callers_and_the_next_batch_still_runs() 
         await batcher.issue(request("1"))
     with pytest.raises(errors.HubError):
         await batcher.issue(request("2"))
+
+
+class PerTicketDesk(TicketDesk):
+    """The reference: every position counted by its own query, as the status endpoint counts it."""
+
+    def _to_wire(self, session: Session, ticket: TicketFacts, *, reprint: bool, tally: object = None) -> wire.Ticket:
+        return super()._to_wire(session, ticket, reprint=reprint)
+
+
+async def test_positions_counted_once_per_batch_equal_those_counted_per_ticket(
+    hub_api: HubUnderTest, tmp_path: Path
+) -> None:
+    hub, k = hub_api.hub, kiosk_of(hub_api)
+
+    def lane_request(key: str, department: str, lane: str) -> IssueRequest:
+        body = wire.TicketRequest.model_validate({"department_id": department, "lane": lane})
+        return IssueRequest(k, key, body)
+
+    # A queue already under way: both lanes waiting in an interleaved (KKB) and a strict (NOI) department, one
+    # ticket called (the interleave rhythm has started), one cancelled.
+    before = [lane_request(f"b{i}", d, lane) for i, (d, lane) in enumerate(product(["KKB", "NOI"], LANES * 3))]
+    issued = hub.desk.issue_many(before)
+    hub.desk.call_next("KKB")
+    first = issued[1]
+    assert not isinstance(first, errors.HubError)
+    hub.desk.cancel(first[0].id)
+    copy = tmp_path / "reference.sqlite3"
+    with sqlite3.connect(hub.engine.url.database) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    reference = build_hub(HubSettings(database_url=f"sqlite:///{copy}"), clock=hub.clock)
+    try:
+        batch = [lane_request(f"n{i}", d, lane) for i, (d, lane) in enumerate(product(["NOI", "KKB"], LANES * 4))]
+        batch.append(lane_request("b0", "KKB", "normal"))  # a retry among them: its ticket as it stands
+        counted_once = hub.desk.issue_many(batch)
+        per_ticket = PerTicketDesk(reference.reader, reference.writer, hub.clock, "http://hub.test").issue_many(batch)
+    finally:
+        reference.engine.dispose()
+
+    def facts(outcome: IssueOutcome) -> tuple[object, ...]:
+        assert not isinstance(outcome, errors.HubError)
+        ticket, existing = outcome
+        return (ticket.display_number, ticket.position, ticket.wait_estimate_minutes, existing)
+
+    assert [facts(o) for o in counted_once] == [facts(o) for o in per_ticket]
+    assert len({facts(o)[1] for o in counted_once}) >= 8  # positions that say something: many, all different
