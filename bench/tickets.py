@@ -4,7 +4,11 @@ Each scenario gets a fresh database, starts `kiosk-hub serve` processes on loopb
 from N concurrent clients, and prints tickets/s, p50/p95/p99 latency and the duplicate count (must be 0).
 The load generator runs on the same machine and competes for its cores: figures are a floor, not a ceiling.
 
-    .venv/bin/python bench/tickets.py [--requests 1000] [--concurrency 1,16,200] [--no-postgres]
+    .venv/bin/python bench/tickets.py [--requests 1000] [--concurrency 1,16,200] [--paced 1000] [--no-postgres]
+
+Closed loop (the default levels): every client sends again the moment it is answered, so at 200 clients the
+latency is 200 / throughput by Little's law — a saturation test. Paced (`200@1000/s`): 200 clients that together
+offer 1,000 tickets/s, each at its own steady pace, latency counted from when each request was due.
 """
 
 from __future__ import annotations
@@ -80,20 +84,31 @@ class KeepAliveClient:
             await self.writer.wait_closed()
 
 
-async def run_load(urls: list[str], token: str, total: int, concurrency: int) -> dict[str, float]:
+async def run_load(urls: list[str], token: str, total: int, concurrency: int, rate: float = 0) -> dict[str, float]:
+    """`concurrency` clients; each sends its next request as soon as it has its answer (closed loop), or with
+    `rate`, at its own steady pace so that together they offer `rate` requests a second (open loop: kiosks do not
+    wait for each other). Paced latency runs from when the request was due, so a stalled hub cannot hide its
+    backlog by delaying the requests it has not read yet."""
     latencies: list[float] = []
     issued: list[tuple[object, object, object]] = []
     counter = itertools.count()
     targets = itertools.cycle(urls)
     run = next(RUNS)
+    loop_started = time.perf_counter()
+    interval = concurrency / rate if rate else 0.0
 
-    async def worker() -> None:
+    async def worker(slot: int) -> None:
         client = KeepAliveClient(next(targets), token)
+        due = loop_started + interval * slot / concurrency  # the clients' sends spread over one interval
         try:
             while (i := next(counter)) < total:
                 department, lane = PLAN[i % len(PLAN)]
                 body = json.dumps({"department_id": department, "lane": lane}).encode()
-                started = time.perf_counter()
+                if rate:
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                    started, due = due, due + interval
+                else:
+                    started = time.perf_counter()
                 status, ticket = await client.post_ticket(f"bench-{run}-{i}", body)
                 latencies.append(time.perf_counter() - started)
                 if status != 201:
@@ -103,7 +118,7 @@ async def run_load(urls: list[str], token: str, total: int, concurrency: int) ->
             await client.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(slot) for slot in range(concurrency)))
     elapsed = time.perf_counter() - started
     duplicates = sum(n - 1 for n in Counter(issued).values() if n > 1)
     cuts = statistics.quantiles(latencies, n=100)
@@ -117,48 +132,57 @@ async def run_load(urls: list[str], token: str, total: int, concurrency: int) ->
     }
 
 
-def report(store: str, processes: int, concurrency: int, figures: dict[str, float]) -> None:
+def report(store: str, processes: int, clients: str, figures: dict[str, float]) -> None:
     print(
-        f"{store:<10} {processes:>5} {concurrency:>6} {figures['n']:>6.0f} {figures['rate']:>10.0f}"
+        f"{store:<10} {processes:>5} {clients:>10} {figures['n']:>6.0f} {figures['rate']:>10.0f}"
         f" {figures['p50']:>8.1f} {figures['p95']:>8.1f} {figures['p99']:>8.1f} {figures['duplicates']:>5.0f}",
         flush=True,
     )
 
 
-def scenario(store: str, url: str, processes: int, levels: list[int], total: int) -> None:
-    for concurrency in levels:
+def scenario(store: str, url: str, processes: int, levels: list[int], total: int, paced: list[float]) -> None:
+    loads = [(c, 0.0) for c in levels] + [(max(levels), rate) for rate in paced]
+    for concurrency, rate in loads:
+        clients = f"{concurrency}@{rate:.0f}/s" if rate else str(concurrency)
         database = (
-            url(f"c{concurrency}p{processes}") if callable(url) else url.replace(".sqlite3", f"-{concurrency}.sqlite3")
+            url(f"c{concurrency}r{rate:.0f}p{processes}")
+            if callable(url)
+            else url.replace(".sqlite3", f"-{concurrency}-{rate:.0f}.sqlite3")
         )
         token = prepare(database)
         with contextlib.ExitStack() as stack:
             urls = [stack.enter_context(hub_process(database, {"PYTHONWARNINGS": "ignore"})) for _ in range(processes)]
             try:
                 asyncio.run(run_load(urls, token, min(total, 50), concurrency))  # warm-up: connections, caches
-                report(store, processes, concurrency, asyncio.run(run_load(urls, token, total, concurrency)))
+                report(store, processes, clients, asyncio.run(run_load(urls, token, total, concurrency, rate)))
             except (
                 OSError,
                 RuntimeError,
                 asyncio.IncompleteReadError,
             ) as exc:  # a failed scenario is a figure too: say so and go on
-                print(f"{store:<10} {processes:>5} {concurrency:>6}  FAILED: {type(exc).__name__}: {exc}", flush=True)
+                print(f"{store:<10} {processes:>5} {clients:>10}  FAILED: {type(exc).__name__}: {exc}", flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", default="1,16,200")
+    parser.add_argument(
+        "--paced", default="1000", help="offered rates (tickets/s, comma-separated) for the most clients; 0: none"
+    )
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
+    paced = [float(r) for r in args.paced.split(",") if float(r) > 0]
     # Figures depend on what else runs: say how busy the machine was.
     print(f"cpus {os.cpu_count()}, load average at start {os.getloadavg()[0]:.1f}")
-    header = ("store", "procs", "conc", "n", "tickets/s", "p50 ms", "p95 ms", "p99 ms", "dups")
-    widths = (-10, 5, 6, 6, 10, 8, 8, 8, 5)
+    header = ("store", "procs", "clients", "n", "tickets/s", "p50 ms", "p95 ms", "p99 ms", "dups")
+    widths = (-10, 5, 10, 6, 10, 8, 8, 8, 5)
     print(" ".join(f"{h:<{-w}}" if w < 0 else f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         for processes in (1, 2):
-            scenario("sqlite", f"sqlite:///{tmp}/bench-{processes}.sqlite3", processes, levels, args.requests)
+            url = f"sqlite:///{tmp}/bench-{processes}.sqlite3"
+            scenario("sqlite", url, processes, levels, args.requests, paced)
     if args.no_postgres or not available():
         print(f"load average at end {os.getloadavg()[0]:.1f}")
         return 0
@@ -170,6 +194,7 @@ def main() -> int:
                 processes,
                 levels,
                 args.requests,
+                paced,
             )
     print(f"load average at end {os.getloadavg()[0]:.1f}")
     return 0

@@ -115,7 +115,7 @@ class Ticket(Base):
             sqlite_where=text("patient_ref IS NOT NULL AND status != 'cancelled'"),
             postgresql_where=text("patient_ref IS NOT NULL AND status != 'cancelled'"),
         ),
-        Index("ix_tickets_queue", "department_id", "day", "status"),
+        Index("ix_tickets_queue", "department_id", "day", "status", "lane", "number"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     public_token: Mapped[str] = mapped_column(String(43), unique=True)
