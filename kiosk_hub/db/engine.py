@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -22,15 +24,17 @@ def make_engine(url: str) -> Engine:
             connect_args={"timeout": 30, "check_same_thread": False, "isolation_level": None},
             **({} if in_memory else {"pool_size": 20, "max_overflow": 20}),
         )
-        _sqlite_tuning(engine)
+        _sqlite_tuning(engine, None if in_memory else engine.url.database)
         return engine
     return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
 
 
-def _sqlite_tuning(engine: Engine) -> None:
-    # SQLite's busy handler sleeps in steps of up to 100 ms: writers of this process queue on a lock instead,
-    # so the file lock is only ever contended by another process (busy_timeout still covers that case).
+def _sqlite_tuning(engine: Engine, database: str | None) -> None:
+    # SQLite's busy handler sleeps in steps of up to 100 ms, so writers never rely on it: those of this process
+    # queue on a thread lock, those of other hub processes on the same file on an flock beside the database, which
+    # wakes the next writer the moment the last one commits (busy_timeout stays as the last resort).
     write_lock = threading.Lock()
+    across_processes = _ProcessLock(database + "-writer.lock") if database else None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -51,6 +55,8 @@ def _sqlite_tuning(engine: Engine) -> None:
             write_lock.acquire()
             conn.info["hub_write_lock"] = True
             try:
+                if across_processes is not None:
+                    across_processes.acquire()
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
                 _release(conn)
@@ -60,10 +66,35 @@ def _sqlite_tuning(engine: Engine) -> None:
 
     def _release(conn: Any) -> None:
         if conn.info.pop("hub_write_lock", False):
+            if across_processes is not None:
+                across_processes.release()
             write_lock.release()
 
     event.listen(engine, "commit", _release)
     event.listen(engine, "rollback", _release)
+
+
+class _ProcessLock:
+    """An exclusive flock on a file beside the database: one hub process writes at a time. Opened per transaction
+    (two system calls) so an engine leaves no descriptor behind; a process that dies lets go with its descriptor."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without the GIL
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor drops the lock
 
 
 def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:

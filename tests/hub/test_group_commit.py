@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import sqlite3
 from collections.abc import Sequence
 from itertools import product
@@ -159,3 +161,22 @@ async def test_positions_counted_once_per_batch_equal_those_counted_per_ticket(
 
     assert [facts(o) for o in counted_once] == [facts(o) for o in per_ticket]
     assert len({facts(o)[1] for o in counted_once}) >= 8  # positions that say something: many, all different
+
+
+async def test_a_writer_in_another_process_holds_the_hubs_writes_until_it_lets_go(hub_api: HubUnderTest) -> None:
+    # What a second hub process on the same SQLite file does while it writes: it holds the flock beside the file.
+    database = hub_api.hub.engine.url.database
+    assert database is not None
+    other_process = os.open(database + "-writer.lock", os.O_RDWR)
+    try:
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        k = kiosk_of(hub_api)
+        waiting = asyncio.create_task(asyncio.to_thread(hub_api.hub.desk.issue_many, [request("held", kiosk=k)]))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+        (outcome,) = await asyncio.wait_for(waiting, timeout=5)  # woken at once, not after a busy-wait sleep
+        assert not isinstance(outcome, errors.HubError)
+        assert outcome[0].number == 1
+    finally:
+        os.close(other_process)
