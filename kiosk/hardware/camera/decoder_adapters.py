@@ -19,7 +19,9 @@ GreyFrame = np.ndarray
 Decoder = Callable[[GreyFrame], list[FoundCode]]
 
 
-_QR_ONLY = zxingcpp.barcode_formats_from_str("QRCode")
+# An enum member, not a BarcodeFormats object: a binding object held by the module outlives nanobind at exit
+# and it prints "leaked instance" warnings when the kiosk stops.
+_QR_ONLY = zxingcpp.BarcodeFormat.QRCode
 
 
 def _corners(points: Sequence[Sequence[float]]) -> tuple[Point, ...]:
