@@ -121,6 +121,7 @@ async def hub_outage(w: DemoWalk, *, card: Any = None) -> None:
     ticket's QR page now redirects to its status page. The patient is one the walkthrough has not met (a card the
     BHXH will send to the desk: the ticket says the check happens there)."""
     from kiosk.cli._demo_devices import chip_identity, demo_card
+    from kiosk.cli._demo_walk import expect_answer
 
     wall = getattr(getattr(w, "clock", None), "wall", None)  # the demo's DemoClock, when the walk has one
     async with resilient_line(w.hub, wall) as (his, line, http):
@@ -130,10 +131,7 @@ async def hub_outage(w: DemoWalk, *, card: Any = None) -> None:
         line.cut = True
         with talking_through(w.service, his):
             await w.present(CardPresented(chip_identity(card or demo_card("001"))))
-            w.expect(Step.VISIT_TYPE)
-            answer = w.service.session.entitlement
-            if answer is None or not answer.to_recheck:
-                raise step_failed("hub cut: the card must be marked to re-check")
+            expect_answer(w, lambda answer: answer.to_recheck, "hub cut: the card must be marked to re-check")
             await w.shot("hub-cut")
             await w.take_ticket("visit.bhyt")
             w.expect(Step.DONE)
