@@ -11,9 +11,12 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.remote_config.kiosk_fleet import RunningKiosk
 
 DEFAULT_CONFIG = Path("/etc/kiosk/kiosk.toml")
 log = logging.getLogger("kiosk.run")
@@ -135,26 +138,6 @@ def _camera(camera: str) -> Any:
     return build_camera_scanner(CameraSettings(device=device))
 
 
-async def _watch_reader(reader: Any, bridge: Any) -> None:
-    try:
-        await bridge.watch()
-    finally:
-        await reader.close()
-
-
-async def _tell_systemd(stop: asyncio.Event) -> None:
-    """READY=1 once the first screen is drawn, then watchdog pings from this loop (a hung UI stops them)."""
-    from kivy.clock import Clock
-
-    from kiosk.remote_config import sd_notify
-
-    drawn = asyncio.Event()
-    Clock.schedule_once(lambda _dt: drawn.set(), 0)
-    await drawn.wait()
-    sd_notify.ready()
-    await sd_notify.keep_watchdog(stop)
-
-
 def _flow_config(settings: Any) -> Any:
     from kiosk.flow.maintenance import pin_digest
     from kiosk.flow.transition import FlowConfig
@@ -173,101 +156,102 @@ def _flow_config(settings: Any) -> Any:
     )
 
 
-def _fleet_runtime(kiosk: Any, fleet: Any, store: Any) -> Any:
-    """Sync agent, heartbeats and remote actions on this kiosk's real devices and flow."""
-    from datetime import UTC, datetime
-    from importlib.metadata import PackageNotFoundError, version
-
-    from kiosk.remote_config.funnel import FunnelTally
-    from kiosk.remote_config.funnel_feed import FunnelFeed
-    from kiosk.remote_config.runtime import FleetRuntime
-
-    http, credentials = fleet
-    try:
-        app_version = version("vn-hospital-kiosk")
-    except PackageNotFoundError:
-        app_version = "unknown"
-    tally = FunnelTally(lambda: datetime.now(UTC))
-    kiosk.service.subscribe(FunnelFeed(tally))
-    return FleetRuntime(http, store, credentials, kiosk.hooks(http, tally), app_version)
-
-
 async def _run(settings: Any) -> int:
-    from kiosk.app import build_app, run_app
-    from kiosk.flow.service import FlowService
+    from kiosk.app import run_app
+    from kiosk.cli._run_tasks import shut_down, start_background
+    from kiosk.flow.chip_bridge import ChipBridge
+
+    store, remote, reader_name, camera_device = _remote_at_start(settings)
+    printer = _live_printer(settings)
+    async with _his(settings) as (his, fleet):
+        # The device checks are only called once the app runs: by then the bridge and scanner built below exist.
+        kiosk = _running_kiosk(
+            settings, his, printer, reader_ok=lambda: bridge.reader_ok, camera_state=lambda: _camera_state(scanner)
+        )
+        await kiosk.apply(remote)  # what was applied before the restart, and the restart-only fields above
+        scanner = _camera(camera_device)
+        reader = _chip_reader(remote, reader_name)
+        bridge = ChipBridge(reader, kiosk.service)
+        kiosk.app = _kiosk_app(settings, kiosk.service, bridge, scanner)
+        stop = asyncio.Event()
+        tasks = start_background(kiosk, reader, bridge, scanner, stop, fleet, store)
+        try:
+            await run_app(kiosk.app, kiosk.service)
+        finally:
+            await shut_down(stop, tasks, printer)
+    return kiosk.exit_code
+
+
+def _remote_at_start(settings: Any) -> tuple[Any, Any, str, str]:
+    """(the fleet's config store or None, the configuration last applied, chip reader, camera): a remote kiosk
+    starts as the fleet left it, since reader and camera are only chosen at start."""
     from kiosk.remote_config import live
-    from kiosk.remote_config.kiosk_fleet import RunningKiosk
     from kiosk.remote_config.schema import RemoteConfig
     from kiosk.remote_config.store import ConfigStore
 
-    devices_cfg = settings.devices
+    devices = settings.devices
     store = ConfigStore(_state_dir() / "remote-config") if settings.hub.mode == "remote" else None
     remote, _version = store.effective() if store is not None else (RemoteConfig(), 0)
-    reader_name, camera_device = live.at_start(remote, devices_cfg.chip_reader, devices_cfg.camera)
-    uri, paper = devices_cfg.printer, devices_cfg.paper_mm
+    reader_name, camera_device = live.at_start(remote, devices.chip_reader, devices.camera)
+    return store, remote, reader_name, camera_device
+
+
+def _live_printer(settings: Any) -> Any:
     from kiosk.offline.guarded_printer import GuardedPrinter  # a dead printer is not asked again for 15 s
+    from kiosk.remote_config import live
 
-    printer = live.LivePrinter(GuardedPrinter(_printer(settings, uri, paper)), uri, paper)
-    async with _his(settings) as (his, fleet):
-        shown = live.ShownDepartments(his)
-        kiosk = RunningKiosk(
-            FlowService(_flow_config(settings), shown, printer), _flow_config(settings), printer, shown,
-            lambda new_uri, new_paper: GuardedPrinter(_printer(settings, new_uri, new_paper)), uri, paper,
-            reader_ok=lambda: bridge.reader_ok, camera_state=lambda: _camera_state(scanner),
-        )  # fmt: skip
-        service = kiosk.service
-        service.alerts = kiosk.alerts
-        from kiosk.offline.health import OfflineHealth
+    uri, paper = settings.devices.printer, settings.devices.paper_mm
+    return live.LivePrinter(GuardedPrinter(_printer(settings, uri, paper)), uri, paper)
 
-        # Before the app's own listener, so the banner reads the breakers' view of the hub and the printer.
-        offline_health = OfflineHealth(his, printer=lambda: printer.current)
-        offline_health.follow(service)
-        kiosk.offline = offline_health
-        await kiosk.apply(remote)  # what was applied before the restart, and the restart-only fields above
-        scanner = _camera(camera_device)
 
-        def preview() -> tuple[int, int, bytes] | None:
-            frame = scanner.preview() if scanner is not None else None
-            return (frame.width, frame.height, frame.rgb) if frame is not None else None
+def _running_kiosk(
+    settings: Any, his: Any, printer: Any, reader_ok: Callable[[], bool], camera_state: Callable[[], Any]
+) -> RunningKiosk:
+    """The flow service on the hub and printer, with what the fleet acts on and the offline banner's view."""
+    from kiosk.flow.service import FlowService
+    from kiosk.offline.guarded_printer import GuardedPrinter
+    from kiosk.offline.health import OfflineHealth
+    from kiosk.remote_config import live
+    from kiosk.remote_config.kiosk_fleet import RunningKiosk
 
-        from kiosk.flow.chip_bridge import ChipBridge
-        from kiosk.hardware.chip.factory import build_chip_reader
+    shown = live.ShownDepartments(his)
+    kiosk = RunningKiosk(
+        service=FlowService(_flow_config(settings), shown, printer),
+        base_config=_flow_config(settings),
+        printer=printer,
+        departments=shown,
+        make_printer=lambda new_uri, new_paper: GuardedPrinter(_printer(settings, new_uri, new_paper)),
+        local_printer_uri=settings.devices.printer,
+        local_paper_mm=settings.devices.paper_mm,
+        reader_ok=reader_ok,
+        camera_state=camera_state,
+    )
+    kiosk.service.alerts = kiosk.alerts
+    # Before the app's own listener, so the banner reads the breakers' view of the hub and the printer.
+    kiosk.offline = OfflineHealth(his, printer=lambda: printer.current)
+    kiosk.offline.follow(kiosk.service)
+    return kiosk
 
-        anchors = live.trust_anchor_files(remote, _state_dir() / "trust-anchors") if remote.trust_anchors_pem else []
-        reader = build_chip_reader(reader_name, anchors or None)
-        bridge = ChipBridge(reader, service)
 
-        def health() -> tuple[bool, bool]:
-            return bridge.reader_ok, _camera_state(scanner).value == "ok"
+def _chip_reader(remote: Any, reader_name: str) -> Any:
+    from kiosk.hardware.chip.factory import build_chip_reader
+    from kiosk.remote_config import live
 
-        app = kiosk.app = build_app(
-            service, monotonic=time.monotonic, preview=preview, devices=health, speech=settings.speech
-        )
-        devices = [asyncio.ensure_future(_watch_reader(reader, bridge))]
-        if scanner is not None:
-            # The camera runs only while the identify screen asks for a scan; QR codes go through the chip bridge
-            # (a CCCD QR may open the card on the reader).
-            from kiosk.flow.scan_gate import ScanGate
+    anchors = live.trust_anchor_files(remote, _state_dir() / "trust-anchors") if remote.trust_anchors_pem else []
+    return build_chip_reader(reader_name, anchors or None)
 
-            gate = ScanGate(scanner, bridge.qr_scanned)
-            service.subscribe(gate.follow)
-            devices.append(asyncio.ensure_future(gate.run()))
-        stop = asyncio.Event()
-        devices.append(asyncio.ensure_future(_tell_systemd(stop)))
-        devices.append(asyncio.ensure_future(offline_health.watch(service)))
-        if fleet is not None:
-            devices.append(asyncio.ensure_future(_fleet_runtime(kiosk, fleet, store).run(stop)))
-        try:
-            await run_app(app, service)
-        finally:
-            stop.set()
-            for task in devices:
-                task.cancel()
-            await asyncio.gather(*devices, return_exceptions=True)
-            close = getattr(printer.current, "close", None)
-            if close is not None:
-                close()
-    return kiosk.exit_code
+
+def _kiosk_app(settings: Any, service: Any, bridge: Any, scanner: Any) -> Any:
+    from kiosk.app import build_app
+
+    def preview() -> tuple[int, int, bytes] | None:
+        frame = scanner.preview() if scanner is not None else None
+        return (frame.width, frame.height, frame.rgb) if frame is not None else None
+
+    def health() -> tuple[bool, bool]:
+        return bridge.reader_ok, _camera_state(scanner).value == "ok"
+
+    return build_app(service, monotonic=time.monotonic, preview=preview, devices=health, speech=settings.speech)
 
 
 def _camera_state(scanner: Any) -> Any:
