@@ -29,7 +29,7 @@ def write(tmp_path: Path, text: str) -> Path:
         ('[hub]\nmode = "remote"\nbase_url = "ftp://x"\n', "hub.base_url"),
         ('[devices]\nprinter_uri = "x"\n', "devices.printer_uri"),
         ('[screen]\norientation = "upside-down"\n', "screen.orientation"),
-        ('[screen]\nmultisamples = 3\n', "screen.multisamples"),
+        ("[screen]\nmultisamples = 3\n", "screen.multisamples"),
         ('kiosk_name = "Kiosk 1"\n', "kiosk_name"),
         ("[session\n", "not TOML"),
     ],

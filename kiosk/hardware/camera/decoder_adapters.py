@@ -19,9 +19,10 @@ GreyFrame = np.ndarray
 Decoder = Callable[[GreyFrame], list[FoundCode]]
 
 
-# An enum member, not a BarcodeFormats object: a binding object held by the module outlives nanobind at exit
-# and it prints "leaked instance" warnings when the kiosk stops.
-_QR_ONLY = zxingcpp.BarcodeFormat.QRCode
+def _qr_only() -> zxingcpp.BarcodeFormats:
+    # Made per call (about a microsecond), not kept in the module: a binding object held by a module outlives
+    # nanobind at exit, which then prints "leaked instance" warnings when the kiosk stops.
+    return zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
 def _corners(points: Sequence[Sequence[float]]) -> tuple[Point, ...]:
@@ -38,7 +39,7 @@ def _zxing_found(result: zxingcpp.Barcode, decoder: str) -> FoundCode:
 def zxing_decode(grey: GreyFrame, *, histogram: bool = False) -> list[FoundCode]:
     """zxing-cpp with its rotated, downscaled and inverted retries; `histogram` uses the global binariser."""
     binarizer = zxingcpp.Binarizer.GlobalHistogram if histogram else zxingcpp.Binarizer.LocalAverage
-    results = zxingcpp.read_barcodes(grey, formats=_QR_ONLY, binarizer=binarizer)
+    results = zxingcpp.read_barcodes(grey, formats=_qr_only(), binarizer=binarizer)
     return [_zxing_found(r, "zxing-histogram" if histogram else "zxing") for r in results]
 
 
@@ -48,7 +49,7 @@ def zxing_first_pass(grey: GreyFrame, *, quick: bool = False) -> FirstPass:
     `quick` skips the rotated and inverted searches (for a second look at a preprocessed frame).
     """
     results = zxingcpp.read_barcodes(
-        grey, formats=_QR_ONLY, try_rotate=not quick, try_invert=not quick, return_errors=True
+        grey, formats=_qr_only(), try_rotate=not quick, try_invert=not quick, return_errors=True
     )
     codes = [_zxing_found(r, "zxing") for r in results if r.valid]
     return FirstPass(codes, unread_symbol=any(not r.valid for r in results))
