@@ -77,6 +77,11 @@ def next_number(session: Session, department_id: str, day: date, key: str) -> in
     return _upsert(session, department_id, day, key, 1, 1, 1)
 
 
+def add_to_counter(session: Session, department_id: str, day: date, key: str, count: int) -> int:
+    """Take `count` numbers at once; returns the last of them (the first is last - count + 1)."""
+    return _upsert(session, department_id, day, key, count, 1, count)
+
+
 def record_call(session: Session, department_id: str, day: date, lane: Lane) -> None:
     if lane is Lane.PRIORITY:
         _upsert(session, department_id, day, STREAK, 0, 0, 0)
@@ -110,39 +115,33 @@ def tickets_ahead(
     return position(lane is Lane.PRIORITY, int(same), int(other), policy, every, streak)
 
 
-class BatchTally:
-    """Positions of the tickets a batch issues, counted once per department rather than once per ticket.
+class QueueCounts:
+    """Each department's waiting tickets by lane, counted once per batch, after its inserts.
 
-    A ticket just issued holds the highest number of its lane, so the tickets ahead of it are every waiting one
-    of its lane plus, by the policy, the other lane's: the department's waiting counts, read at its first new
-    ticket in the batch and carried forward by one for each ticket the batch adds. Inside the batch's transaction
-    nothing else issues in these lanes (SQLite's write lock; PostgreSQL's lock on the lane's counter row)."""
+    A new ticket holds one of the highest numbers of its lane: the waiting tickets of its lane ahead of it are all
+    of them but itself and the batch's tickets numbered after it; the other lane's count as the policy says.
+    Inside the batch's transaction nothing else issues in these lanes (SQLite's write lock; PostgreSQL's lock on
+    the lane's counter row)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, day: date) -> None:
         self._session = session
-        self._waiting: dict[tuple[str, date], dict[str, int]] = {}
-        self._streak: dict[tuple[str, date], int] = {}
+        self._day = day
+        self._waiting: dict[str, dict[str, int]] = {}
+        self._streak: dict[str, int] = {}
 
-    def added(self, department_id: str, day: date, lane: str) -> None:
-        """A ticket was just inserted in this lane (before `ahead_of_new` is asked for it)."""
-        counts = self._waiting.get((department_id, day))
-        if counts is not None:
-            counts[lane] = counts.get(lane, 0) + 1
-
-    def ahead_of_new(self, department_id: str, policy: LanePolicy, every: int, day: date, lane: Lane) -> int:
-        queue = (department_id, day)
-        counts = self._waiting.get(queue)
-        if counts is None:  # read now, after this ticket's insert: it counts itself once
-            params = {"department_id": department_id, "day": day}
+    def ahead_of_new(self, department_id: str, policy: LanePolicy, every: int, lane: Lane, behind: int) -> int:
+        counts = self._waiting.get(department_id)
+        if counts is None:
+            params = {"department_id": department_id, "day": self._day}
             rows = self._session.connection().execute(_WAITING_BY_LANE, params).all()
-            counts = self._waiting[queue] = {str(row[0]): int(row[1]) for row in rows}
+            counts = self._waiting[department_id] = {str(row[0]): int(row[1]) for row in rows}
         other = Lane.NORMAL if lane is Lane.PRIORITY else Lane.PRIORITY
         streak = 0
         if policy is LanePolicy.INTERLEAVED:
-            if queue not in self._streak:
-                self._streak[queue] = normals_since_priority(self._session, department_id, day)
-            streak = self._streak[queue]
-        same = counts.get(lane.value, 0) - 1  # not itself
+            if department_id not in self._streak:
+                self._streak[department_id] = normals_since_priority(self._session, department_id, self._day)
+            streak = self._streak[department_id]
+        same = counts.get(lane.value, 0) - behind - 1
         return position(lane is Lane.PRIORITY, same, counts.get(other.value, 0), policy, every, streak)
 
 

@@ -1,23 +1,17 @@
 """Issuing, reading, cancelling and calling queue tickets, with numbers that never repeat.
 
-A number comes from one atomic upsert on the (department, day, lane) counter row inside the transaction that
-inserts the ticket: concurrent issuers queue on that row (PostgreSQL) or on the write lock (SQLite), a failed
-insert rolls the counter back with it (no gaps), and unique constraints catch anything that slips through.
+Numbers come from one atomic upsert on the (department, day, lane) counter row inside the transaction that
+inserts the tickets (`ticket_batch`): concurrent issuers queue on that row (PostgreSQL) or on the write lock
+(SQLite), a failed insert rolls the counter back with it (no gaps), and unique constraints catch anything that
+slips through.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import secrets
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from types import SimpleNamespace
-from typing import Protocol, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,57 +24,16 @@ from kiosk_hub.db.models import Department, Lane, LanePolicy, Ticket, TicketStat
 from kiosk_hub.queue_order import next_is_priority, wait_minutes
 from kiosk_hub.queue_state import (
     CALL_SEQUENCE,
-    BatchTally,
     first_waiting,
     next_number,
     normals_since_priority,
     record_call,
     tickets_ahead,
 )
+from kiosk_hub.ticket_batch import IssueOutcome, IssueRequest, Known, TicketFacts, look_up, write_batch
 
 Clock = Callable[[], datetime]
-IssueOutcome = tuple[wire.Ticket, bool] | errors.HubError
-TICKETS = cast(Table, Ticket.__table__)
-
-
-class TicketFacts(Protocol):
-    """What a ticket answer is built from: an ORM Ticket, a Core row, or the values just inserted."""
-
-    id: str
-    public_token: str
-    department_id: str
-    day: date
-    lane: str
-    number: int
-    room_id: str | None
-    visit_type: str
-    status: str
-    issued_at: datetime
-    called_at: datetime | None
-    request_fingerprint: str
-
-
-_BY_KEY = select(TICKETS).where(
-    TICKETS.c.kiosk_id == bindparam("kiosk_id"), TICKETS.c.idempotency_key == bindparam("key")
-)
-_SAME_PATIENT_TODAY = select(TICKETS).where(
-    TICKETS.c.patient_ref == bindparam("patient_ref"),
-    TICKETS.c.department_id == bindparam("department_id"),
-    TICKETS.c.day == bindparam("day"),
-    TICKETS.c.status != TicketStatus.CANCELLED.value,
-)
-_INSERT = insert(TICKETS)
-
-
-@dataclass(frozen=True)
-class IssueRequest:
-    kiosk_id: str
-    idempotency_key: str
-    body: wire.TicketRequest
-
-    def fingerprint(self) -> str:
-        canonical = json.dumps(self.body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+__all__ = ["IssueOutcome", "IssueRequest", "TicketDesk", "TicketFacts", "display_number"]
 
 
 def display_number(lane: str, number: int) -> str:
@@ -107,33 +60,25 @@ class TicketDesk:
         for _attempt in range(3):
             with self._writer() as session:
                 try:
-                    outcome = self._issue_in(session, request, BatchTally(session))
+                    (outcome,) = self._write(session, [request])
                     session.commit()
                 except IntegrityError:
                     # Another process inserted the same retry or the same patient's ticket meanwhile.
                     session.rollback()
                     continue
+                if isinstance(outcome, errors.HubError):
+                    raise outcome
                 return outcome
         raise RuntimeError("ticket insert kept conflicting")
 
     def issue_many(self, requests: Sequence[IssueRequest]) -> list[IssueOutcome]:
         """Group commit: the requests in one transaction and one commit (one fsync), each answer or refusal
         in order. Nothing is answered before the commit, so a ticket is as durable as with `issue`."""
-        # Counter rows are locked in one order, (department, lane), in every batch of every hub process: two batches
-        # on PostgreSQL then wait for each other instead of deadlocking. The sort is stable: arrival order is kept
-        # within a lane, and answers go back in the requests' order.
-        order = sorted(range(len(requests)), key=lambda i: (requests[i].body.department_id, requests[i].body.lane))
         try:
             with self._writer() as session:
-                tally = BatchTally(session)
-                outcomes: list[IssueOutcome | None] = [None] * len(requests)
-                for i in order:
-                    try:
-                        outcomes[i] = self._issue_in(session, requests[i], tally)
-                    except errors.HubError as refusal:  # raised before this request wrote anything
-                        outcomes[i] = refusal
+                outcomes = self._write(session, requests)
                 session.commit()
-                return [outcome for outcome in outcomes if outcome is not None]
+                return outcomes
         except IntegrityError:
             # Another process won a race for one of them: the batch rolled back whole, retry one by one.
             return [self._issue_alone(request) for request in requests]
@@ -144,57 +89,20 @@ class TicketDesk:
         except errors.HubError as refusal:
             return refusal
 
-    def _issue_in(self, session: Session, request: IssueRequest, tally: BatchTally) -> tuple[wire.Ticket, bool]:
-        found = self._existing(session, request)
-        if found is not None:
-            return self._to_wire(session, found, reprint=True), True
-        ticket = self._insert(session, request)
-        tally.added(ticket.department_id, ticket.day, ticket.lane)
-        return self._to_wire(session, ticket, reprint=False, tally=tally), False  # inside the transaction: one lock
-
-    def _existing(self, session: Session, request: IssueRequest) -> TicketFacts | None:
-        conn = session.connection()
-        by_key = conn.execute(_BY_KEY, {"kiosk_id": request.kiosk_id, "key": request.idempotency_key}).first()
-        if by_key is not None:
-            if by_key.request_fingerprint != request.fingerprint():
-                raise errors.idempotency_key_reused()
-            return by_key
-        body = request.body
-        if self._catalog.department(body.department_id) is None:
-            raise errors.not_found("department")
-        if body.patient_id is None:
-            return None
-        params = {"patient_ref": body.patient_id, "department_id": body.department_id, "day": self.today()}
-        return conn.execute(_SAME_PATIENT_TODAY, params).first()
-
-    def _insert(self, session: Session, request: IssueRequest) -> TicketFacts:
-        body = request.body
+    def _write(self, session: Session, requests: Sequence[IssueRequest]) -> list[IssueOutcome]:
         day = self.today()
-        number = next_number(session, body.department_id, day, body.lane)
-        department = self._catalog.department(body.department_id)
-        rooms = [r.id for r in department.rooms] if department else []
-        values = {
-            "id": str(uuid.uuid4()),
-            "public_token": secrets.token_urlsafe(24),
-            "department_id": body.department_id,
-            "day": day,
-            "lane": body.lane.value,
-            "number": number,
-            "room_id": rooms[(number - 1) % len(rooms)] if rooms else None,
-            "patient_ref": body.patient_id,
-            "visit_type": body.visit_type.value,
-            "priority_reasons": ",".join(sorted(set(body.priority_reasons))),
-            "status": TicketStatus.WAITING.value,
-            "issued_at": self._clock(),
-            "called_at": None,
-            "call_seq": None,
-            "cancelled_at": None,
-            "kiosk_id": request.kiosk_id,
-            "idempotency_key": request.idempotency_key,
-            "request_fingerprint": request.fingerprint(),
-        }
-        session.connection().execute(_INSERT, values)
-        return cast(TicketFacts, SimpleNamespace(**values))
+        known = self._look_up(session, requests, day)
+        decisions = write_batch(session, requests, known, self._catalog, day, self._clock())
+        return [
+            d
+            if isinstance(d, errors.HubError)
+            else (self._to_wire(session, d.ticket, reprint=d.existing, ahead=d.ahead), d.existing)
+            for d in decisions
+        ]
+
+    def _look_up(self, session: Session, requests: Sequence[IssueRequest], day: date) -> Known:
+        """The tickets these requests may already have (a seam for tests that stage a race)."""
+        return look_up(session.connection(), requests, day)
 
     def get(self, ticket_id: str) -> wire.Ticket:
         with self._reader() as session:
@@ -263,18 +171,13 @@ class TicketDesk:
             return answer
 
     def _to_wire(
-        self, session: Session, ticket: TicketFacts, *, reprint: bool, tally: BatchTally | None = None
+        self, session: Session, ticket: TicketFacts, *, reprint: bool, ahead: int | None = None
     ) -> wire.Ticket:
-        """`tally`: the ticket was just issued by this batch, which counts its position."""
+        """`ahead`: the position when the caller counted it (a batch's new tickets); else counted here."""
         department = self._catalog.department(ticket.department_id)
         assert department is not None  # a foreign key
-        ahead: int | None = None
         estimate: int | None = None
-        if tally is not None:
-            ahead = tally.ahead_of_new(
-                department.id, department.policy, department.priority_every, ticket.day, Lane(ticket.lane)
-            )
-        elif ticket.status == TicketStatus.WAITING:
+        if ahead is None and ticket.status == TicketStatus.WAITING:
             ahead = tickets_ahead(
                 session,
                 department.id,

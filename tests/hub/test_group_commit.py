@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
-import sqlite3
 from collections.abc import Sequence
+from datetime import date
 from itertools import product
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,11 +15,10 @@ from sqlalchemy.orm import Session
 
 from kiosk_hub import errors
 from kiosk_hub.api import wire
-from kiosk_hub.app import build_hub
 from kiosk_hub.db.models import Ticket
 from kiosk_hub.group_commit import IssueBatcher
-from kiosk_hub.settings import HubSettings
-from kiosk_hub.tickets import IssueOutcome, IssueRequest, TicketDesk, TicketFacts
+from kiosk_hub.ticket_batch import Known
+from kiosk_hub.tickets import IssueOutcome, IssueRequest, TicketDesk
 from tests.hub.conftest import HubUnderTest
 
 LANES = ["normal", "priority"]
@@ -62,11 +60,11 @@ class RacedDesk(TicketDesk):
 
     blind = True
 
-    def _existing(self, session: Session, request: IssueRequest) -> TicketFacts | None:
+    def _look_up(self, session: Session, requests: Sequence[IssueRequest], day: date) -> Known:
         if self.blind:
             self.blind = False
-            return None
-        return super()._existing(session, request)
+            return Known({}, {})
+        return super()._look_up(session, requests, day)
 
 
 async def test_a_conflicting_batch_rolls_back_whole_and_is_retried_one_by_one(hub_api: HubUnderTest) -> None:
@@ -118,21 +116,12 @@ async def test_a_failed_batch_fails_its_callers_and_the_next_batch_still_runs() 
         await batcher.issue(request("2"))
 
 
-class PerTicketDesk(TicketDesk):
-    """The reference: every position counted by its own query, as the status endpoint counts it."""
-
-    def _to_wire(self, session: Session, ticket: TicketFacts, *, reprint: bool, tally: object = None) -> wire.Ticket:
-        return super()._to_wire(session, ticket, reprint=reprint)
-
-
-async def test_positions_counted_once_per_batch_equal_those_counted_per_ticket(
-    hub_api: HubUnderTest, tmp_path: Path
-) -> None:
+async def test_a_batch_answers_positions_as_the_status_endpoint_counts_them_after(hub_api: HubUnderTest) -> None:
     hub, k = hub_api.hub, kiosk_of(hub_api)
 
-    def lane_request(key: str, department: str, lane: str) -> IssueRequest:
-        body = wire.TicketRequest.model_validate({"department_id": department, "lane": lane})
-        return IssueRequest(k, key, body)
+    def lane_request(key: str, department: str, lane: str, patient: str | None = None) -> IssueRequest:
+        body = {"department_id": department, "lane": lane, "patient_id": patient}
+        return IssueRequest(k, key, wire.TicketRequest.model_validate(body))
 
     # A queue already under way: both lanes waiting in an interleaved (KKB) and a strict (NOI) department, one
     # ticket called (the interleave rhythm has started), one cancelled.
@@ -142,25 +131,28 @@ async def test_positions_counted_once_per_batch_equal_those_counted_per_ticket(
     first = issued[1]
     assert not isinstance(first, errors.HubError)
     hub.desk.cancel(first[0].id)
-    copy = tmp_path / "reference.sqlite3"
-    with sqlite3.connect(hub.engine.url.database) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    reference = build_hub(HubSettings(database_url=f"sqlite:///{copy}"), clock=hub.clock)
-    try:
-        batch = [lane_request(f"n{i}", d, lane) for i, (d, lane) in enumerate(product(["NOI", "KKB"], LANES * 4))]
-        batch.append(lane_request("b0", "KKB", "normal"))  # a retry among them: its ticket as it stands
-        counted_once = hub.desk.issue_many(batch)
-        per_ticket = PerTicketDesk(reference.reader, reference.writer, hub.clock, "http://hub.test").issue_many(batch)
-    finally:
-        reference.engine.dispose()
+    batch = [lane_request(f"n{i}", d, lane) for i, (d, lane) in enumerate(product(["NOI", "KKB"], LANES * 4))]
+    batch.append(lane_request("b0", "KKB", "normal"))  # a retry among them: its ticket as it stands
+    batch.append(lane_request("n0", "NOI", "normal"))  # the same key twice in one batch: one ticket
+    batch.append(lane_request("p1", "NOI", "priority", patient="BN-1"))
+    batch.append(lane_request("p2", "NOI", "normal", patient="BN-1"))  # the same patient again: their ticket
+    outcomes = hub.desk.issue_many(batch)
 
-    def facts(outcome: IssueOutcome) -> tuple[object, ...]:
+    def answered(outcome: IssueOutcome) -> wire.Ticket:
         assert not isinstance(outcome, errors.HubError)
-        ticket, existing = outcome
-        return (ticket.display_number, ticket.position, ticket.wait_estimate_minutes, existing)
+        return outcome[0]
 
-    assert [facts(o) for o in counted_once] == [facts(o) for o in per_ticket]
-    assert len({facts(o)[1] for o in counted_once}) >= 8  # positions that say something: many, all different
+    tickets = [answered(o) for o in outcomes]
+    now = [hub.desk.get(t.id) for t in tickets]
+    assert [(t.display_number, t.position, t.wait_estimate_minutes) for t in tickets] == [
+        (t.display_number, t.position, t.wait_estimate_minutes) for t in now
+    ]
+    assert len({t.position for t in tickets}) >= 8  # positions that say something: many, all different
+    assert [o[1] for o in outcomes if not isinstance(o, errors.HubError)][-4:] == [True, True, False, True]
+    assert tickets[-3].id == tickets[0].id
+    assert tickets[-1].id == tickets[-2].id
+    numbers = [(t.department_id, t.lane, t.number) for t in {t.id: t for t in tickets}.values()]
+    assert len(numbers) == len(set(numbers)) == 18  # 16 new, the patient's one, the retried one
 
 
 async def test_a_writer_in_another_process_holds_the_hubs_writes_until_it_lets_go(hub_api: HubUnderTest) -> None:
