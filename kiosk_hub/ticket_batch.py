@@ -66,7 +66,7 @@ class Placed:
 
     ticket: TicketFacts
     existing: bool
-    ahead: int | None = None  # counted by the batch for its new tickets; None: counted alone when answered
+    ahead: int | None = None  # the position: counted by the batch for its new tickets, by the desk for the others
 
 
 Decision = Placed | errors.HubError

@@ -30,7 +30,16 @@ from kiosk_hub.queue_state import (
     record_call,
     tickets_ahead,
 )
-from kiosk_hub.ticket_batch import IssueOutcome, IssueRequest, Known, TicketFacts, look_up, write_batch
+from kiosk_hub.ticket_batch import (
+    Decision,
+    IssueOutcome,
+    IssueRequest,
+    Known,
+    Placed,
+    TicketFacts,
+    look_up,
+    write_batch,
+)
 
 Clock = Callable[[], datetime]
 __all__ = ["IssueOutcome", "IssueRequest", "TicketDesk", "TicketFacts", "display_number"]
@@ -60,12 +69,13 @@ class TicketDesk:
         for _attempt in range(3):
             with self._writer() as session:
                 try:
-                    (outcome,) = self._write(session, [request])
+                    (decision,) = self._write(session, [request])
                     session.commit()
                 except IntegrityError:
                     # Another process inserted the same retry or the same patient's ticket meanwhile.
                     session.rollback()
                     continue
+                outcome = self._answer(decision)
                 if isinstance(outcome, errors.HubError):
                     raise outcome
                 return outcome
@@ -76,12 +86,13 @@ class TicketDesk:
         in order. Nothing is answered before the commit, so a ticket is as durable as with `issue`."""
         try:
             with self._writer() as session:
-                outcomes = self._write(session, requests)
+                decisions = self._write(session, requests)
                 session.commit()
-                return outcomes
         except IntegrityError:
             # Another process won a race for one of them: the batch rolled back whole, retry one by one.
             return [self._issue_alone(request) for request in requests]
+        # The answers are built after the commit: the lanes' counter rows are held no longer than the writing.
+        return [self._answer(decision) for decision in decisions]
 
     def _issue_alone(self, request: IssueRequest) -> IssueOutcome:
         try:
@@ -89,16 +100,19 @@ class TicketDesk:
         except errors.HubError as refusal:
             return refusal
 
-    def _write(self, session: Session, requests: Sequence[IssueRequest]) -> list[IssueOutcome]:
+    def _write(self, session: Session, requests: Sequence[IssueRequest]) -> list[Decision]:
         day = self.today()
         known = self._look_up(session, requests, day)
         decisions = write_batch(session, requests, known, self._catalog, day, self._clock())
-        return [
-            d
-            if isinstance(d, errors.HubError)
-            else (self._to_wire(session, d.ticket, reprint=d.existing, ahead=d.ahead), d.existing)
-            for d in decisions
-        ]
+        for decision in decisions:
+            if isinstance(decision, Placed) and decision.existing:  # the batch counted only its new tickets
+                decision.ahead = self._position(session, decision.ticket)
+        return decisions
+
+    def _answer(self, decision: Decision) -> IssueOutcome:
+        if isinstance(decision, errors.HubError):
+            return decision
+        return self._wire(decision.ticket, reprint=decision.existing, ahead=decision.ahead), decision.existing
 
     def _look_up(self, session: Session, requests: Sequence[IssueRequest], day: date) -> Known:
         """The tickets these requests may already have (a seam for tests that stage a race)."""
@@ -170,25 +184,29 @@ class TicketDesk:
             session.commit()
             return answer
 
-    def _to_wire(
-        self, session: Session, ticket: TicketFacts, *, reprint: bool, ahead: int | None = None
-    ) -> wire.Ticket:
-        """`ahead`: the position when the caller counted it (a batch's new tickets); else counted here."""
+    def _to_wire(self, session: Session, ticket: TicketFacts, *, reprint: bool) -> wire.Ticket:
+        return self._wire(ticket, reprint=reprint, ahead=self._position(session, ticket))
+
+    def _position(self, session: Session, ticket: TicketFacts) -> int | None:
+        """Waiting tickets called before this one; None once it is called or cancelled."""
+        if ticket.status != TicketStatus.WAITING:
+            return None
         department = self._catalog.department(ticket.department_id)
         assert department is not None  # a foreign key
-        estimate: int | None = None
-        if ahead is None and ticket.status == TicketStatus.WAITING:
-            ahead = tickets_ahead(
-                session,
-                department.id,
-                department.policy,
-                department.priority_every,
-                ticket.day,
-                Lane(ticket.lane),
-                ticket.number,
-            )
-        if ahead is not None:
-            estimate = wait_minutes(ahead, department.minutes_per_patient, len(department.rooms))
+        return tickets_ahead(
+            session,
+            department.id,
+            department.policy,
+            department.priority_every,
+            ticket.day,
+            Lane(ticket.lane),
+            ticket.number,
+        )
+
+    def _wire(self, ticket: TicketFacts, *, reprint: bool, ahead: int | None) -> wire.Ticket:
+        department = self._catalog.department(ticket.department_id)
+        assert department is not None  # a foreign key
+        estimate = None if ahead is None else wait_minutes(ahead, department.minutes_per_patient, len(department.rooms))
         return wire.Ticket(
             id=ticket.id,
             number=ticket.number,
