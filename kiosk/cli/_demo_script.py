@@ -50,13 +50,13 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
-async def walkthrough(w: Walk) -> list[tuple[str, str | None]]:
+async def walkthrough(w: Walk, scenarios: tuple[Scenario, ...] = SCENARIOS) -> list[tuple[str, str | None]]:
     """Every scenario in order; (name, None) when it behaved, (name, why) when not."""
     from kiosk.screens.pilot import frames
 
     await frames(10)  # the first frame comes ~0.3 s after start
     results: list[tuple[str, str | None]] = []
-    for scenario in SCENARIOS:
+    for scenario in scenarios:
         w.scenario = scenario.__name__.replace("_", "-")
         try:
             await asyncio.wait_for(scenario(w), timeout=60)
