@@ -186,7 +186,7 @@ def main() -> int:
     if args.no_postgres or not available():
         print(f"load average at end {os.getloadavg()[0]:.1f}")
         return 0
-    with running_postgres() as pg:
+    with running_postgres(durable=True) as pg:  # fsync on, like SQLite's synchronous=FULL: durable commits
         for processes in (1, 2):
             scenario(
                 "postgresql",

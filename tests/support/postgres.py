@@ -72,7 +72,9 @@ def _wait_ready(host: str, port: int, proc: subprocess.Popen[bytes], deadline: f
 
 
 @contextlib.contextmanager
-def running_postgres() -> Iterator[PostgresServer]:
+def running_postgres(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A throwaway server in a temporary directory; `durable` keeps fsync on (benchmarks: a commit costs what it
+    costs in a hospital), tests leave it off."""
     root = Path(tempfile.mkdtemp(prefix="hub-pg-"))
     data = root / "data"
     prefix = _as_postgres_user()
@@ -97,7 +99,7 @@ def running_postgres() -> Iterator[PostgresServer]:
                 "-h", "127.0.0.1",
                 "-p", str(port),
                 "-k", str(root),
-                "-c", "fsync=off",  # a throwaway server: durability is not what these tests measure
+                "-c", f"fsync={'on' if durable else 'off'}",
                 "-c", "max_connections=300",
             ],
             stdout=subprocess.DEVNULL,
