@@ -1,5 +1,6 @@
-"""Group commit for ticket issues on SQLite: requests that arrive while a batch is being written wait together
-and go to the single writer thread as the next batch, written in one transaction with one fsync.
+"""Group commit for ticket issues: requests that arrive while a batch is being written wait together and go to the
+writer as the next batch, written in one transaction with one commit (SQLite: one fsync; PostgreSQL: one round of
+lock waits on the lanes' counter rows). One batch at a time per hub process.
 
 Every caller is answered only after the commit that holds its ticket, so durability is that of a lone commit;
 under load the fsync is shared by the batch instead of paid per ticket.
@@ -40,6 +41,11 @@ class IssueBatcher:
 
     async def _drain(self) -> None:
         while self._waiting:
+            # A few turns of the event loop first: requests already read from their sockets reach the queue and join
+            # this batch. Without them a batch often left with the one request that happened to be queued, and the
+            # next waited a whole write: at 16 clients batches settled at 1 and 15 (1,100/s) instead of ~16 (2,000/s).
+            for _ in range(3):
+                await asyncio.sleep(0)
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
                 outcomes = await self._write_batch([request for request, _ in batch])
