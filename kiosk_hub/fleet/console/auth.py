@@ -6,6 +6,7 @@ posts back. Sessions live in the database, so any hub instance behind a load bal
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -24,8 +25,14 @@ from kiosk_hub.fleet.models import ConsoleSession, ConsoleUser, Role
 IDLE_LIFETIME = timedelta(minutes=30)
 ABSOLUTE_LIFETIME = timedelta(hours=12)
 _hasher = PasswordHasher()
-# Verifying against this when the user does not exist keeps "no such user" as slow as "wrong password".
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this when the user does not exist keeps "no such user" as slow as "wrong password".
+    Made at the first sign-in, not at import: an argon2 hash takes ~0.1 s, which every hub start (and the kiosk
+    demo's embedded hub) paid."""
+    return _hasher.hash("not a password of anyone")
 
 
 class UserError(ValueError):
@@ -55,7 +62,7 @@ def add_user(session: Session, username: str, password: str, role: Role, actor: 
 def check_password(session: Session, username: str, password: str) -> ConsoleUser | None:
     user = session.get(ConsoleUser, username)
     if user is None or user.disabled:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return None
     if not _verify(user.password_hash, password):
         return None
