@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Callable
@@ -69,15 +70,19 @@ def give_back_freed_memory() -> None:
     A session allocates and frees many buffers of mixed sizes (label textures in the renderer, HTTP, JSON); glibc
     keeps the holes, and a kiosk that served patients for a day sat ~50 MB above what it uses. Called between
     patients, never during one: it takes a few milliseconds."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    # Looked up once: find_library runs ldconfig in a child process, too slow to repeat after every patient.
     import ctypes
     import ctypes.util
 
     name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
+    return getattr(ctypes.CDLL(name), "malloc_trim", None) if name is not None else None
 
 
 Preview = Callable[[], "tuple[int, int, bytes] | None"]
