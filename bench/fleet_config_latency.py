@@ -23,8 +23,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk_hub.app import build_hub
 from kiosk_hub.fleet.models import Role
+from kiosk_hub.hub import build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.fleet.console_client import add_console_user, editor_form, log_in, post_form

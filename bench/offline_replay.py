@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.flow.records import TicketLane
 from kiosk_hub.api.wire import TicketRequest
-from kiosk_hub.app import build_hub
 from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
 from kiosk_hub.db.models import Lane
 from kiosk_hub.his.demo_seed import DEPARTMENTS
+from kiosk_hub.hub import build_hub
 from kiosk_hub.settings import HubSettings
 from kiosk_hub.tickets import IssueRequest
 from tests.hub.conftest import FACILITY_PASSWORD, FACILITY_USER, OFFICER, bhxh_settings, enrol

@@ -39,7 +39,8 @@ def settings_from_env(db: str | None = None) -> HubSettings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kiosk_hub.app import build_hub, create_app
+    from kiosk_hub.app import create_app
+    from kiosk_hub.hub import build_hub
 
     settings = settings_from_env(args.db)
     if args.migrate:
@@ -62,9 +63,9 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _seed_demo(args: argparse.Namespace) -> int:
-    from kiosk_hub.app import build_hub, system_clock
     from kiosk_hub.his.demo_people import demo_people
     from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+    from kiosk_hub.hub import build_hub, system_clock
 
     hub = build_hub(settings_from_env(args.db))
     with hub.writer() as session:
@@ -83,9 +84,9 @@ def _kiosk_add(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import IntegrityError
 
     from kiosk_hub.api.auth import hash_token, new_token
-    from kiosk_hub.app import build_hub
     from kiosk_hub.db.engine import utc_now
     from kiosk_hub.db.models import Kiosk
+    from kiosk_hub.hub import build_hub
 
     hub = build_hub(settings_from_env(args.db))
     token = new_token()
@@ -103,7 +104,8 @@ def _kiosk_add(args: argparse.Namespace) -> int:
 
 
 def _openapi(_args: argparse.Namespace) -> int:
-    from kiosk_hub.app import build_hub, create_app
+    from kiosk_hub.app import create_app
+    from kiosk_hub.hub import build_hub
 
     # The document depends on the code only; an in-memory database keeps this side-effect free.
     app = create_app(build_hub(HubSettings(database_url="sqlite://")), background=False)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from kiosk_hub.api.wire import Problem
-from kiosk_hub.app import Hub
+from kiosk_hub.hub import Hub
 
 
 async def _hub(request: Request) -> Hub:  # async: no thread hop for a dict lookup

@@ -30,7 +30,7 @@ from kiosk_hub.leases.sizing import HORIZON_MINUTES, block_size
 from kiosk_hub.tickets import IssueRequest
 
 if TYPE_CHECKING:
-    from kiosk_hub.app import Hub
+    from kiosk_hub.hub import Hub
 
 TICKETS = cast(Table, Ticket.__table__)
 

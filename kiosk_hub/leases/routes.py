@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 
 from kiosk_hub.api.auth import KioskId
 from kiosk_hub.api.deps import HubDep, problems
-from kiosk_hub.app import Hub
+from kiosk_hub.hub import Hub
 from kiosk_hub.leases import page, wire
 from kiosk_hub.leases.desk import LeaseDesk
 

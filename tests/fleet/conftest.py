@@ -17,8 +17,9 @@ from kiosk.remote_config.heartbeat import HeartbeatSender
 from kiosk.remote_config.schema import DeviceState, FunnelCounters, Heartbeat, RemoteConfig
 from kiosk.remote_config.signature import load_public_key
 from kiosk.remote_config.store import ConfigStore
-from kiosk_hub.app import Hub, build_hub, create_app
+from kiosk_hub.app import create_app
 from kiosk_hub.fleet import enrolment
+from kiosk_hub.hub import Hub, build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.support.postgres import PostgresServer, available, running_postgres

@@ -13,8 +13,9 @@ import pytest
 
 from kiosk.remote_config.enrolment import EnrolmentRefusedError, enrol
 from kiosk.remote_config.schema import ApplyStatus
-from kiosk_hub.app import build_hub, create_app
+from kiosk_hub.app import create_app
 from kiosk_hub.fleet.models import RolloutPhase
+from kiosk_hub.hub import build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.fleet.conftest import FakeClock, FleetHub, enrolled_kiosk

@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from kiosk.domain.entitlement import EntitlementAction, result_for_code
 from kiosk_hub.api import wire
-from kiosk_hub.app import build_hub, create_app
+from kiosk_hub.app import create_app
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.bhxh.demo_cards import DEMO_CARDS, card_for_result
 from kiosk_hub.bhxh.simulator import SimulatedGateway
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.db.models import EntitlementRecheck
 from kiosk_hub.entitlement import EntitlementDesk
+from kiosk_hub.hub import build_hub
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import bhxh_settings, enrol, seed
 from tests.hub.servers import serve_in_thread

@@ -13,7 +13,7 @@ from collections import defaultdict
 import httpx
 import pytest
 
-from kiosk_hub.app import build_hub
+from kiosk_hub.hub import build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import enrol, seed

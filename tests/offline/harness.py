@@ -28,7 +28,7 @@ from kiosk.offline.breaker import CircuitBreaker
 from kiosk.offline.lease_client import LeaseClient
 from kiosk.offline.resilient_his import ResilientHis
 from kiosk.offline.store import OfflineStore
-from kiosk_hub.app import build_hub
+from kiosk_hub.hub import build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FACILITY_PASSWORD, FACILITY_USER, OFFICER, bhxh_settings, enrol, seed

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
-from kiosk_hub.app import Hub
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.fleet.console import auth
 from kiosk_hub.fleet.console.i18n import pick_language, translator
+from kiosk_hub.hub import Hub
 
 SESSION_COOKIE = "kh_console"
 LANG_COOKIE = "kh_console_lang"

@@ -1,0 +1,79 @@
+"""The hub's services over one store: built once per process, shared by every route and background task.
+
+Nothing here knows HTTP: the routes reach these services through the app (`kiosk_hub.app` includes the routers),
+and this module imports no route module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import httpx
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk_hub.api.auth import KioskGate
+from kiosk_hub.bhxh.client import BhxhClient
+from kiosk_hub.db.engine import make_engine, session_factories
+from kiosk_hub.entitlement import EntitlementDesk
+from kiosk_hub.his.demo import DemoHis
+from kiosk_hub.his.port import HisAdapter
+from kiosk_hub.settings import HubSettings
+from kiosk_hub.tickets import TicketDesk
+
+Clock = Callable[[], datetime]
+T = TypeVar("T")
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Hub:
+    settings: HubSettings
+    engine: Engine
+    reader: sessionmaker[Session]
+    writer: sessionmaker[Session]
+    clock: Clock
+    gate: KioskGate
+    desk: TicketDesk
+    his: HisAdapter
+    entitlement: EntitlementDesk
+    http: httpx.AsyncClient
+    writes: ThreadPoolExecutor
+    owns_http: bool = False
+
+    async def write(self, fn: Callable[..., T], *args: object) -> T:
+        """Run a database write off the event loop on the writer threads."""
+        return await asyncio.get_running_loop().run_in_executor(self.writes, functools.partial(fn, *args))
+
+
+def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.AsyncClient | None = None) -> Hub:
+    engine = make_engine(settings.database_url)
+    reader, writer = session_factories(engine)
+    owns_http = http is None
+    http = http or httpx.AsyncClient()
+    client = BhxhClient(settings.bhxh, http, clock)
+    return Hub(
+        settings=settings,
+        engine=engine,
+        reader=reader,
+        writer=writer,
+        clock=clock,
+        gate=KioskGate(reader),
+        desk=TicketDesk(reader, writer, clock, settings.public_base_url),
+        his=DemoHis(reader, writer),
+        entitlement=EntitlementDesk(client, writer, settings.facility_code),
+        http=http,
+        # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
+        # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
+        writes=ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write"),
+        owns_http=owns_http,
+    )
