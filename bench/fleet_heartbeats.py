@@ -27,12 +27,12 @@ from sqlalchemy import func, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.remote_config.schema import DeviceState, FunnelCounters, Heartbeat
-from kiosk_hub.api.auth import hash_token, new_token
 from kiosk_hub.db.engine import utc_now
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet.enrolment import default_group
 from kiosk_hub.fleet.models import FleetKiosk, HeartbeatRow
 from kiosk_hub.hub import build_hub
+from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.hub.servers import hub_process

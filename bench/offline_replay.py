@@ -22,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.flow.records import TicketLane
-from kiosk_hub.api.wire import TicketRequest
 from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
 from kiosk_hub.db.models import Lane
@@ -30,6 +29,7 @@ from kiosk_hub.his.demo_seed import DEPARTMENTS
 from kiosk_hub.hub import build_hub
 from kiosk_hub.settings import HubSettings
 from kiosk_hub.tickets import IssueRequest
+from kiosk_hub.wire import TicketRequest
 from tests.hub.conftest import FACILITY_PASSWORD, FACILITY_USER, OFFICER, bhxh_settings, enrol
 from tests.hub.servers import serve_in_thread
 from tests.offline.harness import FaultyLink, HubSite, check_in, kiosk, person

@@ -18,7 +18,6 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from kiosk_hub.api.auth import hash_token, new_token
 from kiosk_hub.app import create_app
 from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
@@ -27,6 +26,7 @@ from kiosk_hub.db.models import Kiosk
 from kiosk_hub.his.demo_people import demo_people
 from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
 from kiosk_hub.hub import Hub, build_hub, system_clock
+from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import BhxhSettings, HubSettings
 

@@ -14,12 +14,12 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from kiosk_hub.api import routes_care, routes_tickets, status_page
-from kiosk_hub.api.limits import BodyLimit
-from kiosk_hub.api.problems import install_problem_handlers
 from kiosk_hub.fleet.routes import router as fleet_router
 from kiosk_hub.group_commit import IssueBatcher
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
+from kiosk_hub.web.limits import BodyLimit
+from kiosk_hub.web.problems import install_problem_handlers
 
 log = logging.getLogger("kiosk_hub")
 API_VERSION = "1.0.0"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk_hub.api import wire
+from kiosk_hub import wire
 from kiosk_hub.db.models import Department, LanePolicy, Room
 from kiosk_hub.departments import department_names, room_wire
 

@@ -83,10 +83,10 @@ def _seed_demo(args: argparse.Namespace) -> int:
 def _kiosk_add(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import IntegrityError
 
-    from kiosk_hub.api.auth import hash_token, new_token
     from kiosk_hub.db.engine import utc_now
     from kiosk_hub.db.models import Kiosk
     from kiosk_hub.hub import build_hub
+    from kiosk_hub.kiosk_tokens import hash_token, new_token
 
     hub = build_hub(settings_from_env(args.db))
     token = new_token()

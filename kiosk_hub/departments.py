@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.dates import VN_TZ
-from kiosk_hub.api import wire
+from kiosk_hub import wire
 from kiosk_hub.db.models import Department, Lane, LanePolicy, Room, Ticket, TicketStatus
 from kiosk_hub.queue_order import wait_minutes
 from kiosk_hub.queue_state import tickets_ahead

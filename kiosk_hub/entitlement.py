@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.domain.bhyt_code import benefit_percent, parse_bhyt_code
 from kiosk.domain.entitlement import EntitlementAction, card_valid_on, result_for_code
 from kiosk.domain.errors import DomainParseError
-from kiosk_hub.api import wire
+from kiosk_hub import wire
 from kiosk_hub.bhxh.client import BhxhClient, BhxhError, GatewayCredentialsError
 from kiosk_hub.bhxh.wire import GATEWAY_DATE, CardAnswer
 from kiosk_hub.db.engine import utc_now

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
-from kiosk_hub import errors
-from kiosk_hub.api import wire
+from kiosk_hub import errors, wire
 from kiosk_hub.tickets import IssueOutcome, IssueRequest
 
 # A batch this large takes a few milliseconds to write; more would only delay its first caller.

@@ -18,12 +18,12 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk_hub.api.auth import KioskGate
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementDesk
 from kiosk_hub.his.demo import DemoHis
 from kiosk_hub.his.port import HisAdapter
+from kiosk_hub.kiosk_tokens import KioskGate
 from kiosk_hub.settings import HubSettings
 from kiosk_hub.tickets import TicketDesk
 

@@ -22,8 +22,7 @@ from typing import Protocol, cast
 from sqlalchemy import Connection, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from kiosk_hub import errors
-from kiosk_hub.api import wire
+from kiosk_hub import errors, wire
 from kiosk_hub.catalog import Catalog
 from kiosk_hub.db.models import Lane, Ticket, TicketStatus
 from kiosk_hub.queue_state import QueueCounts, add_to_counter

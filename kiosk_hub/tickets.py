@@ -16,8 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.dates import local_date
-from kiosk_hub import errors
-from kiosk_hub.api import wire
+from kiosk_hub import errors, wire
 from kiosk_hub.catalog import Catalog
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Department, Lane, LanePolicy, Ticket, TicketStatus

@@ -1,1 +1,1 @@
-"""The Kiosk HIS API v1: routes, wire models and the problem+json error format."""
+"""The Kiosk HIS API v1 routes the kiosks call (care and tickets) and the public ticket status page."""

@@ -7,14 +7,13 @@ from pydantic import Field
 
 from kiosk.domain.dates import local_date
 from kiosk.domain.priority import PriorityReason
-from kiosk_hub import errors
-from kiosk_hub.api import wire
-from kiosk_hub.api.auth import KioskId
-from kiosk_hub.api.deps import HubDep, problems
+from kiosk_hub import errors, wire
 from kiosk_hub.db.models import AppointmentStatus, Lane, Room
 from kiosk_hub.departments import list_departments, room_wire
 from kiosk_hub.his.port import BookedAppointment
 from kiosk_hub.tickets import IssueRequest
+from kiosk_hub.web.auth import KioskId
+from kiosk_hub.web.deps import HubDep, problems
 
 router = APIRouter(prefix="/api/v1")
 

@@ -6,12 +6,11 @@ import gc
 
 from fastapi import APIRouter, Header, Request, Response
 
-from kiosk_hub import errors
-from kiosk_hub.api import wire
-from kiosk_hub.api.auth import KioskId
-from kiosk_hub.api.deps import HubDep, problems
+from kiosk_hub import errors, wire
 from kiosk_hub.group_commit import IssueBatcher
 from kiosk_hub.tickets import IssueRequest
+from kiosk_hub.web.auth import KioskId
+from kiosk_hub.web.deps import HubDep, problems
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 

@@ -7,10 +7,10 @@ from html import escape
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from kiosk_hub.api.deps import HubDep
-from kiosk_hub.api.wire import Ticket
 from kiosk_hub.db.models import TicketStatus
 from kiosk_hub.errors import HubError
+from kiosk_hub.web.deps import HubDep
+from kiosk_hub.wire import Ticket
 
 router = APIRouter(include_in_schema=False)
 

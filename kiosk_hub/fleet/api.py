@@ -11,13 +11,13 @@ from pydantic import BaseModel, Field, ValidationError
 
 from kiosk.remote_config.schema import ActionResult, ConfigReport, Heartbeat
 from kiosk_hub import errors
-from kiosk_hub.api.auth import current_kiosk
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import actions, enrolment, intake, rollout
 from kiosk_hub.fleet.configs import signed_document
 from kiosk_hub.fleet.intake_buffer import HeartbeatBuffer, KioskTokens
 from kiosk_hub.fleet.models import ConfigVersion, FleetKiosk
 from kiosk_hub.hub import Hub
+from kiosk_hub.web.auth import current_kiosk
 
 router = APIRouter(prefix="/fleet/v1", tags=["fleet"], include_in_schema=False)
 

@@ -12,12 +12,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk_hub.api.auth import hash_token, new_token
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import audit
 from kiosk_hub.fleet.models import EnrolmentCode, FleetKiosk, KioskGroup
 from kiosk_hub.fleet.signing import signing_key
+from kiosk_hub.kiosk_tokens import hash_token, new_token
 
 CODE_LIFETIME = timedelta(hours=24)
 DEFAULT_GROUP = "default"

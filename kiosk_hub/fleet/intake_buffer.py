@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from kiosk.remote_config.schema import Heartbeat, HeartbeatReply
 from kiosk_hub import errors
-from kiosk_hub.api.auth import hash_token
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet.intake_batch import MAX_BATCH, Outcome, write_batch
 from kiosk_hub.hub import Hub
+from kiosk_hub.kiosk_tokens import hash_token
 
 TOKEN_CACHE_SIZE = 100_000
 

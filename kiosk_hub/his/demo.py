@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.masking import mask_id
 from kiosk.domain.text import nfc, strip_diacritics
-from kiosk_hub import errors
-from kiosk_hub.api import wire
+from kiosk_hub import errors, wire
 from kiosk_hub.db.engine import as_utc, utc_now
 from kiosk_hub.db.models import Appointment, AppointmentStatus, Patient
 from kiosk_hub.his.port import BookedAppointment

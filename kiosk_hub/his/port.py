@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kiosk_hub.api import wire
+from kiosk_hub import wire
 from kiosk_hub.db.models import AppointmentStatus
 
 

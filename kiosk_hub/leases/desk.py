@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.dates import local_date
 from kiosk_hub import errors
-from kiosk_hub.api import wire as api_wire
+from kiosk_hub import wire as api_wire
 from kiosk_hub.catalog import Catalog
 from kiosk_hub.db.models import Lane, Ticket, TicketStatus
 from kiosk_hub.leases import wire

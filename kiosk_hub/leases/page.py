@@ -15,8 +15,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kiosk_hub.api.deps import HubDep
 from kiosk_hub.leases.models import LeaseReplay, NumberLease
+from kiosk_hub.web.deps import HubDep
 
 router = APIRouter(include_in_schema=False)
 _HASH = re.compile(r"[0-9a-f]{32}")

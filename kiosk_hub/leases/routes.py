@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from kiosk_hub.api.auth import KioskId
-from kiosk_hub.api.deps import HubDep, problems
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases import page, wire
 from kiosk_hub.leases.desk import LeaseDesk
+from kiosk_hub.web.auth import KioskId
+from kiosk_hub.web.deps import HubDep, problems
 
 api = APIRouter(prefix="/api/v1/leases", tags=["leases"])
 

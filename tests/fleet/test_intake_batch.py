@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 
 from kiosk.remote_config.schema import ActionKind, DeviceState, Heartbeat, HeartbeatReply
 from kiosk_hub import errors
-from kiosk_hub.api.auth import hash_token, new_token
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import actions
 from kiosk_hub.fleet.enrolment import default_group, revoke
 from kiosk_hub.fleet.intake_batch import write_batch
 from kiosk_hub.fleet.models import FleetKiosk, HeartbeatRow
+from kiosk_hub.kiosk_tokens import hash_token, new_token
 
 from .conftest import FleetHub, enrolled_kiosk
 

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from kiosk.domain.entitlement import EntitlementAction, result_for_code
-from kiosk_hub.api import wire
+from kiosk_hub import wire
 from kiosk_hub.app import create_app
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.bhxh.demo_cards import DEMO_CARDS, card_for_result

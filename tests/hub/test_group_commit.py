@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk_hub import errors
-from kiosk_hub.api import wire
+from kiosk_hub import errors, wire
 from kiosk_hub.db.models import Ticket
 from kiosk_hub.group_commit import IssueBatcher
 from kiosk_hub.ticket_batch import Known

@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kiosk_hub.api.wire import Problem
 from kiosk_hub.errors import HubError
+from kiosk_hub.wire import Problem
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("kiosk_hub.api")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kiosk_hub.api.problems import PROBLEM_JSON
-from kiosk_hub.api.wire import Problem
+from kiosk_hub.web.problems import PROBLEM_JSON
+from kiosk_hub.wire import Problem
 
 
 class BodyLimit:

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from kiosk_hub.api.wire import Problem
 from kiosk_hub.hub import Hub
+from kiosk_hub.wire import Problem
 
 
 async def _hub(request: Request) -> Hub:  # async: no thread hop for a dict lookup

@@ -5,19 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from typing import Annotated
 
-from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk_hub import errors
 from kiosk_hub.db.models import Kiosk
 
 # The token is 32 random bytes, so a fast hash is enough: nothing to brute-force, unlike a password.
-bearer = HTTPBearer(auto_error=False, description="the kiosk's token from `kiosk-hub kiosk add NAME`")
 CACHE_SECONDS = 30.0
 
 
@@ -53,19 +47,3 @@ class KioskGate:
             return None
         self._seen[token] = (kiosk.id, now + CACHE_SECONDS)
         return kiosk.id
-
-
-async def current_kiosk(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> str:
-    """The id of the calling kiosk; 401 problem otherwise."""
-    if credentials is None or len(credentials.credentials) > 200:
-        raise errors.unauthorized()
-    gate: KioskGate = request.app.state.hub.gate
-    kiosk_id = gate.cached(credentials.credentials) or await run_in_threadpool(gate.kiosk_id, credentials.credentials)
-    if kiosk_id is None:
-        raise errors.unauthorized()
-    return kiosk_id
-
-
-KioskId = Annotated[str, Depends(current_kiosk)]
