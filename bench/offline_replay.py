@@ -27,8 +27,8 @@ from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
 from kiosk_hub.db.models import Lane
 from kiosk_hub.his.demo_seed import DEPARTMENTS
 from kiosk_hub.hub import build_hub
+from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.settings import HubSettings
-from kiosk_hub.tickets import IssueRequest
 from kiosk_hub.wire import TicketRequest
 from tests.hub.conftest import FACILITY_PASSWORD, FACILITY_USER, OFFICER, bhxh_settings, enrol
 from tests.hub.servers import serve_in_thread

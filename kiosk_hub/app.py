@@ -15,9 +15,9 @@ from fastapi import FastAPI
 
 from kiosk_hub.api import routes_care, routes_tickets, status_page
 from kiosk_hub.fleet.routes import router as fleet_router
-from kiosk_hub.group_commit import IssueBatcher
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
+from kiosk_hub.queue.group_commit import IssueBatcher
 from kiosk_hub.web.limits import BodyLimit
 from kiosk_hub.web.problems import install_problem_handlers
 

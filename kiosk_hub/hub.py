@@ -24,8 +24,8 @@ from kiosk_hub.entitlement import EntitlementDesk
 from kiosk_hub.his.demo import DemoHis
 from kiosk_hub.his.port import HisAdapter
 from kiosk_hub.kiosk_tokens import KioskGate
+from kiosk_hub.queue.tickets import TicketDesk
 from kiosk_hub.settings import HubSettings
-from kiosk_hub.tickets import TicketDesk
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")

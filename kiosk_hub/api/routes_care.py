@@ -9,9 +9,9 @@ from kiosk.domain.dates import local_date
 from kiosk.domain.priority import PriorityReason
 from kiosk_hub import errors, wire
 from kiosk_hub.db.models import AppointmentStatus, Lane, Room
-from kiosk_hub.departments import list_departments, room_wire
 from kiosk_hub.his.port import BookedAppointment
-from kiosk_hub.tickets import IssueRequest
+from kiosk_hub.queue.departments import list_departments, room_wire
+from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.web.auth import KioskId
 from kiosk_hub.web.deps import HubDep, problems
 

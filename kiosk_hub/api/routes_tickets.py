@@ -7,8 +7,8 @@ import gc
 from fastapi import APIRouter, Header, Request, Response
 
 from kiosk_hub import errors, wire
-from kiosk_hub.group_commit import IssueBatcher
-from kiosk_hub.tickets import IssueRequest
+from kiosk_hub.queue.group_commit import IssueBatcher
+from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.web.auth import KioskId
 from kiosk_hub.web.deps import HubDep, problems
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from kiosk_hub.queue_state import add_to_counter
+from kiosk_hub.queue.state import add_to_counter
 
 
 def reserve_block(session: Session, department_id: str, day: date, lane: str, size: int) -> tuple[int, int]:

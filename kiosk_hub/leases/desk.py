@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 from kiosk.domain.dates import local_date
 from kiosk_hub import errors
 from kiosk_hub import wire as api_wire
-from kiosk_hub.catalog import Catalog
 from kiosk_hub.db.models import Lane, Ticket, TicketStatus
 from kiosk_hub.leases import wire
 from kiosk_hub.leases.counters import reserve_block
 from kiosk_hub.leases.models import LeaseReplay, NumberLease, ReplayOutcome
 from kiosk_hub.leases.sizing import HORIZON_MINUTES, block_size
-from kiosk_hub.tickets import IssueRequest
+from kiosk_hub.queue.catalog import Catalog
+from kiosk_hub.queue.tickets import IssueRequest
 
 if TYPE_CHECKING:
     from kiosk_hub.hub import Hub

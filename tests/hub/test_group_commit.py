@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from kiosk_hub import errors, wire
 from kiosk_hub.db.models import Ticket
-from kiosk_hub.group_commit import IssueBatcher
-from kiosk_hub.ticket_batch import Known
-from kiosk_hub.tickets import IssueOutcome, IssueRequest, TicketDesk
+from kiosk_hub.queue.batch import Known
+from kiosk_hub.queue.group_commit import IssueBatcher
+from kiosk_hub.queue.tickets import IssueOutcome, IssueRequest, TicketDesk
 from tests.hub.conftest import HubUnderTest
 
 LANES = ["normal", "priority"]

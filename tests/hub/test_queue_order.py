@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk_hub.db.models import LanePolicy
-from kiosk_hub.queue_order import call_order, next_is_priority, position
+from kiosk_hub.queue.order import call_order, next_is_priority, position
 
 policies = st.sampled_from(list(LanePolicy))
 

@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 from kiosk_hub import errors, wire
-from kiosk_hub.tickets import IssueOutcome, IssueRequest
+from kiosk_hub.queue.tickets import IssueOutcome, IssueRequest
 
 # A batch this large takes a few milliseconds to write; more would only delay its first caller.
 MAX_BATCH = 64

@@ -23,9 +23,9 @@ from sqlalchemy import Connection, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk_hub import errors, wire
-from kiosk_hub.catalog import Catalog
 from kiosk_hub.db.models import Lane, Ticket, TicketStatus
-from kiosk_hub.queue_state import QueueCounts, add_to_counter
+from kiosk_hub.queue.catalog import Catalog
+from kiosk_hub.queue.state import QueueCounts, add_to_counter
 
 TICKETS = cast(Table, Ticket.__table__)
 IssueOutcome = tuple[wire.Ticket, bool] | errors.HubError

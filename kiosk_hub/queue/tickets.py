@@ -1,7 +1,7 @@
 """Issuing, reading, cancelling and calling queue tickets, with numbers that never repeat.
 
 Numbers come from one atomic upsert on the (department, day, lane) counter row inside the transaction that
-inserts the tickets (`ticket_batch`): concurrent issuers queue on that row (PostgreSQL) or on the write lock
+inserts the tickets (`batch.py`): concurrent issuers queue on that row (PostgreSQL) or on the write lock
 (SQLite), a failed insert rolls the counter back with it (no gaps), and unique constraints catch anything that
 slips through.
 """
@@ -17,19 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.dates import local_date
 from kiosk_hub import errors, wire
-from kiosk_hub.catalog import Catalog
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Department, Lane, LanePolicy, Ticket, TicketStatus
-from kiosk_hub.queue_order import next_is_priority, wait_minutes
-from kiosk_hub.queue_state import (
-    CALL_SEQUENCE,
-    first_waiting,
-    next_number,
-    normals_since_priority,
-    record_call,
-    tickets_ahead,
-)
-from kiosk_hub.ticket_batch import (
+from kiosk_hub.queue.batch import (
     Decision,
     IssueOutcome,
     IssueRequest,
@@ -38,6 +28,16 @@ from kiosk_hub.ticket_batch import (
     TicketFacts,
     look_up,
     write_batch,
+)
+from kiosk_hub.queue.catalog import Catalog
+from kiosk_hub.queue.order import next_is_priority, wait_minutes
+from kiosk_hub.queue.state import (
+    CALL_SEQUENCE,
+    first_waiting,
+    next_number,
+    normals_since_priority,
+    record_call,
+    tickets_ahead,
 )
 
 Clock = Callable[[], datetime]

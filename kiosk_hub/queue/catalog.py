@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk_hub import wire
 from kiosk_hub.db.models import Department, LanePolicy, Room
-from kiosk_hub.departments import department_names, room_wire
+from kiosk_hub.queue.departments import department_names, room_wire
 
 CACHE_SECONDS = 30.0
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from kiosk.domain.dates import VN_TZ
 from kiosk_hub import wire
 from kiosk_hub.db.models import Department, Lane, LanePolicy, Room, Ticket, TicketStatus
-from kiosk_hub.queue_order import wait_minutes
-from kiosk_hub.queue_state import tickets_ahead
+from kiosk_hub.queue.order import wait_minutes
+from kiosk_hub.queue.state import tickets_ahead
 
 
 def department_names(department: Department) -> wire.LocalizedText:

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kiosk_hub.db.models import Lane, LanePolicy, QueueCounter, Ticket, TicketStatus
-from kiosk_hub.queue_order import position
+from kiosk_hub.queue.order import position
 
 CALL_SEQUENCE = "call"  # numbers the calls of a department's day; clocks can tie, this cannot
 STREAK = "streak"  # normal tickets called since the last priority one (the interleave rhythm)
