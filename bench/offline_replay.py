@@ -1,7 +1,7 @@
 """Time to drain a kiosk's journal once the hub is back: N registrations issued offline, then replayed.
 
 A hub process (SQLite) on loopback behind a link the bench cuts; earlier traffic (tickets issued through the
-hub's own desk) sizes the leases as on a busy morning. The N patients are new to the HIS, so each replay also
+hub's own queue book) sizes the leases as on a busy morning. The N patients are new to the HIS, so each replay also
 registers the patient and queues the BHXH re-check. Prints journal-write and drain figures.
 
     .venv/bin/python bench/offline_replay.py [--registrations 500]
@@ -47,7 +47,7 @@ def simulated_gateway() -> SimulatedGateway:
 
 
 def busy_morning(site: HubSite) -> None:
-    """Tickets issued through the hub's own desk in the last hour, by another kiosk."""
+    """Tickets issued through the hub's own queue book in the last hour, by another kiosk."""
     hub = build_hub(HubSettings(database_url=site.database_url, bhxh=bhxh_settings(site.gateway_url)))
     kiosk_id = hub.gate.kiosk_id(enrol(hub, "kiosk-traffic"))
     assert kiosk_id is not None
@@ -55,7 +55,7 @@ def busy_morning(site: HubSite) -> None:
         for lane in Lane:
             for _ in range(TRAFFIC_PER_LANE):
                 body = TicketRequest(department_id=department[0], lane=lane)
-                hub.desk.issue(IssueRequest(kiosk_id, str(uuid.uuid4()), body))
+                hub.queue.issue(IssueRequest(kiosk_id, str(uuid.uuid4()), body))
     hub.engine.dispose()
 
 

@@ -59,7 +59,7 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.state.hub = hub
     # Ticket commits are grouped on both stores: on SQLite one fsync serves a batch; on PostgreSQL a batch is one
     # transaction and one round of lock waits on the counter rows, so hub processes add throughput rather than queue.
-    app.state.ticket_batcher = IssueBatcher(lambda requests: hub.write(hub.desk.issue_many, requests))
+    app.state.ticket_batcher = IssueBatcher(lambda requests: hub.write(hub.queue.issue_many, requests))
     install_problem_handlers(app)
     app.include_router(routes_care.router)
     app.include_router(routes_tickets.router)

@@ -130,7 +130,7 @@ def without_answer(request: wire.EntitlementRequest, code: str | None) -> wire.E
     )
 
 
-class EntitlementDesk:
+class EntitlementChecker:
     """Runs card checks for kiosks and keeps the ones the gateway could not answer for a later re-check."""
 
     def __init__(self, client: BhxhClient, writer: sessionmaker[Session], facility_code: str) -> None:

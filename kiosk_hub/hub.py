@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.db.engine import make_engine, session_factories
-from kiosk_hub.entitlement import EntitlementDesk
-from kiosk_hub.his.demo import DemoHis
+from kiosk_hub.entitlement import EntitlementChecker
 from kiosk_hub.his.port import HisAdapter
+from kiosk_hub.his.register import PatientRegister
 from kiosk_hub.kiosk_tokens import KioskGate
-from kiosk_hub.queue.tickets import TicketDesk
+from kiosk_hub.queue.tickets import QueueBook
 from kiosk_hub.settings import HubSettings
 
 Clock = Callable[[], datetime]
@@ -43,9 +43,9 @@ class Hub:
     writer: sessionmaker[Session]
     clock: Clock
     gate: KioskGate
-    desk: TicketDesk
+    queue: QueueBook
     his: HisAdapter
-    entitlement: EntitlementDesk
+    entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
     owns_http: bool = False
@@ -68,9 +68,9 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         writer=writer,
         clock=clock,
         gate=KioskGate(reader),
-        desk=TicketDesk(reader, writer, clock, settings.public_base_url),
-        his=DemoHis(reader, writer),
-        entitlement=EntitlementDesk(client, writer, settings.facility_code),
+        queue=QueueBook(reader, writer, clock, settings.public_base_url),
+        his=PatientRegister(reader, writer),
+        entitlement=EntitlementChecker(client, writer, settings.facility_code),
         http=http,
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
         # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.

@@ -121,6 +121,6 @@ def check_in(
         priority_reasons=body.priority_reasons,
         visit_type=body.visit_type,
     )
-    ticket, _existing = hub.desk.issue(IssueRequest(kiosk, idempotency_key or f"check-in:{code}", ticket_request))
+    ticket, _existing = hub.queue.issue(IssueRequest(kiosk, idempotency_key or f"check-in:{code}", ticket_request))
     booked = hub.his.mark_checked_in(code, now)
     return wire.CheckIn(appointment=_appointment_wire(hub, booked), ticket=ticket)

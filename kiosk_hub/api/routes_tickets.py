@@ -57,16 +57,16 @@ def _batcher(request: Request) -> IssueBatcher:
 @router.get("/tickets/{ticket_id}", response_model=wire.Ticket, responses=problems(404))
 def get_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
     """The ticket's status: position, whether it was called, the wait estimate."""
-    return hub.desk.get(ticket_id)
+    return hub.queue.get(ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket, responses=problems(404, 409))
 async def cancel_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
     """Cancel a waiting ticket (cancelling twice answers the cancelled ticket)."""
-    return await hub.write(hub.desk.cancel, ticket_id)
+    return await hub.write(hub.queue.cancel, ticket_id)
 
 
 @router.post("/departments/{department_id}/call-next", response_model=wire.Ticket, responses=problems(404, 409))
 async def call_next(department_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
     """Call the department's next ticket by its lane policy (for the counter display and tests)."""
-    return await hub.write(hub.desk.call_next, department_id)
+    return await hub.write(hub.queue.call_next, department_id)

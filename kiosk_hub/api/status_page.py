@@ -71,7 +71,7 @@ def render(ticket: Ticket, hospital: str) -> str:
 @router.get("/t/{token}", response_class=HTMLResponse)
 def ticket_status_page(token: str, hub: HubDep) -> HTMLResponse:
     try:
-        ticket = hub.desk.by_public_token(token)
+        ticket = hub.queue.by_public_token(token)
     except HubError:
         page = "<!doctype html><meta charset=utf-8><p>Không tìm thấy số thứ tự · Ticket not found</p>"
         return HTMLResponse(page, status_code=404)

@@ -1,4 +1,5 @@
-"""Tables of the hub: kiosks, departments and rooms, queue counters and tickets, and the demo HIS's records.
+"""Tables of the hub: kiosks, departments and rooms, queue counters and tickets, and the hub's own
+patient register.
 
 The queue counter row per (department, day, lane) is what makes numbers unique across hub processes: it is
 incremented with one atomic upsert in the same transaction that inserts the ticket, and the unique constraint on
@@ -139,7 +140,8 @@ class Ticket(Base):
 
 
 class Patient(Base):
-    """A patient record of the built-in demo HIS (a real HIS keeps its own; the adapter reaches it)."""
+    """A patient in the hub's own register (`his/register.py`); a hospital HIS keeps its own, reached by its adapter.
+    The table keeps the name it was first given."""
 
     __tablename__ = "demo_patients"
     __table_args__ = (
@@ -172,7 +174,7 @@ class Patient(Base):
 
 
 class Appointment(Base):
-    """A booking of the built-in demo HIS, found by the code in its booking QR."""
+    """A booking in the hub's own register, found by the code in its booking QR."""
 
     __tablename__ = "demo_appointments"
     code: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -54,4 +54,4 @@ def provisional_ticket_page(lease_id: str, hashed: str, hub: HubDep) -> Response
     ticket_id = next((t for key, t in replays if key_hash(key) == hashed), None)
     if ticket_id is None:
         return HTMLResponse(_WAITING)
-    return RedirectResponse(hub.desk.get(ticket_id).status_url, status_code=303)
+    return RedirectResponse(hub.queue.get(ticket_id).status_url, status_code=303)

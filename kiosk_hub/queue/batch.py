@@ -65,7 +65,7 @@ class Placed:
 
     ticket: TicketFacts
     existing: bool
-    ahead: int | None = None  # the position: counted by the batch for its new tickets, by the desk for the others
+    ahead: int | None = None  # the position: counted by the batch for its new tickets, by the queue book for the others
 
 
 Decision = Placed | errors.HubError

@@ -1,4 +1,4 @@
-"""Departments and rooms as the ticket desk needs them, cached: they change by configuration, not per ticket."""
+"""Departments and rooms as the queue book needs them, cached: they change by configuration, not per ticket."""
 
 from __future__ import annotations
 

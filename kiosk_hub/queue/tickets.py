@@ -41,15 +41,16 @@ from kiosk_hub.queue.state import (
 )
 
 Clock = Callable[[], datetime]
-__all__ = ["IssueOutcome", "IssueRequest", "TicketDesk", "TicketFacts", "display_number"]
+__all__ = ["IssueOutcome", "IssueRequest", "QueueBook", "TicketFacts", "display_number"]
 
 
 def display_number(lane: str, number: int) -> str:
     return f"UT-{number:04d}" if lane == Lane.PRIORITY else f"{number:04d}"
 
 
-class TicketDesk:
-    """The hub's ticket machine, shared by every kiosk and every hub process on the same database."""
+class QueueBook:
+    """The book of today's queues: issues numbers, tells a ticket's place, cancels, calls the next. Shared by every
+    kiosk and every hub process on the same database."""
 
     def __init__(
         self, reader: sessionmaker[Session], writer: sessionmaker[Session], clock: Clock, public_base_url: str

@@ -17,7 +17,7 @@ from kiosk_hub import errors, wire
 from kiosk_hub.db.models import Ticket
 from kiosk_hub.queue.batch import Known
 from kiosk_hub.queue.group_commit import IssueBatcher
-from kiosk_hub.queue.tickets import IssueOutcome, IssueRequest, TicketDesk
+from kiosk_hub.queue.tickets import IssueOutcome, IssueRequest, QueueBook
 from tests.hub.conftest import HubUnderTest
 
 LANES = ["normal", "priority"]
@@ -41,7 +41,7 @@ def count_tickets(hub_api: HubUnderTest) -> int:
 async def test_a_batch_answers_each_request_and_refusals_alone(hub_api: HubUnderTest) -> None:
     k = kiosk_of(hub_api)
     batch = [request("a", kiosk=k), request("x", "NO-SUCH", k), request("b", kiosk=k), request("a", kiosk=k)]
-    outcomes = hub_api.hub.desk.issue_many(batch)
+    outcomes = hub_api.hub.queue.issue_many(batch)
     first, refused, second, retry = outcomes
     assert isinstance(refused, errors.HubError)
     assert refused.code == "department_not_found"
@@ -54,7 +54,7 @@ async def test_a_batch_answers_each_request_and_refusals_alone(hub_api: HubUnder
     assert count_tickets(hub_api) == 2
 
 
-class RacedDesk(TicketDesk):
+class RacedQueueBook(QueueBook):
     """Fault injection: its first lookup misses, as when another hub process commits between read and insert."""
 
     blind = True
@@ -68,9 +68,9 @@ class RacedDesk(TicketDesk):
 
 async def test_a_conflicting_batch_rolls_back_whole_and_is_retried_one_by_one(hub_api: HubUnderTest) -> None:
     hub, k = hub_api.hub, kiosk_of(hub_api)
-    (first,) = hub.desk.issue_many([request("raced", kiosk=k)])
+    (first,) = hub.queue.issue_many([request("raced", kiosk=k)])
     assert not isinstance(first, errors.HubError)
-    raced = RacedDesk(hub.reader, hub.writer, hub.clock, "http://hub.test")
+    raced = RacedQueueBook(hub.reader, hub.writer, hub.clock, "http://hub.test")
     outcomes = raced.issue_many([request("raced", kiosk=k), request("c", kiosk=k)])
     assert not raced.blind
     again, fresh = outcomes
@@ -125,24 +125,24 @@ async def test_a_batch_answers_positions_as_the_status_endpoint_counts_them_afte
     # A queue already under way: both lanes waiting in an interleaved (KKB) and a strict (NOI) department, one
     # ticket called (the interleave rhythm has started), one cancelled.
     before = [lane_request(f"b{i}", d, lane) for i, (d, lane) in enumerate(product(["KKB", "NOI"], LANES * 3))]
-    issued = hub.desk.issue_many(before)
-    hub.desk.call_next("KKB")
+    issued = hub.queue.issue_many(before)
+    hub.queue.call_next("KKB")
     first = issued[1]
     assert not isinstance(first, errors.HubError)
-    hub.desk.cancel(first[0].id)
+    hub.queue.cancel(first[0].id)
     batch = [lane_request(f"n{i}", d, lane) for i, (d, lane) in enumerate(product(["NOI", "KKB"], LANES * 4))]
     batch.append(lane_request("b0", "KKB", "normal"))  # a retry among them: its ticket as it stands
     batch.append(lane_request("n0", "NOI", "normal"))  # the same key twice in one batch: one ticket
     batch.append(lane_request("p1", "NOI", "priority", patient="BN-1"))
     batch.append(lane_request("p2", "NOI", "normal", patient="BN-1"))  # the same patient again: their ticket
-    outcomes = hub.desk.issue_many(batch)
+    outcomes = hub.queue.issue_many(batch)
 
     def answered(outcome: IssueOutcome) -> wire.Ticket:
         assert not isinstance(outcome, errors.HubError)
         return outcome[0]
 
     tickets = [answered(o) for o in outcomes]
-    now = [hub.desk.get(t.id) for t in tickets]
+    now = [hub.queue.get(t.id) for t in tickets]
     assert [(t.display_number, t.position, t.wait_estimate_minutes) for t in tickets] == [
         (t.display_number, t.position, t.wait_estimate_minutes) for t in now
     ]
@@ -162,7 +162,7 @@ async def test_a_writer_in_another_process_holds_the_hubs_writes_until_it_lets_g
     try:
         fcntl.flock(other_process, fcntl.LOCK_EX)
         k = kiosk_of(hub_api)
-        waiting = asyncio.create_task(asyncio.to_thread(hub_api.hub.desk.issue_many, [request("held", kiosk=k)]))
+        waiting = asyncio.create_task(asyncio.to_thread(hub_api.hub.queue.issue_many, [request("held", kiosk=k)]))
         await asyncio.sleep(0.3)
         assert not waiting.done()
         fcntl.flock(other_process, fcntl.LOCK_UN)

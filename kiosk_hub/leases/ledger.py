@@ -1,6 +1,7 @@
-"""The hub's lease desk: grants number blocks to kiosks, takes them back, and replays what kiosks issued offline.
+"""The hub's ledger of number leases: grants number blocks to kiosks, takes them back, and replays what kiosks
+issued offline.
 
-Replay rules (issue 8): a registration is accepted once per (kiosk, idempotency key) and every later replay gets
+Replay rules: a registration is accepted once per (kiosk, idempotency key) and every later replay gets
 the same answer; the patient is registered if the kiosk could not reach the HIS; the ticket takes the number the
 patient holds on paper (it lies in this kiosk's lease, so no one else has it); a patient who already has a ticket
 today in that department keeps that one (merged); a BHYT visit has its card queued for the BHXH re-check.
@@ -58,7 +59,9 @@ class _Placement:
     newly_placed: bool
 
 
-class LeaseDesk:
+class LeaseLedger:
+    """The blocks of numbers kiosks hold, and the registrations they replay into the queue."""
+
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
         self._catalog = Catalog(hub.reader)
@@ -276,6 +279,6 @@ class LeaseDesk:
             idempotency_key=item.idempotency_key,
             outcome=outcome,
             provisional_number=item.number,
-            ticket=self._hub.desk.get(ticket_id),
+            ticket=self._hub.queue.get(ticket_id),
             recheck_queued=recheck,
         )

@@ -1,4 +1,5 @@
-"""The built-in demo HIS: patients and bookings kept in the hub's own database, for demos, tests and pilots."""
+"""The hub's own register of patients and bookings, in its own database: the HIS adapter the hub uses while no
+hospital HIS is connected (demos, tests, pilots). The demo hospital that fills it is `demo_seed.py`."""
 
 from __future__ import annotations
 
@@ -45,8 +46,8 @@ def _same_person(p: Patient, r: wire.PatientRegistration) -> bool:
     return key(p.full_name) == key(r.full_name) and p.date_of_birth[:4] == r.date_of_birth[:4]
 
 
-class DemoHis:
-    """A HisAdapter over the hub's demo_* tables."""
+class PatientRegister:
+    """A HisAdapter over the hub's own patient and booking tables (`demo_patients`, `demo_appointments`)."""
 
     def __init__(self, reader: sessionmaker[Session], writer: sessionmaker[Session]) -> None:
         self._reader = reader
