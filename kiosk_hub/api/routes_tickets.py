@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 from fastapi import APIRouter, Header, Request, Response
 
 from kiosk_hub import errors, wire
@@ -45,11 +43,6 @@ async def issue_ticket(
 
 def _batcher(request: Request) -> IssueBatcher:
     """The app's ticket batcher: requests that arrive together are committed together."""
-    if not getattr(request.app.state, "start_up_frozen", False):
-        # The first ticket comes after start-up: freezing what start-up allocated (routes, models, the ORM's
-        # caches) keeps the collector's full passes from walking it; those passes were the ~100 ms p99 stalls.
-        gc.freeze()
-        request.app.state.start_up_frozen = True
     batcher: IssueBatcher = request.app.state.ticket_batcher  # built with the app
     return batcher
 
