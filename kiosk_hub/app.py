@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from kiosk_hub.api import routes_care, routes_tickets, status_page
-from kiosk_hub.fleet.routes import router as fleet_router
+from kiosk_hub.fleet import routes as fleet_routes
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
 from kiosk_hub.queue.group_commit import IssueBatcher
@@ -68,7 +68,7 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(routes_care.router)
     app.include_router(routes_tickets.router)
     app.include_router(status_page.router)
-    app.include_router(fleet_router)
+    fleet_routes.include(app)
     app.include_router(leases_router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     return app

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
 from kiosk_hub.fleet import api
 from kiosk_hub.fleet.console import pages, pages_config
+from kiosk_hub.fleet.console.web import ConsoleRefusedError, answer_refusal
 
 router = APIRouter()
 router.include_router(api.router)
 router.include_router(pages.router)
 router.include_router(pages_config.router)
+
+
+def include(app: FastAPI) -> None:
+    """The fleet's routes, and the console's answer to a request its sign-in or role check refused."""
+    app.include_router(router)
+    app.add_exception_handler(ConsoleRefusedError, answer_refusal)

@@ -20,8 +20,8 @@ from kiosk_hub.fleet.console.i18n import LANGUAGES
 from kiosk_hub.fleet.console.web import (
     LANG_COOKIE,
     SESSION_COOKIE,
-    Change,
-    admin_change,
+    AdminChange,
+    SignedIn,
     current_user,
     form_text,
     hub_of,
@@ -106,10 +106,7 @@ def _funnel_totals(rows: list[FleetKiosk], day: str) -> FunnelCounters:
 
 
 @router.get("")
-def fleet_view(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return to_login(request)
+def fleet_view(request: Request, user: SignedIn) -> Response:
     hub = hub_of(request)
     now = hub.clock()
     with hub.reader() as session:
@@ -136,10 +133,7 @@ def fleet_view(request: Request) -> Response:
 
 
 @router.get("/kiosks/{kiosk_id}")
-def kiosk_view(kiosk_id: str, request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return to_login(request)
+def kiosk_view(kiosk_id: str, request: Request, user: SignedIn) -> Response:
     hub = hub_of(request)
     with hub.reader() as session:
         kiosk, fleet = session.get(Kiosk, kiosk_id), session.get(FleetKiosk, kiosk_id)
@@ -166,10 +160,7 @@ def kiosk_view(kiosk_id: str, request: Request) -> Response:
 
 
 @router.post("/kiosks/{kiosk_id}/actions")
-async def queue_action(kiosk_id: str, request: Request) -> Response:
-    change = await admin_change(request)
-    if not isinstance(change, Change):
-        return change
+async def queue_action(kiosk_id: str, request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
     try:
         kind = ActionKind(form_text(change.form, "kind"))
@@ -182,10 +173,7 @@ async def queue_action(kiosk_id: str, request: Request) -> Response:
 
 
 @router.post("/kiosks/{kiosk_id}/settings")
-async def kiosk_settings(kiosk_id: str, request: Request) -> Response:
-    change = await admin_change(request)
-    if not isinstance(change, Change):
-        return change
+async def kiosk_settings(kiosk_id: str, request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
     with hub.writer() as session:
         fleet = session.get(FleetKiosk, kiosk_id)
@@ -200,10 +188,7 @@ async def kiosk_settings(kiosk_id: str, request: Request) -> Response:
 
 
 @router.post("/kiosks/{kiosk_id}/revoke")
-async def revoke_kiosk(kiosk_id: str, request: Request) -> Response:
-    change = await admin_change(request)
-    if not isinstance(change, Change):
-        return change
+async def revoke_kiosk(kiosk_id: str, request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
     with hub.writer() as session:
         try:
@@ -215,9 +200,7 @@ async def revoke_kiosk(kiosk_id: str, request: Request) -> Response:
 
 
 @router.get("/actions/{action_id}/screenshot.png")
-def screenshot(action_id: str, request: Request) -> Response:
-    if current_user(request) is None:
-        return to_login(request)
+def screenshot(action_id: str, request: Request, _user: SignedIn) -> Response:
     with hub_of(request).reader() as session:
         action = session.get(RemoteAction, action_id)
         if action is None or not action.screenshot_png_base64:
@@ -227,10 +210,7 @@ def screenshot(action_id: str, request: Request) -> Response:
 
 
 @router.get("/audit")
-def audit_log(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return to_login(request)
+def audit_log(request: Request, user: SignedIn) -> Response:
     with hub_of(request).reader() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300)).all()
     return render(request, "audit.html", user=user, entries=entries)

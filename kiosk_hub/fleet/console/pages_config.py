@@ -13,14 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from kiosk_hub.fleet import audit, configs, enrolment, rollout
 from kiosk_hub.fleet.console import schema_form
 from kiosk_hub.fleet.console.web import (
-    Change,
-    admin_change,
-    current_user,
+    AdminChange,
+    SignedIn,
     form_text,
     hub_of,
     language,
     render,
-    to_login,
 )
 from kiosk_hub.fleet.models import ConfigVersion, KioskGroup
 
@@ -28,10 +26,7 @@ router = APIRouter(prefix="/fleet", include_in_schema=False)
 
 
 @router.get("/config")
-def config_page(request: Request, base: int = 0, saved: int = 0) -> Response:
-    user = current_user(request)
-    if user is None:
-        return to_login(request)
+def config_page(request: Request, user: SignedIn, base: int = 0, saved: int = 0) -> Response:
     with hub_of(request).reader() as session:
         versions = session.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(50)).all()
         if base and session.get(ConfigVersion, base) is not None:
@@ -43,10 +38,7 @@ def config_page(request: Request, base: int = 0, saved: int = 0) -> Response:
 
 
 @router.post("/config")
-async def save_config(request: Request) -> Response:
-    change = await admin_change(request)
-    if not isinstance(change, Change):
-        return change
+async def save_config(request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
     document = schema_form.read_form(change.form)
     try:
@@ -68,9 +60,7 @@ async def save_config(request: Request) -> Response:
 
 
 @router.get("/config/{version}.json")
-def config_json(version: int, request: Request) -> Response:
-    if current_user(request) is None:
-        return to_login(request)
+def config_json(version: int, request: Request, _user: SignedIn) -> Response:
     with hub_of(request).reader() as session:
         row = session.get(ConfigVersion, version)
         if row is None:
@@ -80,20 +70,14 @@ def config_json(version: int, request: Request) -> Response:
 
 
 @router.get("/enrol")
-def enrol_page(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return to_login(request)
+def enrol_page(request: Request, user: SignedIn) -> Response:
     with hub_of(request).reader() as session:
         groups = session.scalars(select(KioskGroup).order_by(KioskGroup.name)).all()
     return render(request, "enrol.html", user=user, groups=groups, code=None)
 
 
 @router.post("/enrol")
-async def create_code(request: Request) -> Response:
-    change = await admin_change(request)
-    if not isinstance(change, Change):
-        return change
+async def create_code(request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
     with hub.writer() as session:
         code = enrolment.create_code(
@@ -108,10 +92,7 @@ async def create_code(request: Request) -> Response:
 
 
 @router.get("/rollouts")
-def rollouts_page(request: Request, error: str = "") -> Response:
-    user = current_user(request)
-    if user is None:
-        return to_login(request)
+def rollouts_page(request: Request, user: SignedIn, error: str = "") -> Response:
     hub = hub_of(request)
     with hub.writer() as session:
         enrolment.default_group(session, hub.clock())  # there is always somewhere to roll out to
@@ -126,10 +107,7 @@ def rollouts_page(request: Request, error: str = "") -> Response:
 
 
 @router.post("/rollouts")
-async def start_rollout(request: Request) -> Response:
-    change = await admin_change(request)
-    if not isinstance(change, Change):
-        return change
+async def start_rollout(request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
     try:
         version = int(form_text(change.form, "version", "0"))
@@ -142,10 +120,7 @@ async def start_rollout(request: Request) -> Response:
 
 
 @router.post("/rollouts/{group_id}/rollback")
-async def roll_back(group_id: str, request: Request) -> Response:
-    change = await admin_change(request)
-    if not isinstance(change, Change):
-        return change
+async def roll_back(group_id: str, request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
     try:
         with hub.writer() as session:
@@ -157,10 +132,7 @@ async def roll_back(group_id: str, request: Request) -> Response:
 
 
 @router.post("/groups")
-async def create_group(request: Request) -> Response:
-    change = await admin_change(request)
-    if not isinstance(change, Change):
-        return change
+async def create_group(request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
     name = form_text(change.form, "name").strip()[:100]
     try:

@@ -1,12 +1,13 @@
-"""Shared plumbing of the console pages: templates, language, the logged-in user, CSRF and role checks."""
+"""Shared plumbing of the console pages: templates, language, and the sign-in, CSRF and role checks every page
+takes as a FastAPI dependency (`SignedIn`, `AdminChange`): a refused request never reaches the page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
@@ -53,6 +54,31 @@ def to_login(request: Request, expired: bool = True) -> RedirectResponse:
     return response
 
 
+class ConsoleRefusedError(Exception):
+    """A console request answered before its page runs: the sign-in page, or an error page."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("console request refused")
+        self.response = response
+
+
+async def answer_refusal(_request: Request, exc: Exception) -> Response:
+    """The app's handler for `ConsoleRefusedError`: the answer the check built."""
+    assert isinstance(exc, ConsoleRefusedError)
+    return exc.response
+
+
+def signed_in(request: Request) -> auth.ConsoleIdentity:
+    """The signed-in console user; anyone else is sent to the sign-in page."""
+    user = current_user(request)
+    if user is None:
+        raise ConsoleRefusedError(to_login(request))
+    return user
+
+
+SignedIn = Annotated[auth.ConsoleIdentity, Depends(signed_in)]
+
+
 @dataclass(frozen=True)
 class Change:
     """A checked state-changing request: who asked, and the form they sent."""
@@ -61,17 +87,17 @@ class Change:
     form: FormData
 
 
-async def admin_change(request: Request) -> Change | Response:
-    """The user and form of a POST that changes something: logged in, CSRF token right, role admin."""
-    user = current_user(request)
-    if user is None:
-        return to_login(request)
+async def admin_change(request: Request, user: SignedIn) -> Change:
+    """The user and form of a POST that changes something: signed in, CSRF token right, role admin."""
     form = await request.form()
     if not auth.csrf_matches(user.csrf_token, _text(form.get("csrf"))):
-        return render(request, "error.html", 403, user=user, message_key="error.csrf")
+        raise ConsoleRefusedError(render(request, "error.html", 403, user=user, message_key="error.csrf"))
     if not user.is_admin:
-        return render(request, "error.html", 403, user=user, message_key="error.forbidden")
+        raise ConsoleRefusedError(render(request, "error.html", 403, user=user, message_key="error.forbidden"))
     return Change(user, form)
+
+
+AdminChange = Annotated[Change, Depends(admin_change)]
 
 
 def _text(value: object) -> str | None:
