@@ -3,7 +3,7 @@ patient register.
 
 The queue counter row per (department, day, lane) is what makes numbers unique across hub processes: it is
 incremented with one atomic upsert in the same transaction that inserts the ticket, and the unique constraint on
-(department, day, lane, number) is the last line of defence.
+(department, day, lane, number) is the last line of defence. Calling has its own counter row per (department, day).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -94,11 +95,26 @@ class Room(Base):
 
 
 class QueueCounter(Base):
+    """The last number issued (or leased) in a department's lane on a day."""
+
     __tablename__ = "queue_counters"
+    __table_args__ = (CheckConstraint("lane IN ('priority', 'normal')", name="ck_queue_counters_lane"),)
     department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     lane: Mapped[str] = mapped_column(String(16), primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)
+
+
+class CallCounter(Base):
+    """How a department's day of calling stands: the number of the last call, and the interleave rhythm."""
+
+    __tablename__ = "call_counters"
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # Numbers the calls of the day (a ticket's call_seq); clocks can tie, this cannot.
+    last_call: Mapped[int] = mapped_column(Integer)
+    # Normal tickets called since the last priority one: an interleaved queue resumes its rhythm from here.
+    normals_since_priority: Mapped[int] = mapped_column(Integer)
 
 
 class Ticket(Base):

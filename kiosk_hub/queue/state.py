@@ -1,7 +1,8 @@
 """Today's queue of a department read from the store: how many wait, who is next, how far back a ticket is.
 
-Counters live in `queue_counters` rows keyed (department, day, key): the two lanes' last numbers, the call
-sequence, and the interleave streak (normal tickets called since the last priority one).
+Each lane's last number lives in a `queue_counters` row keyed (department, day, lane); calling has one
+`call_counters` row per (department, day): the number of the last call, and the normal tickets called since the
+last priority one (the interleave rhythm).
 """
 
 from __future__ import annotations
@@ -14,36 +15,52 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from kiosk_hub.db.models import Lane, LanePolicy, QueueCounter, Ticket, TicketStatus
+from kiosk_hub.db.models import CallCounter, Lane, LanePolicy, QueueCounter, Ticket, TicketStatus
 from kiosk_hub.queue.order import position
 
-CALL_SEQUENCE = "call"  # numbers the calls of a department's day; clocks can tie, this cannot
-STREAK = "streak"  # normal tickets called since the last priority one (the interleave rhythm)
-
-
 COUNTERS = cast(Table, QueueCounter.__table__)
+CALLS = cast(Table, CallCounter.__table__)
 TICKETS = cast(Table, Ticket.__table__)
+_INSERTS = (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 
 # Built once: SQLAlchemy then reuses their compiled form, which matters on the ticket hot path.
-_UPSERTS = {
+_TAKE_NUMBERS = {
     dialect: insert(COUNTERS)
     .values(
         department_id=bindparam("department_id"),
         day=bindparam("day"),
-        lane=bindparam("key"),
-        last_number=bindparam("first"),
+        lane=bindparam("lane"),
+        last_number=bindparam("count"),
     )
     .on_conflict_do_update(
         index_elements=[COUNTERS.c.department_id, COUNTERS.c.day, COUNTERS.c.lane],
-        set_={"last_number": COUNTERS.c.last_number * bindparam("times") + bindparam("plus")},
+        set_={"last_number": COUNTERS.c.last_number + bindparam("count")},
     )
     .returning(COUNTERS.c.last_number)
-    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+    for dialect, insert in _INSERTS
 }
-_STREAK = select(COUNTERS.c.last_number).where(
-    COUNTERS.c.department_id == bindparam("department_id"),
-    COUNTERS.c.day == bindparam("day"),
-    COUNTERS.c.lane == STREAK,
+# A priority call restarts the rhythm (times 0, plus 0); a normal one adds to it (times 1, plus 1).
+_RECORD_CALL = {
+    dialect: insert(CALLS)
+    .values(
+        department_id=bindparam("department_id"),
+        day=bindparam("day"),
+        last_call=1,
+        normals_since_priority=bindparam("plus"),
+    )
+    .on_conflict_do_update(
+        index_elements=[CALLS.c.department_id, CALLS.c.day],
+        set_={
+            "last_call": CALLS.c.last_call + 1,
+            "normals_since_priority": CALLS.c.normals_since_priority * bindparam("times") + bindparam("plus"),
+        },
+    )
+    .returning(CALLS.c.last_call)
+    for dialect, insert in _INSERTS
+}
+_STREAK = select(CALLS.c.normals_since_priority).where(
+    CALLS.c.department_id == bindparam("department_id"),
+    CALLS.c.day == bindparam("day"),
 )
 _AHEAD = select(
     func.count().filter((TICKETS.c.lane == bindparam("lane")) & (TICKETS.c.number < bindparam("number"))),
@@ -65,28 +82,22 @@ _WAITING_BY_LANE = (
 NOT_YET_ISSUED = 2**31 - 1  # "a ticket issued now" stands behind every waiting one of its lane
 
 
-def _upsert(session: Session, department_id: str, day: date, key: str, first: int, times: int, plus: int) -> int:
-    """Atomically set a counter row (insert `first`, else `value * times + plus`) and return its new value."""
-    statement = _UPSERTS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
-    params = {"department_id": department_id, "day": day, "key": key, "first": first, "times": times, "plus": plus}
-    return int(session.connection().execute(statement, params).scalar_one())
+def _dialect(session: Session) -> str:
+    return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
 
 
-def next_number(session: Session, department_id: str, day: date, key: str) -> int:
-    """The next number of a lane (or of the call sequence): 1 for the day's first, then +1, never repeated."""
-    return _upsert(session, department_id, day, key, 1, 1, 1)
+def add_to_counter(session: Session, department_id: str, day: date, lane: str, count: int) -> int:
+    """Take `count` numbers of a lane at once, atomically; returns the last of them (the first is last - count + 1).
+    Numbers start at 1 each day and are never handed out twice."""
+    params = {"department_id": department_id, "day": day, "lane": lane, "count": count}
+    return int(session.connection().execute(_TAKE_NUMBERS[_dialect(session)], params).scalar_one())
 
 
-def add_to_counter(session: Session, department_id: str, day: date, key: str, count: int) -> int:
-    """Take `count` numbers at once; returns the last of them (the first is last - count + 1)."""
-    return _upsert(session, department_id, day, key, count, 1, count)
-
-
-def record_call(session: Session, department_id: str, day: date, lane: Lane) -> None:
-    if lane is Lane.PRIORITY:
-        _upsert(session, department_id, day, STREAK, 0, 0, 0)
-    else:
-        _upsert(session, department_id, day, STREAK, 1, 1, 1)
+def record_call(session: Session, department_id: str, day: date, lane: Lane) -> int:
+    """Count a call of the department's day and move its interleave rhythm; returns the call's sequence number."""
+    restart = lane is Lane.PRIORITY
+    params = {"department_id": department_id, "day": day, "times": 0 if restart else 1, "plus": 0 if restart else 1}
+    return int(session.connection().execute(_RECORD_CALL[_dialect(session)], params).scalar_one())
 
 
 def normals_since_priority(session: Session, department_id: str, day: date) -> int:

@@ -31,14 +31,7 @@ from kiosk_hub.queue.batch import (
 )
 from kiosk_hub.queue.catalog import Catalog
 from kiosk_hub.queue.order import next_is_priority, wait_minutes
-from kiosk_hub.queue.state import (
-    CALL_SEQUENCE,
-    first_waiting,
-    next_number,
-    normals_since_priority,
-    record_call,
-    tickets_ahead,
-)
+from kiosk_hub.queue.state import first_waiting, normals_since_priority, record_call, tickets_ahead
 
 Clock = Callable[[], datetime]
 __all__ = ["IssueOutcome", "IssueRequest", "QueueBook", "TicketFacts", "display_number"]
@@ -177,8 +170,7 @@ class QueueBook:
                 raise errors.queue_empty()
             ticket.status = TicketStatus.CALLED
             ticket.called_at = self._clock()
-            ticket.call_seq = next_number(session, department_id, day, CALL_SEQUENCE)
-            record_call(session, department_id, day, lane)
+            ticket.call_seq = record_call(session, department_id, day, lane)
             session.flush()
             answer = self._to_wire(session, ticket, reprint=False)
             session.commit()

@@ -1,13 +1,22 @@
-"""Alembic migrations run from an empty database to head, on SQLite and on PostgreSQL."""
+"""Alembic migrations run from an empty database to head, on SQLite and on PostgreSQL; data carried across them."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from alembic import command
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
-from kiosk_hub.migrate import current_head, upgrade
+from kiosk_hub import wire
+from kiosk_hub.db.models import Ticket
+from kiosk_hub.hub import build_hub
+from kiosk_hub.migrate import alembic_config, current_head, upgrade
+from kiosk_hub.queue.tickets import IssueRequest
+from kiosk_hub.settings import HubSettings
+from tests.hub.conftest import FakeClock, enrol, seed
 from tests.support.postgres import PostgresServer
 
 TABLES = {
@@ -15,12 +24,16 @@ TABLES = {
     "departments",
     "rooms",
     "queue_counters",
+    "call_counters",
     "tickets",
     "demo_patients",
     "demo_appointments",
     "entitlement_rechecks",
     "alembic_version",
 }
+DAY = date(2026, 11, 23)  # the local day of the `clock` fixture
+# Before 0310: 12 normal and 4 priority tickets issued, 9 calls made, the last 3 of them normal.
+LANES_AND_CALLS = (("normal", 12), ("priority", 4), ("call", 9), ("streak", 3))
 
 
 def assert_migrated(url: str) -> None:
@@ -45,3 +58,71 @@ def test_migrations_from_empty_on_sqlite(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_migrations_from_empty_on_postgresql(postgres: PostgresServer) -> None:
     assert_migrated(postgres.create_database("hub_migrations"))
+
+
+def _counter_rows(url: str, table: str) -> set[tuple[object, ...]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(f"SELECT * FROM {table}"))
+            # SQLite answers a date as its text: both stores compared as text.
+            return {tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in rows}
+    finally:
+        engine.dispose()
+
+
+def assert_calling_carried_over(url: str, clock: FakeClock) -> None:
+    """A morning of calling written before 0310 (the call sequence and the interleave rhythm as `queue_counters`
+    rows) goes on after it: the next call continues both, and downgrading puts the rows back."""
+    upgrade(url, "0300")
+    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    seed(hub)
+    token = enrol(hub)
+    # KKB calls one priority ticket after every 3 normal ones: its priority turn is due.
+    with hub.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO queue_counters (department_id, day, lane, last_number) VALUES (:d, :day, :lane, :n)"),
+            [{"d": "KKB", "day": DAY, "lane": lane, "n": n} for lane, n in LANES_AND_CALLS],
+        )
+    hub.engine.dispose()
+    before = _counter_rows(url, "queue_counters")
+
+    upgrade(url)
+    assert _counter_rows(url, "call_counters") == {("KKB", DAY.isoformat(), 9, 3)}
+    assert _counter_rows(url, "queue_counters") == {
+        ("KKB", DAY.isoformat(), "normal", 12),
+        ("KKB", DAY.isoformat(), "priority", 4),
+    }
+    command.downgrade(alembic_config(url), "0300")
+    assert _counter_rows(url, "queue_counters") == before
+    upgrade(url)
+
+    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    try:
+        kiosk = hub.gate.kiosk_id(token)
+        assert kiosk is not None
+        for key, lane in (("n", "normal"), ("p", "priority")):
+            body = wire.TicketRequest.model_validate({"department_id": "KKB", "lane": lane})
+            hub.queue.issue(IssueRequest(kiosk, key, body))
+        first, second = hub.queue.call_next("KKB"), hub.queue.call_next("KKB")
+        assert (first.number, second.number) == (5, 13)  # the lanes' numbering went on
+        assert (first.lane, second.lane) == ("priority", "normal")  # the rhythm went on: the priority turn was due
+        with hub.reader() as session:
+            calls = [session.scalars(select(Ticket.call_seq).where(Ticket.id == t.id)).one() for t in (first, second)]
+        assert calls == [10, 11]  # the day's call sequence went on too
+        with pytest.raises(IntegrityError), hub.engine.begin() as conn:  # only lanes are counted there now
+            conn.execute(
+                text("INSERT INTO queue_counters (department_id, day, lane, last_number) VALUES (:d, :day, 'call', 1)"),
+                {"d": "KKB", "day": date(2026, 11, 24)},
+            )
+    finally:
+        hub.engine.dispose()
+
+
+def test_0310_carries_calling_over_on_sqlite(tmp_path: Path, clock: FakeClock) -> None:
+    assert_calling_carried_over(f"sqlite:///{tmp_path / 'calls.sqlite3'}", clock)
+
+
+@pytest.mark.postgres
+def test_0310_carries_calling_over_on_postgresql(postgres: PostgresServer, clock: FakeClock) -> None:
+    assert_calling_carried_over(postgres.create_database("hub_calls_0310"), clock)
