@@ -1,6 +1,6 @@
 """The `kiosk-hub` command: serve the API, migrate the database, seed the demo hospital, enrol kiosks.
 
-Settings come from flags, else KIOSK_HUB_* environment variables (see `settings_from_env`). Output is JSON
+Settings come from flags, else KIOSK_HUB_* environment variables (see `settings.settings_from_env`). Output is JSON
 (ensure_ascii=False) where a program may read it.
 """
 
@@ -9,31 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import uuid
 from collections.abc import Sequence
 
 from kiosk_hub.fleet import cli as fleet_cli
-from kiosk_hub.settings import BhxhSettings, HubSettings
-
-
-def settings_from_env(db: str | None = None) -> HubSettings:
-    env = os.environ
-    base = HubSettings()
-    return HubSettings(
-        database_url=db or env.get("KIOSK_HUB_DB", base.database_url),
-        facility_code=env.get("KIOSK_HUB_FACILITY_CODE", base.facility_code),
-        hospital_name=env.get("KIOSK_HUB_HOSPITAL_NAME", base.hospital_name),
-        public_base_url=env.get("KIOSK_HUB_PUBLIC_URL", base.public_base_url),
-        bhxh=BhxhSettings(
-            base_url=env.get("KIOSK_HUB_BHXH_URL", BhxhSettings().base_url),
-            username=env.get("KIOSK_HUB_BHXH_USERNAME", ""),
-            password=env.get("KIOSK_HUB_BHXH_PASSWORD", ""),  # type: ignore[arg-type]
-            officer_name=env.get("KIOSK_HUB_BHXH_OFFICER_NAME", ""),
-            officer_id_number=env.get("KIOSK_HUB_BHXH_OFFICER_CCCD", ""),  # type: ignore[arg-type]
-        ),
-    )
+from kiosk_hub.settings import HubSettings, settings_from_env
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,3 +39,22 @@ class HubSettings(BaseModel):
     max_body_bytes: int = 64 * 1024
     bhxh: BhxhSettings = Field(default_factory=BhxhSettings)
     recheck_interval_seconds: float = 300.0
+
+
+def settings_from_env(db: str | None = None) -> HubSettings:
+    """The settings from KIOSK_HUB_* environment variables; a `--db` flag wins over KIOSK_HUB_DB."""
+    env = os.environ
+    base = HubSettings()
+    return HubSettings(
+        database_url=db or env.get("KIOSK_HUB_DB", base.database_url),
+        facility_code=env.get("KIOSK_HUB_FACILITY_CODE", base.facility_code),
+        hospital_name=env.get("KIOSK_HUB_HOSPITAL_NAME", base.hospital_name),
+        public_base_url=env.get("KIOSK_HUB_PUBLIC_URL", base.public_base_url),
+        bhxh=BhxhSettings(
+            base_url=env.get("KIOSK_HUB_BHXH_URL", BhxhSettings().base_url),
+            username=env.get("KIOSK_HUB_BHXH_USERNAME", ""),
+            password=env.get("KIOSK_HUB_BHXH_PASSWORD", ""),  # type: ignore[arg-type]
+            officer_name=env.get("KIOSK_HUB_BHXH_OFFICER_NAME", ""),
+            officer_id_number=env.get("KIOSK_HUB_BHXH_OFFICER_CCCD", ""),  # type: ignore[arg-type]
+        ),
+    )

@@ -21,10 +21,10 @@ def register(sub: Any) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from kiosk_hub.cli import settings_from_env
     from kiosk_hub.fleet.console.auth import UserError, add_user
     from kiosk_hub.fleet.models import Role
     from kiosk_hub.hub import build_hub, system_clock
+    from kiosk_hub.settings import settings_from_env
 
     password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     hub = build_hub(settings_from_env(args.db))
