@@ -42,7 +42,7 @@ def check_in_too_late() -> HubError:
     return HubError(409, "check_in_too_late", "Check-in for this appointment has closed")
 
 
-def appointment_not_bookable() -> HubError:
+def appointment_cancelled() -> HubError:
     return HubError(409, "appointment_cancelled", "This appointment was cancelled")
 
 

@@ -22,10 +22,6 @@ class BhxhSettings(BaseModel):
     # Some gateway guides ask for the MD5 in upper-case hex; the gateway has been seen to accept both.
     md5_uppercase: bool = False
 
-    @property
-    def configured(self) -> bool:
-        return bool(self.base_url and self.username)
-
 
 class HubSettings(BaseModel):
     """Everything the hub needs to serve the Kiosk HIS API."""

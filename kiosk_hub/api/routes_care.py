@@ -107,7 +107,7 @@ def check_in(
     appointment = _appointment_wire(hub, booked)
     now = hub.clock()
     if booked.status is AppointmentStatus.CANCELLED:
-        raise errors.appointment_not_bookable()
+        raise errors.appointment_cancelled()
     if booked.status is AppointmentStatus.BOOKED:
         if now < appointment.check_in_opens_at:
             raise errors.check_in_too_early()

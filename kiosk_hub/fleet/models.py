@@ -28,9 +28,6 @@ class RolloutPhase(StrEnum):
     SUPERSEDED = "superseded"  # a newer rollout (or a rollback) replaced it
 
 
-ACTIVE_PHASES = (RolloutPhase.CANARY, RolloutPhase.WIDE, RolloutPhase.DONE, RolloutPhase.HALTED)
-
-
 class ConsoleUser(Base):
     __tablename__ = "fleet_users"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,7 +1,7 @@
 """The order in which a department calls its waiting tickets: strict priority, or one priority every N normal.
 
-Pure code: positions and the next ticket to call are both read off this one order, so what the status page
-promises and what the counter calls cannot disagree.
+Pure code. `call_order` is the order itself; `position` (what the status page promises) and `next_is_priority`
+(what the counter calls) are its closed forms, tested against it, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def wait_minutes(ahead: int, minutes_per_patient: int, rooms: int) -> int:
 
 
 def normals_before_first_slot(policy: LanePolicy, every: int, normals_since_priority: int) -> int:
-    """How many normal tickets are called before the next priority one could be (inf-like when strict: 0)."""
+    """How many normal tickets are called before the next priority one could be (none when strict)."""
     if policy is LanePolicy.STRICT:
         return 0
     return max(0, max(1, every) - normals_since_priority)
