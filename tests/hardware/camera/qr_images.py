@@ -18,8 +18,12 @@ CCCD_QR = (
 
 
 def qr_picture(payload: str | bytes, module_px: int = 4, *, dark: int = 0, light: int = 255) -> Image.Image:
-    """The QR alone with its quiet zone, grey."""
-    qr = segno.make_qr(payload, error="m")
+    """The QR alone with its quiet zone, grey: a full QR in byte mode holding UTF-8, as CCCD and BHYT codes are.
+
+    Left to choose, segno picks the smallest encoding, and for some texts (e.g. `'á0'`, whose Latin-1 bytes look
+    like a Shift JIS pair) that is Kanji mode, which decoders read back as other text: no card is made that way."""
+    qr = segno.make_qr(payload, error="m", encoding="utf-8", mode="byte")
+    assert not qr.is_micro and qr.mode == "byte", (qr.designator, qr.mode)
     rows = np.array(list(qr.matrix_iter(scale=module_px, border=4)), dtype=bool)
     return Image.fromarray(np.where(rows, dark, light).astype(np.uint8), "L")
 
