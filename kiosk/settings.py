@@ -13,9 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
+from kiosk.hardware.virtual import VIRTUAL
 from kiosk.speech.settings import SpeechSettings
-
-VIRTUAL = "VIRTUAL"  # a device name that selects the simulated device (demo, tests)
 
 
 class Section(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import random
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,9 +21,9 @@ from kiosk.flow.state import Step
 from kiosk.remote_config import live
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.funnel_feed import FunnelFeed
-from kiosk.remote_config.kiosk_fleet import RunningKiosk
-from kiosk.remote_config.schema import ActionResult, DeviceState, RemoteConfig
+from kiosk.remote_config.schema import ActionResult, RemoteConfig
 from kiosk.remote_config.screenshot import fit_png
+from kiosk.runtime.fleet import RunningKiosk
 from tests.flow.driver import CHIP, CONFIG, PATIENT
 
 VALID = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
@@ -41,6 +42,11 @@ async def check_in(service: FlowService) -> None:
         await service.idle()
 
 
+@dataclass
+class ReaderThere:
+    reader_ok: bool = True
+
+
 def running(his: FakeHis, printer: FakePrinter, printers: dict[str, FakePrinter] | None = None) -> RunningKiosk:
     pool = {"VIRTUAL": printer, **(printers or {})}  # the settings file's printer, built again after a revert
     shown = live.ShownDepartments(his)
@@ -53,7 +59,7 @@ def running(his: FakeHis, printer: FakePrinter, printers: dict[str, FakePrinter]
 
     return RunningKiosk(
         FlowService(CONFIG, shown, lp), CONFIG, lp, shown, make, "VIRTUAL", 80,
-        reader_ok=lambda: True, camera_state=lambda: DeviceState.OK,
+        reader=ReaderThere(), camera=None, app=None,
     )  # fmt: skip
 
 

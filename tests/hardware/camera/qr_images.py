@@ -23,7 +23,8 @@ def qr_picture(payload: str | bytes, module_px: int = 4, *, dark: int = 0, light
     Left to choose, segno picks the smallest encoding, and for some texts (e.g. `'á0'`, whose Latin-1 bytes look
     like a Shift JIS pair) that is Kanji mode, which decoders read back as other text: no card is made that way."""
     qr = segno.make_qr(payload, error="m", encoding="utf-8", mode="byte")
-    assert not qr.is_micro and qr.mode == "byte", (qr.designator, qr.mode)
+    assert not qr.is_micro, qr.designator
+    assert qr.mode == "byte", qr.mode
     rows = np.array(list(qr.matrix_iter(scale=module_px, border=4)), dtype=bool)
     return Image.fromarray(np.where(rows, dark, light).astype(np.uint8), "L")
 
