@@ -50,7 +50,7 @@ async def his_client(loopback: bool, data: Path) -> AsyncIterator[object]:
 
 
 async def check_ins(loopback: bool, count: int) -> list[float]:
-    from kiosk.cli._demo_devices import chip_identity, demo_card
+    from kiosk.demo.devices import chip_identity, demo_card
     from kiosk.flow.events import CardPresented, CardRemoved, ChooseDepartment, ChooseVisit, Confirm
     from kiosk.flow.records import VisitKind
     from kiosk.flow.service import FlowService

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.errors import HisAuthError
-from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.demo.devices import chip_identity, demo_card
 from kiosk.embedded_hub import embedded_hub
 from kiosk.flow.records import IdentifierKind, IssuedTicket, TicketLane, TicketOrder, VisitKind
 from kiosk_hub.db.models import Department, Kiosk

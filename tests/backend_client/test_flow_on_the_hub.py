@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.backend_client.client import HisClient
-from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.demo.devices import chip_identity, demo_card
 from kiosk.domain.dates import VN_TZ
 from kiosk.embedded_hub import EmbeddedHub
 from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm

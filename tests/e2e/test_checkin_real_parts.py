@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.backend_client.client import HisClient
-from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.demo.devices import chip_identity, demo_card
 from kiosk.domain.dates import VN_TZ
 from kiosk.embedded_hub import BASE_URL, EmbeddedHub, embedded_hub
 from kiosk.flow.events import CardPresented, CardRemoved, ChooseDepartment, ChooseVisit, Confirm

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from kiosk.cli._demo_devices import cccd_qr_text, chip_card, demo_card
+from kiosk.demo.devices import cccd_qr_text, chip_card, demo_card
 from kiosk.domain.card_read import access_keys_from_qr
 from kiosk.domain.cccd_qr import parse_cccd_qr
 from kiosk.flow.chip_bridge import ChipBridge

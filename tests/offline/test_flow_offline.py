@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.demo.devices import chip_identity, demo_card
 from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.fakes import FakePrinter
 from kiosk.flow.records import VisitKind

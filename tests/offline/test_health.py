@@ -58,7 +58,7 @@ async def test_the_hub_cut_turns_the_banner_and_the_heartbeat_and_the_replay_tur
 
 
 async def _bhyt_check_in(service: FlowService) -> None:
-    from kiosk.cli._demo_devices import chip_identity, demo_card
+    from kiosk.demo.devices import chip_identity, demo_card
     from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
     from kiosk.flow.records import VisitKind
 

@@ -3,8 +3,8 @@ card (expired, replaced by a new one, revoked), the BHXH gateway down, the print
 
 from __future__ import annotations
 
-from kiosk.cli._demo_devices import chip_identity, demo_card
-from kiosk.cli._demo_walk import DemoStepError, Walk, expect_answer
+from kiosk.demo.devices import chip_identity, demo_card
+from kiosk.demo.walk import DemoStepError, Walk, expect_answer
 from kiosk.domain.ticket import VisitType
 from kiosk.flow.events import CardPresented
 from kiosk.flow.state import Step

@@ -3,8 +3,8 @@ a booking's QR, and again the same day (the ticket is reprinted)."""
 
 from __future__ import annotations
 
-from kiosk.cli._demo_devices import bhyt_qr_text, cccd_qr_text, chip_card, chip_identity, demo_card
-from kiosk.cli._demo_walk import DemoStepError, Walk
+from kiosk.demo.devices import bhyt_qr_text, cccd_qr_text, chip_card, chip_identity, demo_card
+from kiosk.demo.walk import DemoStepError, Walk
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane
