@@ -51,8 +51,8 @@ async def his_client(loopback: bool, data: Path) -> AsyncIterator[object]:
 
 async def check_ins(loopback: bool, count: int) -> list[float]:
     from kiosk.demo.devices import chip_identity, demo_card
+    from kiosk.domain.ticket import VisitType
     from kiosk.flow.events import CardPresented, CardRemoved, ChooseDepartment, ChooseVisit, Confirm
-    from kiosk.flow.records import VisitKind
     from kiosk.flow.service import FlowService
     from kiosk.flow.state import Step
     from kiosk.flow.transition import FlowConfig
@@ -72,7 +72,7 @@ async def check_ins(loopback: bool, count: int) -> list[float]:
                 started = time.perf_counter()
                 service.dispatch(CardPresented(chip_identity(demo_card(code, nth))))
                 await service.idle()
-                service.dispatch(ChooseVisit(VisitKind.BHYT))
+                service.dispatch(ChooseVisit(VisitType.BHYT))
                 await service.idle()
                 departments = [d for d in service.session.departments if d.open_now]
                 service.dispatch(ChooseDepartment(departments[dept_index % len(departments)].id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.backend_client import wire
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.records import (
     AppointmentRecord,
     AppointmentStatus,
@@ -13,9 +14,7 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    TicketLane,
     TicketOrder,
-    VisitKind,
 )
 
 
@@ -99,8 +98,8 @@ def ticket(answer: wire.Ticket) -> IssuedTicket:
         department_name=bilingual(answer.department_name),
         room_name=bilingual(answer.room.name) if answer.room else None,
         room_location=bilingual(answer.room.location) if answer.room else None,
-        lane=TicketLane.PRIORITY if answer.lane == TicketLane.PRIORITY else TicketLane.NORMAL,
-        visit=VisitKind.BHYT if answer.visit_type == VisitKind.BHYT else VisitKind.FEE,
+        lane=Lane.PRIORITY if answer.lane == Lane.PRIORITY else Lane.NORMAL,
+        visit=VisitType.BHYT if answer.visit_type == VisitType.BHYT else VisitType.FEE,
         issued_at=answer.issued_at,
         status_url=answer.status_url,
         position=answer.position,

@@ -15,7 +15,7 @@ async def expired_card_pays(w: Walk) -> None:
     w.expect(Step.ENTITLEMENT_PROBLEM)
     await w.shot("card-expired")
     await w.take_ticket("visit.fee")
-    if w.printer.tickets[-1].visit_type != VisitType.FEE_PAYING:
+    if w.printer.tickets[-1].visit_type != VisitType.FEE:
         raise DemoStepError("an expired card's visit must be fee-paying")
     await w.finish()
 

@@ -24,10 +24,11 @@ import httpx
 from kiosk.backend_client.client import HisClient
 from kiosk.demo.devices import DemoPrinter, chip_identity, demo_card
 from kiosk.demo.walk import DemoStepError, expect_answer
+from kiosk.domain.ticket import VisitType
 from kiosk.embedded_hub import EmbeddedHub, embedded_hub
 from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.ports import HisPort
-from kiosk.flow.records import IssuedTicket, PresentedIdentity, VisitKind
+from kiosk.flow.records import IssuedTicket, PresentedIdentity
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
@@ -193,7 +194,7 @@ async def outage_report(pictures: Path | None) -> dict[str, Any]:
 async def _check_in(service: FlowService, identity: PresentedIdentity) -> IssuedTicket | None:
     service.dispatch(CardPresented(identity))
     await service.idle()
-    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    service.dispatch(ChooseVisit(VisitType.BHYT))
     await service.idle()
     departments = service.session.departments
     department = next((d for d in departments if d.open_now), departments[0])

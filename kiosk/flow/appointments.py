@@ -11,9 +11,10 @@ import re
 from dataclasses import replace
 
 from kiosk.domain.payload import PayloadKind, classify
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.effects import CheckInAppointment, Effect, FindAppointment, IssueTicket
 from kiosk.flow.events import AppointmentFound, AppointmentRefused, Event
-from kiosk.flow.records import AppointmentRecord, Bilingual, DepartmentChoice, TicketOrder, VisitKind
+from kiosk.flow.records import AppointmentRecord, Bilingual, DepartmentChoice, TicketOrder
 from kiosk.flow.state import Mode, Session, Step
 from kiosk.flow.transition import Context, Transition
 
@@ -58,7 +59,7 @@ def handle(session: Session, event: Event, ctx: Context) -> Transition:
         departments=departments,
         department_id=booking.department_id,
         # No card was checked: the visit is fee-paying unless the desk applies BHYT (the hub's HIS decides).
-        visit=VisitKind.FEE,
+        visit=VisitType.FEE,
         ticket_key=None,
     )
     return Transition(replace(confirm, notice_key="appointment.found"))

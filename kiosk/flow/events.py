@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.domain.priority import PriorityReason
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
@@ -16,7 +17,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    VisitKind,
 )
 from kiosk.flow.state import Operation
 
@@ -55,7 +55,7 @@ class KeypadSubmit:
 
 @dataclass(frozen=True, slots=True)
 class ChooseVisit:
-    visit: VisitKind
+    visit: VisitType
 
 
 @dataclass(frozen=True, slots=True)

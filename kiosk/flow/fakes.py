@@ -11,7 +11,7 @@ from datetime import datetime
 
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.entitlement import EntitlementAction, result_for_code
-from kiosk.domain.ticket import DeskSlip, QueueTicket
+from kiosk.domain.ticket import DeskSlip, Lane, QueueTicket
 from kiosk.flow.ports import PortError
 from kiosk.flow.records import (
     AppointmentRecord,
@@ -22,7 +22,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    TicketLane,
     TicketOrder,
 )
 
@@ -168,4 +167,4 @@ class FakePrinter:
         self.slips.append(slip)
 
 
-__all__ = ["DEMO_DEPARTMENTS", "EntitlementAction", "FakeHis", "FakePrinter", "TicketLane", "answer_for"]
+__all__ = ["DEMO_DEPARTMENTS", "EntitlementAction", "FakeHis", "FakePrinter", "Lane", "answer_for"]

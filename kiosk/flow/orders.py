@@ -9,7 +9,7 @@ from kiosk.domain.dates import PartialDate
 from kiosk.domain.errors import DomainParseError
 from kiosk.domain.priority import PriorityReason, priority_reasons
 from kiosk.domain.ticket import Lane, QueueTicket, TicketError, VisitType
-from kiosk.flow.records import IssuedTicket, TicketLane, TicketOrder, VisitKind
+from kiosk.flow.records import IssuedTicket, TicketOrder
 from kiosk.flow.state import Session
 from kiosk.flow.transition import Context, FlowConfig
 
@@ -51,8 +51,8 @@ def order_for(session: Session, key: str) -> TicketOrder | None:
     return TicketOrder(
         department_id=session.department_id,
         patient_id=session.patient.id,
-        lane=TicketLane.PRIORITY if session.priority else TicketLane.NORMAL,
-        visit=session.visit or VisitKind.FEE,
+        lane=Lane.PRIORITY if session.priority else Lane.NORMAL,
+        visit=session.visit or VisitType.FEE,
         idempotency_key=key,
         priority_reasons=tuple(sorted(session.priority)),
     )
@@ -72,10 +72,10 @@ def queue_ticket(session: Session, issued: IssuedTicket, ctx: Context, config: F
             room_name=room,
             room_location=location,
             queue_number=issued.number,
-            lane=Lane.PRIORITY if issued.lane == TicketLane.PRIORITY else Lane.NORMAL,
+            lane=issued.lane,
             patient_display_name=patient.full_name,
             patient_birth_year=int(patient.date_of_birth[:4]),
-            visit_type=VisitType.BHYT if issued.visit == VisitKind.BHYT else VisitType.FEE_PAYING,
+            visit_type=issued.visit,
             printed_at=ctx.wall,
             status_url=issued.status_url,
             wait_estimate_minutes=issued.wait_estimate_minutes,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.ticket import Lane, VisitType
 
 
 class IdentitySource(StrEnum):
@@ -109,24 +110,14 @@ class DepartmentChoice:
     wait_estimate_minutes: int
 
 
-class VisitKind(StrEnum):
-    BHYT = "bhyt"
-    FEE = "fee"
-
-
-class TicketLane(StrEnum):
-    PRIORITY = "priority"
-    NORMAL = "normal"
-
-
 @dataclass(frozen=True, slots=True)
 class TicketOrder:
     """What the kiosk asks the hub for; the idempotency key makes a retried order return the same ticket."""
 
     department_id: str
     patient_id: str
-    lane: TicketLane
-    visit: VisitKind
+    lane: Lane
+    visit: VisitType
     idempotency_key: str
     priority_reasons: tuple[str, ...] = field(default=())
 
@@ -139,8 +130,8 @@ class IssuedTicket:
     department_name: Bilingual
     room_name: Bilingual | None
     room_location: Bilingual | None
-    lane: TicketLane
-    visit: VisitKind
+    lane: Lane
+    visit: VisitType
     issued_at: datetime
     status_url: str
     position: int | None

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from kiosk.domain.entitlement import EntitlementAction
 from kiosk.domain.priority import PriorityReason, needs_staff_confirmation
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
@@ -14,7 +15,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    VisitKind,
 )
 
 
@@ -81,7 +81,7 @@ class Session:
     entitlement: EntitlementAnswer | None = None
     codes_tried: tuple[str, ...] = ()
     retried_with_correction: bool = False
-    visit: VisitKind | None = None
+    visit: VisitType | None = None
     departments: tuple[DepartmentChoice, ...] = ()
     department_id: str | None = None
     declared: frozenset[PriorityReason] = field(default_factory=frozenset)

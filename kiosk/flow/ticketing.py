@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.appointments import back_to_identify, issue_effect
 from kiosk.flow.desk import desk_qr_payload, to_desk
 from kiosk.flow.effects import AlertIt, CheckPrinter, LoadDepartments, PrintTicket
@@ -24,7 +25,6 @@ from kiosk.flow.events import (
     TryAgain,
 )
 from kiosk.flow.orders import DECLARABLE, order_for, priority_for, queue_ticket
-from kiosk.flow.records import VisitKind
 from kiosk.flow.state import Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 from kiosk.flow.triage import choose_fee
@@ -43,10 +43,10 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
 
 def _visit_type(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, ChooseVisit):
-        if event.visit == VisitKind.FEE:
+        if event.visit == VisitType.FEE:
             return choose_fee(session, ctx)
         if session.bhyt_allowed:
-            moved = session.at(Step.DEPARTMENT, ctx.now, visit=VisitKind.BHYT)
+            moved = session.at(Step.DEPARTMENT, ctx.now, visit=VisitType.BHYT)
             return Transition(moved, () if session.departments else (LoadDepartments(session.generation),))
     if isinstance(event, ChooseDesk):
         return to_desk(session, "patient_chose_desk", ctx, config)

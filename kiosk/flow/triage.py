@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.appointments import issue_effect
 from kiosk.flow.desk import reason_for, to_desk
 from kiosk.flow.effects import AlertIt, CheckEntitlement, Effect, FindPatient, LoadDepartments, RegisterPatient
@@ -24,7 +25,7 @@ from kiosk.flow.events import (
     TryAgain,
 )
 from kiosk.flow.orders import order_for
-from kiosk.flow.records import EntitlementAnswer, VisitKind
+from kiosk.flow.records import EntitlementAnswer
 from kiosk.flow.state import Mode, Operation, Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 
@@ -41,7 +42,7 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
     if session.step == Step.CHECKING_ENTITLEMENT and isinstance(event, EntitlementChecked):
         return after_entitlement(replace(session, entitlement=event.answer), event.answer, ctx, config)
     if session.step == Step.ENTITLEMENT_PROBLEM:
-        if isinstance(event, ChooseVisit) and event.visit == VisitKind.FEE:
+        if isinstance(event, ChooseVisit) and event.visit == VisitType.FEE:
             return choose_fee(session, ctx)
         if isinstance(event, ChooseDesk):
             return to_desk(session, reason_for(session, "patient_chose_desk"), ctx, config)
@@ -54,7 +55,7 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
 
 
 def choose_fee(session: Session, ctx: Context) -> Transition:
-    moved = session.at(Step.DEPARTMENT, ctx.now, visit=VisitKind.FEE)
+    moved = session.at(Step.DEPARTMENT, ctx.now, visit=VisitType.FEE)
     return Transition(moved, () if session.departments else (LoadDepartments(session.generation),))
 
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from kiosk.backend_client import mapping
 from kiosk.backend_client.errors import HisConnectionError, HisResponseError
 from kiosk.domain.dates import local_date
+from kiosk.domain.ticket import Lane
 from kiosk.flow.ports import HisPort, PortError, bookings_of
 from kiosk.flow.records import (
     AppointmentRecord,
@@ -28,7 +29,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    TicketLane,
     TicketOrder,
 )
 from kiosk.offline import provisional
@@ -217,7 +217,7 @@ class ResilientHis:
             self._store.drop_leases()
         held = {(lease.department_id, lease.lane): lease for lease in self._store.leases()}
         for department in departments:
-            for lane in TicketLane:
+            for lane in Lane:
                 lease = held.get((department.id, lane.value))
                 size = lease.last_number - lease.first_number + 1 if lease else 0
                 stale = lease is None or lease.day != local_date(now) or now >= lease.renew_after

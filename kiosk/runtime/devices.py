@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kiosk.flow.fakes import FakePrinter
-from kiosk.flow.ports import PrinterPort
 from kiosk.hardware.chip.fake import FakeChipReader
 from kiosk.hardware.chip.port import ChipReaderPort
 from kiosk.hardware.virtual import is_virtual
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 ConfirmWith = Literal["gs_r", "status_only"]
 
 
-def printer(uri: str, paper_mm: int, confirm_with: ConfirmWith = "gs_r") -> PrinterPort:
+def printer(uri: str, paper_mm: int, confirm_with: ConfirmWith = "gs_r") -> GuardedPrinter:
     """The ticket printer at `uri`, behind its circuit breaker (a dead printer is not asked again for 15 s).
     `VIRTUAL`: a printer that keeps what it printed, in memory."""
     if is_virtual(uri):

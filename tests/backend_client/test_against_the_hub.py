@@ -9,8 +9,9 @@ import pytest
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.errors import HisAuthError, HisResponseError
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.embedded_hub import EmbeddedHub
-from kiosk.flow.records import IdentifierKind, IdentitySource, PresentedIdentity, TicketLane, TicketOrder, VisitKind
+from kiosk.flow.records import IdentifierKind, IdentitySource, PresentedIdentity, TicketOrder
 from kiosk_hub.bhxh.demo_cards import card_for_result
 
 
@@ -94,7 +95,7 @@ async def test_a_ticket_order_retried_with_its_key_returns_the_same_ticket(clien
     card = card_for_result("000")
     patient = await client.find_patient(IdentifierKind.CCCD, card.id_number)
     assert patient is not None
-    order = TicketOrder("NOI", patient.id, TicketLane.NORMAL, VisitKind.BHYT, idempotency_key="k-1")
+    order = TicketOrder("NOI", patient.id, Lane.NORMAL, VisitType.BHYT, idempotency_key="k-1")
     first = await client.issue_ticket(order)
     again = await client.issue_ticket(order)
     assert (again.id, again.number) == (first.id, first.number)
@@ -108,7 +109,7 @@ async def test_the_same_patient_the_same_day_gets_the_existing_ticket(client: Hi
     card = card_for_result("000")
     patient = await client.find_patient(IdentifierKind.CCCD, card.id_number)
     assert patient is not None
-    order = TicketOrder("NOI", patient.id, TicketLane.NORMAL, VisitKind.BHYT, idempotency_key="k-1")
+    order = TicketOrder("NOI", patient.id, Lane.NORMAL, VisitType.BHYT, idempotency_key="k-1")
     first = await client.issue_ticket(order)
     second = await client.issue_ticket(replace(order, idempotency_key="k-2"))
     assert second.number == first.number
@@ -123,7 +124,7 @@ async def test_a_refused_token_is_an_auth_error(hub: EmbeddedHub) -> None:
 
 
 async def test_an_unknown_department_is_a_problem_with_a_message_key(client: HisClient) -> None:
-    order = TicketOrder("NOPE", "P-x", TicketLane.NORMAL, VisitKind.FEE, idempotency_key="k-9")
+    order = TicketOrder("NOPE", "P-x", Lane.NORMAL, VisitType.FEE, idempotency_key="k-9")
     with pytest.raises(HisResponseError) as caught:
         await client.issue_ticket(order)
     assert caught.value.status in (404, 422)

@@ -8,11 +8,12 @@ import pytest
 
 from kiosk.backend_client.client import HisClient
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.embedded_hub import EmbeddedHub
 from kiosk.flow.events import Confirm, QrScanned, StartCheckIn
 from kiosk.flow.fakes import FakePrinter
 from kiosk.flow.ports import PortError
-from kiosk.flow.records import AppointmentStatus, TicketLane, TicketOrder, VisitKind
+from kiosk.flow.records import AppointmentStatus, TicketOrder
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
@@ -22,7 +23,7 @@ CONFIG = FlowConfig(hospital_name="Bệnh viện Đa khoa Demo")
 
 
 def order(key: str = "k-1") -> TicketOrder:
-    return TicketOrder("NOI", "ignored-the-booking-names-the-patient", TicketLane.NORMAL, VisitKind.FEE, key)
+    return TicketOrder("NOI", "ignored-the-booking-names-the-patient", Lane.NORMAL, VisitType.FEE, key)
 
 
 async def test_the_booking_carries_the_patient_for_the_ticket_and_its_window(client: HisClient) -> None:

@@ -10,7 +10,8 @@ import pytest
 
 from kiosk.backend_client.client import HisClient, RetryPolicy, Timeouts
 from kiosk.backend_client.errors import HisConnectionError, HisError, HisResponseError
-from kiosk.flow.records import TicketLane, TicketOrder, VisitKind
+from kiosk.domain.ticket import Lane, VisitType
+from kiosk.flow.records import TicketOrder
 
 DEPARTMENTS = {
     "departments": [
@@ -44,7 +45,7 @@ TICKET = {
     "status_url": "http://hub/t/t1",
     "reprint": False,
 }
-ORDER = TicketOrder("NOI", "P1", TicketLane.NORMAL, VisitKind.FEE, idempotency_key="order-42")
+ORDER = TicketOrder("NOI", "P1", Lane.NORMAL, VisitType.FEE, idempotency_key="order-42")
 Handler = Callable[[httpx.Request], httpx.Response]
 
 

@@ -11,10 +11,10 @@ import pytest
 from kiosk.backend_client.client import HisClient
 from kiosk.demo.devices import chip_identity, demo_card
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.ticket import VisitType
 from kiosk.embedded_hub import EmbeddedHub
 from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.fakes import FakePrinter
-from kiosk.flow.records import VisitKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
@@ -33,7 +33,7 @@ async def test_a_chip_check_in_prints_the_number_the_hub_issued(hub: EmbeddedHub
     service.dispatch(CardPresented(chip_identity(demo_card("000"))))
     await service.idle()
     assert service.session.step == Step.VISIT_TYPE
-    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    service.dispatch(ChooseVisit(VisitType.BHYT))
     await service.idle()
     department = next(d for d in service.session.departments if d.open_now)
     service.dispatch(ChooseDepartment(department.id))

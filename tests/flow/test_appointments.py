@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.alerts import LoggingAlerts
 from kiosk.flow.appointments import booking_code
 from kiosk.flow.effects import CheckInAppointment, CheckPrinter, FindAppointment, PrintTicket
@@ -23,15 +24,7 @@ from kiosk.flow.events import (
     TryAgain,
 )
 from kiosk.flow.fakes import DEMO_DEPARTMENTS, FakeHis, FakePrinter
-from kiosk.flow.records import (
-    AppointmentRecord,
-    AppointmentStatus,
-    Bilingual,
-    IssuedTicket,
-    PatientRecord,
-    TicketLane,
-    VisitKind,
-)
+from kiosk.flow.records import AppointmentRecord, AppointmentStatus, Bilingual, IssuedTicket, PatientRecord
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Mode, Operation, Step
 from kiosk.i18n.catalogue import translate
@@ -57,7 +50,7 @@ def booking(status: AppointmentStatus = AppointmentStatus.BOOKED, starts_in_min:
 
 TICKET = IssuedTicket(
     id="T1", number=7, display_number="0007", department_name=Bilingual("Khoa Nội", "Internal Medicine"),
-    room_name=None, room_location=None, lane=TicketLane.NORMAL, visit=VisitKind.FEE, issued_at=WALL,
+    room_name=None, room_location=None, lane=Lane.NORMAL, visit=VisitType.FEE, issued_at=WALL,
     status_url="https://hub.example/t/T1", position=3, wait_estimate_minutes=20, reprint=False,
 )  # fmt: skip
 
@@ -125,7 +118,7 @@ def test_the_lookup_answer_leads_to_confirm_or_back_with_a_reason(
         assert d.session.patient == BOOKED_PATIENT
         assert d.session.department is not None
         assert d.session.department.name.vi == "Khoa Nội"
-        assert d.session.visit == VisitKind.FEE
+        assert d.session.visit == VisitType.FEE
 
 
 def test_a_department_missing_from_the_list_shows_the_booked_room() -> None:

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from kiosk.domain.entitlement import KNOWN_CODES
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.effects import AlertIt, CheckEntitlement, LoadDepartments, PrintDeskSlip
 from kiosk.flow.events import (
     CardPresented,
@@ -19,7 +20,7 @@ from kiosk.flow.events import (
     StartBenefitLookup,
 )
 from kiosk.flow.fakes import answer_for
-from kiosk.flow.records import PresentedIdentity, VisitKind
+from kiosk.flow.records import PresentedIdentity
 from kiosk.flow.state import Step
 from tests.flow.driver import CHIP, PATIENT, Driver
 
@@ -103,8 +104,8 @@ def test_a_valid_card_offers_bhyt_and_fee_paying() -> None:
     d = at_entitlement_check()
     d.send(EntitlementChecked(0, answer_for("000", **VALID)))
     assert d.session.bhyt_allowed
-    assert d.send(ChooseVisit(VisitKind.BHYT)) == (LoadDepartments(0),)
-    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitKind.BHYT)
+    assert d.send(ChooseVisit(VisitType.BHYT)) == (LoadDepartments(0),)
+    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitType.BHYT)
 
 
 def test_a_gateway_outage_registers_the_patient_to_be_rechecked() -> None:
@@ -120,7 +121,7 @@ def test_a_code_000_card_out_of_its_validity_dates_cannot_be_used_for_bhyt() -> 
     d = at_entitlement_check()
     d.send(EntitlementChecked(0, answer_for("000", valid_to=date(2025, 12, 31), valid_today=False)))
     assert (d.step, d.session.notice_key) == (Step.ENTITLEMENT_PROBLEM, "entitlement.card_not_valid_today")
-    d.send(ChooseVisit(VisitKind.BHYT))
+    d.send(ChooseVisit(VisitType.BHYT))
     assert d.step == Step.ENTITLEMENT_PROBLEM
 
 
@@ -128,8 +129,8 @@ def test_an_expired_card_offers_fee_paying_or_the_desk() -> None:
     d = at_entitlement_check()
     d.send(EntitlementChecked(0, answer_for("010")))
     assert d.session.notice_key == "entitlement.card_expired"
-    assert d.send(ChooseVisit(VisitKind.FEE)) == (LoadDepartments(0),)
-    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitKind.FEE)
+    assert d.send(ChooseVisit(VisitType.FEE)) == (LoadDepartments(0),)
+    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitType.FEE)
     e = at_entitlement_check()
     e.send(EntitlementChecked(0, answer_for("010")))
     effects = e.send(ChooseDesk())

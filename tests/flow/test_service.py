@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.alerts import LoggingAlerts
 from kiosk.flow.events import (
     CardPresented,
@@ -17,7 +18,7 @@ from kiosk.flow.events import (
     EntitlementChecked,
 )
 from kiosk.flow.fakes import FakeHis, FakePrinter, FakePrinterStatus, answer_for
-from kiosk.flow.records import EntitlementAnswer, IdentifierKind, VisitKind
+from kiosk.flow.records import EntitlementAnswer, IdentifierKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Session, Step
 from tests.flow.driver import CHIP, CONFIG, PATIENT
@@ -47,7 +48,7 @@ def his_with_patient(code: str = "000") -> FakeHis:
 async def check_in_until_confirm(service: FlowService) -> None:
     service.dispatch(CardPresented(CHIP))
     await service.idle()
-    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    service.dispatch(ChooseVisit(VisitType.BHYT))
     await service.idle()
     service.dispatch(ChooseDepartment("NOI"))
 

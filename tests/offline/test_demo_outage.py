@@ -15,9 +15,9 @@ from kiosk.backend_client.client import HisClient
 from kiosk.demo.devices import DemoPrinter
 from kiosk.demo.outage import hub_outage, step_failed
 from kiosk.demo.script import DemoStepError
+from kiosk.domain.ticket import VisitType
 from kiosk.embedded_hub import EmbeddedHub, embedded_hub
 from kiosk.flow.events import Cancel, CardPresented, ChooseDepartment, ChooseVisit, Confirm
-from kiosk.flow.records import VisitKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
@@ -41,7 +41,7 @@ class HeadlessWalk:
 
     async def take_ticket(self, visit_key: str) -> None:
         assert visit_key == "visit.bhyt"
-        self.service.dispatch(ChooseVisit(VisitKind.BHYT))
+        self.service.dispatch(ChooseVisit(VisitType.BHYT))
         await self.service.idle()
         self.service.dispatch(ChooseDepartment(next(d for d in self.service.session.departments if d.open_now).id))
         self.service.dispatch(Confirm())
@@ -88,7 +88,7 @@ class NoTicketWalk(HeadlessWalk):
     """A walk whose patient never confirms: the scenario must say so, not pass."""
 
     async def take_ticket(self, visit_key: str) -> None:
-        self.service.dispatch(ChooseVisit(VisitKind.BHYT))
+        self.service.dispatch(ChooseVisit(VisitType.BHYT))
         await self.service.idle()
 
 

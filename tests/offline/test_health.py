@@ -59,12 +59,12 @@ async def test_the_hub_cut_turns_the_banner_and_the_heartbeat_and_the_replay_tur
 
 async def _bhyt_check_in(service: FlowService) -> None:
     from kiosk.demo.devices import chip_identity, demo_card
+    from kiosk.domain.ticket import VisitType
     from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
-    from kiosk.flow.records import VisitKind
 
     service.dispatch(CardPresented(chip_identity(demo_card("000"))))
     await service.idle()
-    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    service.dispatch(ChooseVisit(VisitType.BHYT))
     await service.idle()
     service.dispatch(ChooseDepartment(next(d for d in service.session.departments if d.open_now).id))
     service.dispatch(Confirm())

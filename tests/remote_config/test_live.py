@@ -11,11 +11,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from kiosk.domain.ticket import QueueTicket
+from kiosk.domain.ticket import QueueTicket, VisitType
 from kiosk.flow.events import Cancel, CardPresented, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
 from kiosk.flow.ports import PortError
-from kiosk.flow.records import IdentifierKind, VisitKind
+from kiosk.flow.records import IdentifierKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.remote_config import live
@@ -37,7 +37,7 @@ class JamsOnPrint(FakePrinter):
 
 
 async def check_in(service: FlowService) -> None:
-    for event in (CardPresented(CHIP), ChooseVisit(VisitKind.BHYT), ChooseDepartment("NOI"), Confirm()):
+    for event in (CardPresented(CHIP), ChooseVisit(VisitType.BHYT), ChooseDepartment("NOI"), Confirm()):
         service.dispatch(event)
         await service.idle()
 
@@ -99,7 +99,7 @@ async def test_applied_config_changes_the_running_flow_departments_and_printer()
     assert (await kiosk.printer_probe(config)).ok
     kiosk.service.dispatch(CardPresented(CHIP))
     await kiosk.service.idle()
-    kiosk.service.dispatch(ChooseVisit(VisitKind.BHYT))
+    kiosk.service.dispatch(ChooseVisit(VisitType.BHYT))
     await kiosk.service.idle()
     assert [d.id for d in kiosk.service.session.departments] == ["NHI"]
     assert kiosk.session_active()

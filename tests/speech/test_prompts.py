@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.entitlement import KNOWN_CODES, result_for_code
-from kiosk.flow.records import VisitKind
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.state import Step
 from kiosk.hardware.chip.errors import MESSAGE_KEYS as CHIP_KEYS
 from kiosk.speech import prompts
@@ -101,8 +101,8 @@ def test_a_provisional_ticket_is_said_to_be_provisional_and_a_bhyt_one_to_be_che
     done = session_at(Step.DONE, "vi")
     assert done.ticket is not None
     online = screen_text(done, FocusRing(()))
-    bhyt = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitKind.BHYT))
-    fee = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitKind.FEE))
+    bhyt = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitType.BHYT))
+    fee = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitType.FEE))
     assert "số tạm" not in online
     assert "số tạm" in screen_text(bhyt, FocusRing(()))
     assert "chưa được kiểm tra" in screen_text(bhyt, FocusRing(()))

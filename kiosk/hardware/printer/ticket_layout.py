@@ -14,7 +14,7 @@ from kiosk.hardware.printer.blocks import FONT_A_CELL, Block, FeedBlock, NumberB
 from kiosk.hardware.printer.text_raster import Align, font, render_paragraph, rule
 
 LANE_LABEL = {Lane.PRIORITY: "ƯU TIÊN", Lane.NORMAL: "THƯỜNG"}
-VISIT_LABEL = {VisitType.BHYT: "Bảo hiểm y tế (BHYT)", VisitType.FEE_PAYING: "Dịch vụ (tự chi trả)"}
+VISIT_LABEL = {VisitType.BHYT: "Bảo hiểm y tế (BHYT)", VisitType.FEE: "Dịch vụ (tự chi trả)"}
 # What the patient reads on a desk slip; the code itself is printed too so staff can look it up.
 DESK_REASON_TEXT = {
     "desk": "Vui lòng đến quầy tiếp đón để được hỗ trợ.",

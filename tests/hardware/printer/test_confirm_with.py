@@ -101,12 +101,13 @@ def test_test_print_says_how_to_fix_a_printer_without_gs_r(printer_without_gs_r:
 
 
 def test_the_kiosks_settings_choose_the_confirmation() -> None:
-    from kiosk.cli.run import _printer
-    from kiosk.settings import DeviceSettings, KioskSettings
+    from kiosk.runtime.devices import printer as open_printer
+    from kiosk.settings import DeviceSettings
 
     for value, expected in (("gs_r", ConfirmWith.GS_R), ("status_only", ConfirmWith.STATUS_ONLY)):
         devices = DeviceSettings(printer="tcp://127.0.0.1:9", printer_confirm_with=value)  # type: ignore[arg-type]
-        printer = _printer(KioskSettings(devices=devices))
+        printer = open_printer(devices.printer, devices.paper_mm, devices.printer_confirm_with)._inner  # the breaker's
+        assert isinstance(printer, EscposTicketPrinter)
         try:
             assert printer.profile.confirm_with is expected
             assert printer._worker.confirm_with is expected
