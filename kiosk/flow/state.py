@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.language import DEFAULT_LANGUAGE, Language
 from kiosk.domain.priority import PriorityReason, needs_staff_confirmation
 from kiosk.domain.ticket import VisitType
 from kiosk.flow.records import (
@@ -70,7 +71,7 @@ class Session:
     generation: int = 0
     step: Step = Step.HOME
     mode: Mode = Mode.CHECK_IN
-    language: str = "vi"
+    language: Language = DEFAULT_LANGUAGE
     last_activity: float = 0.0
     idle_warning_since: float | None = None
     step_entered_at: float = 0.0

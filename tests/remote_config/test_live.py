@@ -70,13 +70,15 @@ def patient_his() -> FakeHis:
     return his
 
 
-def test_fields_left_at_the_models_default_keep_the_kiosks_own_settings() -> None:
+def test_fields_left_unset_keep_the_kiosks_own_settings() -> None:
     assert live.flow_config(CONFIG, RemoteConfig()) == CONFIG
     changed = RemoteConfig.model_validate(
-        {"idle": {"screen_seconds": 90, "wipe_after_warning_seconds": 5}, "ticket": {"header_vi": "BV Nhi Trung ương"}}
+        {"idle": {"screen_seconds": 90, "wipe_after_warning_seconds": 30}, "ticket": {"header_vi": "BV Nhi Trung ương"}}
     )
     applied = live.flow_config(CONFIG, changed)
-    assert (applied.idle_after_s, applied.warning_s, applied.hospital_name) == (90.0, 20.0, "BV Nhi Trung ương")
+    assert (applied.idle_after_s, applied.warning_s, applied.hospital_name) == (90.0, 30.0, "BV Nhi Trung ương")
+    only_idle = live.flow_config(CONFIG, RemoteConfig.model_validate({"idle": {"screen_seconds": 90}}))
+    assert (only_idle.idle_after_s, only_idle.warning_s) == (90.0, CONFIG.warning_s)
     assert live.printer_uri(RemoteConfig(), "VIRTUAL") == "VIRTUAL"
     assert live.at_start(RemoteConfig(), "ACS", "0") == ("ACS", "0")
     assert live.at_start(
