@@ -11,6 +11,7 @@ from datetime import datetime
 
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.entitlement import EntitlementAction, result_for_code
+from kiosk.domain.printer_state import PRINTABLE_STATES, PRINTER_FAILED, PrinterState, message_key
 from kiosk.domain.ticket import DeskSlip, Lane, QueueTicket
 from kiosk.flow.ports import PortError
 from kiosk.flow.records import (
@@ -136,7 +137,7 @@ class FakePrinterStatus:
 
     @property
     def printable(self) -> bool:
-        return self.state in ("ready", "paper_near_end")
+        return self.state in PRINTABLE_STATES
 
 
 @dataclass
@@ -151,19 +152,19 @@ class FakePrinter:
     async def check(self) -> FakePrinterStatus:
         self.checks += 1
         if self.silent:
-            raise PortError("printer.failed")
+            raise PortError(PRINTER_FAILED)
         if self.cover_open:
-            return FakePrinterStatus("cover_open")
-        return FakePrinterStatus("paper_out" if self.paper_out else "ready")
+            return FakePrinterStatus(PrinterState.COVER_OPEN)
+        return FakePrinterStatus(PrinterState.PAPER_OUT if self.paper_out else PrinterState.READY)
 
     async def print_ticket(self, ticket: QueueTicket) -> None:
         if self.paper_out:
-            raise PortError("printer.paper_out")
+            raise PortError(message_key(PrinterState.PAPER_OUT))
         self.tickets.append(ticket)
 
     async def print_desk_slip(self, slip: DeskSlip) -> None:
         if self.paper_out:
-            raise PortError("printer.paper_out")
+            raise PortError(message_key(PrinterState.PAPER_OUT))
         self.slips.append(slip)
 
 

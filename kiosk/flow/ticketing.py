@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.domain.printer_state import message_key
 from kiosk.domain.ticket import VisitType
 from kiosk.flow.appointments import back_to_identify, issue_effect
 from kiosk.flow.desk import desk_qr_payload, to_desk
@@ -28,9 +29,6 @@ from kiosk.flow.orders import DECLARABLE, order_for, priority_for, queue_ticket
 from kiosk.flow.state import Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 from kiosk.flow.triage import choose_fee
-
-# What the patient reads for a printer state; IT gets the state itself in the alert.
-PRINTER_NOTICES = {"paper_out": "printer.paper_out", "cover_open": "printer.cover_open"}
 
 
 def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
@@ -99,7 +97,7 @@ def _issuing(session: Session, event: Event, ctx: Context, config: FlowConfig) -
         if event.printable:
             return _issue(session, ctx, config)
         not_ready = session.at(Step.PRINTER_NOT_READY, ctx.now)
-        notice = PRINTER_NOTICES.get(event.state, "printer.failed")
+        notice = message_key(event.state)  # what the patient reads; IT gets the state itself in the alert
         return Transition(replace(not_ready, notice_key=notice), (AlertIt(f"printer_{event.state}"),))
     if not isinstance(event, TicketIssued):
         return Transition(session)

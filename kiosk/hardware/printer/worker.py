@@ -15,11 +15,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from kiosk.domain.printer_state import PrinterState
 from kiosk.hardware.printer.blocks import ConfirmWith
 from kiosk.hardware.printer.status import (
     COMPLETION_QUERY,
     REALTIME_QUERIES,
-    PrinterState,
     StatusReport,
     completion_shows_paper_out,
     interpret,

@@ -7,11 +7,12 @@ from contextlib import contextmanager
 
 import pytest
 
+from kiosk.domain.printer_state import PrinterState
 from kiosk.hardware.printer.blocks import ConfirmWith, PaperWidth, PrinterProfile
 from kiosk.hardware.printer.escpos_adapter import open_transport
 from kiosk.hardware.printer.render import ticket_job
 from kiosk.hardware.printer.sample import sample_ticket
-from kiosk.hardware.printer.status import COMPLETION_QUERY, PrinterState
+from kiosk.hardware.printer.status import COMPLETION_QUERY
 from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter, TicketNotPrinted
 from kiosk.hardware.printer.uri import parse_printer_uri
 from kiosk.hardware.printer.worker import PrinterWorker
