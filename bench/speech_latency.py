@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.events import (
     CardPresented,
@@ -39,8 +40,8 @@ from kiosk.speech.fake import RecordingVoice
 from kiosk.speech.guide import SpeechGuide
 from kiosk.speech.port import SpeechPort
 
-CHIP = PresentedIdentity(IdentitySource.CHIP, IdentifierKind.CCCD, "001089012345", "Nguyễn Văn An", "1989-02-01")
-PATIENT = PatientRecord(id="P1", full_name="Nguyễn Văn An", date_of_birth="1989-02-01")
+CHIP = PresentedIdentity(IdentitySource.CHIP, IdentifierKind.CCCD, "001089012345", "Nguyễn Văn An", dob("1989-02-01"))
+PATIENT = PatientRecord(id="P1", full_name="Nguyễn Văn An", date_of_birth=dob("1989-02-01"))
 ANSWER = answer_for("000", valid_from=date(2026, 1, 1), valid_to=date(2026, 12, 31), valid_today=True)
 TICKET = IssuedTicket(
     "T1", 12, "0012", Bilingual("Khoa Nhi", "Paediatrics"), Bilingual("Phòng 204", "Room 204"),

@@ -96,7 +96,7 @@ def chip_identity(card: DemoCard) -> PresentedIdentity:
         lookup_kind=IdentifierKind.CCCD,
         lookup_value=card.id_number,
         full_name=card.full_name,
-        date_of_birth=card.iso_date_of_birth,
+        date_of_birth=PartialDate.of(_dob(card)),
         sex="male" if card.sex == "1" else "female",
         id_number=card.id_number,
     )

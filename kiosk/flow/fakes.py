@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from kiosk.domain.dates import VN_TZ
+from kiosk.domain.dates import VN_TZ, PartialDate
 from kiosk.domain.entitlement import EntitlementAction, result_for_code
 from kiosk.domain.printer_state import PRINTABLE_STATES, PRINTER_FAILED, PrinterState, message_key
 from kiosk.domain.ticket import DeskSlip, Lane, QueueTicket
@@ -47,7 +47,7 @@ class FakeHis:
     failing: set[str] = field(default_factory=set)  # method names that raise PortError("hub.unavailable")
     tickets: dict[str, IssuedTicket] = field(default_factory=dict)  # by idempotency key
     faults_reported: list[str] = field(default_factory=list)
-    checks: list[tuple[str, str, str]] = field(default_factory=list)
+    checks: list[tuple[str, str, PartialDate | None]] = field(default_factory=list)
     appointments: dict[str, AppointmentRecord] = field(default_factory=dict)  # by booking code
     now: datetime = datetime(2026, 11, 23, 8, 0, tzinfo=VN_TZ)  # the hub's clock for the check-in window
 
@@ -64,7 +64,7 @@ class FakeHis:
         record = PatientRecord(
             id=f"P{len(self.patients) + 1:04d}",
             full_name=identity.full_name or "",
-            date_of_birth=identity.date_of_birth or "",
+            date_of_birth=identity.date_of_birth,
             bhyt_code=identity.bhyt_code,
             bhxh_number=identity.bhxh_number,
         )
@@ -72,7 +72,7 @@ class FakeHis:
         return record
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer:
         self._maybe_fail("check_entitlement")
         self.checks.append((card_code, full_name, date_of_birth))

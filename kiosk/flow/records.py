@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from kiosk.domain.dates import PartialDate
 from kiosk.domain.entitlement import EntitlementAction
 from kiosk.domain.ticket import Lane, VisitType
 
@@ -40,7 +41,7 @@ class PresentedIdentity:
     lookup_kind: IdentifierKind
     lookup_value: str
     full_name: str | None = None
-    date_of_birth: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    date_of_birth: PartialDate | None = None
     sex: str | None = None
     id_number: str | None = None
     bhyt_code: str | None = None
@@ -63,7 +64,7 @@ class PatientRecord:
 
     id: str
     full_name: str
-    date_of_birth: str
+    date_of_birth: PartialDate | None  # None: the HIS did not say (a booking's patient may come with the year only)
     id_number_masked: str | None = None
     bhyt_code: str | None = None
     bhxh_number: str | None = None
@@ -88,7 +89,7 @@ class EntitlementAnswer:
     registered_here: bool | None = None
     five_year_date: date | None = None
     gateway_full_name: str | None = None
-    gateway_date_of_birth: str | None = None
+    gateway_date_of_birth: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,8 +101,9 @@ class Session:
         """A fresh session for the next patient; the generation makes late answers for this one fall away."""
         return Session(generation=self.generation + 1, last_activity=now, step_entered_at=now)
 
-    def at(self, step: Step, now: float, **changes: object) -> Session:
-        return replace(self, step=step, step_entered_at=now, notice_key=None, **changes)  # type: ignore[arg-type]
+    def at(self, step: Step, now: float) -> Session:
+        """The session moved to `step` (its notice cleared); `dataclasses.replace` it for anything else."""
+        return replace(self, step=step, step_entered_at=now, notice_key=None)
 
     @property
     def department(self) -> DepartmentChoice | None:

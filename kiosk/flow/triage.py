@@ -35,7 +35,7 @@ _A = EntitlementAction
 
 def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, HubFailed):
-        failed = session.at(Step.HUB_FAILED, ctx.now, failed_operation=event.operation)
+        failed = replace(session.at(Step.HUB_FAILED, ctx.now), failed_operation=event.operation)
         return Transition(replace(failed, notice_key=event.message_key))
     if session.step == Step.FINDING_PATIENT:
         return _finding(session, event, ctx)
@@ -55,7 +55,7 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
 
 
 def choose_fee(session: Session, ctx: Context) -> Transition:
-    moved = session.at(Step.DEPARTMENT, ctx.now, visit=VisitType.FEE)
+    moved = replace(session.at(Step.DEPARTMENT, ctx.now), visit=VisitType.FEE)
     return Transition(moved, () if session.departments else (LoadDepartments(session.generation),))
 
 
@@ -67,7 +67,7 @@ def _finding(session: Session, event: Event, ctx: Context) -> Transition:
         if identity.complete:
             return Transition(session, (RegisterPatient(session.generation, identity),))
         # A typed number the hospital does not know, with no name or birth date to register it under.
-        back = session.at(Step.IDENTIFY, ctx.now, identity=None, typed="")
+        back = replace(session.at(Step.IDENTIFY, ctx.now), identity=None, typed="")
         return Transition(replace(back, notice_key="identify.patient_not_found"))
     return Transition(session)
 
@@ -82,8 +82,8 @@ def _codes(session: Session) -> tuple[str, ...]:
 def _check(session: Session, code: str, ctx: Context) -> Transition:
     identity, patient = session.identity, session.patient
     name = (identity.full_name if identity else None) or (patient.full_name if patient else "")
-    born = (identity.date_of_birth if identity else None) or (patient.date_of_birth if patient else "")
-    moved = session.at(Step.CHECKING_ENTITLEMENT, ctx.now, codes_tried=(*session.codes_tried, code))
+    born = (identity.date_of_birth if identity else None) or (patient.date_of_birth if patient else None)
+    moved = replace(session.at(Step.CHECKING_ENTITLEMENT, ctx.now), codes_tried=(*session.codes_tried, code))
     return Transition(moved, (CheckEntitlement(session.generation, code, name, born, patient.id if patient else None),))
 
 

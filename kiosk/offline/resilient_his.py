@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from kiosk.backend_client import mapping
 from kiosk.backend_client.errors import HisConnectionError, HisResponseError
-from kiosk.domain.dates import local_date
+from kiosk.domain.dates import PartialDate, local_date
 from kiosk.domain.ticket import Lane
 from kiosk.flow.ports import HisPort, PortError, bookings_of
 from kiosk.flow.records import (
@@ -120,11 +120,10 @@ class ResilientHis:
         registration = mapping.registration(identity).model_dump(mode="json", exclude_none=True)
         self._offline_patients[patient_id] = (time.monotonic(), registration)
         assert identity.full_name is not None
-        assert identity.date_of_birth is not None
         return PatientRecord(id=patient_id, full_name=identity.full_name, date_of_birth=identity.date_of_birth)
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer:
         answer = await self._online(
             lambda: self._inner.check_entitlement(card_code, full_name, date_of_birth, patient_id),
@@ -132,7 +131,7 @@ class ResilientHis:
         )
         if answer is not None:
             return answer
-        card = {"card_code": card_code, "full_name": full_name, "date_of_birth": date_of_birth}
+        card = {"card_code": card_code, "full_name": full_name, "date_of_birth": mapping.iso(date_of_birth)}
         self._forget_abandoned()
         self._cards[patient_id or ""] = (time.monotonic(), card)
         return provisional.pending_entitlement(card_code)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.domain.dates import PartialDate
 from kiosk.domain.language import DEFAULT_LANGUAGE
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.flow.ports import HisPort, PrinterPort, PrinterStatus, bookings_of
@@ -112,7 +113,7 @@ class ShownDepartments:
         return await self._his.register_patient(identity)
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer:
         return await self._his.check_entitlement(card_code, full_name, date_of_birth, patient_id)
 

@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.errors import HisAuthError, HisResponseError
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.domain.entitlement import EntitlementAction
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk.embedded_hub import EmbeddedHub
@@ -31,7 +32,7 @@ async def test_a_known_patient_is_found_by_citizen_id_with_the_id_masked(client:
     assert found is not None
     assert (found.full_name, found.date_of_birth, found.bhyt_code) == (
         card.full_name,
-        card.iso_date_of_birth,
+        dob(card.iso_date_of_birth),
         card.card_code,
     )
     assert found.id_number_masked is not None
@@ -49,7 +50,7 @@ async def test_registering_twice_returns_the_same_patient(client: HisClient) -> 
         lookup_kind=IdentifierKind.CCCD,
         lookup_value="079199000123",
         full_name="Trương Thị Mới",
-        date_of_birth="1999-01-02",
+        date_of_birth=dob("1999-01-02"),
         sex="female",
         id_number="079199000123",
     )
@@ -74,7 +75,7 @@ async def test_the_gateways_answers_arrive_as_flow_records(
     client: HisClient, code: str, action: EntitlementAction
 ) -> None:
     card = card_for_result(code)
-    answer = await client.check_entitlement(card.card_code, card.full_name, card.iso_date_of_birth, None)
+    answer = await client.check_entitlement(card.card_code, card.full_name, dob(card.iso_date_of_birth), None)
     assert answer.action == action
     assert answer.bhxh_code in (code, None)
     if code == "000":
@@ -87,7 +88,7 @@ async def test_the_gateways_answers_arrive_as_flow_records(
 async def test_a_gateway_outage_is_register_and_recheck(hub: EmbeddedHub, client: HisClient) -> None:
     hub.gateway.faults.down = True
     card = card_for_result("000")
-    answer = await client.check_entitlement(card.card_code, card.full_name, card.iso_date_of_birth, None)
+    answer = await client.check_entitlement(card.card_code, card.full_name, dob(card.iso_date_of_birth), None)
     assert (answer.action, answer.to_recheck) == (EntitlementAction.REGISTER_AND_RECHECK, True)
 
 

@@ -16,4 +16,4 @@ def test_paper_and_cover_have_their_own_sentence_and_every_other_state_the_gener
 
 
 def test_only_ready_and_near_end_print() -> None:
-    assert PRINTABLE_STATES == {PrinterState.READY, PrinterState.PAPER_NEAR_END}
+    assert {PrinterState.READY, PrinterState.PAPER_NEAR_END} == PRINTABLE_STATES

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from kiosk.domain.dates import parse_iso_partial_date as dob
+from kiosk.domain.payload import classify
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.alerts import LoggingAlerts
 from kiosk.flow.appointments import booking_code
@@ -30,7 +32,9 @@ from kiosk.flow.state import Mode, Operation, Step
 from kiosk.i18n.catalogue import translate
 from tests.flow.driver import CCCD_QR, CONFIG, WALL, Driver
 
-BOOKED_PATIENT = PatientRecord(id="P7", full_name="Trần Thị Bình", date_of_birth="1975", id_number_masked="••••6789")
+BOOKED_PATIENT = PatientRecord(
+    id="P7", full_name="Trần Thị Bình", date_of_birth=dob("1975"), id_number_masked="••••6789"
+)
 
 
 def booking(status: AppointmentStatus = AppointmentStatus.BOOKED, starts_in_min: int = 10) -> AppointmentRecord:
@@ -69,7 +73,7 @@ TICKET = IssuedTicket(
     ],
 )
 def test_which_scans_look_like_a_booking_code(payload: str, code: str | None) -> None:
-    assert booking_code(payload) == code
+    assert booking_code(payload, classify(payload)) == code
 
 
 def scanned(mode_event: StartCheckIn | StartBenefitLookup = StartCheckIn()) -> Driver:  # noqa: B008
@@ -80,10 +84,10 @@ def scanned(mode_event: StartCheckIn | StartBenefitLookup = StartCheckIn()) -> D
 
 def test_a_booking_code_goes_to_the_hub_lookup_in_check_in_only() -> None:
     d = scanned()
-    assert d.send(QrScanned("DEMO-NOW")) == (FindAppointment(d.gen, "DEMO-NOW"),)
+    assert d.send(QrScanned.of("DEMO-NOW")) == (FindAppointment(d.gen, "DEMO-NOW"),)
     assert d.step == Step.FINDING_PATIENT
     lookup = scanned(StartBenefitLookup())
-    assert lookup.send(QrScanned("DEMO-NOW")) == ()
+    assert lookup.send(QrScanned.of("DEMO-NOW")) == ()
     assert (lookup.step, lookup.session.notice_key) == (Step.IDENTIFY, "identify.not_recognised")
 
 
@@ -103,7 +107,7 @@ def test_the_lookup_answer_leads_to_confirm_or_back_with_a_reason(
     answer: AppointmentRecord | str, step: Step, notice: str
 ) -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     if isinstance(answer, str):
         d.send(AppointmentRefused(d.gen, answer))
     else:
@@ -123,7 +127,7 @@ def test_the_lookup_answer_leads_to_confirm_or_back_with_a_reason(
 
 def test_a_department_missing_from_the_list_shows_the_booked_room() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen, booking(), ()))
     assert d.session.department is not None
     assert d.session.department.name.en == "Room 101"
@@ -131,7 +135,7 @@ def test_a_department_missing_from_the_list_shows_the_booked_room() -> None:
 
 def test_confirm_checks_the_printer_then_checks_in_at_the_hub_then_prints() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen, booking(), DEMO_DEPARTMENTS))
     assert d.send(Confirm()) == (CheckPrinter(d.gen),)
     (effect,) = d.send(PrinterChecked(d.gen, printable=True, state="ready"))
@@ -147,7 +151,7 @@ def test_confirm_checks_the_printer_then_checks_in_at_the_hub_then_prints() -> N
 
 def test_a_refusal_at_check_in_goes_back_with_the_reason_and_a_hub_outage_retries_the_check_in() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen, booking(), DEMO_DEPARTMENTS))
     d.send(Confirm())
     (first,) = d.send(PrinterChecked(d.gen, printable=True, state="ready"))
@@ -163,7 +167,7 @@ def test_a_refusal_at_check_in_goes_back_with_the_reason_and_a_hub_outage_retrie
 
 def test_back_from_the_booking_confirm_is_a_fresh_identify_not_another_department() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen, booking(), DEMO_DEPARTMENTS))
     assert d.send(Back()) == ()
     assert (d.step, d.session.appointment, d.session.department_id, d.session.notice_key) == (
@@ -176,7 +180,7 @@ def test_back_from_the_booking_confirm_is_a_fresh_identify_not_another_departmen
 
 def test_an_answer_for_a_wiped_session_is_dropped() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen - 1, booking(), DEMO_DEPARTMENTS))
     assert d.step == Step.FINDING_PATIENT
 
@@ -197,7 +201,7 @@ async def test_the_service_checks_in_and_prints_or_says_why_not(
     his, printer = FakeHis(appointments={"DEMO-NOW": booking()}, now=hub_now), FakePrinter()  # type: ignore[arg-type]
     service = FlowService(CONFIG, his, printer, alerts=LoggingAlerts(), wall=lambda: WALL)
     service.dispatch(StartCheckIn())
-    service.dispatch(QrScanned("DEMO-NOW"))
+    service.dispatch(QrScanned.of("DEMO-NOW"))
     await service.idle()
     assert service.session.step == Step.CONFIRM
     service.dispatch(Confirm())
@@ -218,7 +222,7 @@ async def test_without_an_appointment_port_a_booking_code_is_not_recognised() ->
 
     service = FlowService(CONFIG, HisWithoutBookings(), FakePrinter())  # type: ignore[arg-type]
     service.dispatch(StartCheckIn())
-    service.dispatch(QrScanned("DEMO-NOW"))
+    service.dispatch(QrScanned.of("DEMO-NOW"))
     await service.idle()
     assert (service.session.step, service.session.notice_key) == (Step.IDENTIFY, "identify.not_recognised")
 
@@ -227,6 +231,6 @@ async def test_a_hub_down_at_lookup_says_so_and_keeps_the_normal_check_in() -> N
     his = FakeHis(appointments={"DEMO-NOW": booking()}, failing={"find_appointment"})
     service = FlowService(CONFIG, his, FakePrinter(), alerts=LoggingAlerts())
     service.dispatch(StartCheckIn())
-    service.dispatch(QrScanned("DEMO-NOW"))
+    service.dispatch(QrScanned.of("DEMO-NOW"))
     await service.idle()
     assert (service.session.step, service.session.notice_key) == (Step.IDENTIFY, "appointment.unavailable")

@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 
+from kiosk.domain.dates import PartialDate
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.domain.entitlement import KNOWN_CODES
 from kiosk.domain.ticket import VisitType
 from kiosk.flow.effects import AlertIt, CheckEntitlement, LoadDepartments, PrintDeskSlip
@@ -31,7 +33,7 @@ def at_entitlement_check(identity: PresentedIdentity = CHIP) -> Driver:
     d = Driver()
     d.send(CardPresented(identity))
     effects = d.send(PatientFound(0, PATIENT))
-    assert effects == (CheckEntitlement(0, identity.card_codes()[0], "Nguyễn Văn An", "1989-02-01", "P1"),)
+    assert effects == (CheckEntitlement(0, identity.card_codes()[0], "Nguyễn Văn An", dob("1989-02-01"), "P1"),)
     assert d.step == Step.CHECKING_ENTITLEMENT
     return d
 
@@ -141,12 +143,12 @@ def test_an_expired_card_offers_fee_paying_or_the_desk() -> None:
 @pytest.mark.parametrize(
     ("code", "correction", "name", "born"),
     [
-        ("060", {"gateway_full_name": "Nguyễn Văn Ân"}, "Nguyễn Văn Ân", "1989-02-01"),
-        ("070", {"gateway_date_of_birth": "1989"}, "Nguyễn Văn An", "1989"),
+        ("060", {"gateway_full_name": "Nguyễn Văn Ân"}, "Nguyễn Văn Ân", dob("1989-02-01")),
+        ("070", {"gateway_date_of_birth": dob("1989")}, "Nguyễn Văn An", dob("1989")),
     ],
 )
 def test_a_mismatch_is_retried_once_with_the_gateways_value(
-    code: str, correction: dict[str, str], name: str, born: str
+    code: str, correction: dict[str, object], name: str, born: PartialDate
 ) -> None:
     d = at_entitlement_check()
     effects = d.send(EntitlementChecked(0, answer_for(code, **correction)))
@@ -168,7 +170,7 @@ def test_another_identifier_is_tried_before_the_desk() -> None:
     with_card = replace(CHIP, bhyt_code="HS4010123456789")
     d = at_entitlement_check(with_card)
     effects = d.send(EntitlementChecked(0, answer_for("051")))
-    assert effects == (CheckEntitlement(0, "001089012345", "Nguyễn Văn An", "1989-02-01", "P1"),)
+    assert effects == (CheckEntitlement(0, "001089012345", "Nguyễn Văn An", dob("1989-02-01"), "P1"),)
     effects = d.send(EntitlementChecked(0, answer_for("050")))
     assert d.step == Step.DESK_SLIP_PRINTING
     assert d.session.codes_tried == ("HS4010123456789", "001089012345")
@@ -192,5 +194,5 @@ def test_benefit_lookup_retries_a_mismatch_too() -> None:
     d.send(StartBenefitLookup())
     d.send(CardPresented(CHIP))
     d.send(PatientFound(0, PATIENT))
-    effects = d.send(EntitlementChecked(0, answer_for("070", gateway_date_of_birth="1989-03-01")))
-    assert effects == (CheckEntitlement(0, "001089012345", "Nguyễn Văn An", "1989-03-01", "P1"),)
+    effects = d.send(EntitlementChecked(0, answer_for("070", gateway_date_of_birth=dob("1989-03-01"))))
+    assert effects == (CheckEntitlement(0, "001089012345", "Nguyễn Văn An", dob("1989-03-01"), "P1"),)

@@ -39,7 +39,7 @@ class Kiosk:
 
     def _scanned(self, payload: str) -> None:
         self.scanned.append(payload)
-        self.service.dispatch(QrScanned(payload))
+        self.service.dispatch(QrScanned.of(payload))
 
     async def until(self, condition: Callable[[], object], seconds: float = 5.0) -> None:
         for _ in range(int(seconds / 0.02)):

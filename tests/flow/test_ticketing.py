@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType, display_number
 from kiosk.flow.effects import AlertIt, CheckPrinter, Effect, IssueTicket, LoadDepartments, PrintDeskSlip, PrintTicket
@@ -141,7 +142,8 @@ def test_the_desk_is_always_a_choice_at_visit_type() -> None:
 def test_priority_comes_from_the_domain_rules_and_declarations_need_staff(
     born: str, declared: tuple[PriorityReason, ...], reasons: tuple[PriorityReason, ...], confirm_by_staff: bool
 ) -> None:
-    d = at_confirm(patient=replace(PATIENT, date_of_birth=born), identity=replace(CHIP, date_of_birth=born))
+    born_on = dob(born)
+    d = at_confirm(patient=replace(PATIENT, date_of_birth=born_on), identity=replace(CHIP, date_of_birth=born_on))
     for reason in declared:
         d.send(ToggleDeclared(reason))
     (effect,) = confirm(d)
@@ -309,7 +311,7 @@ def test_a_printer_not_ready_can_be_asked_again_or_left_for_the_desk_or_back() -
 
 
 def test_paper_carries_the_hubs_number_as_the_screen_shows_it_in_the_priority_lane_too() -> None:
-    old = "1940-05-05"  # aged 75+: the priority lane
+    old = dob("1940-05-05")  # aged 75+: the priority lane
     d = at_confirm(patient=replace(PATIENT, date_of_birth=old), identity=replace(CHIP, date_of_birth=old))
     confirm(d)
     (printing,) = d.send(TicketIssued(0, issued(3, lane=Lane.PRIORITY)))

@@ -15,6 +15,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from kiosk.backend_client.client import HisClient
+from kiosk.domain.dates import parse_iso_partial_date
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.records import IdentifierKind, IdentitySource, IssuedTicket, PresentedIdentity, TicketOrder
 from kiosk.offline.breaker import CircuitBreaker
@@ -170,7 +171,7 @@ def person(name: str, id_number: str, born: str, bhyt: str | None = None) -> Pre
         lookup_kind=IdentifierKind.CCCD,
         lookup_value=id_number,
         full_name=name,
-        date_of_birth=born,
+        date_of_birth=parse_iso_partial_date(born),
         sex="male",
         id_number=id_number,
         bhyt_code=bhyt,

@@ -37,7 +37,9 @@ def message_keys_named_in(package: str) -> set[str]:
 
 
 def all_message_keys() -> set[str]:
-    keys = set().union(*(message_keys_named_in(p) for p in ("kiosk/flow", "kiosk/backend_client", "kiosk/hardware")))
+    keys = set().union(
+        *(message_keys_named_in(p) for p in ("kiosk/domain", "kiosk/flow", "kiosk/backend_client", "kiosk/hardware"))
+    )
     keys |= {result_for_code(code).message_key for code in KNOWN_CODES} | {result_for_code("999").message_key}
     return keys | set(CHIP_KEYS.values())
 
