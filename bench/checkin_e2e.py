@@ -6,7 +6,7 @@
 2. Kiosk cold start to the home screen drawn (Kivy offscreen, embedded hub), its RSS, and idle CPU at home.
 
 Run: .venv/bin/python bench/checkin_e2e.py [--count 50]
-Goals (issue 7): p50 ≤ 1.0 s end to end, start ≤ 2 s, RSS ≤ 250 MB, idle CPU ≤ 3 %.
+Goals: p50 ≤ 1.0 s end to end, start ≤ 2 s, RSS ≤ 250 MB, idle CPU ≤ 3 %.
 """
 
 from __future__ import annotations

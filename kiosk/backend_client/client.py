@@ -155,10 +155,6 @@ class HisClient:
             raise PortError(refusal) from exc
         return mapping.ticket(answer.ticket)
 
-    async def report_fault(self, reason: str) -> None:
-        # The hub has no fault endpoint yet (fleet heartbeats will carry it); the reason code is logged, no PII.
-        log.error("kiosk configuration fault reported: %s", reason)
-
     # --- one request, with timeout, retries and the problem+json error mapping ------------------------------
 
     async def _call(

@@ -56,7 +56,7 @@ async def paper_out(w: Walk) -> None:
         await w.present(CardPresented(chip_identity(demo_card("003"))))
         w.expect(Step.VISIT_TYPE)
         tickets_before = len(w.printer.tickets)
-        await w.take_ticket("visit.bhyt", reaching=Step.PRINTER_NOT_READY)  # before the number is taken (issue 5)
+        await w.take_ticket("visit.bhyt", reaching=Step.PRINTER_NOT_READY)  # before the number is taken
         if w.service.session.ticket is not None or w.service.session.notice_key != "printer.paper_out":
             raise DemoStepError("paper out: the patient is told before a number is taken")
         await w.shot("printer-not-ready")

@@ -46,7 +46,6 @@ class FakeHis:
     departments_list: tuple[DepartmentChoice, ...] = DEMO_DEPARTMENTS
     failing: set[str] = field(default_factory=set)  # method names that raise PortError("hub.unavailable")
     tickets: dict[str, IssuedTicket] = field(default_factory=dict)  # by idempotency key
-    faults_reported: list[str] = field(default_factory=list)
     checks: list[tuple[str, str, PartialDate | None]] = field(default_factory=list)
     appointments: dict[str, AppointmentRecord] = field(default_factory=dict)  # by booking code
     now: datetime = datetime(2026, 11, 23, 8, 0, tzinfo=VN_TZ)  # the hub's clock for the check-in window
@@ -111,9 +110,6 @@ class FakeHis:
         self.tickets[order.idempotency_key] = ticket
         self.tickets.setdefault(f"{order.patient_id}/{order.department_id}", ticket)
         return ticket
-
-    async def report_fault(self, reason: str) -> None:
-        self.faults_reported.append(reason)
 
     async def find_appointment(self, code: str) -> AppointmentRecord | None:
         self._maybe_fail("find_appointment")

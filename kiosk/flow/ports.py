@@ -36,10 +36,6 @@ class HisPort(Protocol):
 
     async def issue_ticket(self, order: TicketOrder) -> IssuedTicket: ...
 
-    async def report_fault(self, reason: str) -> None:
-        """Not called by the flow any more: IT alerts go through `kiosk.flow.alerts.AlertPort`."""
-        ...
-
 
 @runtime_checkable
 class AppointmentPort(Protocol):

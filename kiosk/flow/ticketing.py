@@ -80,7 +80,7 @@ def _confirm(session: Session, event: Event, ctx: Context, config: FlowConfig) -
             return to_desk(session, "incomplete_session", ctx, config)
         if session.ticket_on_screen:
             return _issue(ready, ctx, config)
-        # The printer first (issue 5): a number is taken only once the patient can get it on paper or chose not to.
+        # The printer first: a number is taken only once the patient can get it on paper or chose not to.
         return Transition(ready.at(Step.ISSUING, ctx.now), (CheckPrinter(session.generation),))
     return Transition(session)
 

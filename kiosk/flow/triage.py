@@ -1,6 +1,6 @@
 """From a known identity to a decision: find (or register) the patient, ask the gateway, follow its answer.
 
-Every entitlement action the gateway can give has a path here (DOMAIN.md §2): proceed, retry once with the
+Every entitlement action the gateway can give (kiosk.domain.entitlement) has a path here: proceed, retry once with the
 gateway's correction, another identifier, fee-paying or desk, the desk, registered-to-be-rechecked, and
 configuration faults (IT alerted, patient to the desk).
 """

@@ -178,9 +178,6 @@ class ResilientHis:
     def _cached_departments(self) -> list[DepartmentChoice]:
         return [provisional.department_from_json(d) for d in self._store.departments()]
 
-    async def report_fault(self, reason: str) -> None:
-        await self._online(lambda: self._inner.report_fault(reason), self._within)
-
     # --- the background round: departments, leases, replay -------------------------------------------------
 
     def held_leases(self) -> list[HeldLease]:

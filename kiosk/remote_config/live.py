@@ -120,9 +120,6 @@ class ShownDepartments:
     async def issue_ticket(self, order: TicketOrder) -> IssuedTicket:
         return await self._his.issue_ticket(order)
 
-    async def report_fault(self, reason: str) -> None:
-        await self._his.report_fault(reason)
-
     async def find_appointment(self, code: str) -> AppointmentRecord | None:
         return await bookings_of(self._his).find_appointment(code)
 

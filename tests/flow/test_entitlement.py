@@ -1,4 +1,4 @@
-"""Every gateway answer has a path (DOMAIN.md §2), table-driven over the result codes."""
+"""Every gateway answer has a path (kiosk.domain.entitlement's catalogue), table-driven over the result codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The QR camera runs only while the identify screen asks for a scan (issue 4): the real scanner thread over the
+"""The QR camera runs only while the identify screen asks for a scan: the real scanner thread over the
 fake camera and the real decode pipeline, driven by the flow service's session changes."""
 
 from __future__ import annotations

@@ -50,8 +50,9 @@ def local_time_text(moment: datetime) -> str:
 
 def provisional_notice(ticket: QueueTicket) -> list[str]:
     """What a provisional ticket (issued while the hub was unreachable) tells the patient under "SỐ TẠM": the number
-    is confirmed at the desk, and for a BHYT visit that the card has not been checked yet (DOMAIN §2: the patient is
-    served, the check happens later), so nobody is surprised at the desk."""
+    is confirmed at the desk, and for a BHYT visit that the card has not been checked yet (care is never refused for
+    an insurance lookup that cannot be made: the patient is served, the check happens later), so nobody is surprised
+    at the desk."""
     if not ticket.provisional:
         return []
     lines = ["Vui lòng xác nhận tại quầy tiếp đón"]

@@ -28,7 +28,7 @@ from kiosk.hardware.printer.uri import PrinterError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Hard ceiling from the issue: a status check must not hold a patient for more than a second.
+# Hard ceiling: a status check must not hold a patient for more than a second.
 MAX_STATUS_DEADLINE_S = 1.0
 _STATUS_NAMES = ("printer", "offline_cause", "paper")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,8 @@ import segno
 from PIL import Image, ImageOps
 
 REPO = Path(__file__).resolve().parents[3]
-REAL_PHOTOS = REPO.parent / "shared" / "data" / "qr-photos"
+# Real photos of codes (category folders of imageNNN.jpg + imageNNN.txt), when the machine has a set: not shipped.
+REAL_PHOTOS = Path(os.environ.get("KIOSK_QR_PHOTOS", "/nonexistent"))
 
 CCCD_QR = (
     "079203012345|272345678|Nguyễn Thị Ánh Tuyết|02091985|Nữ|"
