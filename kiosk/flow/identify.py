@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from kiosk.domain.bhyt_qr import BhytQr
 from kiosk.domain.card_read import CardRead
 from kiosk.domain.cccd_qr import CccdQr
 from kiosk.domain.dates import PartialDate
 from kiosk.domain.payload import ClassifiedPayload, PayloadKind, classify
+from kiosk.domain.people import Sex
 from kiosk.flow import appointments
 from kiosk.flow.appointments import booking_code
 from kiosk.flow.desk import to_desk
@@ -95,7 +97,9 @@ def read_presented(text: str, payload: ClassifiedPayload, *, typed: bool) -> Rea
     """What a QR or a typed number (`text`, which the domain classified as `payload`) tells the kiosk."""
     parsed = payload.parsed
     if isinstance(parsed, CccdQr) and not typed:
-        return Identified(_from_cccd_qr(parsed))
+        return Identified(
+            _citizen(IdentitySource.CCCD_QR, parsed.id_number, parsed.full_name, parsed.date_of_birth, parsed.sex)
+        )
     if isinstance(parsed, BhytQr) and not typed:
         return Identified(_from_bhyt_qr(parsed))
     if payload.kind in _TYPED_KINDS:
@@ -115,18 +119,6 @@ def read_presented(text: str, payload: ClassifiedPayload, *, typed: bool) -> Rea
         return NotAccepted("identify.old_cmnd_not_accepted")
     code = booking_code(text, payload)
     return BookingCode(code) if code is not None else NotAccepted("identify.not_recognised")
-
-
-def _from_cccd_qr(qr: CccdQr) -> PresentedIdentity:
-    return PresentedIdentity(
-        source=IdentitySource.CCCD_QR,
-        lookup_kind=IdentifierKind.CCCD,
-        lookup_value=qr.id_number,
-        full_name=qr.full_name,
-        date_of_birth=PartialDate.of(qr.date_of_birth),
-        sex=qr.sex.value,
-        id_number=qr.id_number,
-    )
 
 
 def _from_bhyt_qr(qr: BhytQr) -> PresentedIdentity:
@@ -160,12 +152,17 @@ def _notice(session: Session, key: str | None, typed: str | None = None) -> Sess
 
 def identity_from_card(card: CardRead) -> PresentedIdentity:
     """What the check-in needs from a chip read; the rest of the card (photo, parents, address) is not kept."""
+    return _citizen(IdentitySource.CHIP, card.id_number, card.full_name, card.date_of_birth, card.sex)
+
+
+def _citizen(source: IdentitySource, id_number: str, full_name: str, born: date, sex: Sex | None) -> PresentedIdentity:
+    """A citizen ID's holder, from its chip or its QR: looked up by the ID number."""
     return PresentedIdentity(
-        source=IdentitySource.CHIP,
+        source=source,
         lookup_kind=IdentifierKind.CCCD,
-        lookup_value=card.id_number,
-        full_name=card.full_name,
-        date_of_birth=PartialDate.of(card.date_of_birth),
-        sex=str(card.sex) if card.sex else None,
-        id_number=card.id_number,
+        lookup_value=id_number,
+        full_name=full_name,
+        date_of_birth=PartialDate.of(born),
+        sex=sex.value if sex else None,
+        id_number=id_number,
     )
