@@ -36,7 +36,7 @@ async def test_saving_from_the_editor_signs_a_new_version_and_audits_it(
     admin: httpx.AsyncClient, fleet: FleetHub
 ) -> None:
     page = await admin.get("/fleet/config")
-    assert 'name="idle.screen_seconds" value="60"' in page.text
+    assert 'name="idle.screen_seconds" value=""' in page.text  # unset: each kiosk keeps its own timers
     form = editor_form(page.text)
     form["idle.screen_seconds"] = "75"
     form["comment"] = "sảnh A chậm hơn"

@@ -159,7 +159,7 @@ def _find_set(data: bytes, depth: int = 0) -> bytes | None:
 def parse_dg13(data: bytes) -> dict[int, list[str]]:
     """DG13 as {field number: its strings in order}. Parsed by number, never by position; absent fields are absent.
 
-    Layout (DOMAIN.md §1.3): 6D{ 30{ INTEGER 1, OID, 31{ 30{ INTEGER n, value } … } } }; a value is a string or
+    Layout: 6D{ 30{ INTEGER 1, OID, 31{ 30{ INTEGER n, value } … } } }; a value is a string or
     nested SEQUENCEs of strings (father, mother, spouse).
     """
     entries = _find_set(unwrap_file(data, DG_FILES[DataGroup.DG13].tag))

@@ -107,12 +107,13 @@ def test_dg13_fields_are_found_by_number_whatever_their_order() -> None:
 
 async def test_the_factory_gives_the_fake_for_virtual_and_pcsc_otherwise() -> None:
     from kiosk.hardware.chip.adapter_pyscard import PyscardChipReader
-    from kiosk.hardware.chip.factory import VIRTUAL, build_chip_reader
+    from kiosk.hardware.virtual import VIRTUAL
+    from kiosk.runtime.devices import chip_reader
 
-    fake = build_chip_reader(VIRTUAL, demo_card=CARD)
+    fake = chip_reader(VIRTUAL, demo_card=CARD)
     assert isinstance(fake, FakeChipReader)
     assert await fake.read(KEY) is CARD
-    real = build_chip_reader("ACS ACR1252 PICC")
+    real = chip_reader("ACS ACR1252 PICC")
     assert isinstance(real, PyscardChipReader)
     await real.close()
 
