@@ -52,7 +52,7 @@ _.should_exit  # uvicorn's server stops when it is set
 error_level  # a parsed QR's error level, for the assertions that read it
 _.autocommit  # psycopg: CREATE DATABASE needs it
 
-# --- hub (kiosk_hub/): for the hub strand to review; listed here only so the check runs green -------------------
+# --- hub (kiosk_hub/) ------------------------------------------------------------------------------------------
 # Framework-read fields: pydantic wire models, SQLAlchemy columns written and read by the database, the console's
 # form rows read by the Jinja templates.
 bhxh_note
@@ -85,6 +85,3 @@ _.config_reason
 _.checked_in_at
 _.cancelled_at
 _.call_seq
-# Possibly dead (no caller found in the repository): the hub strand decides.
-take_heartbeat  # kiosk_hub/fleet/intake.py
-ACTIVE_PHASES  # kiosk_hub/fleet/models.py
