@@ -1,0 +1,27 @@
+"""A card that answers with the responses printed in a worked example and records what the reader sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+
+class ScriptedCard:
+    def __init__(self, answers: list[str]) -> None:
+        self._answers: Iterator[str] = iter(answers)
+        self.sent: list[bytes] = []
+
+    def transmit(self, command: bytes) -> bytes:
+        self.sent.append(command)
+        return bytes.fromhex(next(self._answers))
+
+
+def fixed_random(values: list[str]) -> Callable[[int], bytes]:
+    """The example's "random" values, in order (each call must ask for exactly the next value's length)."""
+    queue = iter(values)
+
+    def draw(size: int) -> bytes:
+        value = bytes.fromhex(next(queue))
+        assert len(value) == size
+        return value
+
+    return draw
