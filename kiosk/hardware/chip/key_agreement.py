@@ -58,7 +58,7 @@ class KeyAgreementGroup(Protocol):
 
 
 def random_private_key(group: KeyAgreementGroup, random_bytes: RandomBytes) -> int:
-    """A private key in [1, order − 1], drawn from whole bytes the size of the order (so a fixed draw is reproducible)."""
+    """A private key in [1, order − 1] from whole bytes the size of the order (so a fixed draw is reproducible)."""
     size = (group.order.bit_length() + 7) // 8
     while True:
         candidate = int.from_bytes(random_bytes(size), "big")
@@ -102,7 +102,8 @@ class EcGroup:
 
     def public_key(self, private: int) -> bytes:
         if self.generator is None and self._fast is not None:
-            return ec.derive_private_key(private, self._fast).public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+            public = ec.derive_private_key(private, self._fast).public_key()
+            return public.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
         generator = self.generator if self.generator is not None else self.curve.generator
         return bytes((generator * private).to_bytes("uncompressed"))
 

@@ -2,7 +2,7 @@
 GENERAL AUTHENTICATE steps, then secure messaging (AES or 3DES, as the protocol's OID says) with the counter at zero.
 
 Checked byte for byte against the worked examples of ICAO 9303-11 (tests/hardware/chip/test_pace_worked_example.py).
-A card that refuses or breaks off PACE raises `PaceRefused`, a reason BAC may not share; a card that says our
+A card that refuses or breaks off PACE raises `PaceRefusedError`, a reason BAC may not share; a card that says our
 authentication token is wrong raises `ChipError(WRONG_KEY)`, which BAC would share (same password).
 """
 
@@ -27,7 +27,7 @@ MRZ_PASSWORD = 0x01  # password reference in MSE:Set AT (CAN would be 0x02)
 _DYNAMIC_AUTHENTICATION_DATA = 0x7C
 
 
-class PaceRefused(Exception):
+class PaceRefusedError(Exception):
     """The card refused or broke off PACE (or answered something PACE cannot use): BAC may still open it."""
 
 
@@ -42,7 +42,7 @@ def _set_authentication_template(transport: ApduTransport, info: PaceInfo, ambig
         data += tlv(0x84, bytes((info.parameter_id,)))  # which domain parameters, when the card offers several
     _, sw = split_status(transport.transmit(Command(0x00, 0x22, 0xC1, 0xA4, data).encode()))
     if sw != StatusWord.OK:
-        raise PaceRefused(f"MSE:Set AT: SW {sw:04X}")
+        raise PaceRefusedError(f"MSE:Set AT: SW {sw:04X}")
 
 
 def _general_authenticate(transport: ApduTransport, tag: int, data: bytes | None, wanted: int, last: bool) -> bytes:
@@ -54,25 +54,25 @@ def _general_authenticate(transport: ApduTransport, tag: int, data: bytes | None
     if last and (sw & 0xFF00 == StatusWord.AUTHENTICATION_FAILED or sw == StatusWord.SECURITY_NOT_SATISFIED):
         raise ChipError(ChipErrorCode.WRONG_KEY, "PACE token refused")
     if sw != StatusWord.OK:
-        raise PaceRefused(f"GENERAL AUTHENTICATE {tag:02X}: SW {sw:04X}")
+        raise PaceRefusedError(f"GENERAL AUTHENTICATE {tag:02X}: SW {sw:04X}")
     try:
         outer = iter_tlv(answer)
         inner = iter_tlv(outer[0][2]) if outer and outer[0][0] == _DYNAMIC_AUTHENTICATION_DATA else []
     except ValueError as exc:
-        raise PaceRefused("malformed GENERAL AUTHENTICATE answer") from exc
+        raise PaceRefusedError("malformed GENERAL AUTHENTICATE answer") from exc
     found = next((value for first, _whole, value in inner if first == wanted), None)
     if found is None:
-        raise PaceRefused(f"GENERAL AUTHENTICATE answer without tag {wanted:02X}")
+        raise PaceRefusedError(f"GENERAL AUTHENTICATE answer without tag {wanted:02X}")
     return found
 
 
 def _decrypt_nonce(suite: CipherSuite, k_pi: bytes, encrypted: bytes) -> int:
     if suite is CipherSuite.TDES_CBC_CBC:
         if len(encrypted) != 8:
-            raise PaceRefused("nonce length")
+            raise PaceRefusedError("nonce length")
         return int.from_bytes(crypto.decrypt(k_pi, encrypted), "big")
     if len(encrypted) != 16:
-        raise PaceRefused("nonce length")
+        raise PaceRefusedError("nonce length")
     return int.from_bytes(AES.plain_cbc(k_pi, encrypted, decrypt=True), "big")
 
 
@@ -92,10 +92,10 @@ def open_pace_channel(
     ambiguous: bool = False,
     random_bytes: RandomBytes = os.urandom,
 ) -> SecureChannel:
-    """Run PACE with the MRZ password; PaceRefused or ChipError(WRONG_KEY) when it does not open the card."""
+    """Run PACE with the MRZ password; PaceRefusedError or ChipError(WRONG_KEY) when it does not open the card."""
     group = group_for(info)
     if group is None:
-        raise PaceRefused("domain parameters the kiosk does not know")
+        raise PaceRefusedError("domain parameters the kiosk does not know")
     suite = info.suite
     password = hashlib.sha1(mrz_information.encode("ascii")).digest()  # noqa: S324 - mandated by ICAO 9303
     k_pi = derive_key(password, crypto.KeyPurpose.PACE, suite)
@@ -109,15 +109,15 @@ def open_pace_channel(
         own_public = mapped.public_key(own_private)
         chip_public = _general_authenticate(transport, 0x83, own_public, 0x84, last=False)
         if chip_public == own_public:
-            raise PaceRefused("the card echoed the kiosk's key")
+            raise PaceRefusedError("the card echoed the kiosk's key")
         shared = mapped.shared_secret(own_private, chip_public)
     except KeyAgreementError as exc:
-        raise PaceRefused(str(exc)) from exc
+        raise PaceRefusedError(str(exc)) from exc
     ks_enc = derive_key(shared, crypto.KeyPurpose.ENC, suite)
     ks_mac = derive_key(shared, crypto.KeyPurpose.MAC, suite)
     token = authentication_token(suite, ks_mac, info.protocol, mapped.public_key_object(chip_public))
     chip_token = _general_authenticate(transport, 0x85, token, 0x86, last=True)
     expected = authentication_token(suite, ks_mac, info.protocol, mapped.public_key_object(own_public))
     if not hmac.compare_digest(chip_token, expected):
-        raise PaceRefused("the card's authentication token")
+        raise PaceRefusedError("the card's authentication token")
     return SecureChannel(ks_enc, ks_mac, 0, suite.cipher)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kiosk.hardware.chip import crypto
-from kiosk.hardware.chip.sm_cipher import TDES, AesCipher, TripleDesCipher
 from kiosk.hardware.chip.apdu import Command, StatusWord, iter_tlv, tlv
 from kiosk.hardware.chip.errors import ChipErrorCode, StatusWordError
+from kiosk.hardware.chip.sm_cipher import TDES, AesCipher, TripleDesCipher
 
 _DO85, _DO87, _DO97, _DO99, _DO8E = 0x85, 0x87, 0x97, 0x99, 0x8E
 

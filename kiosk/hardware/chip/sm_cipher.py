@@ -24,10 +24,10 @@ class TripleDesCipher:
     block: int = 8
     ssc_size: int = 8
 
-    def encrypt(self, key: bytes, ssc: bytes, data: bytes) -> bytes:  # noqa: ARG002 - the IV is zero for 3DES
-        return crypto.encrypt(key, data)
+    def encrypt(self, key: bytes, ssc: bytes, data: bytes) -> bytes:
+        return crypto.encrypt(key, data)  # the IV is zero: the counter plays no part
 
-    def decrypt(self, key: bytes, ssc: bytes, data: bytes) -> bytes:  # noqa: ARG002 - the IV is zero for 3DES
+    def decrypt(self, key: bytes, ssc: bytes, data: bytes) -> bytes:
         return crypto.decrypt(key, data)
 
     def mac(self, key: bytes, data: bytes) -> bytes:

@@ -13,7 +13,7 @@ import pytest
 from kiosk.hardware.chip.crypto import KeyPurpose
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.key_agreement import DhGroup, EcGroup, KeyAgreementError
-from kiosk.hardware.chip.pace import PaceRefused, authentication_token, open_pace_channel
+from kiosk.hardware.chip.pace import PaceRefusedError, authentication_token, open_pace_channel
 from kiosk.hardware.chip.security_infos import Agreement, PaceInfo, parse_security_infos
 from kiosk.hardware.chip.sm_cipher import AES, CipherSuite, derive_key
 from kiosk.hardware.chip.standard_groups import STANDARD_GROUPS
@@ -92,7 +92,9 @@ def _ecdh_card(last_answer: str = f"7C0A8608{EC_TOKEN_IC}9000") -> ScriptedCard:
 def test_pace_over_ecdh_sends_the_commands_of_the_example_and_derives_its_session_keys() -> None:
     card = _ecdh_card()
     info = PaceInfo(ECDH_PROTOCOL, Agreement.ECDH, CipherSuite.AES_CBC_CMAC_128, 13)
-    channel = open_pace_channel(card, info, MRZ_INFORMATION, random_bytes=fixed_random([EC_MAP_PRIVATE, EC_EPH_PRIVATE]))
+    channel = open_pace_channel(
+        card, info, MRZ_INFORMATION, random_bytes=fixed_random([EC_MAP_PRIVATE, EC_EPH_PRIVATE])
+    )
     assert card.sent == [
         H("0022C1A40F800A04007F00070202040202830101"),
         H("10860000027C0000"),
@@ -107,15 +109,19 @@ def test_pace_over_ecdh_sends_the_commands_of_the_example_and_derives_its_sessio
 def test_a_card_refusing_the_kiosk_token_is_a_wrong_key() -> None:
     info = PaceInfo(ECDH_PROTOCOL, Agreement.ECDH, CipherSuite.AES_CBC_CMAC_128, 13)
     with pytest.raises(ChipError) as caught:
-        open_pace_channel(_ecdh_card("6300"), info, MRZ_INFORMATION, random_bytes=fixed_random([EC_MAP_PRIVATE, EC_EPH_PRIVATE]))
+        open_pace_channel(
+            _ecdh_card("6300"), info, MRZ_INFORMATION, random_bytes=fixed_random([EC_MAP_PRIVATE, EC_EPH_PRIVATE])
+        )
     assert caught.value.code is ChipErrorCode.WRONG_KEY
 
 
 def test_a_card_token_that_does_not_match_is_refused() -> None:
     info = PaceInfo(ECDH_PROTOCOL, Agreement.ECDH, CipherSuite.AES_CBC_CMAC_128, 13)
     forged = f"7C0A8608{EC_TOKEN_IC[:-2]}099000"
-    with pytest.raises(PaceRefused):
-        open_pace_channel(_ecdh_card(forged), info, MRZ_INFORMATION, random_bytes=fixed_random([EC_MAP_PRIVATE, EC_EPH_PRIVATE]))
+    with pytest.raises(PaceRefusedError):
+        open_pace_channel(
+            _ecdh_card(forged), info, MRZ_INFORMATION, random_bytes=fixed_random([EC_MAP_PRIVATE, EC_EPH_PRIVATE])
+        )
 
 
 def test_a_mapping_key_off_the_curve_is_refused() -> None:
@@ -191,7 +197,9 @@ def test_pace_over_dh_opens_the_channel_of_the_example() -> None:
         ]
     )
     info = PaceInfo(DH_PROTOCOL, Agreement.DH, CipherSuite.AES_CBC_CMAC_128, 0)
-    channel = open_pace_channel(card, info, MRZ_INFORMATION, random_bytes=fixed_random([DH_MAP_PRIVATE, DH_EPH_PRIVATE]))
+    channel = open_pace_channel(
+        card, info, MRZ_INFORMATION, random_bytes=fixed_random([DH_MAP_PRIVATE, DH_EPH_PRIVATE])
+    )
     assert card.sent[0] == H("0022C1A40F800A04007F00070202040102830101")
     assert card.sent[2] == H(f"10860000867C8183818180{DH_MAP_PUBLIC}00")
     assert card.sent[3] == H(f"10860000867C8183838180{DH_EPH_PUBLIC}00")
