@@ -30,7 +30,8 @@ class CardChipAuthentication:
 
     def _private(self) -> int:
         offer = self.secrets.security.chip_auth
-        assert offer is not None and self.secrets.chip_auth_private is not None
+        assert offer is not None
+        assert self.secrets.chip_auth_private is not None
         if self.clone:
             order = MODP_1024_160.q if offer.parameter_id == 0 else CURVES_BY_PARAMETER_ID[offer.parameter_id].n
             return random_scalar(order)
