@@ -70,6 +70,8 @@ def _ascii_name(name: str) -> str:
 class TestPki:
     """A test country signing CA and a document signer it issued (EC P-256: quick to generate)."""
 
+    __test__ = False  # a name starting with "Test" is not a pytest test class
+
     csca: x509.Certificate
     document_signer: x509.Certificate
     signer_key: ec.EllipticCurvePrivateKey
