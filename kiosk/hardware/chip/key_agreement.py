@@ -59,6 +59,8 @@ class KeyAgreementGroup(Protocol):
 
 def random_private_key(group: KeyAgreementGroup, random_bytes: RandomBytes) -> int:
     """A private key in [1, order − 1] from whole bytes the size of the order (so a fixed draw is reproducible)."""
+    if group.order < 2:
+        raise KeyAgreementError("group order too small")
     size = (group.order.bit_length() + 7) // 8
     while True:
         candidate = int.from_bytes(random_bytes(size), "big")

@@ -12,6 +12,7 @@ from typing import ClassVar
 from asn1crypto import core, keys
 from ecdsa.curves import Curve, UnknownCurveError
 from ecdsa.der import UnexpectedDER
+from ecdsa.errors import MalformedPointError
 
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.key_agreement import DhGroup, EcGroup, KeyAgreementGroup
@@ -117,7 +118,7 @@ def _optional_int(info: SecurityInfo) -> int | None:
 def _ec_group(parameters: core.Any) -> EcGroup:
     try:
         return EcGroup(Curve.from_der(parameters.dump(), valid_encodings=("named_curve", "explicit")))
-    except (UnknownCurveError, UnexpectedDER, ValueError) as exc:
+    except (UnknownCurveError, UnexpectedDER, MalformedPointError, ValueError, AssertionError) as exc:
         raise ChipError(ChipErrorCode.BAD_DATA, "chip authentication key: unknown curve") from exc
 
 
@@ -129,6 +130,8 @@ def _chip_auth_key(info: SecurityInfo, agreement: Agreement) -> ChipAuthKey:
         return ChipAuthKey(_ec_group(parameters), raw, _optional_int(info))
     domain = parameters.parse(keys.DomainParameters)
     group = DhGroup(int(domain["p"].native), int(domain["g"].native), int(domain["q"].native))
+    if group.q < 2 or not 1 < group.g < group.p:
+        raise ChipError(ChipErrorCode.BAD_DATA, "chip authentication key: DH domain parameters")
     public = int(core.Integer.load(raw).native).to_bytes(group.size, "big")
     return ChipAuthKey(group, public, _optional_int(info))
 
@@ -154,8 +157,8 @@ def parse_security_infos(der: bytes) -> SecurityInfoSet:
         items = [_classify(info) for info in SecurityInfos.load(der)]
     except ChipError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        # asn1crypto parses lazily: a malformed structure may fail at any field access.
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError) as exc:
+        # asn1crypto parses lazily: a malformed structure may fail at any field access (found by fuzzing).
         raise ChipError(ChipErrorCode.BAD_DATA, "SecurityInfos") from exc
     return SecurityInfoSet(
         tuple(item for item in items if isinstance(item, PaceInfo)),

@@ -85,10 +85,21 @@ def test_kiosk_card_read_prints_chip_auth_beside_passive_auth(
     pcscd: PcscDaemon, on_reader: VpcdCardLink, new_card: CardFiles, csca_file: Path
 ) -> None:
     person = new_card.card
+    key = ("--id", person.id_number, "--dob", person.date_of_birth.isoformat(), "--expiry", str(person.expiry))
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "card", "read", "--reader", FIRST_READER, "--json"]
-        + ["--id", person.id_number, "--dob", person.date_of_birth.isoformat(), "--expiry", str(person.expiry)]
-        + ["--csca", str(csca_file)],
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "card",
+            "read",
+            "--reader",
+            FIRST_READER,
+            "--json",
+            *key,
+            "--csca",
+            str(csca_file),
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "PCSCLITE_CSOCK_NAME": str(pcscd.socket_path)},
