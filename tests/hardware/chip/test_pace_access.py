@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.domain.card_expiry import candidate_expiries
 from kiosk.domain.card_read import AccessControl, CardRead, ChipAccessKey, access_key_from_id, access_keys_from_qr
+from kiosk.domain.cccd_qr import parse_cccd_qr
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.read_card import ReadOptions, read_card
 from kiosk.hardware.chip.session import SHORT_RESPONSE, largest_chunk, sm_response_size
@@ -141,3 +142,23 @@ def test_an_unreadable_card_access_or_unknown_parameters_mean_bac(pace_card: Car
     card = EmulatedCccd(unknown)
     assert _read(card).stats.access_control is AccessControl.BAC
     assert card.pace_runs == 0  # nothing sent for a protocol the kiosk cannot run
+
+
+def test_a_2024_childs_card_opens_with_pace_from_its_qr_alone(pki: TestPki) -> None:
+    qr = parse_cccd_qr(
+        "001216012345||Nguyễn Minh Khang|01032016|Nam|Phường Hai Bà Trưng, Hà Nội|01092024|"
+        "|Nguyễn Văn Hùng|Trần Thị Lan"
+    )
+    child = CitizenCard(
+        id_number=qr.id_number,
+        full_name=qr.full_name,
+        date_of_birth=qr.date_of_birth,
+        sex=qr.sex,
+        issue_date=qr.issue_date,
+        expiry=dt.date(2030, 3, 1),  # the 14th birthday: the first milestone for cards issued since July 2024
+        old_id_number=None,
+    )
+    card = EmulatedCccd(build_card(child, pki, False, security=PACE), speaks_bac=False)
+    read = _read(card, keys=access_keys_from_qr(qr.id_number, qr.date_of_birth, qr.issue_date))
+    assert (read.stats.access_control, read.stats.key_tries) == (AccessControl.PACE, 1)
+    assert (read.full_name, read.expiry_date) == (qr.full_name, dt.date(2030, 3, 1))
