@@ -6,13 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kiosk.domain.card_read import AccessControl, ChipAuthProtocol, ChipAuthStatus, access_key_from_id
-from kiosk.hardware.chip.adapter_pyscard import PcscReaderSettings, PyscardChipReader
+from kiosk.hardware.chip.adapter_pyscard import PyscardChipReader
 from tests.support.emulated_card import EmulatedCccd
 from tests.support.emulated_card_data import CardFiles, TestPki, build_card
 from tests.support.emulated_card_keys import ChipAuthOffer, ChipSecurity, PaceOffer
@@ -31,15 +31,6 @@ def new_card(card_files: CardFiles) -> CardFiles:
         with_face=False,
         security=security,
     )
-
-
-@pytest.fixture
-async def reader(pcscd: PcscDaemon, csca_file: Path) -> AsyncIterator[PyscardChipReader]:
-    chip = PyscardChipReader(PcscReaderSettings(FIRST_READER, [csca_file], read_deadline_s=5.0))
-    try:
-        yield chip
-    finally:
-        await chip.close()
 
 
 @pytest.fixture

@@ -26,15 +26,6 @@ from tests.support.pcsc_daemon import FIRST_READER, PcscDaemon
 pytestmark = [pytest.mark.pcsc, pytest.mark.timeout(60)]
 
 
-@pytest.fixture
-async def reader(pcscd: PcscDaemon, csca_file: Path) -> AsyncIterator[PyscardChipReader]:
-    chip = PyscardChipReader(PcscReaderSettings(FIRST_READER, [csca_file], read_deadline_s=5.0))
-    try:
-        yield chip
-    finally:
-        await chip.close()
-
-
 def _key(card: CitizenCard) -> tuple:  # type: ignore[type-arg]
     return access_key_from_id(card.id_number, card.date_of_birth, card.expiry)
 
