@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from asn1crypto import core
 
+from tests.support.emulated_card_apdu import ATR_EXTENDED, ATR_SHORT, offset_from_do54, parse_apdu
 from tests.support.emulated_card_auth import CardChipAuthentication, active_authentication_signature
 from tests.support.emulated_card_crypto import SmKeys, kdf, retail_mac, tdes
 from tests.support.emulated_card_data import CardFiles
@@ -25,19 +26,6 @@ SFI_TO_FID = {0x1E: 0x011E, 0x1D: 0x011D, 0x01: 0x0101, 0x02: 0x0102, 0x0D: 0x01
 OK, EOF_REACHED = b"\x90\x00", b"\x62\x82"
 WRONG_KEY, WRONG_LENGTH, DENIED = b"\x63\x00", b"\x67\x00", b"\x69\x82"
 SM_INCORRECT, NOT_FOUND, BAD_P1P2, BAD_OFFSET, NO_INS = b"\x69\x88", b"\x6a\x82", b"\x6a\x86", b"\x6b\x00", b"\x6d\x00"
-
-
-def _atr(capabilities: int) -> bytes:
-    # T=1 only; historical bytes: compact-TLV category 80, card capabilities (73) whose third byte's bit 0x40
-    # says "extended Lc/Le supported"; TCK makes the XOR of T0..TCK zero.
-    body = bytes((0x85, 0x80, 0x01, 0x80, 0x73, 0x00, 0x00, capabilities))
-    check = 0
-    for byte in body:
-        check ^= byte
-    return b"\x3b" + body + bytes((check,))
-
-
-ATR_EXTENDED, ATR_SHORT = _atr(0x40), _atr(0x00)
 
 
 @dataclass
@@ -97,7 +85,7 @@ class EmulatedCccd:
         if len(apdu) < 4:
             return WRONG_LENGTH
         try:
-            cla, ins, p1, p2, data, _le, extended = _parse(apdu)
+            cla, ins, p1, p2, data, _le, extended = parse_apdu(apdu)
         except (IndexError, ValueError):
             return WRONG_LENGTH
         if extended and not self.extended_length:
@@ -280,7 +268,7 @@ class EmulatedCccd:
         return chunk, OK if len(chunk) == le else EOF_REACHED
 
     def _read_binary_odd(self, body: bytes, le: int) -> tuple[bytes, bytes]:
-        offset = _offset_from_do54(body)
+        offset = offset_from_do54(body)
         if offset is None:
             return b"", BAD_P1P2
         if self.faults.deny_reads:
@@ -296,32 +284,3 @@ class EmulatedCccd:
 
 def _pad_header(header: bytes, block: int) -> bytes:
     return header + b"\x80" + bytes(block - len(header) - 1)
-
-
-def _offset_from_do54(body: bytes) -> int | None:
-    if len(body) < 3 or body[0] != 0x54 or body[1] != len(body) - 2:
-        return None
-    return int.from_bytes(body[2:], "big")
-
-
-def _parse(apdu: bytes) -> tuple[int, int, int, int, bytes, int | None, bool]:
-    cla, ins, p1, p2, rest = apdu[0], apdu[1], apdu[2], apdu[3], apdu[4:]
-    if not rest:
-        return cla, ins, p1, p2, b"", None, False
-    if len(rest) == 1:
-        return cla, ins, p1, p2, b"", rest[0] or 256, False
-    if rest[0] != 0:
-        lc = rest[0]
-        data = rest[1 : 1 + lc]
-        if len(data) != lc or len(rest) > lc + 2:
-            raise ValueError("bad short APDU")
-        le = (rest[1 + lc] or 256) if len(rest) == lc + 2 else None
-        return cla, ins, p1, p2, data, le, False
-    if len(rest) == 3:
-        return cla, ins, p1, p2, b"", int.from_bytes(rest[1:], "big") or 65536, True
-    lc = int.from_bytes(rest[1:3], "big")
-    data = rest[3 : 3 + lc]
-    if len(data) != lc:
-        raise ValueError("bad extended APDU")
-    tail = rest[3 + lc :]
-    return cla, ins, p1, p2, data, (int.from_bytes(tail, "big") or 65536) if tail else None, True
