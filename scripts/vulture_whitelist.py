@@ -52,6 +52,10 @@ _.should_exit  # uvicorn's server stops when it is set
 error_level  # a parsed QR's error level, for the assertions that read it
 _.autocommit  # psycopg: CREATE DATABASE needs it
 
+# Secure messaging ciphers a card may name in its PACEInfo (found by their arc, CipherSuite.from_arc).
+AES_CBC_CMAC_192
+AES_CBC_CMAC_256
+
 # --- hub (kiosk_hub/) ------------------------------------------------------------------------------------------
 # Framework-read fields: pydantic wire models, SQLAlchemy columns written and read by the database, the console's
 # form rows read by the Jinja templates.

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import Protocol
 
-from kiosk.domain.card_read import access_keys_from_qr
+from kiosk.domain.card_read import ChipAuthStatus, access_keys_from_qr
 from kiosk.domain.cccd_qr import CccdQr
 from kiosk.flow.events import CardNeedsKey, CardPresented, CardRemoved, CardUnreadable, Event, QrScanned
 from kiosk.flow.identify import identity_from_card
@@ -79,6 +79,12 @@ class ChipBridge:
                 self._flow.dispatch(CardUnreadable(key))
                 return
             self._flow.dispatch(scan)
+            return
+        if card.chip_auth.status is ChipAuthStatus.FAILED:
+            # A clone carries genuinely signed data, not the chip's key: like a forged card, staff check it at the
+            # desk and its QR does not stand in for it.
+            log.warning("chip failed chip/active authentication")
+            self._flow.dispatch(CardUnreadable("chip.card_cannot_be_verified_go_to_desk"))
             return
         if card.id_number != qr.id_number:
             log.warning("chip and QR belong to different cards")

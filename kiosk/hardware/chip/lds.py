@@ -26,6 +26,8 @@ class DataGroup(IntEnum):
     DG1 = 1
     DG2 = 2
     DG13 = 13
+    DG14 = 14  # SecurityInfos: the chip authentication key
+    DG15 = 15  # the active authentication public key
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ DG_FILES: dict[DataGroup, LdsFile] = {
     DataGroup.DG1: LdsFile("DG1", 0x0101, 0x01, 0x61),
     DataGroup.DG2: LdsFile("DG2", 0x0102, 0x02, 0x75),
     DataGroup.DG13: LdsFile("DG13", 0x010D, 0x0D, 0x6D),
+    DataGroup.DG14: LdsFile("DG14", 0x010E, 0x0E, 0x6E),
+    DataGroup.DG15: LdsFile("DG15", 0x010F, 0x0F, 0x6F),
 }
 _TAG_TO_DG = {f.tag: dg for dg, f in DG_FILES.items()}
 
