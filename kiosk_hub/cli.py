@@ -13,7 +13,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 
-from kiosk_hub.fleet import cli as fleet_cli
+from kiosk_hub.access import cli as access_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
 
 
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--officer-name", default="Nguyễn Thị Tra Cứu")
     sim.add_argument("--officer-cccd", default="001190000001")
     sim.set_defaults(handler=_bhxh_simulator)
-    fleet_cli.register(sub)
+    access_cli.register(sub)
     return parser
 
 

@@ -18,6 +18,8 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk_hub.access.revocations import RevocationWatch
+from kiosk_hub.access.services import AccessServices, build_access
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
@@ -48,6 +50,7 @@ class Hub:
     entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
+    access: AccessServices
     owns_http: bool = False
 
     async def write(self, fn: Callable[..., T], *args: object) -> T:
@@ -61,19 +64,23 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
     owns_http = http is None
     http = http or httpx.AsyncClient()
     client = BhxhClient(settings.bhxh, http, clock)
+    # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
+    # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
+    writes = ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write")
+    revocations = RevocationWatch(reader)
+    his = PatientRegister(reader, writer)
     return Hub(
         settings=settings,
         engine=engine,
         reader=reader,
         writer=writer,
         clock=clock,
-        gate=KioskGate(reader),
+        gate=KioskGate(reader, revocations),
         queue=QueueBook(reader, writer, clock, settings.public_base_url),
-        his=PatientRegister(reader, writer),
-        entitlement=EntitlementChecker(client, writer, settings.facility_code),
+        his=his,
+        entitlement=EntitlementChecker(client, writer, settings.facility_code, his.card_codes),
         http=http,
-        # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
-        # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
-        writes=ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write"),
+        writes=writes,
+        access=build_access(settings, reader, writer, writes, revocations, clock),
         owns_http=owns_http,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -23,6 +24,21 @@ class BhxhSettings(BaseModel):
     md5_uppercase: bool = False
 
 
+class AccessSettings(BaseModel):
+    """Who may reach what: patient-lookup allowance, the access log's key, sign-in hashing, proxies, API docs."""
+
+    lookup_burst: int = Field(default=5, ge=1)
+    lookup_refill_seconds: float = Field(default=12.0, gt=0)
+    # HMAC key of the patient-lookup log; default beside a SQLite file, else ./kiosk-hub-access-log.key.
+    access_log_key_file: Path | None = None
+    password_hash_workers: int = Field(default=1, ge=1, le=4)
+    # Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (the TLS reverse proxy): they give the client
+    # address sign-in throttling counts and the scheme that turns on HSTS and Secure cookies.
+    trusted_proxies: str = "127.0.0.1"
+    # /docs and /redoc (Swagger UI, ReDoc): for signed-in admins, or not served at all.
+    api_docs: Literal["admin", "off"] = "admin"
+
+
 class HubSettings(BaseModel):
     """Everything the hub needs to serve the Kiosk HIS API."""
 
@@ -35,6 +51,7 @@ class HubSettings(BaseModel):
     max_body_bytes: int = 64 * 1024
     bhxh: BhxhSettings = Field(default_factory=BhxhSettings)
     recheck_interval_seconds: float = 300.0
+    access: AccessSettings = Field(default_factory=AccessSettings)
 
 
 def settings_from_env(db: str | None = None) -> HubSettings:
@@ -53,4 +70,18 @@ def settings_from_env(db: str | None = None) -> HubSettings:
             officer_name=env.get("KIOSK_HUB_BHXH_OFFICER_NAME", ""),
             officer_id_number=env.get("KIOSK_HUB_BHXH_OFFICER_CCCD", ""),  # type: ignore[arg-type]
         ),
+        access=_access_from_env(env),
+    )
+
+
+def _access_from_env(env: os._Environ[str]) -> AccessSettings:
+    base = AccessSettings()
+    key_file = env.get("KIOSK_HUB_ACCESS_LOG_KEY_FILE")
+    return AccessSettings(
+        lookup_burst=int(env.get("KIOSK_HUB_LOOKUP_BURST", base.lookup_burst)),
+        lookup_refill_seconds=float(env.get("KIOSK_HUB_LOOKUP_REFILL_SECONDS", base.lookup_refill_seconds)),
+        access_log_key_file=Path(key_file) if key_file else None,
+        password_hash_workers=int(env.get("KIOSK_HUB_PASSWORD_HASH_WORKERS", base.password_hash_workers)),
+        trusted_proxies=env.get("KIOSK_HUB_TRUSTED_PROXIES", base.trusted_proxies),
+        api_docs=env.get("KIOSK_HUB_API_DOCS", base.api_docs),  # type: ignore[arg-type]
     )

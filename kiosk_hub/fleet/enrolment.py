@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk_hub.access.revocations import record_revocation
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import audit
@@ -102,4 +103,5 @@ def revoke(session: Session, kiosk_id: str, actor: str, now: datetime) -> None:
     if kiosk is None:
         raise EnrolmentError("unknown_kiosk")
     kiosk.revoked = True
+    record_revocation(session, "kiosk", kiosk_id, now)  # every hub process drops the token within a second
     audit.record(session, now, actor, "kiosk.revoked", kiosk.name)

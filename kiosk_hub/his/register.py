@@ -27,15 +27,13 @@ _COLUMNS = {
 
 
 def patient_wire(p: Patient) -> wire.Patient:
+    """What a kiosk is told of a patient: what its next steps need (the ticket's name and year, the age for the
+    priority lane, the gateway's name and date check), never the card numbers or the full ID number."""
     return wire.Patient(
         id=p.id,
-        patient_code=p.patient_code,
         full_name=p.full_name,
         date_of_birth=p.date_of_birth,
-        sex=wire.Sex(p.sex) if p.sex else None,
         id_number_masked=mask_id(p.id_number) if p.id_number else None,
-        bhxh_number=p.bhxh_number,
-        bhyt_code=p.bhyt_code,
     )
 
 
@@ -61,6 +59,14 @@ class PatientRegister:
                 # A new-style card shows only the 10-digit number: an old code matches on its last 10 digits.
                 found = session.scalars(select(Patient).where(Patient.bhxh_number == value[-10:])).first()
             return patient_wire(found) if found else None
+
+    def card_codes(self, patient_id: str) -> list[str]:
+        with self._reader() as session:
+            found = session.get(Patient, patient_id)
+            if found is None:
+                return []
+            codes = (found.bhyt_code, found.bhxh_number, found.id_number)
+        return list(dict.fromkeys(c for c in codes if c))
 
     def register_patient(self, registration: wire.PatientRegistration) -> tuple[wire.Patient, bool]:
         if not (registration.id_number or registration.bhxh_number or registration.bhyt_code):

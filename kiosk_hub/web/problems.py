@@ -18,6 +18,7 @@ log = logging.getLogger("kiosk_hub.api")
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
@@ -34,9 +35,9 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer", **exc.headers} if exc.status == 401 else exc.headers
         problem = Problem(title=exc.title, status=exc.status, code=exc.code, message_key=exc.message_key)
-        return problem_response(problem, headers)
+        return problem_response(problem, headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kiosk_hub.access.integrations import create_credential
+from kiosk_hub.access.roles import Scope
 from kiosk_hub.app import create_app
 from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
@@ -95,11 +97,25 @@ def seed(hub: Hub) -> None:
         session.commit()
 
 
+def add_integration(hub: Hub, name: str = "his", scopes: frozenset[Scope] = frozenset({Scope.CALLING})) -> str:
+    """An integration credential (the HIS); returns its bearer token."""
+    with hub.writer() as session:
+        _id, token = create_credential(session, name, set(scopes), "test", hub.clock())
+        session.commit()
+    return token
+
+
 @dataclass
 class HubUnderTest:
     hub: Hub
     client: httpx.AsyncClient
     token: str
+    his_token: str = ""  # an integration credential with the calling scope
+
+    @property
+    def as_his(self) -> dict[str, str]:
+        """Headers that make a request the HIS's instead of the kiosk's."""
+        return {"Authorization": f"Bearer {self.his_token}"}
 
 
 @pytest.fixture
@@ -109,11 +125,12 @@ async def hub_api(sqlite_url: str, clock: FakeClock, gateway_url: str) -> AsyncI
         hub = build_hub(settings, clock=clock, http=bhxh_http)
         seed(hub)
         token = enrol(hub)
+        his_token = add_integration(hub)
         app = create_app(hub, background=False)
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as client:
-            yield HubUnderTest(hub, client, token)
+            yield HubUnderTest(hub, client, token, his_token)
         hub.engine.dispose()
 
 

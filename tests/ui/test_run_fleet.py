@@ -28,9 +28,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from kiosk.remote_config.schema import ActionKind, RemoteConfig
+from kiosk_hub.access.roles import Role
+from kiosk_hub.access.users import add_user
 from kiosk_hub.fleet import actions, configs, enrolment, rollout
-from kiosk_hub.fleet.console.auth import add_user
-from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction, Role
+from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction
 from kiosk_hub.migrate import upgrade
 from tests.hub.servers import hub_process
 

@@ -1,0 +1,54 @@
+"""The access services one hub process holds (built with the Hub; no HTTP here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk_hub.access.integrations import IntegrationGate
+from kiosk_hub.access.keys import default_key_path, load_or_create_key
+from kiosk_hub.access.lookups import LookupGuard, LookupLimit
+from kiosk_hub.access.passwords import PasswordHasherPool
+from kiosk_hub.access.revocations import RevocationWatch
+from kiosk_hub.access.sign_in import SignInGate
+from kiosk_hub.settings import HubSettings
+
+
+@dataclass
+class AccessServices:
+    revocations: RevocationWatch
+    hasher: PasswordHasherPool
+    sign_in: SignInGate
+    lookups: LookupGuard
+    integrations: IntegrationGate
+
+
+def build_access(
+    settings: HubSettings,
+    reader: sessionmaker[Session],
+    writer: sessionmaker[Session],
+    writes: Executor,
+    revocations: RevocationWatch,
+    clock: Callable[[], datetime],
+) -> AccessServices:
+    config = settings.access
+    hasher = PasswordHasherPool(config.password_hash_workers)
+    key_path = config.access_log_key_file or default_key_path(settings.database_url)
+    key = load_or_create_key(key_path) if key_path is not None else _process_key()
+    return AccessServices(
+        revocations=revocations,
+        hasher=hasher,
+        sign_in=SignInGate(reader, writer, writes, hasher, clock),
+        lookups=LookupGuard(key, LookupLimit(config.lookup_burst, config.lookup_refill_seconds)),
+        integrations=IntegrationGate(reader, revocations),
+    )
+
+
+def _process_key() -> bytes:
+    import secrets
+
+    return secrets.token_bytes(32)  # an in-memory database: its log lives no longer than this key
