@@ -31,7 +31,17 @@ def _serve(args: argparse.Namespace) -> int:
     if args.public_url:
         settings = settings.model_copy(update={"public_base_url": args.public_url})
     app = create_app(build_hub(settings))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    # Behind the TLS proxy the client's address and the scheme come from its X-Forwarded-* headers, believed only
+    # from the addresses named (sign-in throttling counts per client address; HTTPS turns on HSTS and Secure).
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.access.trusted_proxies,
+    )
     return 0
 
 

@@ -63,7 +63,7 @@ def read_log(session: Session, log_filter: LogFilter, limit: int | None = 500) -
         query = query.limit(limit)
     return [
         LogLine(as_utc(e.at), e.kiosk_id, name or "", e.kind, e.identifier_hash, e.found)
-        for e, name in session.execute(query).tuples()
+        for e, name in session.execute(query)
     ]
 
 
@@ -72,7 +72,7 @@ def csv_chunks(session: Session, log_filter: LogFilter, batch: int = 1000) -> It
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
-    for e, name in session.execute(log_filter.query().execution_options(yield_per=batch)).tuples():
+    for e, name in session.execute(log_filter.query().execution_options(yield_per=batch)):
         writer.writerow(
             (as_utc(e.at).isoformat(), e.kiosk_id, name or "", e.kind, e.identifier_hash, "1" if e.found else "0")
         )
