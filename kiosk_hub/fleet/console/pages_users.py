@@ -45,8 +45,8 @@ def _page(request: Request, user: object, status: int = 200, problem: str = "", 
 
 
 @router.get("")
-def users_page(request: Request, user: AdminOnly) -> Response:
-    return _page(request, user)
+def users_page(request: Request, user: AdminOnly, done: str = "") -> Response:
+    return _page(request, user, done=done[:20])
 
 
 async def _apply(request: Request, change: Change, work: UserChange, done: str) -> Response:
