@@ -5,6 +5,7 @@ The sign-in form's CSRF token is a double-submit cookie: there is no session yet
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from fastapi import APIRouter, Request, Response
@@ -33,6 +34,9 @@ from kiosk_hub.hub import Hub
 
 router = APIRouter(prefix="/fleet", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "kh_login_csrf"
+# A refused attempt is answered only after this long (or its wait, if shorter): a client that waits for each answer
+# (a script, a browser) slows to a few attempts a minute, and a waiting request costs a socket, no CPU.
+SLOW_REFUSAL_SECONDS = 3.0
 
 
 def client_address(request: Request) -> str:
@@ -68,6 +72,8 @@ async def login(request: Request) -> Response:
     if outcome.reason == "wrong_credentials":
         return RedirectResponse("/fleet/login?failed=1", status_code=303)
     status = 503 if outcome.reason == "busy" else 429
+    if status == 429:
+        await asyncio.sleep(min(outcome.retry_after_seconds, SLOW_REFUSAL_SECONDS))
     response = _login_form(request, status, refused=outcome.reason, wait=outcome.retry_after_seconds)
     response.headers["Retry-After"] = str(outcome.retry_after_seconds)
     return response
