@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -49,6 +50,4 @@ def build_access(
 
 
 def _process_key() -> bytes:
-    import secrets
-
     return secrets.token_bytes(32)  # an in-memory database: its log lives no longer than this key
