@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from kiosk.domain.language import LANGUAGES
 from kiosk.remote_config.schema import ActionKind, FunnelCounters
 from kiosk_hub.access.principals import AdminChange, ConsoleReader
 from kiosk_hub.db.engine import as_utc

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
+from kiosk.domain.language import LANGUAGES
 from kiosk_hub.access import sessions
 from kiosk_hub.access.passwords import HasherBusyError, PasswordTooShortError
 from kiosk_hub.access.principals import SESSION_COOKIE, OwnChange, Public, SignedIn, current_user
 from kiosk_hub.access.roles import MIN_PASSWORD_LENGTH, Role
 from kiosk_hub.access.sign_in import SignedInNow
 from kiosk_hub.access.users import set_password_hash
-from kiosk_hub.fleet.console.i18n import LANGUAGES
 from kiosk_hub.fleet.console.web import (
     COOKIE_PATH,
     LANG_COOKIE,
