@@ -89,3 +89,5 @@ _.config_reason
 _.checked_in_at
 _.cancelled_at
 _.call_seq
+# An integration scope admins can grant (the console and CLI list every Scope); the event feed will check it.
+REGISTRATIONS
