@@ -74,16 +74,24 @@ async def flood(url: str, stop: asyncio.Event, new_names: bool, counter: Iterato
     sent = 0
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         page = await client.get("/fleet/login")
-        found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        assert found is not None
+        token = _csrf(page.text)
         while not stop.is_set():
             n = next(counter)
             username = f"guess-{n}" if new_names else "it-admin"
             headers = {"X-Forwarded-For": f"10.{n // 62500 % 250}.{n // 250 % 250}.{n % 250}"} if new_names else {}
-            form = {"csrf": found.group(1), "username": username, "password": f"wrong-guess-{n}"}
-            await client.post("/fleet/login", data=form, headers=headers)
+            form = {"csrf": token, "username": username, "password": f"wrong-guess-{n}"}
+            answer = await client.post("/fleet/login", data=form, headers=headers)
+            if answer.status_code == 403:
+                raise RuntimeError("the flood lost its sign-in form token: it would measure CSRF refusals")
+            # A refusal comes back as a new sign-in form with a new token (and cookie): a real script follows it.
+            token = _csrf(answer.text) or token
             sent += 1
     return sent
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    return found.group(1) if found else ""
 
 
 async def phase(url: str, token: str, kiosks: int, seconds: float, flood_mode: str | None) -> dict[str, float]:

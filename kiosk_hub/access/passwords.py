@@ -2,13 +2,17 @@
 never on the loop and never while a database writer is held; a flood beyond what the pool can queue is refused at
 once instead of growing a backlog.
 
-argon2-cffi releases the GIL while it hashes, so one worker uses at most one core: on the hub's 2-core machines the
-event loop keeps the other."""
+argon2-cffi releases the GIL while it hashes; a hash made with the library's defaults (4 lanes) runs on 4 threads of
+libargon2's own, which would share every core with the event loop. So the pool's threads run at a lower scheduling
+priority (nice +10, inherited by the threads libargon2 starts): when the cores are busy, the event loop and the
+database writer go first and sign-in waits."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +25,7 @@ from kiosk_hub.access.roles import MIN_PASSWORD_LENGTH
 
 T = TypeVar("T")
 THREAD_PREFIX = "hub-argon2"
+NICENESS = 10
 _hasher = PasswordHasher()
 
 
@@ -58,11 +63,17 @@ def _dummy_hash() -> str:
     return _hasher.hash("not a password of anyone")
 
 
+def _yield_to_the_loop() -> None:
+    """On each pool thread as it starts: Linux keeps a niceness per thread; lowering one's own needs no privilege."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux, or a sandbox refusing it: hashing still works
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+
+
 class PasswordHasherPool:
     """Hashes and verifies passwords on `workers` threads of its own; at most `max_waiting` calls in flight."""
 
     def __init__(self, workers: int = 1, max_waiting: int = 16) -> None:
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix=THREAD_PREFIX)
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix=THREAD_PREFIX, initializer=_yield_to_the_loop)
         self._max_waiting = max_waiting
         self._in_flight = 0
         # The names of the threads that hashed: a test asserts the event loop's thread is never among them.

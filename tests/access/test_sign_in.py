@@ -4,6 +4,7 @@ lift), failures audited without the password, and argon2 only ever on the hasher
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from kiosk_hub.access.passwords import THREAD_PREFIX
+from kiosk_hub.access.passwords import NICENESS, THREAD_PREFIX
 from kiosk_hub.access.roles import Role
 from kiosk_hub.access.users import add_user
 from kiosk_hub.app import create_app
@@ -203,3 +204,12 @@ async def test_the_address_behind_a_trusted_proxy_is_the_one_it_forwards(served:
     assert office.status_code == 429
     assert signed_in(elsewhere)
     assert {e.detail for e in audit(hub, "user.login_failed")} == {'{"address": "10.1.2.3"}'}
+
+
+async def test_the_hashers_threads_yield_the_cores_to_the_event_loop(console: HubUnderTest) -> None:
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    on_the_pool = await console.hub.access.hasher._run(
+        lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    )
+    assert on_the_pool == max(NICENESS, base)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # the loop's own thread untouched
