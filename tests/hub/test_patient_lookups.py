@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -16,7 +16,15 @@ from sqlalchemy import select, text
 
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.errors import HisRateLimitedError
+from kiosk.demo.devices import chip_identity, demo_card
+from kiosk.domain.dates import VN_TZ
+from kiosk.flow.events import CardPresented
+from kiosk.flow.fakes import FakePrinter
 from kiosk.flow.records import IdentifierKind
+from kiosk.flow.service import FlowService
+from kiosk.flow.state import Step
+from kiosk.flow.transition import FlowConfig
+from kiosk.i18n.catalogue import translate
 from kiosk_hub.access.keys import default_key_path
 from kiosk_hub.access.models import PatientLookupEntry
 from kiosk_hub.bhxh.demo_cards import card_for_result
@@ -162,3 +170,22 @@ def test_the_allowance_holds_across_two_hub_processes(tmp_path: Path) -> None:
     # Five in the burst, at most one refilled while the twelve were answered (one every 12 s): never one per process.
     assert codes.count(200) in (5, 6), codes
     assert codes.count(429) == 12 - codes.count(200)
+
+
+async def test_a_kiosk_past_its_allowance_tells_the_patient_and_offers_the_desk(hub_api: HubUnderTest) -> None:
+    """The whole flow on the hub: the sixth patient in a burst reads "try again in a minute, or go to the desk"."""
+
+    async def no_sleep(_s: float) -> None:
+        return None
+
+    client = HisClient(hub_api.client, token=hub_api.token, sleep=no_sleep)
+    for _ in range(5):
+        await client.find_patient(IdentifierKind.CCCD, CARD.id_number)
+    service = FlowService(FlowConfig(hospital_name="Bệnh viện Đa khoa Demo"), client, FakePrinter(),
+                          wall=lambda: datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ))  # fmt: skip
+    service.dispatch(CardPresented(chip_identity(demo_card("000"))))
+    await service.idle()
+    assert service.session.step == Step.HUB_FAILED
+    assert service.session.notice_key == "hub.rate_limited"
+    assert service.hub_ok  # the hub answered: the kiosk is not offline for it
+    assert translate("hub.rate_limited", "vi").startswith("Máy đang tạm dừng tra cứu")
