@@ -18,10 +18,9 @@ from kiosk_hub.settings import HubSettings, settings_from_env
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from kiosk_hub.app import create_app
     from kiosk_hub.hub import build_hub
+    from kiosk_hub.serving.run import serve
 
     settings = settings_from_env(args.db)
     if args.migrate:
@@ -31,7 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.public_url:
         settings = settings.model_copy(update={"public_base_url": args.public_url})
     app = create_app(build_hub(settings))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    serve(app, settings.server, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
