@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 
 from kiosk_hub.fleet import cli as fleet_cli
+from kiosk_hub.retention import cli as retention_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
 
 
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--officer-cccd", default="001190000001")
     sim.set_defaults(handler=_bhxh_simulator)
     fleet_cli.register(sub)
+    retention_cli.register(sub)
     return parser
 
 

@@ -71,7 +71,7 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         clock=clock,
         gate=KioskGate(reader),
         queue=QueueBook(reader, writer, clock, settings.public_base_url),
-        his=PatientRegister(reader, writer),
+        his=PatientRegister(reader, writer, clock),
         entitlement=EntitlementChecker(client, writer, settings.facility_code),
         http=http,
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.

@@ -55,6 +55,10 @@ class HubSettings(BaseModel):
     # Below this much free space beside the SQLite file `/healthz` says disk_full: a day of a large hospital's tickets
     # is a few megabytes, and SQLite needs room for its WAL and checkpoints on top.
     min_free_disk_mb: int = 64
+    # Personal data (tickets, the hub's own patient register, BHYT re-checks) is deleted after this many days; why 180
+    # is in docs/security.md ("Retention and backup").
+    retention_days: int = Field(default=180, ge=1)
+    purge_interval_seconds: float = 6 * 3600
 
 
 def _server_limits(env: Mapping[str, str]) -> ServerLimits:
@@ -89,4 +93,6 @@ def settings_from_env(db: str | None = None) -> HubSettings:
         ),
         server=_server_limits(env),
         min_free_disk_mb=int(env.get("KIOSK_HUB_MIN_FREE_DISK_MB", base.min_free_disk_mb)),
+        retention_days=int(env.get("KIOSK_HUB_RETENTION_DAYS", base.retention_days)),
+        purge_interval_seconds=float(env.get("KIOSK_HUB_PURGE_INTERVAL_SECONDS", base.purge_interval_seconds)),
     )
