@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 # "Try again later" (sysexits.h): another hub process was purging.
@@ -18,6 +20,23 @@ def register(sub: Any) -> None:
     purge.add_argument("--days", type=int, help="retention in days (default: the hub's setting)")
     purge.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     purge.set_defaults(handler=_purge)
+    key_help = "the backup key file (default: KIOSK_HUB_BACKUP_KEY_FILE)"
+    backup = sub.add_parser("backup", help="write an encrypted backup of the hub's store (while it serves)")
+    backup.add_argument("--out", required=True, type=Path, help="the backup file to create (never replaced)")
+    backup.add_argument("--key", type=Path, help=key_help)
+    backup.add_argument("--db")
+    backup.set_defaults(handler=_backup)
+    restore = sub.add_parser("restore", help="replace the store's content with a backup's (stop the hub first)")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--key", type=Path, help=key_help)
+    restore.add_argument("--db")
+    restore.set_defaults(handler=_restore)
+    key = sub.add_parser("backup-key", help="the key backups are encrypted with").add_subparsers(
+        dest="key_command", required=True
+    )
+    new = key.add_parser("new", help="make a key file (0600); keep a copy away from the hub: backups need it")
+    new.add_argument("--out", required=True, type=Path)
+    new.set_defaults(handler=_new_key)
 
 
 def _purge(args: argparse.Namespace) -> int:
@@ -44,4 +63,58 @@ def _purge(args: argparse.Namespace) -> int:
     if report.skipped:
         print("another hub process is purging; nothing done", file=sys.stderr)
         return EX_TEMPFAIL
+    return 0
+
+
+def _key(args: argparse.Namespace) -> Any:
+    from kiosk_hub.retention.sealed import BackupError, BackupKey
+
+    path = args.key or (
+        Path(os.environ["KIOSK_HUB_BACKUP_KEY_FILE"]) if "KIOSK_HUB_BACKUP_KEY_FILE" in os.environ else None
+    )
+    if path is None:
+        raise BackupError("no backup key: pass --key FILE or set KIOSK_HUB_BACKUP_KEY_FILE")
+    return BackupKey.read(path)
+
+
+def _refused(exc: Exception) -> int:
+    print(json.dumps({"error": "backup_refused", "reason": str(exc)}, ensure_ascii=False), file=sys.stderr)
+    return 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from kiosk_hub.retention.backup import make_backup
+    from kiosk_hub.retention.sealed import BackupError
+    from kiosk_hub.settings import settings_from_env
+
+    try:
+        made = make_backup(settings_from_env(args.db).database_url, _key(args), args.out)
+    except (BackupError, OSError) as exc:
+        return _refused(exc)
+    print(json.dumps({"backup": str(made.path), "store": made.store, "revision": made.revision, "bytes": made.size}))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kiosk_hub.retention.backup import restore_backup
+    from kiosk_hub.retention.sealed import BackupError
+    from kiosk_hub.settings import settings_from_env
+
+    try:
+        metadata = restore_backup(settings_from_env(args.db).database_url, _key(args), args.file)
+    except (BackupError, OSError) as exc:
+        return _refused(exc)
+    print(json.dumps({"restored": str(args.file), **metadata}, ensure_ascii=False))
+    return 0
+
+
+def _new_key(args: argparse.Namespace) -> int:
+    from kiosk_hub.retention.sealed import BackupKey
+
+    key = BackupKey.new()
+    try:
+        key.write(args.out)
+    except FileExistsError:
+        return _refused(FileExistsError(f"{args.out} exists: a key is never replaced (a backup may need it)"))
+    print(json.dumps({"key_file": str(args.out), "key_id": key.key_id}))
     return 0
