@@ -115,6 +115,7 @@ async def run_load(urls: list[str], token: str, total: int, concurrency: int, ra
         "p50": cuts[49] * 1000,
         "p95": cuts[94] * 1000,
         "p99": cuts[98] * 1000,
+        "max": max(latencies) * 1000,
         "duplicates": duplicates,
         "n": len(issued),
     }
