@@ -9,12 +9,15 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
 
 from kiosk_hub.health.store import StoreFault, StoreWatch, store_fault
 from kiosk_hub.hub import Hub
+
+WRITE_FAILURE_COUNTS_FOR = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ def readiness(hub: Hub) -> dict[str, Check]:
     database = hub.engine.url.database if hub.engine.dialect.name == "sqlite" else None
     if database and database != ":memory:":
         checks["disk"] = _disk(Path(database), hub.settings.min_free_disk_mb * 1024 * 1024)
-    checks["writes"] = _writes(hub.store)
+    checks["writes"] = _writes(hub.store, hub.clock())
     return checks
 
 
@@ -90,8 +93,10 @@ def _disk(database: Path, min_free: int) -> Check:
     return Check(True, facts=facts)
 
 
-def _writes(watch: StoreWatch) -> Check:
+def _writes(watch: StoreWatch, now: datetime) -> Check:
     seen = watch.last
-    if seen is None:
-        return Check(True)
+    # A failure counts for a minute: a hub a load balancer took out of rotation gets no writes to prove itself
+    # healthy again, so it comes back on trial and fails again if the store still does.
+    if seen is None or now - seen.at > WRITE_FAILURE_COUNTS_FOR:
+        return Check(True, facts={"last_failure": seen.fault.value, "failed_at": seen.at.isoformat()} if seen else {})
     return Check(False, seen.fault, {"failed_at": seen.at.isoformat()})

@@ -7,16 +7,18 @@ from __future__ import annotations
 import contextlib
 import socket
 from collections.abc import Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
 from kiosk_hub.app import create_app
+from kiosk_hub.health.store import StoreFault
 from kiosk_hub.hub import build_hub
 from kiosk_hub.migrate import current_head, upgrade
 from kiosk_hub.settings import HubSettings
-from tests.hub.conftest import prepared_database
+from tests.hub.conftest import FakeClock, prepared_database
 from tests.hub.servers import serve_in_thread
 from tests.support.postgres import PostgresServer
 
@@ -24,8 +26,8 @@ TICKET = {"department_id": "KKB", "lane": "normal"}
 
 
 @contextlib.contextmanager
-def serving(database_url: str) -> Iterator[str]:
-    hub = build_hub(HubSettings(database_url=database_url))
+def serving(database_url: str, clock: FakeClock | None = None) -> Iterator[str]:
+    hub = build_hub(HubSettings(database_url=database_url), **({"clock": clock} if clock else {}))
     try:
         with serve_in_thread(create_app(hub, background=False)) as url:
             yield url
@@ -104,3 +106,30 @@ def test_tables_a_newer_hub_migrated_say_this_code_is_old(sqlite_url: str) -> No
     engine.dispose()
     with serving(sqlite_url) as base:
         assert_unavailable(httpx.get(f"{base}/healthz", timeout=10), "migrations_ahead")
+
+
+def test_a_failed_write_fails_readiness_until_a_write_commits_or_a_minute_passes(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    token = prepared_database(sqlite_url)
+    hub = build_hub(HubSettings(database_url=sqlite_url), clock=clock)
+    try:
+        with serve_in_thread(create_app(hub, background=False)) as base:
+            hub.store.failed(StoreFault.DISK_FULL)  # as the 503 handler records it
+            assert_unavailable(httpx.get(f"{base}/healthz", timeout=10), "disk_full")
+            clock.now += timedelta(seconds=61)  # out of rotation, no writes: back on trial after a minute
+            assert httpx.get(f"{base}/healthz", timeout=10).json() == {"status": "ok"}
+            writes = httpx.get(f"{base}/healthz", params={"detail": "1"}, timeout=10).json()["checks"]["writes"]
+            assert (writes["ok"], writes["last_failure"]) == (True, "disk_full")
+
+            hub.store.failed(StoreFault.DISK_FULL)
+            ticket = httpx.post(
+                f"{base}/api/v1/tickets",
+                json=TICKET,
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "proof"},
+                timeout=10,
+            )
+            assert ticket.status_code == 201  # a write committed: the store takes writes again
+            assert httpx.get(f"{base}/healthz", timeout=10).json() == {"status": "ok"}
+    finally:
+        hub.engine.dispose()
