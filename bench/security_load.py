@@ -124,7 +124,8 @@ def scenario(
         try:
             asyncio.run(run_load([url], token, 50, args.clients))  # warm-up: connections, caches
             figures, attacks = asyncio.run(measured(url, token, requests, args.clients, attack))
-        except (OSError, RuntimeError, asyncio.IncompleteReadError, httpx.HTTPError) as exc:
+        except (OSError, RuntimeError, IndexError, asyncio.IncompleteReadError, httpx.HTTPError) as exc:
+            # a closed connection reads as an empty status line (IndexError): the hub stopped answering
             print(f"{name:<44}  FAILED: {type(exc).__name__}: {exc}", flush=True)
             return
     print(
