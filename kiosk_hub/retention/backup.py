@@ -47,8 +47,8 @@ def make_backup(database_url: str, key: BackupKey, out: Path) -> BackupMade:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         with os.fdopen(fd, "wb") as sink:
             if store == "sqlite":
-                data, revision = _sqlite_snapshot(_sqlite_path(url))
-                seal(key, _metadata(store, revision), iter([data]), sink)
+                pieces, revision = _sqlite_snapshot(_sqlite_path(url))
+                seal(key, _metadata(store, revision), pieces, sink)
             else:
                 revision = _pg_revision(url)
                 with _pg_dump(url) as chunks:
@@ -99,7 +99,7 @@ def _sqlite_path(url: URL) -> Path:
     return Path(str(url.database))
 
 
-def _sqlite_snapshot(path: Path) -> tuple[bytes, str | None]:
+def _sqlite_snapshot(path: Path) -> tuple[list[bytes | memoryview], str | None]:
     if not path.exists():
         raise BackupError(f"no database at {path}")
     source = sqlite3.connect(path)
@@ -107,11 +107,10 @@ def _sqlite_snapshot(path: Path) -> tuple[bytes, str | None]:
     try:
         source.backup(snapshot)  # in one step: one read transaction, a consistent copy however busy the writer
         revision = _sqlite_revision(snapshot)
-        image = bytearray(snapshot.serialize())
+        image = snapshot.serialize()
         # The copy keeps the WAL flag in its header (bytes 18-19), which an image opened in memory cannot honour:
         # marked as a rollback-journal database it opens anywhere; the hub turns WAL back on when it connects.
-        image[18:20] = b"\x01\x01"
-        return bytes(image), revision
+        return [image[:18], b"\x01\x01", memoryview(image)[20:]], revision
     finally:
         snapshot.close()
         source.close()

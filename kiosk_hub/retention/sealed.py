@@ -16,7 +16,7 @@ import json
 import os
 import secrets
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -88,20 +88,41 @@ def _nonce(index: int, last: bool) -> bytes:
     return index.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
 
 
-def seal(key: BackupKey, metadata: dict[str, object], chunks: Iterator[bytes], out: BinaryIO) -> None:
-    """Writes the header and the sealed chunks of `chunks` (any sizes; re-cut to CHUNK) to `out`."""
+def seal(key: BackupKey, metadata: dict[str, object], chunks: Iterable[bytes | memoryview], out: BinaryIO) -> None:
+    """Writes the header and the sealed chunks of `chunks` (pieces of any size, re-cut to CHUNK) to `out`."""
     salt = secrets.token_bytes(SALT)
     body = json.dumps({**metadata, "key_id": key.key_id}, sort_keys=True).encode()
     header = MAGIC + bytes([FORMAT]) + salt + struct.pack(">I", len(body)) + body
     out.write(header)
     cipher, aad = _file_cipher(key, salt), hashlib.sha256(header).digest()
-    pending, index = b"", 0
+    index, held = 0, None
+    for piece in _recut(chunks):  # one piece held back: the last is only known once the input ends
+        if held is not None:
+            out.write(cipher.encrypt(_nonce(index, False), held, aad))
+            index += 1
+        held = piece
+    out.write(cipher.encrypt(_nonce(index, True), b"" if held is None else held, aad))
+
+
+def _recut(chunks: Iterable[bytes | memoryview]) -> Iterator[bytes | memoryview]:
+    """The input as pieces of exactly CHUNK bytes and a shorter tail; a large input is sliced, never copied whole."""
+    carry = bytearray()
     for data in chunks:
-        pending += data
-        while len(pending) > CHUNK:  # strictly more: the last chunk is only known once the input ends
-            out.write(cipher.encrypt(_nonce(index, False), pending[:CHUNK], aad))
-            pending, index = pending[CHUNK:], index + 1
-    out.write(cipher.encrypt(_nonce(index, True), pending, aad))
+        view = memoryview(data)
+        if carry:
+            take = min(CHUNK - len(carry), len(view))
+            carry += view[:take]
+            view = view[take:]
+            if len(carry) < CHUNK:
+                continue
+            yield bytes(carry)
+            carry = bytearray()
+        while len(view) >= CHUNK:
+            yield view[:CHUNK]
+            view = view[CHUNK:]
+        carry += view
+    if carry:
+        yield bytes(carry)
 
 
 def unseal(key: BackupKey, source: BinaryIO) -> tuple[dict[str, object], Iterator[bytes]]:

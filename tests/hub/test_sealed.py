@@ -34,7 +34,7 @@ def test_what_is_sealed_comes_back(size: int) -> None:
 
 
 def _chunks_start(blob: bytes, data_size: int) -> int:
-    chunk_count = data_size // CHUNK + 1  # the last chunk holds what is left (maybe nothing)
+    chunk_count = -(-data_size // CHUNK)  # the last chunk holds what is left (1 to CHUNK bytes)
     return len(blob) - data_size - chunk_count * TAG
 
 
