@@ -14,14 +14,14 @@ import uuid
 from collections.abc import Sequence
 
 from kiosk_hub.fleet import cli as fleet_cli
+from kiosk_hub.retention import cli as retention_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from kiosk_hub.app import create_app
     from kiosk_hub.hub import build_hub
+    from kiosk_hub.serving.run import serve
 
     settings = settings_from_env(args.db)
     if args.migrate:
@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.public_url:
         settings = settings.model_copy(update={"public_base_url": args.public_url})
     app = create_app(build_hub(settings))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    serve(app, settings.server, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--officer-cccd", default="001190000001")
     sim.set_defaults(handler=_bhxh_simulator)
     fleet_cli.register(sub)
+    retention_cli.register(sub)
     return parser
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
+from kiosk_hub.health.store import StoreWatch
 from kiosk_hub.his.port import HisAdapter
 from kiosk_hub.his.register import PatientRegister
 from kiosk_hub.kiosk_tokens import KioskGate
@@ -48,6 +49,7 @@ class Hub:
     entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
+    store: StoreWatch  # the last store failure a write met, until a write commits again
     owns_http: bool = False
 
     async def write(self, fn: Callable[..., T], *args: object) -> T:
@@ -69,11 +71,12 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         clock=clock,
         gate=KioskGate(reader),
         queue=QueueBook(reader, writer, clock, settings.public_base_url),
-        his=PatientRegister(reader, writer),
+        his=PatientRegister(reader, writer, clock),
         entitlement=EntitlementChecker(client, writer, settings.facility_code),
         http=http,
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
         # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
         writes=ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write"),
+        store=StoreWatch(engine, clock),
         owns_http=owns_http,
     )

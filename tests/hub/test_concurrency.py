@@ -13,24 +13,12 @@ from collections import defaultdict
 import httpx
 import pytest
 
-from kiosk_hub.hub import build_hub
-from kiosk_hub.migrate import upgrade
-from kiosk_hub.settings import HubSettings
-from tests.hub.conftest import enrol, seed
+from tests.hub.conftest import prepared_database
 from tests.hub.servers import hub_process
 from tests.support.postgres import PostgresServer
 
 CLIENTS = 200
 PLAN = [("NOI", "normal"), ("NOI", "priority"), ("NGOAI", "normal"), ("KKB", "normal")]
-
-
-def prepare(database_url: str) -> str:
-    upgrade(database_url)
-    hub = build_hub(HubSettings(database_url=database_url))
-    seed(hub)
-    token = enrol(hub)
-    hub.engine.dispose()
-    return token
 
 
 async def storm(urls: list[str], token: str) -> tuple[list[dict[str, object]], list[tuple[str, str]]]:
@@ -78,7 +66,7 @@ def assert_unique_and_gap_free(tickets: list[dict[str, object]]) -> None:
 
 @pytest.mark.slow
 def test_200_clients_on_sqlite_get_unique_gap_free_numbers(sqlite_url: str) -> None:
-    token = prepare(sqlite_url)
+    token = prepared_database(sqlite_url)
     with hub_process(sqlite_url) as url:
         tickets, retries = asyncio.run(storm([url], token))
     assert_unique_and_gap_free(tickets)
@@ -89,7 +77,7 @@ def test_200_clients_on_sqlite_get_unique_gap_free_numbers(sqlite_url: str) -> N
 @pytest.mark.slow
 def test_200_clients_on_two_hub_processes_sharing_postgresql(postgres: PostgresServer) -> None:
     url = postgres.create_database("hub_concurrency")
-    token = prepare(url)
+    token = prepared_database(url)
     with hub_process(url) as first, hub_process(url) as second:
         tickets, retries = asyncio.run(storm([first, second], token))
     assert_unique_and_gap_free(tickets)
@@ -98,7 +86,7 @@ def test_200_clients_on_two_hub_processes_sharing_postgresql(postgres: PostgresS
 
 @pytest.mark.slow
 def test_two_hub_processes_on_one_sqlite_file_never_share_a_number(sqlite_url: str) -> None:
-    token = prepare(sqlite_url)
+    token = prepared_database(sqlite_url)
     with hub_process(sqlite_url) as first, hub_process(sqlite_url) as second:
         tickets, retries = asyncio.run(storm([first, second], token))
     assert_unique_and_gap_free(tickets)
