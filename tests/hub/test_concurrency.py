@@ -23,7 +23,9 @@ PLAN = [("NOI", "normal"), ("NOI", "priority"), ("NGOAI", "normal"), ("KKB", "no
 
 async def storm(urls: list[str], token: str) -> tuple[list[dict[str, object]], list[tuple[str, str]]]:
     """CLIENTS concurrent issues spread over the hub processes, then a retry of each (key, first id)."""
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    # Idle connections are dropped before the hub's 5 s keep-alive ends (as the kiosk does): a retry sent on a socket
+    # the hub is closing at that moment would fail with a read error that says nothing about numbering.
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS, keepalive_expiry=3.0)
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(limits=limits, headers=headers, timeout=60) as client:
 
