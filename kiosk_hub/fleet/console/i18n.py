@@ -62,7 +62,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "config.versions": ("Các phiên bản", "Versions"),
     "config.save": ("Lưu thành phiên bản mới", "Save as a new version"),
-    "config.saved": ("Đã lưu và ký phiên bản", "Saved and signed version"),
+    "config.saved": ("Đã lưu phiên bản", "Saved version"),
     "config.invalid": ("Cấu hình không hợp lệ", "The configuration is not valid"),
     "config.comment": ("Ghi chú", "Comment"),
     "config.editing": ("Đang sửa từ phiên bản", "Editing from version"),
@@ -100,9 +100,6 @@ FIELD_LABELS_VI: dict[str, str] = {
     "ticket.footer_vi": "Chân phiếu (tiếng Việt)",
     "ticket.logo_png_base64": "Logo (PNG base64)",
     "trust_anchors_pem": "Chứng thư gốc CSCA (PEM)",
-    "lookup_officer": "Cán bộ tra cứu BHYT",
-    "lookup_officer.name": "Họ tên",
-    "lookup_officer.id_number": "Số CCCD",
     "heartbeat_seconds": "Nhịp tim (giây)",
     "poll_seconds": "Hỏi cấu hình mỗi (giây)",
 }
