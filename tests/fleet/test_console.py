@@ -34,7 +34,7 @@ async def test_login_with_a_wrong_password_fails_and_the_hash_is_argon2(fleet: F
         assert PASSWORD not in user.password_hash
 
 
-async def test_saving_from_the_editor_signs_a_new_version_and_audits_it(
+async def test_saving_from_the_editor_stores_a_new_version_and_audits_it(
     admin: httpx.AsyncClient, fleet: FleetHub
 ) -> None:
     page = await admin.get("/fleet/config")
