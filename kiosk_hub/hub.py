@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk_hub.bhxh.client import BhxhClient
+from kiosk_hub.bhxh.officer import OfficerBook
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
 from kiosk_hub.fleet.signing import ConfigKeys, SigningKeyUnavailableError
@@ -53,6 +54,7 @@ class Hub:
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
     config_keys: ConfigKeys  # the fleet's config-signing keys, sealed in the store with the key file's key
+    officer: OfficerBook  # the BHXH lookup officer (the settings', or the console's)
     owns_http: bool = False
 
     async def write(self, fn: Callable[..., T], *args: object) -> T:
@@ -78,7 +80,9 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
     reader, writer = session_factories(engine)
     owns_http = http is None
     http = http or httpx.AsyncClient()
-    client = BhxhClient(settings.bhxh, http, clock)
+    config_keys = ConfigKeys(settings.key_file_path())
+    officer = OfficerBook(settings.bhxh, reader, config_keys)
+    client = BhxhClient(settings.bhxh, http, clock, officer=officer.name_and_id)
     return Hub(
         settings=settings,
         engine=engine,
@@ -93,6 +97,7 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
         # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
         writes=ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write"),
-        config_keys=ConfigKeys(settings.key_file_path()),
+        config_keys=config_keys,
+        officer=officer,
         owns_http=owns_http,
     )

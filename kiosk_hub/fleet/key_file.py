@@ -1,4 +1,5 @@
-"""The key file that seals the hub's config-signing key: 32 random bytes, outside the database, mode 0600.
+"""The key file that seals the hub's config-signing key (and the other secrets the hub keeps in its database, such
+as the BHXH lookup officer's CCCD): 32 random bytes, outside the database, mode 0600.
 
 A copy of the database (a backup, a stolen disk image, an SQL injection reading tables) holds the signing key
 only sealed with AES-256-GCM under this file's key, so it cannot sign configurations. Every hub process of one
@@ -24,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 log = logging.getLogger("kiosk_hub.keys")
 
 _NONCE_BYTES = 12
-_AAD = b"vn-hospital-kiosk hub config-signing key "
+_AAD = b"vn-hospital-kiosk hub: "
 
 
 class KeyFileError(RuntimeError):
@@ -82,15 +83,16 @@ def create_key_file(path: Path) -> bytes:
     return read_key_file(path)
 
 
-def seal(file_key: bytes, key_id: str, private_raw: bytes) -> str:
-    """The private key sealed for the database: base64 of nonce and ciphertext, bound to its key id."""
+def seal(file_key: bytes, label: str, secret: bytes) -> str:
+    """`secret` sealed for the database: base64 of nonce and ciphertext, bound to `label` (what it is: a sealed
+    value cannot be passed off as another)."""
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    return base64.b64encode(nonce + AESGCM(file_key).encrypt(nonce, private_raw, _AAD + key_id.encode())).decode()
+    return base64.b64encode(nonce + AESGCM(file_key).encrypt(nonce, secret, _AAD + label.encode())).decode()
 
 
-def unseal(file_key: bytes, key_id: str, sealed: str) -> bytes:
+def unseal(file_key: bytes, label: str, sealed: str) -> bytes:
     blob = base64.b64decode(sealed)
     try:
-        return AESGCM(file_key).decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _AAD + key_id.encode())
+        return AESGCM(file_key).decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _AAD + label.encode())
     except InvalidTag as exc:
-        raise KeyFileError(f"the key file does not open configuration key {key_id}") from exc
+        raise KeyFileError(f"the key file does not open {label}") from exc

@@ -47,6 +47,10 @@ def _public_b64(private: Ed25519PrivateKey) -> str:
 _ACTIVE = select(ConfigSigningKey).where(ConfigSigningKey.active == ACTIVE_KEY)
 
 
+def _label(key_id: str) -> str:
+    return f"configuration key {key_id}"
+
+
 class ConfigKeys:
     """The keys as one hub process sees them: the key file read once, each key opened once."""
 
@@ -83,7 +87,7 @@ class ConfigKeys:
         private = Ed25519PrivateKey.generate()
         raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         key = HubSigningKey(private, key_id_of(raw), _public_b64(private))
-        sealed = seal(file_key, key.key_id, private.private_bytes_raw())
+        sealed = seal(file_key, _label(key.key_id), private.private_bytes_raw())
         session.add(
             ConfigSigningKey(
                 key_id=key.key_id, public_b64=key.public_b64, private_sealed=sealed, sealed_by=file_key_id(file_key),
@@ -100,7 +104,7 @@ class ConfigKeys:
             return found
         if row.private_sealed is not None:
             try:
-                raw = unseal(self._key_of_file(session), row.key_id, row.private_sealed)
+                raw = unseal(self._key_of_file(session), _label(row.key_id), row.private_sealed)
             except KeyFileError as exc:
                 raise SigningKeyUnavailableError(f"{exc} (sealed by key file {row.sealed_by})") from exc
             private = Ed25519PrivateKey.from_private_bytes(raw)
@@ -114,6 +118,16 @@ class ConfigKeys:
             raise SigningKeyUnavailableError(f"configuration key {row.key_id} does not match its public half")
         key = self._opened[row.key_id] = HubSigningKey(private, row.key_id, row.public_b64)
         return key
+
+    def seal_value(self, session: Session, label: str, secret: bytes) -> str:
+        """Another secret of the hub's sealed with the same key file (made now if the hub has none yet)."""
+        return seal(self._key_of_file(session), label, secret)
+
+    def open_value(self, session: Session, label: str, sealed: str) -> bytes:
+        try:
+            return unseal(self._key_of_file(session), label, sealed)
+        except KeyFileError as exc:
+            raise SigningKeyUnavailableError(str(exc)) from exc
 
     def _key_of_file(self, session: Session) -> bytes:
         with self._lock:
@@ -138,7 +152,7 @@ class ConfigKeys:
     def _seal_clear_key(self, session: Session, row: ConfigSigningKey) -> None:
         key = self.open(session, row)
         file_key = self._key_of_file(session)
-        row.private_sealed = seal(file_key, row.key_id, key.private.private_bytes_raw())
+        row.private_sealed = seal(file_key, _label(row.key_id), key.private.private_bytes_raw())
         row.sealed_by = file_key_id(file_key)
         row.private_pem = None
         session.flush()
