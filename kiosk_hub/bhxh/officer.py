@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk_hub.bhxh.models import LookupOfficerRow
+from kiosk_hub.db.engine import as_utc
 from kiosk_hub.fleet.signing import ConfigKeys
 from kiosk_hub.settings import BhxhSettings
 
@@ -51,6 +52,7 @@ class OfficerView:
     name: str
     masked_id: str
     source: str  # "console" or "environment"
+    changed: str = ""  # who saved it in the console, and when
 
 
 class OfficerBook:
@@ -90,7 +92,8 @@ class OfficerBook:
             if row is None:
                 return OfficerView(self._default.name, self._default.masked_id, "environment")
             name = json.loads(self._keys.open_value(session, _LABEL, row.sealed))["name"]
-            return OfficerView(name, f"•••• •••• {row.id_last4}", "console")
+            changed = f"{row.updated_by}, {as_utc(row.updated_at):%Y-%m-%d %H:%M} UTC"
+            return OfficerView(name, f"•••• •••• {row.id_last4}", "console", changed)
 
     def save(self, session: Session, name: str, id_number: str, actor: str, now: datetime) -> None:
         """An admin's officer; a blank CCCD keeps the one saved before (it is never sent back to the browser)."""

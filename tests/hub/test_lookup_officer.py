@@ -74,6 +74,7 @@ async def test_an_officer_saved_in_the_console_is_used_at_once_and_never_shown_i
     assert await bhxh_code(kiosk) == "000"
     page = await admin.get("/fleet/settings")
     assert re.search(r'id="officer-id">[^<]*0001<', page.text)
+    assert re.search(r'id="officer-source">[^<]*\(it-admin, 2026-11-23 02:00 UTC\)<', page.text)
     assert OFFICER[1] not in page.text  # neither shown nor put back into the form
     # The name changed, the CCCD left blank: the saved number stays.
     await save_officer(admin, name=OFFICER[0].upper(), id_number="")
