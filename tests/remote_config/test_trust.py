@@ -189,3 +189,5 @@ async def test_a_kiosk_follows_key_changes_and_refuses_a_forged_one(
     assert (await agent.poll_once()).reason == "unknown_key"
     kept = json.loads((store.directory / "trusted-keys.json").read_bytes())
     assert len(kept["keys"]) == 3
+    restarted = trust_for(store, key, trust.clock)  # after a restart it starts from the key it reached
+    assert restarted.keys.current.key_id == sign(third, 1, {}).key_id
