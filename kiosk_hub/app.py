@@ -64,6 +64,7 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await hub.write(hub.prepare_config_keys)
         tasks = [asyncio.create_task(_recheck_loop(hub)), asyncio.create_task(_purge_loop(hub))] if background else []
         # What start-up allocated (modules, routes, models, the ORM's mappers) lives as long as the process: frozen
         # out of the collector, its full passes no longer walk it (those passes were ~100 ms p99 stalls under load).

@@ -36,10 +36,17 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from kiosk_hub.hub import build_hub
     from kiosk_hub.migrate import upgrade
 
-    upgrade(settings_from_env(args.db).database_url)
-    print(json.dumps({"migrated": True}))
+    settings = settings_from_env(args.db)
+    upgrade(settings.database_url)
+    # `migrate` runs before every start of the unit: the config-signing key is made (with its key file) on the
+    # first, and sealed if an older hub kept it in clear.
+    hub = build_hub(settings)
+    key_id = hub.prepare_config_keys()
+    hub.engine.dispose()
+    print(json.dumps({"migrated": True, "config_key_id": key_id}))
     return 0
 
 

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
 
+KEY_FILE_NAME = "config-signing.key"
+INSTALLED_KEY_FILE = Path("/etc/vn-hospital-kiosk/hub-keys") / KEY_FILE_NAME
+
 
 class BhxhSettings(BaseModel):
     """How the hub reaches the BHXH insurance gateway, and on whose behalf card checks are made."""
@@ -60,6 +63,20 @@ class HubSettings(BaseModel):
     retention_days: int = Field(default=180, ge=1)
     purge_interval_seconds: float = 6 * 3600
 
+    # The key file that seals the config-signing key in the database; None: `key_file_path()` picks the default.
+    key_file: Path | None = None
+    # How long a configuration the hub signs for a kiosk stays valid; kiosks take a fresh signature every seventh.
+    config_signature_days: int = Field(default=7, ge=1, le=90)
+
+    def key_file_path(self) -> Path:
+        """KIOSK_HUB_KEY_FILE; else, for a SQLite database, `hub-keys/config-signing.key` beside it (a development
+        default: installed hubs keep it in /etc, out of the database's backups); else the installed place."""
+        if self.key_file is not None:
+            return self.key_file
+        if self.database_url.startswith("sqlite:///") and self.database_url != "sqlite:///:memory:":
+            return Path(self.database_url.removeprefix("sqlite:///")).parent / "hub-keys" / KEY_FILE_NAME
+        return INSTALLED_KEY_FILE
+
 
 def _server_limits(env: Mapping[str, str]) -> ServerLimits:
     names = {
@@ -79,8 +96,11 @@ def settings_from_env(db: str | None = None) -> HubSettings:
     """The settings from KIOSK_HUB_* environment variables; a `--db` flag wins over KIOSK_HUB_DB."""
     env = os.environ
     base = HubSettings()
+    key_file = env.get("KIOSK_HUB_KEY_FILE")
     return HubSettings(
         database_url=db or env.get("KIOSK_HUB_DB", base.database_url),
+        key_file=Path(key_file) if key_file else None,
+        config_signature_days=int(env.get("KIOSK_HUB_CONFIG_SIGNATURE_DAYS", base.config_signature_days)),
         facility_code=env.get("KIOSK_HUB_FACILITY_CODE", base.facility_code),
         hospital_name=env.get("KIOSK_HUB_HOSPITAL_NAME", base.hospital_name),
         public_base_url=env.get("KIOSK_HUB_PUBLIC_URL", base.public_base_url),

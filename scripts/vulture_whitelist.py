@@ -9,7 +9,6 @@ model_config
 header_en
 footer_en
 logo_png_base64
-lookup_officer
 uptime_seconds
 # httpx calls a transport's hook by name.
 handle_async_request

@@ -20,7 +20,8 @@ if [[ $live == 1 && "$(id -u)" != 0 ]]; then
 fi
 
 install -d -m 0755 "$dest/etc/systemd/system" "$dest/etc/udev/rules.d" "$dest$prefix"
-install -d -m 0750 "$dest/etc/vn-hospital-kiosk"
+# 0751: the services may reach their own entries (the hub its key directory) but nobody may list what is there.
+install -d -m 0751 "$dest/etc/vn-hospital-kiosk"
 
 copy_env() {  # keep what IT already filled in
   local target="$dest/etc/vn-hospital-kiosk/$1"
@@ -55,6 +56,9 @@ if [[ $role == hub || $role == all ]]; then
   add_user kiosk-hub ""
   install -m 0644 "$repo/systemd/kiosk-hub.service" "$dest/etc/systemd/system/kiosk-hub.service"
   copy_env kiosk-hub.env
+  # Where the hub makes its key file on the first start (kept on a re-install: it seals the signing key).
+  install -d -m 0700 "$dest/etc/vn-hospital-kiosk/hub-keys"
+  [[ $live == 1 ]] && chown kiosk-hub:kiosk-hub "/etc/vn-hospital-kiosk/hub-keys"
 fi
 
 if [[ $live == 1 ]]; then

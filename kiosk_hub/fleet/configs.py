@@ -1,4 +1,5 @@
-"""Configuration versions: each save validates the document against the kiosk's model and signs a new version."""
+"""Configuration versions: each save validates the document against the kiosk's model and stores the next version.
+Nothing is signed here: the fleet API signs a version for each kiosk when it serves it (`issuing.py`)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.remote_config.schema import RemoteConfig, SignedConfig
+from kiosk.remote_config.schema import RemoteConfig
 from kiosk_hub.fleet import audit
 from kiosk_hub.fleet.models import ConfigVersion
-from kiosk_hub.fleet.signing import signing_key
 
 
 class InvalidConfigError(ValueError):
@@ -33,16 +33,13 @@ def validate(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def save_version(session: Session, document: dict[str, Any], actor: str, now: datetime, comment: str = "") -> int:
-    """Validate, sign and store `document` as the next version; returns that version."""
+    """Validate and store `document` as the next version; returns that version."""
     config = validate(document)
-    key = signing_key(session, now)
     version = (session.scalar(select(func.max(ConfigVersion.version))) or 0) + 1
     session.add(
         ConfigVersion(
             version=version,
             config=json.dumps(config, ensure_ascii=False, sort_keys=True),
-            signature=key.sign(version, config),
-            key_id=key.key_id,
             comment=comment[:200],
             created_by=actor,
             created_at=now,
@@ -63,10 +60,6 @@ def _current_schema(document: dict[str, Any]) -> dict[str, Any]:
     """A stored document as the current schema reads it: a version 1 document saved again from the editor (or by a
     rollback) must keep meaning what it meant, not set the kiosks' own settings to version 1's defaults."""
     return RemoteConfig.model_validate(document).model_dump(mode="json")
-
-
-def signed_document(row: ConfigVersion) -> SignedConfig:
-    return SignedConfig(version=row.version, config=json.loads(row.config), signature=row.signature, key_id=row.key_id)
 
 
 def latest_config(session: Session) -> tuple[int, dict[str, Any]]:

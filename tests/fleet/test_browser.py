@@ -1,9 +1,11 @@
-"""IT's whole path in Debian's Chromium against the hub served by uvicorn: log in, enrol a kiosk, edit and save a
-configuration, roll it out to a canary, watch the headless kiosk apply it and report it, see its heartbeat."""
+"""IT's whole path in Debian's Chromium against the hub served by uvicorn: log in, set the BHXH lookup officer, enrol
+a kiosk, edit and save a configuration, roll it out to a canary, watch the headless kiosk apply it and report it,
+see its heartbeat."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,6 +73,15 @@ def test_it_enrols_a_kiosk_configures_it_and_sees_it_applied(page: object, hub_u
     page.fill("#password", PASSWORD)
     page.click("#login")
     expect(page.locator("#who")).to_contain_text("it-admin")
+
+    page.goto("/fleet/settings")  # the BHXH lookup officer: the hub's own setting, the CCCD never shown in full
+    page.fill("#officer-form input[name='name']", "Nguyễn Thị Tra Cứu")
+    page.fill("#officer-form input[name='id_number']", "001190004321")
+    page.click("#save-officer")
+    expect(page.locator("#officer-id")).to_have_text("•••• •••• 4321")
+    expect(page.locator("#officer-form input[name='id_number']")).to_have_value("")
+    assert "001190004321" not in page.content()
+    expect(page.locator("#config-key code")).to_have_text(re.compile(r"^[0-9a-f]{16}$"))
 
     page.goto("/fleet/enrol")
     page.click("#create-code")

@@ -93,6 +93,16 @@ def test_the_hub_unit_gives_the_default_socket_cap_its_open_files() -> None:
     assert service["UMask"] == "0077"  # the database, its WAL and backups made by the hub: owner only
 
 
+def test_the_hub_keeps_its_key_file_out_of_its_state_directory_and_may_write_only_there_in_etc() -> None:
+    text = (UNITS / "kiosk-hub.service").read_text(encoding="utf-8")
+    key_file = re.search(r"^Environment=KIOSK_HUB_KEY_FILE=(\S+)$", text, re.MULTILINE)
+    assert key_file is not None
+    writable = re.search(r"^ReadWritePaths=-?(\S+)$", text, re.MULTILINE)
+    assert writable is not None
+    assert Path(key_file.group(1)).parent == Path(writable.group(1)) == Path("/etc/vn-hospital-kiosk/hub-keys")
+    assert not key_file.group(1).startswith("/var/lib/kiosk-hub")
+
+
 def test_udev_rules_give_every_device_a_stable_name_and_no_world_access() -> None:
     rules = [
         line
@@ -120,6 +130,8 @@ def test_install_script_puts_units_rules_and_env_files_in_place(tmp_path: Path) 
     assert (root / "udev/rules.d/70-kiosk-devices.rules").exists()
     kiosk_env = root / "vn-hospital-kiosk/kiosk.env"
     assert kiosk_env.stat().st_mode & 0o777 == 0o600
+    assert (root / "vn-hospital-kiosk/hub-keys").stat().st_mode & 0o777 == 0o700
+    assert (root / "vn-hospital-kiosk").stat().st_mode & 0o777 == 0o751
     kiosk_env.write_text("KIOSK_NAME=sanh-b-02\n")
     subprocess.run([str(UNITS / "install.sh"), "kiosk"], env=env, check=True, timeout=60)
     assert kiosk_env.read_text() == "KIOSK_NAME=sanh-b-02\n"  # IT's settings survive a re-install

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -63,6 +66,29 @@ def hub_process(
     """`kiosk-hub serve --port 0` in its own process; yields its base URL, stops it by PID. `open_files` sets its soft
     open-file limit; `log` collects its log lines (read as they come, so a full pipe never blocks the server)."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
+    with _key_file_for(database_url, full_env):
+        yield from _serve(database_url, full_env, open_files, log)
+
+
+@contextlib.contextmanager
+def _key_file_for(database_url: str, env: dict[str, str]) -> Iterator[None]:
+    """A SQLite hub keeps its key file beside its database; one on PostgreSQL would use the installed place in /etc:
+    the processes of a test share one in a temporary directory instead (made by the first, removed with it)."""
+    if "KIOSK_HUB_KEY_FILE" in env or database_url.startswith("sqlite"):
+        yield
+        return
+    name = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    directory = Path(tempfile.gettempdir()) / f"kiosk-hub-test-keys-{name}"
+    env["KIOSK_HUB_KEY_FILE"] = str(directory / "config-signing.key")
+    made = not directory.exists()
+    try:
+        yield
+    finally:
+        if made:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _serve(database_url: str, full_env: dict[str, str], open_files: int | None, log: list[str] | None) -> Iterator[str]:
     cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
     proc = subprocess.Popen(
         cmd,

@@ -65,7 +65,7 @@ def config_json(version: int, request: Request, _user: SignedIn) -> Response:
         row = session.get(ConfigVersion, version)
         if row is None:
             return Response(status_code=404)
-        body = configs.signed_document(row).model_dump(mode="json")
+        body = {"version": version, "comment": row.comment, "config": configs.config_of(session, version)}
     return Response(json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json")
 
 
