@@ -221,9 +221,13 @@ def test_migrate_run_by_hand_makes_an_owner_only_database(tmp_path: Path) -> Non
         timeout=120,
         check=True,
     )
-    assert json.loads(result.stdout.splitlines()[-1]) == {"migrated": True}
+    assert json.loads(result.stdout.splitlines()[-1])["migrated"] is True
     assert database.stat().st_mode & 0o777 == 0o600
     assert folder.stat().st_mode & 0o777 == 0o700
+    # The config-signing key file migrate makes beside a SQLite database is owner-only too.
+    key_file = folder / "hub-keys" / "config-signing.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert key_file.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_a_world_readable_database_is_made_owner_only_at_start(tmp_path: Path) -> None:
