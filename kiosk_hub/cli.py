@@ -1,4 +1,4 @@
-"""The `kiosk-hub` command: serve the API, migrate the database, seed the demo hospital, enrol kiosks.
+"""The `kiosk-hub` command: serve the API, migrate the database, manage departments, enrol kiosks, seed a demo.
 
 Settings come from flags, else KIOSK_HUB_* environment variables (see `settings.settings_from_env`). Output is JSON
 (ensure_ascii=False) where a program may read it.
@@ -10,9 +10,9 @@ import argparse
 import json
 import logging
 import sys
-import uuid
 from collections.abc import Sequence
 
+from kiosk_hub.catalogue import cli as catalogue_cli
 from kiosk_hub.fleet import cli as fleet_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
 
@@ -61,29 +61,6 @@ def _seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _kiosk_add(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import IntegrityError
-
-    from kiosk_hub.db.engine import utc_now
-    from kiosk_hub.db.models import Kiosk
-    from kiosk_hub.hub import build_hub
-    from kiosk_hub.kiosk_tokens import hash_token, new_token
-
-    hub = build_hub(settings_from_env(args.db))
-    token = new_token()
-    kiosk_id = str(uuid.uuid4())
-    with hub.writer() as session:
-        session.add(Kiosk(id=kiosk_id, name=args.name, token_hash=hash_token(token), created_at=utc_now()))
-        try:
-            session.commit()
-        except IntegrityError:
-            print(json.dumps({"error": "kiosk_name_taken", "name": args.name}, ensure_ascii=False), file=sys.stderr)
-            return 1
-    # The only time the token is shown: the hub keeps its hash.
-    print(json.dumps({"kiosk_id": kiosk_id, "name": args.name, "token": token}, ensure_ascii=False))
-    return 0
-
-
 def _openapi(_args: argparse.Namespace) -> int:
     from kiosk_hub.app import create_app
     from kiosk_hub.hub import build_hub
@@ -124,14 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
     migrate.add_argument("--db")
     migrate.set_defaults(handler=_migrate)
-    seed = sub.add_parser("seed-demo", help="add the demo hospital's departments, patients and bookings")
+    seed = sub.add_parser(
+        "seed-demo",
+        help="FOR DEMOS ONLY: add a made-up hospital's departments, 30 synthetic patients and bookings (a hospital "
+        "imports its own departments with `kiosk-hub departments import`)",
+    )
     seed.add_argument("--db")
     seed.set_defaults(handler=_seed_demo)
-    kiosk = sub.add_parser("kiosk", help="manage kiosks").add_subparsers(dest="kiosk_command", required=True)
-    add = kiosk.add_parser("add", help="enrol a kiosk and print its bearer token once")
-    add.add_argument("name")
-    add.add_argument("--db")
-    add.set_defaults(handler=_kiosk_add)
     sub.add_parser("openapi", help="print the OpenAPI document (docs/openapi.json)").set_defaults(handler=_openapi)
     sim = sub.add_parser("bhxh-simulator", help="run the loopback BHXH gateway simulator")
     sim.add_argument("--host", default="127.0.0.1")
@@ -141,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--officer-name", default="Nguyễn Thị Tra Cứu")
     sim.add_argument("--officer-cccd", default="001190000001")
     sim.set_defaults(handler=_bhxh_simulator)
+    catalogue_cli.register(sub)
     fleet_cli.register(sub)
     return parser
 

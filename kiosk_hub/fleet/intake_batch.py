@@ -56,7 +56,7 @@ _FORGET_OLD = delete(_history).where(
 class _Known:
     """A kiosk's row as the batch sees it (updated by each of its heartbeats within the batch)."""
 
-    group_id: str | None  # None: enrolled with `kiosk-hub kiosk add`, not through the fleet
+    group_id: str | None  # None: a `kiosks` row with no fleet record (migration 0501 folded the last ones in)
     revoked: bool
     canary: bool
     app_version: str
