@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from kiosk_hub import health
 from kiosk_hub.api import routes_care, routes_tickets, status_page
 from kiosk_hub.fleet import routes as fleet_routes
 from kiosk_hub.hub import Hub
@@ -70,5 +71,6 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(status_page.router)
     fleet_routes.include(app)
     app.include_router(leases_router)
+    app.include_router(health.router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     return app

@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from kiosk_hub.catalogue import cli as catalogue_cli
 from kiosk_hub.fleet import cli as fleet_cli
@@ -24,15 +25,39 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk_hub.hub import build_hub
 
     settings = settings_from_env(args.db)
+    updates = {"public_base_url": args.public_url, "tls_cert": args.tls_cert, "tls_key": args.tls_key}
+    settings = settings.model_copy(update={k: v for k, v in updates.items() if v})
+    tls = _tls_options(settings)
+    if tls is None:
+        return 2
     if args.migrate:
         from kiosk_hub.migrate import upgrade
 
         upgrade(settings.database_url)
-    if args.public_url:
-        settings = settings.model_copy(update={"public_base_url": args.public_url})
     app = create_app(build_hub(settings))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, **tls)
     return 0
+
+
+def _tls_options(settings: HubSettings) -> dict[str, Any] | None:
+    """uvicorn's TLS options once the files are checked; None (and one line on stderr) when they cannot serve."""
+    from kiosk_hub import tls
+    from kiosk_hub.hub import system_clock
+
+    if settings.tls_cert is None and settings.tls_key is None:
+        return {}
+    if settings.tls_cert is None or settings.tls_key is None:
+        error = {"error": "tls_incomplete", "message": "give both --tls-cert and --tls-key (or neither)"}
+        print(json.dumps(error), file=sys.stderr)
+        return None
+    try:
+        served = tls.check_files(settings.tls_cert, settings.tls_key)
+    except tls.TlsSetupError as exc:
+        print(json.dumps({"error": f"tls_{exc.code}", "message": str(exc)}), file=sys.stderr)
+        return None
+    for warning in tls.warnings(served, settings.public_base_url, system_clock()):
+        logging.getLogger("kiosk_hub").warning("%s", warning)
+    return {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)}
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -96,7 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed in the log)")
     serve.add_argument("--public-url", help="base URL the ticket QR points at")
     serve.add_argument("--log-level", default="info")
-    serve.add_argument("--migrate", action="store_true", help="run the migrations first (one hub process only)")
+    serve.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate chain (or KIOSK_HUB_TLS_CERT)")
+    serve.add_argument("--tls-key", help="...and this PEM private key (or KIOSK_HUB_TLS_KEY)")
+    serve.add_argument(
+        "--migrate", action="store_true", help="run the migrations first (one hub only; several: `kiosk-hub migrate`)"
+    )
     serve.set_defaults(handler=_serve)
     migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
     migrate.add_argument("--db")

@@ -48,7 +48,6 @@ BUILT_IN: dict[str, tuple[str, str]] = {
 CUSTOM: dict[str, tuple[str, str]] = {
     "vietnamese_required": ("tiếng Việt phải luôn có", "Vietnamese must stay available"),
     "not_a_certificate": ("phải là chứng thư dạng PEM", "must be a PEM certificate"),
-    "unknown_departments": ("không có khoa mã {ids}", "no department has the id {ids}"),
 }
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
 
@@ -79,7 +80,8 @@ class RemoteConfig(_Strict):
     @classmethod
     def _vietnamese_first(cls, value: list[Language]) -> list[Language]:
         if Language.VI not in value:
-            raise ValueError("Vietnamese must stay available")
+            # A typed error: the hub's console words it in Vietnamese and English (kiosk_hub/explain.py).
+            raise PydanticCustomError("vietnamese_required", "Vietnamese must stay available")
         return value
 
     @field_validator("trust_anchors_pem")
@@ -87,7 +89,7 @@ class RemoteConfig(_Strict):
     def _pem_only(cls, value: list[str]) -> list[str]:
         for pem in value:
             if "-----BEGIN CERTIFICATE-----" not in pem:
-                raise ValueError("a trust anchor must be a PEM certificate")
+                raise PydanticCustomError("not_a_certificate", "a trust anchor must be a PEM certificate")
         return value
 
 

@@ -45,6 +45,11 @@ def records(session: Session) -> list[DepartmentRecord]:
     return [_record(d, rooms.get(d.id, [])) for d in departments]
 
 
+def origins(session: Session) -> dict[str, str]:
+    """Each department's origin (console, import, his)."""
+    return dict(session.execute(select(Department.id, Department.origin)).tuples().all())
+
+
 def record_of(session: Session, department_id: str) -> DepartmentRecord | None:
     department = session.get(Department, department_id)
     if department is None:

@@ -41,11 +41,18 @@ def serve_in_thread(app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "o
 
 
 @contextlib.contextmanager
-def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`kiosk-hub serve --port 0` in its own process; yields its base URL, stops it by PID."""
+def hub_process(
+    database_url: str, env: dict[str, str] | None = None, args: tuple[str, ...] = (), pid: list[int] | None = None
+) -> Iterator[str]:
+    """`kiosk-hub serve --port 0 ARGS` in its own process; yields its base URL (http or https), stops it by PID
+    (appended to `pid` for a test that kills it itself)."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*cmd, *args], cwd=REPO, env=full_env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )  # fmt: skip
+    if pid is not None:
+        pid.append(proc.pid)
     assert proc.stderr is not None
     url = None
     lines = []
@@ -55,7 +62,7 @@ def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterato
         if not line and proc.poll() is not None:
             break
         lines.append(line)
-        found = re.search(r"running on (http://127\.0\.0\.1:\d+)", line, re.IGNORECASE)
+        found = re.search(r"running on (https?://127\.0\.0\.1:\d+)", line, re.IGNORECASE)
         url = found.group(1) if found else None
     if url is None:
         proc.kill()
@@ -68,7 +75,8 @@ def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterato
     try:
         yield url
     finally:
-        os.kill(proc.pid, signal.SIGTERM)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
