@@ -25,8 +25,9 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk_hub.hub import build_hub
 
     settings = settings_from_env(args.db)
-    updates = {"public_base_url": args.public_url, "tls_cert": args.tls_cert, "tls_key": args.tls_key}
-    settings = settings.model_copy(update={k: v for k, v in updates.items() if v})
+    flags = {"public_base_url": args.public_url, "tls_cert": args.tls_cert, "tls_key": args.tls_key}
+    # Validated like the environment's values (model_copy would keep the flags' text as it is).
+    settings = HubSettings.model_validate(settings.model_dump() | {k: v for k, v in flags.items() if v})
     tls = _tls_options(settings)
     if tls is None:
         return 2

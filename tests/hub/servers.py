@@ -42,10 +42,14 @@ def serve_in_thread(app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "o
 
 @contextlib.contextmanager
 def hub_process(
-    database_url: str, env: dict[str, str] | None = None, args: tuple[str, ...] = (), pid: list[int] | None = None
+    database_url: str,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    pid: list[int] | None = None,
+    startup_log: list[str] | None = None,
 ) -> Iterator[str]:
     """`kiosk-hub serve --port 0 ARGS` in its own process; yields its base URL (http or https), stops it by PID
-    (appended to `pid` for a test that kills it itself)."""
+    (appended to `pid` for a test that kills it itself); `startup_log` gets its log lines up to "running on"."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
     proc = subprocess.Popen(
@@ -64,6 +68,8 @@ def hub_process(
         lines.append(line)
         found = re.search(r"running on (https?://127\.0\.0\.1:\d+)", line, re.IGNORECASE)
         url = found.group(1) if found else None
+    if startup_log is not None:
+        startup_log.extend(lines)
     if url is None:
         proc.kill()
         proc.wait()
