@@ -66,7 +66,8 @@ def test_it_enrols_a_kiosk_configures_it_and_sees_it_applied(page: object, hub_u
 
     assert isinstance(page, Page)
     page.goto("/fleet")
-    expect(page).to_have_url(f"{hub_url}/fleet/login?expired=1")
+    expect(page).to_have_url(f"{hub_url}/fleet/login")  # a first visit: no session to have expired
+    expect(page.locator("main .error")).to_have_count(0)
     page.fill("#username", "it-admin")
     page.fill("#password", PASSWORD)
     page.click("#login")
@@ -107,6 +108,7 @@ def test_it_enrols_a_kiosk_configures_it_and_sees_it_applied(page: object, hub_u
         page.click("text=sanh-a-01")
         _reload_until(page, "#applied-version", "1")
         expect(page.locator("#history tr")).not_to_have_count(1)  # heartbeats listed under the header row
+        _reload_until(page, "#history tr:nth-child(2) td:nth-child(2)", "1")  # the newest beat runs v1, as applied
         expect(page.locator("#reports")).to_contain_text("applied")
         page.goto("/fleet")
         expect(page.locator("tr[data-kiosk='sanh-a-01'] .config-version")).to_have_text("1")
