@@ -47,7 +47,7 @@ def records(session: Session) -> list[DepartmentRecord]:
 
 def origins(session: Session) -> dict[str, str]:
     """Each department's origin (console, import, his)."""
-    return dict(session.execute(select(Department.id, Department.origin)).tuples().all())
+    return dict(session.execute(select(Department.id, Department.origin)).all())
 
 
 def record_of(session: Session, department_id: str) -> DepartmentRecord | None:
@@ -83,7 +83,7 @@ def plan_import(session: Session, reading: Reading) -> ImportPlan:
     plan = ImportPlan(problems=list(reading.problems))
     in_file = {r.id for r in reading.departments}
     plan.kept = sorted(set(session.scalars(select(Department.id))) - in_file)
-    owners = dict(session.execute(select(Room.id, Room.department_id)).tuples().all())
+    owners: dict[str, str] = dict(session.execute(select(Room.id, Room.department_id)).all())
     for record in reading.departments:
         for room in record.rooms:
             owner = owners.get(room.id)
@@ -134,7 +134,7 @@ def save_department(session: Session, record: DepartmentRecord, actor: str, now:
         raise ValueError("department_exists")
     if not new and existing is None:
         raise KeyError(record.id)
-    owners = dict(session.execute(select(Room.id, Room.department_id)).tuples().all())
+    owners: dict[str, str] = dict(session.execute(select(Room.id, Room.department_id)).all())
     taken = [room.id for room in record.rooms if owners.get(room.id, record.id) != record.id]
     if taken:
         raise ValueError("room_taken:" + ",".join(taken))
