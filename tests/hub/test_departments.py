@@ -202,3 +202,11 @@ async def test_kiosks_see_active_departments_in_order_and_hidden_ones_take_no_ne
     assert (await client.get(f"/api/v1/tickets/{first.json()['id']}")).status_code == 200
     lease = await client.post("/api/v1/leases", json={"department_id": "MAT", "lane": "normal"})
     assert lease.status_code == 404
+
+
+def test_the_example_file_in_the_docs_reads() -> None:
+    doc = (REPO / "docs" / "departments.md").read_text(encoding="utf-8")
+    example = "department_id;" + doc.split("```\ndepartment_id;", 1)[1].split("```", 1)[0]
+    reading = read_csv(example)
+    assert reading.problems == []
+    assert [(d.id, [r.id for r in d.rooms]) for d in reading.departments] == [("KKB", ["KKB-01"]), ("CC", [])]
