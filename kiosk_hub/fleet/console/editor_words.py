@@ -16,8 +16,10 @@ FIELDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "printer.uri": (
         ("Địa chỉ máy in", "Printer address"),
         (
-            "tcp://máy:9100 (mạng), usb://VID:PID, serial:///dev/kiosk-printer hoặc file:// (ghi ra tệp)",
-            "tcp://host:9100 (network), usb://VID:PID, serial:///dev/kiosk-printer or file:// (to a file)",
+            "tcp://máy:9100 (mạng), usb://VID:PID, serial:///dev/kiosk-printer hoặc file:// (ghi ra tệp); "
+            "để trống: theo tệp cài đặt của ki-ốt",
+            "tcp://host:9100 (network), usb://VID:PID, serial:///dev/kiosk-printer or file:// (to a file); "
+            "empty: the kiosk's settings file",
         ),
     ),
     "printer.profile": (
@@ -28,7 +30,10 @@ FIELDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "camera": (("Máy quét mã QR", "QR camera"), ("", "")),
     "camera.device": (
         ("Thiết bị quét", "Camera device"),
-        ("Thiết bị video (V4L2) hoặc tệp video để thử", "V4L2 device, or a video file for trials"),
+        (
+            "Thiết bị video (V4L2) hoặc tệp video để thử; để trống: theo tệp cài đặt của ki-ốt",
+            "V4L2 device, or a video file for trials; empty: the kiosk's settings file",
+        ),
     ),
     "camera.width": (("Chiều rộng ảnh (điểm ảnh)", "Picture width (pixels)"), ("", "")),
     "camera.height": (("Chiều cao ảnh (điểm ảnh)", "Picture height (pixels)"), ("", "")),
@@ -40,14 +45,23 @@ FIELDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "idle": (("Thời gian chờ", "Idle time"), ("", "")),
     "idle.screen_seconds": (
         ("Không chạm sau (giây)", "No touch for (seconds)"),
-        ("Sau chừng này giây không chạm, ki-ốt nhắc người bệnh", "then the kiosk warns the patient"),
+        (
+            "Sau chừng này giây không chạm, ki-ốt nhắc người bệnh; để trống: theo tệp cài đặt của ki-ốt",
+            "then the kiosk warns the patient; empty: the kiosk's settings file",
+        ),
     ),
     "idle.wipe_after_warning_seconds": (
         ("Xoá phiên sau nhắc (giây)", "Wipe after the warning (seconds)"),
-        ("Rồi xoá thông tin của phiên", "then the session is wiped"),
+        (
+            "Rồi xoá thông tin của phiên (ít nhất 20 giây); để trống: theo tệp cài đặt của ki-ốt",
+            "then the session is wiped (at least 20 s); empty: the kiosk's settings file",
+        ),
     ),
     "ticket": (("Phiếu số thứ tự", "Queue ticket"), ("", "")),
-    "ticket.header_vi": (("Tiêu đề (tiếng Việt)", "Heading (Vietnamese)"), ("", "")),
+    "ticket.header_vi": (
+        ("Tên bệnh viện trên phiếu (tiếng Việt)", "Hospital name on tickets (Vietnamese)"),
+        ("Để trống: theo tệp cài đặt của ki-ốt", "empty: the kiosk's settings file"),
+    ),
     "ticket.header_en": (("Tiêu đề (tiếng Anh)", "Heading (English)"), ("", "")),
     "ticket.footer_vi": (("Chân phiếu (tiếng Việt)", "Footer (Vietnamese)"), ("", "")),
     "ticket.footer_en": (("Chân phiếu (tiếng Anh)", "Footer (English)"), ("", "")),

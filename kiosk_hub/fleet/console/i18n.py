@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from kiosk_hub.fleet.console.i18n_golive import GO_LIVE_MESSAGES
-
-LANGUAGES = ("vi", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("Quản lý ki-ốt", "Kiosk fleet"),
@@ -97,4 +96,4 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 def pick_language(cookie: str | None) -> str:
-    return cookie if cookie in LANGUAGES else "vi"
+    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE
