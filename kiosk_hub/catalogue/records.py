@@ -52,8 +52,15 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=200)]
 
 
-class _Record(BaseModel):
+class _Named(BaseModel):
+    """What a department and a room both have: an id, names and a location in both languages."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    id: Code
+    name_vi: Name
+    name_en: Text = ""
+    location_vi: Text = ""
+    location_en: Text = ""
 
     @model_validator(mode="after")
     def _english_falls_back(self) -> Any:
@@ -63,21 +70,11 @@ class _Record(BaseModel):
         return self
 
 
-class RoomRecord(_Record):
-    id: Code
-    name_vi: Name
-    name_en: Text = ""
-    location_vi: Text = ""
-    location_en: Text = ""
+class RoomRecord(_Named):
     active: YesNo = True
 
 
-class DepartmentRecord(_Record):
-    id: Code
-    name_vi: Name
-    name_en: Text = ""
-    location_vi: Text = ""
-    location_en: Text = ""
+class DepartmentRecord(_Named):
     opening_hours: list[dict[str, Any]] = Field(description="text `T2-T6 07:00-16:30; T7 07:00-11:30` or periods")
     lane_policy: LanePolicy = LanePolicy.STRICT
     priority_every: int = Field(default=3, ge=1, le=20)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -16,6 +15,8 @@ from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
+
+from tests.support.processes import stop
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -81,12 +82,6 @@ def hub_process(
     try:
         yield url
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)
         drain.join(timeout=5)
         proc.stderr.close()

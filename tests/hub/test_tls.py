@@ -6,6 +6,7 @@ serve stop the hub with one line, not a traceback."""
 from __future__ import annotations
 
 import json
+import ssl
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -53,16 +54,21 @@ def test_the_certificate_can_come_from_the_environment_file(ca: CertificateAutho
         assert kiosk.get(f"https://localhost:{_port(url)}/healthz").status_code == 200
 
 
-def test_a_certificate_for_another_host_name_is_refused_by_name(ca: CertificateAuthority, sqlite_url: str) -> None:
-    cert = ca.issue("kiosk-hub.benhvien.test")
+def _refused(sqlite_url: str, cert: IssuedCertificate, verify: ssl.SSLContext | bool) -> tuple[str, list[str]]:
+    """The client's error on connecting to a hub serving `cert`, and the hub's start-up log."""
     log: list[str] = []
     with (
         hub_process(sqlite_url, args=_as_flags(cert), startup_log=log) as url,
-        httpx.Client(verify=ca.client_context()) as kiosk,
+        httpx.Client(verify=verify) as kiosk,
         pytest.raises(httpx.ConnectError) as refused,
     ):
         kiosk.get(f"https://localhost:{_port(url)}/healthz")
-    assert "Hostname mismatch, certificate is not valid for 'localhost'" in str(refused.value)
+    return str(refused.value), log
+
+
+def test_a_certificate_for_another_host_name_is_refused_by_name(ca: CertificateAuthority, sqlite_url: str) -> None:
+    error, log = _refused(sqlite_url, ca.issue("kiosk-hub.benhvien.test"), ca.client_context())
+    assert "Hostname mismatch, certificate is not valid for 'localhost'" in error
     # The hub said so at start: its public URL's host is not among the certificate's names.
     assert any("is not among the certificate's names ['kiosk-hub.benhvien.test']" in line for line in log)
 
@@ -70,28 +76,16 @@ def test_a_certificate_for_another_host_name_is_refused_by_name(ca: CertificateA
 def test_an_expired_certificate_is_refused_as_expired(ca: CertificateAuthority, sqlite_url: str) -> None:
     now = datetime.now(UTC)
     cert = ca.issue("localhost", valid_from=now - timedelta(days=400), valid_until=now - timedelta(days=1))
-    log: list[str] = []
-    with (
-        hub_process(sqlite_url, args=_as_flags(cert), startup_log=log) as url,
-        httpx.Client(verify=ca.client_context()) as kiosk,
-        pytest.raises(httpx.ConnectError) as refused,
-    ):
-        kiosk.get(f"https://localhost:{_port(url)}/healthz")
-    assert "certificate has expired" in str(refused.value)
+    error, log = _refused(sqlite_url, cert, ca.client_context())
+    assert "certificate has expired" in error
     assert any("the TLS certificate expired on" in line and "renew it" in line for line in log)
 
 
 def test_a_kiosk_that_does_not_trust_the_hospital_ca_is_refused_as_unknown_issuer(
     ca: CertificateAuthority, sqlite_url: str
 ) -> None:
-    cert = ca.issue("localhost")
-    with (
-        hub_process(sqlite_url, args=_as_flags(cert)) as url,
-        httpx.Client() as kiosk,  # certifi's bundle only
-        pytest.raises(httpx.ConnectError) as refused,
-    ):
-        kiosk.get(f"https://localhost:{_port(url)}/healthz")
-    assert "unable to get local issuer certificate" in str(refused.value)
+    error, _ = _refused(sqlite_url, ca.issue("localhost"), True)  # certifi's bundle only
+    assert "unable to get local issuer certificate" in error
 
 
 def _serve(sqlite_url: str, *args: str) -> subprocess.CompletedProcess[str]:

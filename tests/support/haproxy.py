@@ -8,15 +8,15 @@ hospitals install, so the test checks what they run. A change to those lines tha
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.support.processes import stop
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "deploy" / "haproxy" / "kiosk-hub.cfg"
@@ -65,13 +65,7 @@ def running_haproxy(config: str, directory: Path, port: int, context: ssl.SSLCon
         _wait_for_handshake(port, context, proc, time.monotonic() + 20)
         yield proc.pid
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc, timeout=10)
 
 
 def _wait_for_handshake(port: int, context: ssl.SSLContext, proc: subprocess.Popen[bytes], deadline: float) -> None:
