@@ -77,6 +77,14 @@ class HubSettings(BaseModel):
             return Path(self.database_url.removeprefix("sqlite:///")).parent / "hub-keys" / KEY_FILE_NAME
         return INSTALLED_KEY_FILE
 
+    # HTTPS served by the hub itself (`kiosk-hub serve --tls-cert/--tls-key`); None when a proxy in front does it.
+    tls_cert: Path | None = None  # PEM: the certificate, then any intermediates
+    tls_key: Path | None = None  # PEM private key, readable by the hub's user only
+
+    @property
+    def serves_tls(self) -> bool:
+        return self.tls_cert is not None
+
 
 def _server_limits(env: Mapping[str, str]) -> ServerLimits:
     names = {
@@ -104,6 +112,8 @@ def settings_from_env(db: str | None = None) -> HubSettings:
         facility_code=env.get("KIOSK_HUB_FACILITY_CODE", base.facility_code),
         hospital_name=env.get("KIOSK_HUB_HOSPITAL_NAME", base.hospital_name),
         public_base_url=env.get("KIOSK_HUB_PUBLIC_URL", base.public_base_url),
+        tls_cert=env.get("KIOSK_HUB_TLS_CERT") or None,  # type: ignore[arg-type]
+        tls_key=env.get("KIOSK_HUB_TLS_KEY") or None,  # type: ignore[arg-type]
         bhxh=BhxhSettings(
             base_url=env.get("KIOSK_HUB_BHXH_URL", BhxhSettings().base_url),
             username=env.get("KIOSK_HUB_BHXH_USERNAME", ""),

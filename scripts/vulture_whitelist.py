@@ -93,3 +93,7 @@ _.config_reason
 _.checked_in_at
 _.cancelled_at
 _.call_seq
+# The departments import's plan is printed whole (`ImportPlan.summary()` reads its fields by name).
+rooms_hidden
+# Departments kept by the HIS (the HIS adapter's sync writes this origin; the console and exports show it).
+HIS

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from kiosk.domain.idle import IDLE_AFTER_S_MAX, IDLE_AFTER_S_MIN, WARNING_S_MAX, WARNING_S_MIN
 from kiosk.domain.language import Language
@@ -95,7 +96,8 @@ class RemoteConfig(_Strict):
     @classmethod
     def _vietnamese_first(cls, value: list[Language]) -> list[Language]:
         if Language.VI not in value:
-            raise ValueError("Vietnamese must stay available")
+            # A typed error: the hub's console words it in Vietnamese and English (kiosk_hub/explain.py).
+            raise PydanticCustomError("vietnamese_required", "Vietnamese must stay available")
         return value
 
     @field_validator("trust_anchors_pem")
@@ -103,7 +105,7 @@ class RemoteConfig(_Strict):
     def _pem_only(cls, value: list[str]) -> list[str]:
         for pem in value:
             if "-----BEGIN CERTIFICATE-----" not in pem:
-                raise ValueError("a trust anchor must be a PEM certificate")
+                raise PydanticCustomError("not_a_certificate", "a trust anchor must be a PEM certificate")
         return value
 
 

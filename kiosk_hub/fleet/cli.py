@@ -1,5 +1,6 @@
-"""`kiosk-hub admin add USER --role admin|viewer`: console users; the password is read from stdin (never argv).
-`kiosk-hub keys list|rotate-config`: the config-signing keys (public halves and dates only are ever printed)."""
+"""The fleet's commands: `kiosk-hub admin add USER --role admin|viewer` (console users; the password is read from
+stdin, never argv), `kiosk-hub enrolment-code --group G` (one-time codes for scripted go-live) and `kiosk-hub keys
+list|rotate-config` (the config-signing keys: public halves and dates only are ever printed)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import getpass
 import json
 import sys
+import uuid
 from typing import Any
 
 
@@ -28,6 +30,23 @@ def register(sub: Any) -> None:
     rotate = keys.add_parser("rotate-config", help="a new signing key, announced to kiosks signed by the old one")
     rotate.add_argument("--db")
     rotate.set_defaults(handler=_keys_rotate)
+    codes = sub.add_parser(
+        "enrolment-code",
+        help="print one-time enrolment codes (what the console's 'Enrol a kiosk' page makes); a kiosk trades one "
+        "for its own token with `kiosk enrol --code CODE`",
+    )
+    codes.add_argument("--group", default="default", help="the kiosks' group (default: default)")
+    codes.add_argument("--create-group", action="store_true", help="create the group if it does not exist")
+    codes.add_argument("--count", type=_code_count, default=1, metavar="N", help="codes to make (1-100)")
+    codes.add_argument("--db")
+    codes.set_defaults(handler=_enrolment_codes)
+
+
+def _code_count(text: str) -> int:
+    count = int(text)
+    if not 1 <= count <= 100:
+        raise argparse.ArgumentTypeError("between 1 and 100")
+    return count
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -87,4 +106,35 @@ def _keys_rotate(args: argparse.Namespace) -> int:
             return 1
         session.commit()
     print(json.dumps({"previous_key_id": change.previous_key_id, "key_id": change.key_id}))
+    return 0
+
+
+def _enrolment_codes(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from kiosk_hub.fleet.enrolment import CODE_LIFETIME, create_code, default_group
+    from kiosk_hub.fleet.models import KioskGroup
+    from kiosk_hub.hub import build_hub, system_clock
+    from kiosk_hub.settings import settings_from_env
+
+    hub, now = build_hub(settings_from_env(args.db)), system_clock()
+    with hub.writer() as session:
+        group = session.scalars(select(KioskGroup).where(KioskGroup.name == args.group)).first()
+        if group is None and args.group == "default":
+            group = default_group(session, now)
+        elif group is None and args.create_group:
+            group = KioskGroup(id=str(uuid.uuid4()), name=args.group[:100], created_at=now)
+            session.add(group)
+            session.flush()
+        if group is None:
+            # A typo must not make a group nobody rolls configurations out to: say which groups there are.
+            known = sorted(session.scalars(select(KioskGroup.name)))
+            print(json.dumps({"error": "unknown_group", "group": args.group, "groups": known}, ensure_ascii=False),
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        codes = [create_code(session, "cli", now, group.id) for _ in range(args.count)]
+        session.commit()
+    # Shown once: the hub keeps only their hashes.
+    expires = (now + CODE_LIFETIME).isoformat(timespec="seconds")
+    print(json.dumps({"group": group.name, "codes": codes, "expires_at": expires}, ensure_ascii=False))
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import resource
+from dataclasses import dataclass
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -53,11 +54,27 @@ def connection_book(limits: ServerLimits) -> ConnectionBook:
     )
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """The certificate (then any intermediates) and its key, PEM, when the hub serves HTTPS itself."""
+
+    certificate: str
+    key: str
+
+
 def server_config(
-    app: ASGIApp, limits: ServerLimits, book: ConnectionBook, *, host: str, port: int, log_level: str
+    app: ASGIApp,
+    limits: ServerLimits,
+    book: ConnectionBook,
+    *,
+    host: str,
+    port: int,
+    log_level: str,
+    tls: TlsFiles | None = None,
 ) -> uvicorn.Config:
-    """uvicorn's settings for the hub: the guarded protocol bound to `book`, the keep-alive, the accept queue, and the
-    proxies whose X-Forwarded-For is believed."""
+    """uvicorn's settings for the hub: the guarded protocol bound to `book`, the keep-alive, the accept queue, the
+    proxies whose X-Forwarded-For is believed, and the certificate when the hub serves HTTPS itself (`ssl_certfile`,
+    `TlsFiles`)."""
     return uvicorn.Config(
         app,
         host=host,
@@ -68,10 +85,14 @@ def server_config(
         timeout_keep_alive=limits.keep_alive_seconds,
         backlog=BACKLOG,
         forwarded_allow_ips=list(limits.proxy_addresses),
+        ssl_certfile=tls.certificate if tls else None,
+        ssl_keyfile=tls.key if tls else None,
     )
 
 
-def serve(app: ASGIApp, limits: ServerLimits, *, host: str, port: int, log_level: str) -> None:
+def serve(
+    app: ASGIApp, limits: ServerLimits, *, host: str, port: int, log_level: str, tls: TlsFiles | None = None
+) -> None:
     """Serve until SIGINT/SIGTERM; `app.state.connections` (a Starlette app's) is the book, for the health check."""
     book = connection_book(limits)
     state = getattr(app, "state", None)
@@ -85,4 +106,4 @@ def serve(app: ASGIApp, limits: ServerLimits, *, host: str, port: int, log_level
         book.limits.body_seconds,
         limits.keep_alive_seconds,
     )
-    uvicorn.Server(server_config(app, limits, book, host=host, port=port, log_level=log_level)).run()
+    uvicorn.Server(server_config(app, limits, book, host=host, port=port, log_level=log_level, tls=tls)).run()

@@ -8,18 +8,20 @@ import os
 import re
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
+
+from tests.support.processes import stop
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,15 +61,33 @@ def _open_files_limit(soft: int) -> Callable[[], None]:
     return apply
 
 
+@dataclass(frozen=True)
+class ServeOptions:
+    """How a test starts `kiosk-hub serve`: extra arguments, its soft open-file limit, where its PID and log go."""
+
+    args: tuple[str, ...] = ()
+    open_files: int | None = None
+    pid: list[int] | None = None  # the PID is appended, for a test that kills the hub itself
+    startup_log: list[str] | None = None  # its log lines up to "running on"
+    log: list[str] | None = None  # every log line, read as they come (a full pipe never blocks the server)
+
+
 @contextlib.contextmanager
 def hub_process(
-    database_url: str, env: dict[str, str] | None = None, *, open_files: int | None = None, log: list[str] | None = None
+    database_url: str,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    pid: list[int] | None = None,
+    startup_log: list[str] | None = None,
+    *,
+    open_files: int | None = None,
+    log: list[str] | None = None,
 ) -> Iterator[str]:
-    """`kiosk-hub serve --port 0` in its own process; yields its base URL, stops it by PID. `open_files` sets its soft
-    open-file limit; `log` collects its log lines (read as they come, so a full pipe never blocks the server)."""
+    """`kiosk-hub serve --port 0 ARGS` in its own process; yields its base URL (http or https), stops it by PID."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
+    options = ServeOptions(args, open_files, pid, startup_log, log)
     with _key_file_for(database_url, full_env):
-        yield from _serve(database_url, full_env, open_files, log)
+        yield from _serve(database_url, full_env, options)
 
 
 @contextlib.contextmanager
@@ -88,16 +108,18 @@ def _key_file_for(database_url: str, env: dict[str, str]) -> Iterator[None]:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def _serve(database_url: str, full_env: dict[str, str], open_files: int | None, log: list[str] | None) -> Iterator[str]:
+def _serve(database_url: str, full_env: dict[str, str], options: ServeOptions) -> Iterator[str]:
     cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
     proc = subprocess.Popen(
-        cmd,
+        [*cmd, *options.args],
         cwd=REPO,
         env=full_env,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
-        preexec_fn=None if open_files is None else _open_files_limit(open_files),
+        preexec_fn=None if options.open_files is None else _open_files_limit(options.open_files),
     )
+    if options.pid is not None:
+        options.pid.append(proc.pid)
     assert proc.stderr is not None
     url = None
     lines = []
@@ -107,14 +129,16 @@ def _serve(database_url: str, full_env: dict[str, str], open_files: int | None, 
         if not line and proc.poll() is not None:
             break
         lines.append(line)
-        found = re.search(r"running on (http://127\.0\.0\.1:\d+)", line, re.IGNORECASE)
+        found = re.search(r"running on (https?://127\.0\.0\.1:\d+)", line, re.IGNORECASE)
         url = found.group(1) if found else None
+    if options.startup_log is not None:
+        options.startup_log.extend(lines)
     if url is None:
         proc.kill()
         proc.wait()
         proc.stderr.close()
         raise RuntimeError("hub did not start:\n" + "".join(lines))
-    stderr = proc.stderr
+    stderr, log = proc.stderr, options.log
     if log is not None:
         log.extend(lines)
 
@@ -128,11 +152,6 @@ def _serve(database_url: str, full_env: dict[str, str], open_files: int | None, 
     try:
         yield url
     finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)
         draining.join(timeout=5)
         proc.stderr.close()

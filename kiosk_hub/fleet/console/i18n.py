@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk_hub.fleet.console.i18n_golive import GO_LIVE_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("Quản lý ki-ốt", "Kiosk fleet"),
@@ -113,28 +114,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.target": ("Đối tượng", "Target"),
 }
 
-# Editor labels by field path; the schema's own titles are the English fallback.
-FIELD_LABELS_VI: dict[str, str] = {
-    "departments_shown": "Khoa hiển thị (mỗi dòng một mã; để trống: tất cả)",
-    "printer": "Máy in",
-    "printer.uri": "Địa chỉ máy in",
-    "printer.profile": "Loại máy in",
-    "printer.paper_width_mm": "Khổ giấy (mm)",
-    "camera": "Camera",
-    "camera.device": "Thiết bị camera",
-    "reader_name": "Tên đầu đọc thẻ",
-    "languages": "Ngôn ngữ",
-    "idle": "Thời gian chờ",
-    "idle.screen_seconds": "Không chạm sau (giây)",
-    "idle.wipe_after_warning_seconds": "Xoá phiên sau cảnh báo (giây)",
-    "ticket": "Phiếu số thứ tự",
-    "ticket.header_vi": "Tiêu đề (tiếng Việt)",
-    "ticket.footer_vi": "Chân phiếu (tiếng Việt)",
-    "ticket.logo_png_base64": "Logo (PNG base64)",
-    "trust_anchors_pem": "Chứng thư gốc CSCA (PEM)",
-    "heartbeat_seconds": "Nhịp tim (giây)",
-    "poll_seconds": "Hỏi cấu hình mỗi (giây)",
-}
+MESSAGES.update(GO_LIVE_MESSAGES)
 
 
 def translator(lang: str) -> Callable[[str], str]:
