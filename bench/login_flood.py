@@ -151,7 +151,7 @@ def main() -> None:
             url = f"sqlite:///{stack.enter_context(tempfile.TemporaryDirectory())}/hub.sqlite3"
         token = prepare(url)
         add_admin(url)
-        base = stack.enter_context(hub_process(url, {"KIOSK_HUB_TRUSTED_PROXIES": "127.0.0.1"}))
+        base = stack.enter_context(hub_process(url, {"KIOSK_HUB_PROXY_ADDRESSES": "127.0.0.1"}))
         print(f"store: {'PostgreSQL' if args.postgres else 'SQLite'}, 1 hub process, {args.kiosks} kiosks, "
               f"{args.seconds:.0f} s a phase")  # fmt: skip
         asyncio.run(measure(base, token, args.kiosks, args.seconds))

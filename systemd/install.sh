@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the kiosk and/or the hub as systemd services on Debian 12 or Raspberry Pi OS (bookworm).
 #   sudo systemd/install.sh kiosk     the touch kiosk (user `kiosk`, udev rules, kiosk.service)
-#   sudo systemd/install.sh hub       the hub (user `kiosk-hub`, kiosk-hub.service)
+#   sudo systemd/install.sh hub       the hub (user `kiosk-hub`, kiosk-hub-migrate.service and kiosk-hub.service;
+#                                     kiosk-hub@.service and kiosk-hub.target for several processes behind HAProxy)
 #   sudo systemd/install.sh all
 # DESTDIR=/some/dir installs the files under that root without creating users or touching systemd (for
 # packaging and for the tests). Idempotent: existing environment files are kept.
@@ -20,7 +21,8 @@ if [[ $live == 1 && "$(id -u)" != 0 ]]; then
 fi
 
 install -d -m 0755 "$dest/etc/systemd/system" "$dest/etc/udev/rules.d" "$dest$prefix"
-install -d -m 0750 "$dest/etc/vn-hospital-kiosk"
+# 0751: the services may reach their own entries (the hub its key directory) but nobody may list what is there.
+install -d -m 0751 "$dest/etc/vn-hospital-kiosk"
 
 copy_env() {  # keep what IT already filled in
   local target="$dest/etc/vn-hospital-kiosk/$1"
@@ -53,8 +55,15 @@ if [[ $role == kiosk || $role == all ]]; then
 fi
 if [[ $role == hub || $role == all ]]; then
   add_user kiosk-hub ""
-  install -m 0644 "$repo/systemd/kiosk-hub.service" "$dest/etc/systemd/system/kiosk-hub.service"
+  for unit in kiosk-hub.service kiosk-hub-migrate.service kiosk-hub@.service kiosk-hub.target; do
+    install -m 0644 "$repo/systemd/$unit" "$dest/etc/systemd/system/$unit"
+  done
+  install -d -m 0755 "$dest/etc/haproxy"
+  install -m 0644 "$repo/deploy/haproxy/kiosk-hub.cfg" "$dest/etc/haproxy/kiosk-hub.cfg.example"
   copy_env kiosk-hub.env
+  # Where the hub makes its key file on the first start (kept on a re-install: it seals the signing key).
+  install -d -m 0700 "$dest/etc/vn-hospital-kiosk/hub-keys"
+  [[ $live == 1 ]] && chown kiosk-hub:kiosk-hub "/etc/vn-hospital-kiosk/hub-keys"
 fi
 
 if [[ $live == 1 ]]; then

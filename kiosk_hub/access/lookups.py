@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -45,8 +46,9 @@ def identifier_hash(key: bytes, kind: str, value: str) -> str:
 class LookupGuard:
     """Takes from a kiosk's allowance and writes the access log entry in one transaction."""
 
-    def __init__(self, key: bytes, limit: LookupLimit) -> None:
-        self._key = key
+    def __init__(self, key: Callable[[], bytes], limit: LookupLimit) -> None:
+        self._key_source = key
+        self._key: bytes | None = None
         self.limit = limit
         # Kiosks refused lately, and until when: refused again without a database write. Each process keeps its
         # own; the allowance itself lives in the database, so the limit holds across processes.
@@ -54,6 +56,8 @@ class LookupGuard:
         self._lock = threading.Lock()
 
     def hash_of(self, kind: str, value: str) -> str:
+        if self._key is None:
+            self._key = self._key_source()  # two threads may both read the file: the same key either way
         return identifier_hash(self._key, kind, value)
 
     def check_recent_refusal(self, kiosk_id: str, now: datetime) -> None:

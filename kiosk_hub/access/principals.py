@@ -29,7 +29,10 @@ from kiosk_hub.hub import Hub
 
 SESSION_COOKIE = "kh_console"
 RULES: dict[Callable[..., Any], str] = {}
-bearer = HTTPBearer(auto_error=False, description="a kiosk's token (console enrolment) or an integration credential")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="a kiosk's token (from its enrolment with a one-time code) or an integration credential (`khi_…`)",
+)
 
 
 def _rule(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

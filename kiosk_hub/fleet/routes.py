@@ -10,7 +10,9 @@ from kiosk_hub.fleet.console import (
     pages,
     pages_access_log,
     pages_config,
+    pages_departments,
     pages_integrations,
+    pages_settings,
     pages_sign_in,
     pages_users,
 )
@@ -20,6 +22,8 @@ router = APIRouter()
 router.include_router(api.router)
 router.include_router(pages.router)
 router.include_router(pages_config.router)
+router.include_router(pages_settings.router)
+router.include_router(pages_departments.router)
 router.include_router(pages_sign_in.router)
 router.include_router(pages_users.router)
 router.include_router(pages_integrations.router)

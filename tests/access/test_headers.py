@@ -107,7 +107,7 @@ async def test_over_https_through_a_trusted_proxy_hsts_and_secure_cookies(served
 def test_a_proxy_not_trusted_cannot_claim_https(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     upgrade(url)
-    with hub_process(url, {"KIOSK_HUB_TRUSTED_PROXIES": "10.20.30.40"}) as base:
+    with hub_process(url, {"KIOSK_HUB_PROXY_ADDRESSES": "10.20.30.40"}) as base:
         answer = httpx.get(base + "/fleet/login", headers={"X-Forwarded-Proto": "https"})
         trusted = None
     with hub_process(url) as base:  # the default: the proxy on this host (loopback)

@@ -1,5 +1,5 @@
-"""Migration 0400 (access tables) on SQLite and PostgreSQL: from 0310 with users, kiosks and tickets in place, to head
-and back; the tables match the models."""
+"""Migration 0400 (access tables) on SQLite and PostgreSQL: from the revision before it, with users, kiosks and tickets
+in place, to head and back; the tables match the models."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from kiosk_hub.wire import TicketRequest
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.support.postgres import PostgresServer
 
+BEFORE = "0501"  # 0400's down_revision
 ACCESS_TABLES = {
     "staff_assignments", "integration_credentials", "ticket_grants", "patient_lookups", "lookup_allowances",
     "sign_in_throttles", "access_revocations",
@@ -47,9 +48,9 @@ def _tables(url: str) -> set[str]:
 
 
 def assert_0400_round_trip(url: str, clock: FakeClock) -> None:
-    upgrade(url, "0310")
+    upgrade(url, BEFORE)
     engine = create_engine(url)
-    with engine.begin() as conn:  # users as 0310 knew them (no may_see_names column yet)
+    with engine.begin() as conn:  # users as the revision before knew them (no may_see_names column yet)
         conn.execute(
             text("INSERT INTO fleet_users (username, password_hash, role, created_at, disabled) "
                  "VALUES ('it-admin', 'x', 'admin', :now, false), ('xem', 'x', 'viewer', :now, false)"),
@@ -82,7 +83,7 @@ def assert_0400_round_trip(url: str, clock: FakeClock) -> None:
     ours = [d for d in drift if any(name in repr(d) for name in (*ACCESS_TABLES, "may_see_names"))]
     assert ours == []  # the migration builds what the models say
 
-    command.downgrade(alembic_config(url), "0310")
+    command.downgrade(alembic_config(url), BEFORE)
     assert not _tables(url) & ACCESS_TABLES
     # Staff, a role the older code does not know, are left disabled viewers; the others as they were.
     assert _rows(url, "SELECT username, role, disabled FROM fleet_users ORDER BY username") == [

@@ -27,6 +27,9 @@ SERVICES = (
     "errors.py",
     "settings.py",
     "access/",
+    "catalogue/",
+    "explain.py",
+    "tls.py",
 )
 HTTP_EDGE = {"access/principals.py"}  # the routes' access dependencies: FastAPI by nature
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")
@@ -89,6 +92,8 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.fleet.console.pages_users",
         "kiosk_hub.fleet.console.pages_access_log",
         "kiosk_hub.web.api_docs",
+        "kiosk_hub.fleet.console.pages_departments",
+        "kiosk_hub.health",
     } <= route_modules()
 
 

@@ -1,5 +1,6 @@
-"""The systemd units, udev rules and install script: `systemd-analyze verify`, the options the kiosk relies on,
-and an install into a scratch root (DESTDIR) that keeps IT's environment files on a re-run."""
+"""The systemd units, udev rules and install script: `systemd-analyze verify`, the options the kiosk relies on, the
+hub's migrations run once before one or several hub processes, udev groups that Debian has, and an install into a
+scratch root (DESTDIR) that keeps IT's environment files on a re-run."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 UNITS = REPO / "systemd"
 PREFIX = "/opt/vn-hospital-kiosk"
+HUB_UNITS = ("kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@.service", "kiosk-hub.target")
+# Where Debian defines its system groups: base-passwd's static list, and those systemd creates at boot.
+DEBIAN_GROUPS = (Path("/usr/share/base-passwd/group.master"), Path("/usr/lib/sysusers.d/basic.conf"))
 
 
 def _unit(name: str) -> configparser.ConfigParser:
@@ -36,13 +40,17 @@ def staged_units(tmp_path: Path) -> Path:
     """The units with the install prefix pointed at this checkout, so ExecStart names real executables."""
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed (Debian: systemd)")
-    for name in ("kiosk.service", "kiosk-hub.service"):
+    for name in ("kiosk.service", *HUB_UNITS):
         text = (UNITS / name).read_text(encoding="utf-8").replace(PREFIX, str(REPO))
         (tmp_path / name).write_text(text, encoding="utf-8")
+    shutil.copy(tmp_path / "kiosk-hub@.service", tmp_path / "kiosk-hub@8081.service")  # an instance of the template
     return tmp_path
 
 
-@pytest.mark.parametrize("name", ["kiosk.service", "kiosk-hub.service"])
+@pytest.mark.parametrize(
+    "name",
+    ["kiosk.service", "kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@8081.service", "kiosk-hub.target"],
+)
 def test_systemd_analyze_verify_passes_without_a_warning(staged_units: Path, name: str) -> None:
     result = _verify(staged_units / name)
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
@@ -75,12 +83,60 @@ def test_the_kiosk_unit_has_watchdog_restart_a_dedicated_user_and_hardening() ->
         assert service[option] == value, option
 
 
-def test_the_hub_unit_runs_unprivileged_and_migrates_first() -> None:
-    service = _unit("kiosk-hub.service")["Service"]
+@pytest.mark.parametrize("name", ["kiosk-hub.service", "kiosk-hub@.service"])
+def test_hub_processes_run_unprivileged_after_the_one_migration(name: str) -> None:
+    unit = _unit(name)
+    service = unit["Service"]
     assert service["User"] == "kiosk-hub"
-    assert service["ExecStartPre"].endswith("kiosk-hub migrate")
+    assert "ExecStartPre" not in service  # several processes must not each migrate the shared database
+    assert "kiosk-hub-migrate.service" in unit["Unit"]["Requires"].split()
+    assert "kiosk-hub-migrate.service" in unit["Unit"]["After"].split()
     assert service["PrivateDevices"] == "yes"
     assert service["MemoryDenyWriteExecute"] == "yes"
+
+
+@pytest.mark.parametrize("unit", ["kiosk-hub.service", "kiosk-hub@.service"])
+def test_the_hub_unit_gives_the_default_socket_cap_its_open_files(unit: str) -> None:
+    from kiosk_hub.serving.run import BACKLOG, RESERVED_DESCRIPTORS
+    from kiosk_hub.settings import ServerLimits
+
+    service = _unit(unit)["Service"]
+    room = int(service["LimitNOFILE"]) - RESERVED_DESCRIPTORS - BACKLOG
+    assert room >= ServerLimits().max_connections
+    assert service["UMask"] == "0077"  # the database, its WAL and backups made by the hub: owner only
+
+
+@pytest.mark.parametrize("unit", ["kiosk-hub.service", "kiosk-hub@.service", "kiosk-hub-migrate.service"])
+def test_the_hub_keeps_its_key_file_out_of_its_state_directory_and_may_write_only_there_in_etc(unit: str) -> None:
+    # migrate makes the key on the first start; every serving process must find the same file.
+    text = (UNITS / unit).read_text(encoding="utf-8")
+    key_file = re.search(r"^Environment=KIOSK_HUB_KEY_FILE=(\S+)$", text, re.MULTILINE)
+    assert key_file is not None
+    writable = re.search(r"^ReadWritePaths=-?(\S+)$", text, re.MULTILINE)
+    assert writable is not None
+    assert Path(key_file.group(1)).parent == Path(writable.group(1)) == Path("/etc/vn-hospital-kiosk/hub-keys")
+    assert not key_file.group(1).startswith("/var/lib/kiosk-hub")
+
+
+def test_the_migration_is_a_oneshot_and_the_template_serves_its_instance_port_on_loopback() -> None:
+    migrate = _unit("kiosk-hub-migrate.service")["Service"]
+    assert (migrate["Type"], migrate["RemainAfterExit"], migrate["User"]) == ("oneshot", "yes", "kiosk-hub")
+    assert migrate["ExecStart"] == f"{PREFIX}/.venv/bin/kiosk-hub migrate"
+    template = _unit("kiosk-hub@.service")
+    assert template["Service"]["ExecStart"].endswith("kiosk-hub serve --host 127.0.0.1 --port %i")
+    assert template["Install"]["WantedBy"] == "kiosk-hub.target"
+    assert _unit("kiosk-hub.target")["Unit"]["Wants"] == "kiosk-hub-migrate.service"
+
+
+def test_udev_rules_name_only_groups_debian_has() -> None:
+    if not all(path.exists() for path in DEBIAN_GROUPS):
+        pytest.skip("base-passwd's and systemd's group lists are not installed")
+    known = {line.split(":")[0] for line in DEBIAN_GROUPS[0].read_text().splitlines() if line}
+    known |= {line.split()[1] for line in DEBIAN_GROUPS[1].read_text().splitlines() if line.startswith("g ")}
+    named = set(re.findall(r'GROUP="(\w+)"', (UNITS / "70-kiosk-devices.rules").read_text()))
+    assert named  # not vacuous: the printer's and the camera's rules name groups
+    assert named <= known, named - known  # a group Debian lacks (e.g. "pcscd") leaves the node root's
+    assert "pcscd" not in known  # Debian's pcscd runs as root and opens the reader itself
 
 
 def test_udev_rules_give_every_device_a_stable_name_and_no_world_access() -> None:
@@ -106,10 +162,14 @@ def test_install_script_puts_units_rules_and_env_files_in_place(tmp_path: Path) 
     subprocess.run([str(UNITS / "install.sh"), "all"], env=env, check=True, timeout=60)
     root = tmp_path / "etc"
     assert (root / "systemd/system/kiosk.service").read_bytes() == (UNITS / "kiosk.service").read_bytes()
-    assert (root / "systemd/system/kiosk-hub.service").exists()
+    for unit in HUB_UNITS:
+        assert (root / "systemd/system" / unit).read_bytes() == (UNITS / unit).read_bytes()
+    assert (root / "haproxy/kiosk-hub.cfg.example").exists()
     assert (root / "udev/rules.d/70-kiosk-devices.rules").exists()
     kiosk_env = root / "vn-hospital-kiosk/kiosk.env"
     assert kiosk_env.stat().st_mode & 0o777 == 0o600
+    assert (root / "vn-hospital-kiosk/hub-keys").stat().st_mode & 0o777 == 0o700
+    assert (root / "vn-hospital-kiosk").stat().st_mode & 0o777 == 0o751
     kiosk_env.write_text("KIOSK_NAME=sanh-b-02\n")
     subprocess.run([str(UNITS / "install.sh"), "kiosk"], env=env, check=True, timeout=60)
     assert kiosk_env.read_text() == "KIOSK_NAME=sanh-b-02\n"  # IT's settings survive a re-install

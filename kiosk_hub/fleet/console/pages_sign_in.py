@@ -40,7 +40,7 @@ SLOW_REFUSAL_SECONDS = 3.0
 
 
 def client_address(request: Request) -> str:
-    """The browser's address: uvicorn puts the one a trusted proxy forwarded here (`KIOSK_HUB_TRUSTED_PROXIES`)."""
+    """The browser's address: uvicorn puts the one a trusted proxy forwarded here (`KIOSK_HUB_PROXY_ADDRESSES`)."""
     return request.client.host if request.client else "unknown"
 
 

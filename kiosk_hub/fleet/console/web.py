@@ -3,14 +3,18 @@ dependencies refused (`kiosk_hub.access.principals`): the sign-in page, or an er
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.datastructures import FormData
 
+from kiosk.domain.dates import VN_TZ
 from kiosk_hub.access.principals import SESSION_COOKIE, ConsoleRefusedError
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.fleet.console.i18n import pick_language, translator
@@ -19,7 +23,24 @@ from kiosk_hub.hub import Hub
 LANG_COOKIE = "kh_console_lang"
 COOKIE_PATH = "/fleet"
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["utc"] = lambda moment: as_utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
+
+
+def local_time(moment: datetime | None) -> Markup:
+    """A stored (UTC) moment as the hospital reads it: Vietnam time, day first, the exact instant kept in the tag."""
+    if moment is None:
+        return Markup("—")
+    local = as_utc(moment).astimezone(VN_TZ)
+    return Markup('<time datetime="{}">{}</time>').format(local.isoformat(), local.strftime("%d/%m/%Y %H:%M:%S"))
+
+
+def word(t: Callable[[str], str], key: str, fallback: str) -> str:
+    """The translation of `key`, or `fallback` (a device or state the console has no word for yet)."""
+    text = t(key)
+    return fallback if text == key else text
+
+
+templates.env.filters["local_time"] = local_time
+templates.env.globals["word"] = word
 _REFUSAL_KEYS = {"csrf": "error.csrf", "forbidden": "error.forbidden"}
 
 
@@ -62,7 +83,8 @@ async def answer_refusal(request: Request, exc: Exception) -> Response:
     """The app's handler for `ConsoleRefusedError`: no session → the sign-in page; else the error page."""
     assert isinstance(exc, ConsoleRefusedError)
     if exc.kind == "sign_in":
-        return to_login(request)
+        # "Session expired" only to someone who had one: a first visit is just the sign-in page.
+        return to_login(request, expired=bool(request.cookies.get(SESSION_COOKIE)))
     return render(request, "error.html", 403, user=exc.user, message_key=_REFUSAL_KEYS[exc.kind])
 
 

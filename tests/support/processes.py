@@ -1,0 +1,18 @@
+"""Stopping a server a test started, by its PID: a polite signal first, then SIGKILL if it does not go."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """SIGTERM (if it still runs), wait up to `timeout`, then SIGKILL; reaped either way."""
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
