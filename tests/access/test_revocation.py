@@ -34,12 +34,12 @@ def two_hubs(tmp_path: Path) -> Iterator[tuple[str, list[str], dict[str, str]]]:
     seed(hub)
     with hub.writer() as session:
         now = hub.clock()
-        kiosk = enrolment.redeem(session, enrolment.create_code(session, "it", now), "kiosk-1", now)
+        kiosk_id, token = enrolment.add_kiosk(session, "kiosk-1", now)
         session.commit()
     his = add_integration(hub, "his", frozenset({Scope.CALLING}))
     hub.engine.dispose()
     with hub_process(url) as first, hub_process(url) as second:
-        yield url, [first, second], {"kiosk": kiosk.token, "kiosk_id": kiosk.kiosk_id, "his": his}
+        yield url, [first, second], {"kiosk": token, "kiosk_id": kiosk_id, "his": his}
 
 
 def seconds_until_refused(bases: list[str], method: str, path: str, token: str) -> list[float]:

@@ -93,7 +93,7 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.fleet.console.pages_access_log",
         "kiosk_hub.web.api_docs",
         "kiosk_hub.fleet.console.pages_departments",
-        "kiosk_hub.health",
+        "kiosk_hub.health.routes",
     } <= route_modules()
 
 
