@@ -40,8 +40,11 @@ class TicketGrant(Base):
     (the same patient today) or merged a replayed offline ticket into it."""
 
     __tablename__ = "ticket_grants"
-    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
-    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    # One id, not (ticket, kiosk) as the key: the retention purge deletes rows by a single key column.
+    __table_args__ = (UniqueConstraint("ticket_id", "kiosk_id", name="uq_ticket_grants_ticket_kiosk"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id"))
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"))
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str] = mapped_column(String(16))  # reprint | replay
 

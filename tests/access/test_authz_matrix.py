@@ -183,8 +183,8 @@ def _things(hub: Hub, kiosk_a: str) -> dict[str, str]:
     assert token is not None
     return {
         "ticket_id": ticket.id, "token": token.public_token, "kiosk_id": kiosk_c, "action_id": "act-1",
-        "version": str(version), "group_id": group, "code": code[0], "department_id": "NOI", "lang": "en", "kind": "csv",
-        "username": "tam", "name": "spare", "lease_id": "none", "hashed": "0" * 32,
+        "version": str(version), "group_id": group, "code": code[0], "department_id": "NOI", "lang": "en",
+        "kind": "csv", "username": "tam", "name": "spare", "lease_id": "none", "hashed": "0" * 32,
     }  # fmt: skip
 
 

@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.fleet.browser import CHROMIUM, CHROMIUM_ARGS, console_users, hub_cli
 from tests.fleet.console_client import PASSWORD
-from tests.fleet.test_browser import CHROMIUM, CHROMIUM_ARGS, hub_cli
 from tests.hub.conftest import seed
 from tests.hub.servers import hub_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NEW_PASSWORD = "mật-khẩu-mới-của-bác-sĩ"
 # Every page of the console a signed-in admin opens from the menu, and a kiosk's page.
-PAGES = ["/fleet", "/fleet/config", "/fleet/rollouts", "/fleet/enrol", "/fleet/audit", "/fleet/users",
-         "/fleet/integrations", "/fleet/access-log", "/fleet/account", "/fleet/login"]  # fmt: skip
+PAGES = ["/fleet", "/fleet/config", "/fleet/rollouts", "/fleet/enrol", "/fleet/audit", "/fleet/departments",
+         "/fleet/departments/new", "/fleet/departments/NOI", "/fleet/settings", "/fleet/users", "/fleet/integrations",
+         "/fleet/access-log", "/fleet/account", "/fleet/login"]  # fmt: skip
 
 
 @pytest.fixture
@@ -32,8 +33,7 @@ def hub_url(tmp_path: Path) -> Iterator[str]:
     hub = build_hub(HubSettings(database_url=db))
     seed(hub)
     hub.engine.dispose()
-    hub_cli("admin", "add", "it-admin", "--role", "admin", "--db", db, stdin=PASSWORD + "\n")
-    hub_cli("admin", "add", "xem", "--role", "viewer", "--db", db, stdin=PASSWORD + "\n")
+    console_users(db)
     with hub_process(db) as url:
         yield url
 

@@ -92,8 +92,9 @@ async def test_every_lookup_is_logged_with_a_keyed_hash_never_the_number(
     with hub_api.hub.reader() as session:
         entries = session.scalars(select(PatientLookupEntry).order_by(PatientLookupEntry.id)).all()
         raw = session.execute(text("SELECT * FROM patient_lookups")).all()
-    key_file = default_key_path(sqlite_url)
+    key_file = default_key_path(hub_api.hub.settings)
     assert key_file is not None
+    assert key_file.parent == hub_api.hub.settings.key_file_path().parent  # beside the config-signing key
     key = key_file.read_bytes()
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
 

@@ -57,13 +57,15 @@ def upgrade() -> None:
     )
     op.create_table(
         "ticket_grants",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("ticket_id", sa.String(length=36), nullable=False),
         sa.Column("kiosk_id", sa.String(length=36), nullable=False),
         sa.Column("granted_at", _MOMENT, nullable=False),
         sa.Column("reason", sa.String(length=16), nullable=False),
         sa.ForeignKeyConstraint(["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_grants_ticket_id_tickets")),
         sa.ForeignKeyConstraint(["kiosk_id"], ["kiosks.id"], name=op.f("fk_ticket_grants_kiosk_id_kiosks")),
-        sa.PrimaryKeyConstraint("ticket_id", "kiosk_id", name=op.f("pk_ticket_grants")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_grants")),
+        sa.UniqueConstraint("ticket_id", "kiosk_id", name="uq_ticket_grants_ticket_kiosk"),
     )
     op.create_table(
         "patient_lookups",
