@@ -86,7 +86,7 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.leases.routes",
         "kiosk_hub.leases.page",
         "kiosk_hub.fleet.console.pages_departments",
-        "kiosk_hub.health",
+        "kiosk_hub.health.routes",
     } <= route_modules()
 
 
