@@ -41,10 +41,10 @@ NHI;;Khoa Nhi;Paediatrics;T2-CN 00:00-24:00;strict;
 """
 
 
-def hub_cli(*args: str) -> str:
+def hub_cli(*args: str, env: dict[str, str]) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "kiosk_hub.cli", *args], cwd=REPO, capture_output=True, text=True, timeout=120,
-        stdin=subprocess.DEVNULL, check=False,
+        stdin=subprocess.DEVNULL, check=False, env={**os.environ, **env},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -99,15 +99,17 @@ def test_a_hub_killed_mid_burst_loses_no_ticket_and_makes_none_twice(postgres: P
     if not haproxy.available():
         pytest.skip("Debian's haproxy is not installed")
     db = postgres.create_database("hub_several")
-    hub_cli("migrate", "--db", db)  # once, as kiosk-hub-migrate.service does
+    # Every command and process of this hub shares one key file, as the units do (never the installed one in /etc).
+    env = {"KIOSK_HUB_KEY_FILE": str(tmp_path / "hub-keys" / "config-signing.key")}
+    hub_cli("migrate", "--db", db, env=env)  # once, as kiosk-hub-migrate.service does
     departments = tmp_path / "departments.csv"
     departments.write_text(DEPARTMENTS_CSV, encoding="utf-8")
-    hub_cli("departments", "import", str(departments), "--db", db)
-    codes = json.loads(hub_cli("enrolment-code", "--count", "3", "--db", db))["codes"]
+    hub_cli("departments", "import", str(departments), "--db", db, env=env)
+    codes = json.loads(hub_cli("enrolment-code", "--count", "3", "--db", db, env=env))["codes"]
     ca = CertificateAuthority(tmp_path / "pki")
     bundle = ca.issue("localhost", ips=("127.0.0.1",)).bundle_path
     port, pids = haproxy.free_port(), []
-    with hub_process(db, pid=pids) as first, hub_process(db, pid=pids) as second:
+    with hub_process(db, env, pid=pids) as first, hub_process(db, env, pid=pids) as second:
         config = haproxy.configuration(port, bundle, [first.removeprefix("http://"), second.removeprefix("http://")])
         with haproxy.running_haproxy(config, tmp_path, port, ca.client_context()):
             base = f"https://localhost:{port}"
