@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -29,7 +30,7 @@ from kiosk_hub.leases.models import LeaseReplay, NumberLease
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.retention.purge import purge, purge_lock
 from kiosk_hub.retention.registry import PURGEABLE
-from kiosk_hub.settings import HubSettings
+from kiosk_hub.settings import AccessSettings, HubSettings
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.hub.servers import REPO, serve_in_thread
 from tests.support.postgres import PostgresServer
@@ -161,9 +162,11 @@ def run_purge_command(url: str, *extra: str) -> dict[str, object]:
     return dict(json.loads(done.stdout))
 
 
-def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url: str) -> None:
+def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url: str, tmp_path: Path) -> None:
     clock = FakeClock(LONG_AGO)
-    hub = build_hub(HubSettings(database_url=store_url), clock=clock)
+    # The lookup log's key in the test's folder (on PostgreSQL the default is the installed place in /etc).
+    access = AccessSettings(access_log_key_file=tmp_path / "access-log.key")
+    hub = build_hub(HubSettings(database_url=store_url, access=access), clock=clock)
     try:
         seed(hub)  # its bookings are at LONG_AGO's day
         token = enrol(hub)
