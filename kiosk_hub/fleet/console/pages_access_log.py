@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy import select
 
@@ -24,14 +26,36 @@ router = APIRouter(prefix="/fleet/access-log", include_in_schema=False)
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
-def _filter(kiosk: str, kind: str, since: str, until: str, hashes: list[str]) -> LogFilter:
-    return LogFilter(
+@dataclass(frozen=True)
+class Shown:
+    """The filters as the page's query string gave them (the form shows them back), and what they select."""
+
+    chosen: dict[str, str]
+    log_filter: LogFilter
+
+    def query(self) -> str:
+        return urlencode({**self.chosen, "h": list(self.log_filter.hashes)}, doseq=True)
+
+
+def _shown(
+    kiosk: str = "",
+    kind: str = "",
+    since: str = "",
+    until: str = "",
+    h: list[str] = Query(default=[]),  # noqa: B008 - FastAPI's way to declare a repeated query parameter
+) -> Shown:
+    """The page's and the export's filters, read once for both."""
+    log_filter = LogFilter(
         kiosk_id=kiosk[:36],
         kind=kind if kind in set(IdentifierKind) else "",
         since=_day(since),
         until=_day(until),
-        hashes=tuple(h for h in hashes[:8] if _HASH.fullmatch(h)),
+        hashes=tuple(x for x in h[:8] if _HASH.fullmatch(x)),
     )
+    return Shown({"kiosk": kiosk, "kind": kind, "since": since, "until": until}, log_filter)
+
+
+Filters = Annotated[Shown, Depends(_shown)]
 
 
 def _day(text: str) -> date | None:
@@ -42,27 +66,15 @@ def _day(text: str) -> date | None:
 
 
 @router.get("")
-def access_log_page(
-    request: Request,
-    user: AdminOnly,
-    kiosk: str = "",
-    kind: str = "",
-    since: str = "",
-    until: str = "",
-    h: list[str] = Query(default=[]),  # noqa: B008 - FastAPI's way to declare a repeated query parameter
-) -> Response:
-    log_filter = _filter(kiosk, kind, since, until, h)
+def access_log_page(request: Request, user: AdminOnly, shown: Filters) -> Response:
     hub = hub_of(request)
     with hub.reader() as session:
-        lines = read_log(session, log_filter)
+        lines = read_log(session, shown.log_filter)
         kiosks = session.execute(select(Kiosk.id, Kiosk.name).order_by(Kiosk.name)).all()
-    export = "/fleet/access-log.csv?" + urlencode(
-        {"kiosk": kiosk, "kind": kind, "since": since, "until": until, "h": list(log_filter.hashes)}, doseq=True
-    )
     return render(
         request, "access_log.html", user=user, lines=lines, kiosks=kiosks, kinds=list(IdentifierKind),
-        chosen={"kiosk": kiosk, "kind": kind, "since": since, "until": until}, by_identifier=bool(log_filter.hashes),
-        export=export,
+        chosen=shown.chosen, by_identifier=bool(shown.log_filter.hashes),
+        export="/fleet/access-log.csv?" + shown.query(),
     )  # fmt: skip
 
 
@@ -88,21 +100,12 @@ csv_router = APIRouter(include_in_schema=False)
 
 
 @csv_router.get("/fleet/access-log.csv")
-def access_log_csv(
-    request: Request,
-    _user: AdminOnly,
-    kiosk: str = "",
-    kind: str = "",
-    since: str = "",
-    until: str = "",
-    h: list[str] = Query(default=[]),  # noqa: B008
-) -> Response:
-    log_filter = _filter(kiosk, kind, since, until, h)
+def access_log_csv(request: Request, _user: AdminOnly, shown: Filters) -> Response:
     hub = hub_of(request)
 
     def rows() -> Iterator[str]:
         with hub.reader() as session:
-            yield from csv_chunks(session, log_filter)
+            yield from csv_chunks(session, shown.log_filter)
 
     headers = {"Content-Disposition": 'attachment; filename="patient-lookups.csv"', "Cache-Control": "no-store"}
     return StreamingResponse(rows(), media_type="text/csv; charset=utf-8", headers=headers)
