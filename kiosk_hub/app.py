@@ -15,7 +15,9 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from kiosk_hub.api import routes_care, routes_tickets, status_page
+from kiosk_hub.events.worker import events_loop
 from kiosk_hub.fleet import routes as fleet_routes
+from kiosk_hub.his.worker import announce_adapter, his_loop
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
 from kiosk_hub.queue.group_commit import IssueBatcher
@@ -36,18 +38,23 @@ async def _recheck_loop(hub: Hub) -> None:
 
 
 def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
-    """The Kiosk HIS API over a built hub; `background` runs the BHXH re-check loop while serving."""
+    """The Kiosk HIS API over a built hub; `background` runs the BHXH re-check, the HIS visits and department
+    sync, and the event feed's publishing and delivery while serving."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_recheck_loop(hub)) if background else None
+        tasks = []
+        if background:
+            await announce_adapter(hub)
+            loops = (_recheck_loop(hub), his_loop(hub), events_loop(hub))
+            tasks = [asyncio.create_task(loop) for loop in loops]
         # What start-up allocated (modules, routes, models, the ORM's mappers) lives as long as the process: frozen
         # out of the collector, its full passes no longer walk it (those passes were ~100 ms p99 stalls under load).
         gc.freeze()
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

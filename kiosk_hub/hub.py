@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import httpx
@@ -21,8 +21,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
+from kiosk_hub.events.delivery import WebhookCourier
+from kiosk_hub.his.loading import AdapterContext, load_adapter
 from kiosk_hub.his.port import HisAdapter
-from kiosk_hub.his.register import PatientRegister
+from kiosk_hub.his.reception import Reception
+from kiosk_hub.his.ticket_feed import TicketFeed
+from kiosk_hub.his.visits import VisitDispatcher
 from kiosk_hub.kiosk_tokens import KioskGate
 from kiosk_hub.queue.tickets import QueueBook
 from kiosk_hub.settings import HubSettings
@@ -44,7 +48,11 @@ class Hub:
     clock: Clock
     gate: KioskGate
     queue: QueueBook
-    his: HisAdapter
+    his: HisAdapter  # the adapter itself (loaded by name); routes reach it through `reception`
+    reception: Reception
+    visits: VisitDispatcher
+    feed: TicketFeed
+    courier: WebhookCourier
     entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
@@ -61,6 +69,12 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
     owns_http = http is None
     http = http or httpx.AsyncClient()
     client = BhxhClient(settings.bhxh, http, clock)
+    feed = TicketFeed()
+    adapter = load_adapter(AdapterContext(settings.his, settings.facility_code, reader, writer, clock))
+    reception = Reception(adapter, reader, writer, clock)
+    # A claimed visit is held a few HIS timeouts long: a process that dies mid-call lets another take it over.
+    lease = timedelta(seconds=4 * settings.his.timeout_seconds + 5)
+    officer = (settings.bhxh.officer_name, settings.bhxh.officer_id_number.get_secret_value())
     return Hub(
         settings=settings,
         engine=engine,
@@ -68,9 +82,13 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         writer=writer,
         clock=clock,
         gate=KioskGate(reader),
-        queue=QueueBook(reader, writer, clock, settings.public_base_url),
-        his=PatientRegister(reader, writer),
-        entitlement=EntitlementChecker(client, writer, settings.facility_code),
+        queue=QueueBook(reader, writer, clock, settings.public_base_url, feed),
+        his=adapter,
+        reception=reception,
+        visits=VisitDispatcher(reception, reader, writer, clock, lease),
+        feed=feed,
+        courier=WebhookCourier(reader, writer, http, clock, settings.events),
+        entitlement=EntitlementChecker(client, writer, settings.facility_code, officer, clock),
         http=http,
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
         # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
