@@ -13,7 +13,9 @@ import sys
 import uuid
 from collections.abc import Sequence
 
+from kiosk_hub.events import cli as events_cli
 from kiosk_hub.fleet import cli as fleet_cli
+from kiosk_hub.his import cli as his_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
 
 
@@ -142,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--officer-cccd", default="001190000001")
     sim.set_defaults(handler=_bhxh_simulator)
     fleet_cli.register(sub)
+    his_cli.register(sub)
+    events_cli.register(sub)
     return parser
 
 
