@@ -60,6 +60,7 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
                     await task
             if hub.owns_http:
                 await hub.http.aclose()
+            getattr(hub.his, "close", lambda: None)()  # an adapter's own connections (the REST adapter's)
 
     app = FastAPI(
         title="Kiosk HIS API",

@@ -25,7 +25,10 @@ def _check(args: argparse.Namespace) -> int:
 
         hub = build_hub(settings_from_env(args.db))
         adapter, target = hub.his, f"adapter {hub.settings.his.adapter!r}"
-    results = run_checks(adapter, args.appointment)
+    try:
+        results = run_checks(adapter, args.appointment)
+    finally:
+        getattr(adapter, "close", lambda: None)()
     print(table(results, target))
     return 0 if passed(results) else 1
 

@@ -99,6 +99,9 @@ class RestHis:
     def __init__(self, http: httpx.Client) -> None:
         self._http = http
 
+    def close(self) -> None:
+        self._http.close()
+
     def about(self) -> c.HisAbout:
         return self._call("about", c.HisAbout)
 
