@@ -22,6 +22,7 @@ from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
 from kiosk_hub.events.delivery import WebhookCourier
+from kiosk_hub.his.bhyt_checkin import CheckInSubmissions
 from kiosk_hub.his.loading import AdapterContext, load_adapter
 from kiosk_hub.his.port import HisAdapter
 from kiosk_hub.his.reception import Reception
@@ -53,6 +54,8 @@ class Hub:
     visits: VisitDispatcher
     feed: TicketFeed
     courier: WebhookCourier
+    bhxh: BhxhClient
+    checkins: CheckInSubmissions | None  # BHYT check-in records sent to the gateway (off by default)
     entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
@@ -75,6 +78,11 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
     # A claimed visit is held a few HIS timeouts long: a process that dies mid-call lets another take it over.
     lease = timedelta(seconds=4 * settings.his.timeout_seconds + 5)
     officer = (settings.bhxh.officer_name, settings.bhxh.officer_id_number.get_secret_value())
+    checkins = (
+        CheckInSubmissions(writer, reader, clock, settings.facility_code, settings.his.province_code)
+        if settings.his.send_bhyt_checkin
+        else None
+    )
     return Hub(
         settings=settings,
         engine=engine,
@@ -85,9 +93,11 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         queue=QueueBook(reader, writer, clock, settings.public_base_url, feed),
         his=adapter,
         reception=reception,
-        visits=VisitDispatcher(reception, reader, writer, clock, lease),
+        visits=VisitDispatcher(reception, reader, writer, clock, lease, checkins.prepare if checkins else None),
         feed=feed,
         courier=WebhookCourier(reader, writer, http, clock, settings.events),
+        bhxh=client,
+        checkins=checkins,
         entitlement=EntitlementChecker(client, writer, settings.facility_code, officer, clock),
         http=http,
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.

@@ -57,14 +57,14 @@ class VisitDispatcher:
         writer: sessionmaker[Session],
         clock: Callable[[], datetime],
         lease: timedelta,
-        on_opened: Callable[[VisitWork, c.OpenedVisit], None] | None = None,
+        on_opened: Callable[[c.VisitOpening, c.OpenedVisit], None] | None = None,
     ) -> None:
         self._reception = reception
         self._reader = reader
         self._writer = writer
         self._clock = clock
         self._lease = lease
-        self._on_opened = on_opened or (lambda _work, _opened: None)
+        self._on_opened = on_opened or (lambda _opening, _opened: None)
 
     def run_round(self, limit: int = 32) -> int:
         """Work the due visits once; the number the HIS confirmed. Blocking: run it on a worker thread."""
@@ -119,8 +119,9 @@ class VisitDispatcher:
             return VisitOutcome(visit.id, VisitGoal.CANCELLED)  # never asked to open: nothing to cancel
         opened = None
         if visit.done == "" and visit.goal != VisitGoal.CANCELLED:
-            opened = adapter.open_visit(self._opening(work))
-            self._on_opened(work, opened)
+            opening = self._opening(work)
+            opened = adapter.open_visit(opening)
+            self._on_opened(opening, opened)
         if visit.goal == VisitGoal.CANCELLED:
             change = c.VisitChange(reason="Bệnh nhân hủy số")
             adapter.cancel_visit(visit.id, change)  # also when an opening may have happened unanswered

@@ -1,5 +1,5 @@
-"""The HIS integration's background work in each hub process: the visit dispatcher's rounds (and the BHYT
-check-ins they lead to) and the scheduled department sync. Started by the app's lifespan."""
+"""The HIS integration's background work in each hub process: the visit dispatcher's rounds, sending the BHYT
+check-ins they lead to (when on), and the scheduled department sync. Started by the app's lifespan."""
 
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ async def his_loop(hub: Hub) -> None:
         try:
             if await asyncio.to_thread(hub.visits.due):
                 await asyncio.to_thread(hub.visits.run_round)
+            if hub.checkins is not None:
+                await hub.checkins.send_pending(hub.bhxh)
             if time.monotonic() >= next_sync:
                 next_sync = time.monotonic() + 60 * settings.sync_minutes
                 await asyncio.to_thread(sync_departments, hub)

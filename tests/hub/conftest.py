@@ -3,6 +3,7 @@ HIS is the reference HIS over loopback HTTP (the `rest` adapter), its visit roun
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -142,16 +143,17 @@ def reference_his() -> Iterator[tuple[ReferenceHis, str]]:
         yield his, url
 
 
-@pytest.fixture
-async def his_hub(
-    sqlite_url: str, clock: FakeClock, gateway_url: str, reference_his: tuple[ReferenceHis, str]
+@contextlib.asynccontextmanager
+async def open_his_hub(
+    sqlite_url: str, clock: FakeClock, gateway_url: str, his: ReferenceHis, url: str, **his_settings: object
 ) -> AsyncIterator[HisHub]:
-    his, url = reference_his
     settings = HubSettings(
         database_url=sqlite_url,
         bhxh=bhxh_settings(gateway_url),
         public_base_url="http://hub.test",
-        his=HisSettings(adapter="rest", base_url=url, token=TOKEN, timeout_seconds=1.0),  # type: ignore[arg-type]
+        his=HisSettings.model_validate(
+            {"adapter": "rest", "base_url": url, "token": TOKEN, "timeout_seconds": 1.0, **his_settings}
+        ),
     )
     async with httpx.AsyncClient() as outbound:
         hub = build_hub(settings, clock=clock, http=outbound)
@@ -163,3 +165,12 @@ async def his_hub(
             yield HisHub(hub, client, his, clock)
         getattr(hub.his, "close", lambda: None)()
         hub.engine.dispose()
+
+
+@pytest.fixture
+async def his_hub(
+    sqlite_url: str, clock: FakeClock, gateway_url: str, reference_his: tuple[ReferenceHis, str]
+) -> AsyncIterator[HisHub]:
+    his, url = reference_his
+    async with open_his_hub(sqlite_url, clock, gateway_url, his, url) as opened:
+        yield opened
