@@ -6,7 +6,7 @@
 2. Kiosk cold start to the home screen drawn (Kivy offscreen, embedded hub), its RSS, and idle CPU at home.
 
 Run: .venv/bin/python bench/checkin_e2e.py [--count 50]
-Goals (issue 7): p50 ≤ 1.0 s end to end, start ≤ 2 s, RSS ≤ 250 MB, idle CPU ≤ 3 %.
+Goals: p50 ≤ 1.0 s end to end, start ≤ 2 s, RSS ≤ 250 MB, idle CPU ≤ 3 %.
 """
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ async def his_client(loopback: bool, data: Path) -> AsyncIterator[object]:
 
 
 async def check_ins(loopback: bool, count: int) -> list[float]:
-    from kiosk.cli._demo_devices import chip_identity, demo_card
+    from kiosk.demo.devices import chip_identity, demo_card
+    from kiosk.domain.ticket import VisitType
     from kiosk.flow.events import CardPresented, CardRemoved, ChooseDepartment, ChooseVisit, Confirm
-    from kiosk.flow.records import VisitKind
     from kiosk.flow.service import FlowService
     from kiosk.flow.state import Step
     from kiosk.flow.transition import FlowConfig
@@ -72,7 +72,7 @@ async def check_ins(loopback: bool, count: int) -> list[float]:
                 started = time.perf_counter()
                 service.dispatch(CardPresented(chip_identity(demo_card(code, nth))))
                 await service.idle()
-                service.dispatch(ChooseVisit(VisitKind.BHYT))
+                service.dispatch(ChooseVisit(VisitType.BHYT))
                 await service.idle()
                 departments = [d for d in service.session.departments if d.open_now]
                 service.dispatch(ChooseDepartment(departments[dept_index % len(departments)].id))

@@ -5,7 +5,7 @@ bare Kivy app with one label at the same size, waits until each is idle at its f
 anonymous/file split, the modules that cost most, and the kiosk's share above the bare app.
 
 Run: .venv/bin/python bench/kiosk_footprint.py [--settle 10]
-Goal (issue 7): RSS ≤ 250 MB. Under llvmpipe (no GPU) the renderer's buffers count in the process's RSS.
+Goal: RSS ≤ 250 MB. Under llvmpipe (no GPU) the renderer's buffers count in the process's RSS.
 """
 
 from __future__ import annotations

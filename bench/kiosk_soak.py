@@ -35,10 +35,10 @@ def rss_mb() -> float:
 async def soak(rounds: int) -> list[tuple[int, float, int, float]]:
     from kiosk.app import build_app, run_app
     from kiosk.backend_client.client import HisClient
-    from kiosk.cli._demo_check_ins import appointment_qr_check_in
-    from kiosk.cli._demo_devices import DemoClock, DemoPrinter, Devices
-    from kiosk.cli._demo_script import SCENARIOS, Walk, walkthrough
-    from kiosk.cli.demo import DEMO_PIN
+    from kiosk.demo.check_ins import appointment_qr_check_in
+    from kiosk.demo.devices import DemoClock, DemoPrinter, Devices
+    from kiosk.demo.run import DEMO_PIN
+    from kiosk.demo.script import SCENARIOS, Walk, walkthrough
     from kiosk.embedded_hub import embedded_hub
     from kiosk.flow.chip_bridge import ChipBridge
     from kiosk.flow.maintenance import pin_digest

@@ -21,10 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.flow.records import TicketLane
+from kiosk.domain.ticket import Lane
 from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
-from kiosk_hub.db.models import Lane
 from kiosk_hub.his.demo_seed import DEPARTMENTS
 from kiosk_hub.hub import build_hub
 from kiosk_hub.queue.tickets import IssueRequest
@@ -67,7 +66,7 @@ async def run(count: int) -> dict[str, object]:
             async with kiosk(Path(tmp) / "kiosk", link.url, site.tokens[0]) as his:
                 with site.serving(link):
                     await his.maintain()
-                plan = [(lease.department_id, TicketLane(lease.lane)) for lease in his.held_leases()]
+                plan = [(lease.department_id, Lane(lease.lane)) for lease in his.held_leases()]
                 capacity = sum(lease.remaining for lease in his.held_leases())
                 writes = []
                 for n in range(min(count, capacity)):

@@ -1,6 +1,6 @@
 """Benchmark: QR detection rate per category and ms per frame, for each decoder alone and for the kiosk's pipeline.
 
-    .venv/bin/python bench/qr_decode.py ../shared/data/qr-photos [--generated 12] [--only zxing,pipeline]
+    .venv/bin/python bench/qr_decode.py PHOTOS_DIR [--generated 12] [--only zxing,pipeline]
 
 A DIR is a category folder of `imageNNN.jpg` + `imageNNN.txt` (ground truth corners; the number of codes is the
 count of numbers / 8), or a folder of such folders. A photo's codes count as found up to the number of distinct

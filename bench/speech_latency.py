@@ -18,6 +18,8 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.dates import parse_iso_partial_date as dob
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.events import (
     CardPresented,
     DepartmentsLoaded,
@@ -29,16 +31,7 @@ from kiosk.flow.events import (
 )
 from kiosk.flow.fakes import DEMO_DEPARTMENTS, answer_for
 from kiosk.flow.machine import step
-from kiosk.flow.records import (
-    Bilingual,
-    IdentifierKind,
-    IdentitySource,
-    IssuedTicket,
-    PatientRecord,
-    PresentedIdentity,
-    TicketLane,
-    VisitKind,
-)
+from kiosk.flow.records import Bilingual, IdentifierKind, IdentitySource, IssuedTicket, PatientRecord, PresentedIdentity
 from kiosk.flow.state import Session, Step
 from kiosk.flow.transition import Context, FlowConfig
 from kiosk.speech.activation import ActivationConfig, SpeechMode
@@ -47,12 +40,12 @@ from kiosk.speech.fake import RecordingVoice
 from kiosk.speech.guide import SpeechGuide
 from kiosk.speech.port import SpeechPort
 
-CHIP = PresentedIdentity(IdentitySource.CHIP, IdentifierKind.CCCD, "001089012345", "Nguyễn Văn An", "1989-02-01")
-PATIENT = PatientRecord(id="P1", full_name="Nguyễn Văn An", date_of_birth="1989-02-01")
+CHIP = PresentedIdentity(IdentitySource.CHIP, IdentifierKind.CCCD, "001089012345", "Nguyễn Văn An", dob("1989-02-01"))
+PATIENT = PatientRecord(id="P1", full_name="Nguyễn Văn An", date_of_birth=dob("1989-02-01"))
 ANSWER = answer_for("000", valid_from=date(2026, 1, 1), valid_to=date(2026, 12, 31), valid_today=True)
 TICKET = IssuedTicket(
     "T1", 12, "0012", Bilingual("Khoa Nhi", "Paediatrics"), Bilingual("Phòng 204", "Room 204"),
-    Bilingual("Tầng 2", "Floor 2"), TicketLane.NORMAL, VisitKind.BHYT, datetime(2026, 11, 23, 8, 30, tzinfo=VN_TZ),
+    Bilingual("Tầng 2", "Floor 2"), Lane.NORMAL, VisitType.BHYT, datetime(2026, 11, 23, 8, 30, tzinfo=VN_TZ),
     "https://hub.example/t/T1", 3, 20, False,
 )  # fmt: skip
 SCREENS = (Step.HOME, Step.IDENTIFY, Step.VISIT_TYPE, Step.DEPARTMENT, Step.CONFIRM, Step.DONE)
@@ -61,7 +54,7 @@ ENTER, DOWN, F1 = 13, 274, 282
 
 def _session(step_: Step, language: str) -> Session:
     base = Session(language=language, identity=CHIP, patient=PATIENT, entitlement=ANSWER)
-    return replace(base, step=step_, departments=DEMO_DEPARTMENTS, department_id="NHI", visit=VisitKind.BHYT,
+    return replace(base, step=step_, departments=DEMO_DEPARTMENTS, department_id="NHI", visit=VisitType.BHYT,
                    ticket=TICKET, printed=True)  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.app import build_app, prepare_kivy, run_app
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.flow.events import CardPresented
 from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
 from kiosk.flow.records import IdentifierKind, IdentitySource, PatientRecord, PresentedIdentity
@@ -38,9 +39,10 @@ def _service(patients: int) -> tuple[FlowService, list[PresentedIdentity]]:
     valid = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
     for n in range(patients):
         number = f"0010890{n:05d}"
-        people.append(PresentedIdentity(IdentitySource.CHIP, IdentifierKind.CCCD, number, "Nguyễn Văn An", "1989-02-01",
+        born = dob("1989-02-01")
+        people.append(PresentedIdentity(IdentitySource.CHIP, IdentifierKind.CCCD, number, "Nguyễn Văn An", born,
                                         id_number=number))  # fmt: skip
-        his.patients[(IdentifierKind.CCCD, number)] = PatientRecord(f"P{n}", "Nguyễn Văn An", "1989-02-01", "••••")
+        his.patients[(IdentifierKind.CCCD, number)] = PatientRecord(f"P{n}", "Nguyễn Văn An", born, "••••")
         his.answers[number] = [answer_for("000", **valid)]
     return FlowService(FlowConfig("Bệnh viện Đa khoa Demo"), his, FakePrinter()), people
 

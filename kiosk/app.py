@@ -1,7 +1,8 @@
-"""The kiosk's composition root: Kivy set-up, the app that renders the flow, and running both on one asyncio loop.
+"""Kivy set-up, building the app that renders the flow, and running both on one asyncio loop: what `kiosk run`'s
+composition root (kiosk/runtime), `kiosk demo`, the UI tests and the benchmarks share.
 
 Kivy reads its environment when first imported, so `prepare_kivy` must run before anything imports `kivy` (the
-screens do). Devices and the HIS client are built by the caller (`kiosk demo`, `kiosk run`) and passed in as ports.
+screens do). Devices and the HIS client are built by the caller and passed in as ports.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.flow.service import FlowService
-    from kiosk.flow.state import Session
+    from kiosk.screens.app import DeviceHealth, KioskApp, Preview
     from kiosk.speech.guide import SpeechGuide
-    from kiosk.speech.settings import SpeechSettings
 
 PORTRAIT = (1080, 1920)
 
@@ -30,7 +30,7 @@ def has_display() -> bool:
 def prepare_kivy(
     size: tuple[int, int] = PORTRAIT, *, headless: bool | None = None, fullscreen: bool = False, multisamples: int = 0
 ) -> None:
-    """Environment and window settings Kivy must see before its first import (see PITFALLS: Kivy).
+    """Environment and window settings Kivy must see before its first import (it reads them once, at import).
 
     `multisamples` 0 by default, not Kivy's 2: anti-aliasing smooths only polygon edges (text is a texture and looks
     the same), and at 1080×1920 the multisampled colour and depth buffers cost 64 MB of RSS under a software
@@ -85,12 +85,6 @@ def _malloc_trim() -> Callable[[int], int] | None:
     return getattr(ctypes.CDLL(name), "malloc_trim", None) if name is not None else None
 
 
-Preview = Callable[[], "tuple[int, int, bytes] | None"]
-
-
-DeviceHealth = Callable[[], "tuple[bool, bool]"]  # (chip reader working, camera working)
-
-
 def build_app(
     service: FlowService,
     *,
@@ -98,100 +92,12 @@ def build_app(
     preview: Preview | None = None,
     devices: DeviceHealth | None = None,
     guide: SpeechGuide | None = None,
-    speech: SpeechSettings | None = None,
-) -> Any:
-    """The Kivy app over a flow service; call after `prepare_kivy`. `preview` gives the camera's latest frame,
-    `devices` whether the reader and the camera work (for the status strip). The voice and the tactile keypad:
-    `speech` (the `[speech]` settings: espeak-ng, headphone jack) or a ready `guide` (tests: a recording voice)."""
-    from kivy.app import App
-    from kivy.clock import Clock
+) -> KioskApp:
+    """The Kivy app over a flow service (`kiosk.screens.app.KioskApp`); call after `prepare_kivy`, since it is the
+    first import of Kivy. `guide`: the voice and the tactile keypad (a recording voice in tests)."""
+    from kiosk.screens.app import KioskApp
 
-    from kiosk.screens import theme
-    from kiosk.screens.root import KioskRoot
-    from kiosk.screens.tactile import TactileKeypad
-
-    if guide is None and speech is not None:
-        from kiosk.speech.settings import build_guide
-
-        guide = build_guide(speech, service.config.warning_s)
-
-    class KioskApp(App):  # type: ignore[misc]
-        title = "Kiosk"
-
-        def build(self) -> KioskRoot:
-            self.keypad = TactileKeypad(service, guide) if guide is not None else None
-            self.own_theme = theme.current  # the kiosk's configured display; each patient starts with it
-            self.generation = service.session.generation
-            self.root = root = self._new_root()
-            service.subscribe(self._show)
-            self._show(service.session)
-            # The idle countdown changes every second without the session changing.
-            Clock.schedule_interval(lambda _dt: self._countdown(self.root), 1.0)
-            if preview is not None:
-                Clock.schedule_interval(lambda _dt: self.root.refresh_preview(preview()), 1 / 5)
-            if self.keypad is not None:
-                self.keypad.bind(root, speech)
-            return root
-
-        def _new_root(self) -> KioskRoot:
-            root = KioskRoot(
-                send=service.dispatch,
-                hospital_name=service.config.hospital_name,
-                warning_s=service.config.warning_s,
-                kiosk_name=service.config.kiosk_name,
-            )
-            root.display_toggle = self.toggle_display
-            return root
-
-        def toggle_display(self, mode: str) -> None:
-            """Large text or high contrast switched by the patient (the control on every screen)."""
-            now = theme.current
-            self._use(theme.toggled(now, **{mode: not getattr(now, mode)}))
-
-        def _use(self, display: theme.Theme) -> None:
-            # Every .kv rule reads the theme when its widget is made: a new frame over the same session.
-            theme.use(display)
-            old, new = self.root, self._new_root()
-            new.devices = old.devices
-            window = old.parent
-            window.remove_widget(old)
-            window.add_widget(new)
-            self.root = new
-            if self.keypad is not None:
-                self.keypad.root = new
-            self._show(service.session)
-
-        def _show(self, session: Session) -> None:
-            if session.generation != self.generation:
-                self.generation = session.generation
-                Clock.schedule_once(lambda _dt: give_back_freed_memory(), 1.0)  # the last patient's session is gone
-                if theme.current != self.own_theme and self.root.parent is not None:
-                    self._use(self.own_theme)  # the next patient gets the kiosk's own display back
-                    return
-            root = self.root
-            root.devices.printer, root.devices.network = service.printer_ok, service.hub_ok
-            root.render(session, monotonic())
-            if self.keypad is not None:
-                self.keypad.shown(session)
-
-        def _countdown(self, root: KioskRoot) -> None:
-            board = root.devices
-            before = (board.reader, board.camera, board.printer, board.network)
-            if devices is not None:
-                board.reader, board.camera = devices()
-            board.printer, board.network = service.printer_ok, service.hub_ok
-            changed = before != (board.reader, board.camera, board.printer, board.network)
-            warned = service.session.idle_warning_since
-            if changed or warned is not None:
-                root.render(service.session, monotonic())
-            if warned is not None and self.keypad is not None:
-                self.keypad.countdown(service.config.warning_s - (monotonic() - warned))
-
-        def on_stop(self) -> None:
-            if self.keypad is not None:
-                self.keypad.close()
-
-    return KioskApp()
+    return KioskApp(service, monotonic=monotonic, preview=preview, devices=devices, guide=guide)
 
 
 async def run_app(app: Any, service: FlowService, script: Callable[[], Any] | None = None) -> Any:

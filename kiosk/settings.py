@@ -13,9 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
+from kiosk.domain.idle import IDLE_AFTER_S_MAX, IDLE_AFTER_S_MIN, WARNING_S_MAX, WARNING_S_MIN
+from kiosk.domain.language import DEFAULT_LANGUAGE, Language
+from kiosk.hardware.virtual import VIRTUAL
 from kiosk.speech.settings import SpeechSettings
-
-VIRTUAL = "VIRTUAL"  # a device name that selects the simulated device (demo, tests)
 
 
 class Section(BaseModel):
@@ -47,7 +48,7 @@ class DeviceSettings(Section):
 class ScreenSettings(Section):
     orientation: Literal["portrait", "landscape"] = "portrait"
     fullscreen: bool = True
-    language: Literal["vi", "en"] = "vi"
+    language: Language = DEFAULT_LANGUAGE
     high_contrast: bool = False
     large_text: bool = False
     diagonal_inches: float = Field(default=21.5, ge=7, le=100, description="the panel's size: text ≥ 4.8 mm on it")
@@ -60,8 +61,13 @@ class ScreenSettings(Section):
 
 
 class SessionSettings(Section):
-    idle_after_s: float = Field(default=45, ge=10, le=600)
-    warning_s: float = Field(default=25, ge=20, le=120, description="at least 20 s by the hospital's policy")
+    idle_after_s: float = Field(default=45, ge=IDLE_AFTER_S_MIN, le=IDLE_AFTER_S_MAX)
+    warning_s: float = Field(
+        default=25,
+        ge=WARNING_S_MIN,
+        le=WARNING_S_MAX,
+        description=f"at least {WARNING_S_MIN} s by the hospital's policy",
+    )
     paper_in_hand_s: float = Field(default=15, ge=5, le=120)
 
 

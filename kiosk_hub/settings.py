@@ -49,7 +49,6 @@ class EventSettings(BaseModel):
     delivery_timeout_seconds: float = 10.0
     concurrency: int = 16  # webhook requests in flight at once (different patients; one patient's are in order)
     give_up_after_hours: float = 72.0  # then a delivery is dead-lettered: an admin replays it in the console
-    replay_window_seconds: int = 300  # what receivers are told to accept between the signed time and theirs
 
 
 class HubSettings(BaseModel):

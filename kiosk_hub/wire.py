@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kiosk.domain.entitlement import EntitlementAction
 from kiosk.domain.priority import PriorityReason
-from kiosk_hub.db.models import AppointmentStatus, Lane, LanePolicy, TicketStatus
+from kiosk.domain.ticket import Lane, VisitType
+from kiosk_hub.db.models import AppointmentStatus, LanePolicy, TicketStatus
 
 PartialDateText = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
@@ -155,11 +156,6 @@ class Appointment(Wire):
     patient_id_masked: str | None = Field(
         default=None, description="the citizen ID with all but the last 4 digits hidden (never the full number)"
     )
-
-
-class VisitType(StrEnum):
-    BHYT = "bhyt"
-    FEE = "fee"
 
 
 class TicketRequest(Wire):

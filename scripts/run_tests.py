@@ -1,4 +1,5 @@
-"""Run the whole test suite the way CI does: lint, types, the main pytest run, then each Kivy UI module alone.
+"""Run the whole test suite the way CI does: lint, types, dead and repeated code, the main pytest run, then each
+Kivy UI module alone.
 
 Kivy allows one App per process, so every module under tests/ui/ gets its own pytest process. The figures of all
 runs are added up into one closing line, and the exit code is non-zero if any step failed or no test ran.
@@ -55,6 +56,13 @@ def main(argv: list[str]) -> int:
             failed_steps.append("ruff")
         if _run([str(VENV_BIN / "mypy")], env):
             failed_steps.append("mypy")
+        # Dead code: paths, options and the whitelist (scripts/vulture_whitelist.py) are in pyproject.toml.
+        if _run([str(VENV_BIN / "vulture")], env):
+            failed_steps.append("vulture (dead code)")
+        # Repeated code in the product (pyproject.toml's [tool.pylint.similarities]); no other pylint check.
+        duplicates = ["--disable=all", "--enable=duplicate-code", "--persistent=n", "--score=n", "kiosk", "kiosk_hub"]
+        if _run([str(VENV_BIN / "pylint"), *duplicates], env):
+            failed_steps.append("pylint duplicate-code")
 
         ui_modules = sorted((REPO / "tests" / "ui").glob("test_*.py"))
         runs: list[tuple[str, list[str]]] = [("main", ["tests", "--ignore=tests/ui", *argv])]

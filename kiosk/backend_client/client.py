@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from kiosk.backend_client import mapping, wire
 from kiosk.backend_client.errors import HisAuthError, HisConnectionError, HisError, HisResponseError
+from kiosk.domain.dates import PartialDate
 from kiosk.flow.ports import PortError
 from kiosk.flow.records import (
     AppointmentRecord,
@@ -101,10 +102,10 @@ class HisClient:
         return mapping.patient(await self._call("POST", "/api/v1/patients", wire.Patient, json=body, idempotent=True))
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer:
         body = wire.EntitlementRequest(
-            card_code=card_code, full_name=full_name, date_of_birth=date_of_birth, patient_id=patient_id
+            card_code=card_code, full_name=full_name, date_of_birth=mapping.iso(date_of_birth), patient_id=patient_id
         )
         answer = await self._call(
             "POST", "/api/v1/entitlement/check", wire.Entitlement, json=body, idempotent=True,
@@ -153,10 +154,6 @@ class HisClient:
                 raise
             raise PortError(refusal) from exc
         return mapping.ticket(answer.ticket)
-
-    async def report_fault(self, reason: str) -> None:
-        # The hub has no fault endpoint yet (fleet heartbeats will carry it); the reason code is logged, no PII.
-        log.error("kiosk configuration fault reported: %s", reason)
 
     # --- one request, with timeout, retries and the problem+json error mapping ------------------------------
 

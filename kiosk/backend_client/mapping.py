@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from kiosk.backend_client import wire
+from kiosk.domain.dates import PartialDate, parse_iso_partial_date
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.errors import DomainParseError
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.records import (
     AppointmentRecord,
     AppointmentStatus,
@@ -13,10 +16,23 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    TicketLane,
     TicketOrder,
-    VisitKind,
 )
+
+
+def iso(date_of_birth: PartialDate | None) -> str:
+    """A date of birth as the API writes it ("" when unknown: the hub then asks by the card alone)."""
+    return date_of_birth.iso() if date_of_birth is not None else ""
+
+
+def partial_date(text: str | None) -> PartialDate | None:
+    """The API's date of birth; one it should not have sent (the hub validates them) reads as unknown."""
+    if not text:
+        return None
+    try:
+        return parse_iso_partial_date(text)
+    except DomainParseError:
+        return None
 
 
 def bilingual(text: wire.LocalizedText) -> Bilingual:
@@ -27,7 +43,7 @@ def patient(answer: wire.Patient) -> PatientRecord:
     return PatientRecord(
         id=answer.id,
         full_name=answer.full_name,
-        date_of_birth=answer.date_of_birth,
+        date_of_birth=partial_date(answer.date_of_birth),
         id_number_masked=answer.id_number_masked,
         bhyt_code=answer.bhyt_code,
         bhxh_number=answer.bhxh_number,
@@ -37,7 +53,7 @@ def patient(answer: wire.Patient) -> PatientRecord:
 def registration(identity: PresentedIdentity) -> wire.PatientRegistration:
     return wire.PatientRegistration(
         full_name=identity.full_name or "",
-        date_of_birth=identity.date_of_birth or "",
+        date_of_birth=iso(identity.date_of_birth),
         sex=identity.sex,
         id_number=identity.id_number,
         bhxh_number=identity.bhxh_number,
@@ -66,7 +82,7 @@ def entitlement(answer: wire.Entitlement) -> EntitlementAnswer:
         registered_here=answer.registered_here,
         five_year_date=answer.five_year_date,
         gateway_full_name=answer.gateway_full_name,
-        gateway_date_of_birth=answer.gateway_date_of_birth,
+        gateway_date_of_birth=partial_date(answer.gateway_date_of_birth),
     )
 
 
@@ -99,8 +115,8 @@ def ticket(answer: wire.Ticket) -> IssuedTicket:
         department_name=bilingual(answer.department_name),
         room_name=bilingual(answer.room.name) if answer.room else None,
         room_location=bilingual(answer.room.location) if answer.room else None,
-        lane=TicketLane.PRIORITY if answer.lane == TicketLane.PRIORITY else TicketLane.NORMAL,
-        visit=VisitKind.BHYT if answer.visit_type == VisitKind.BHYT else VisitKind.FEE,
+        lane=Lane.PRIORITY if answer.lane == Lane.PRIORITY else Lane.NORMAL,
+        visit=VisitType.BHYT if answer.visit_type == VisitType.BHYT else VisitType.FEE,
         issued_at=answer.issued_at,
         status_url=answer.status_url,
         position=answer.position,
@@ -123,7 +139,7 @@ def appointment(answer: wire.Appointment) -> AppointmentRecord:
         status = AppointmentStatus(answer.status)
     except ValueError:
         status = AppointmentStatus.CANCELLED  # a state this kiosk does not know: not checked in here, the desk decides
-    born = str(answer.patient_birth_year) if answer.patient_birth_year else ""
+    born = partial_date(str(answer.patient_birth_year)) if answer.patient_birth_year else None
     return AppointmentRecord(
         code=answer.code,
         patient=PatientRecord(

@@ -81,6 +81,8 @@ class EntitlementRequest(Request):
 
 
 class Entitlement(Answer):
+    # The same facts as the flow's EntitlementAnswer, on purpose: the wire may change, the flow's record does not.
+    # pylint: disable=duplicate-code
     action: str
     message_key: str
     bhxh_code: str | None = None

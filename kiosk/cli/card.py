@@ -1,7 +1,11 @@
 """`kiosk card read`: read a CCCD chip on a PC/SC reader and print what it says as one JSON object (for hospital IT).
 
-The access key comes from the ID + dates, an MRZ, or the card's QR alone (candidate expiries tried in turn).
-On failure: a non-zero exit code and `{"error": {"code", "message"}}`; nothing read from the card is logged.
+The access key comes from the ID + dates, an MRZ, or the card's QR alone (candidate expiries tried in turn); the
+chip is opened with PACE when it offers it, else BAC (`access_control`). Beside `passive_auth` (the data are signed)
+stands `chip_auth`: `genuine`, `failed` (a clone, or a chip that broke off the proof: the kiosk sends such a
+patient to the desk) or `not_offered`, with the protocol that decided it. A failed proof is a verdict, not an error
+of the tool: exit code 0, like an invalid signature. On failure to read: a non-zero exit code and
+`{"error": {"code", "message"}}`; nothing read from the card is logged.
 """
 
 from __future__ import annotations
@@ -82,6 +86,9 @@ def card_to_json(read: CardRead, with_face: bool) -> dict[str, Any]:
         "spouse_name": read.spouse_name,
         "old_id_number": read.old_id_number,
         "passive_auth": {"hashes_ok": read.passive_auth.hashes_ok, "signature": read.passive_auth.signature.value},
+        "chip_auth": read.chip_auth.status.value,
+        "chip_auth_protocol": read.chip_auth.protocol.value if read.chip_auth.protocol else None,
+        "access_control": read.stats.access_control.value,
         "apdu_count": read.stats.apdu_count,
         "elapsed_ms": round(read.stats.elapsed_ms, 1),
     }

@@ -1,6 +1,6 @@
 """`kiosk decode PAYLOAD`: what the kiosk reads from a scanned or typed payload, as one JSON object.
 
-For hospital IT and scripts. The object always has `kind`; parsed fields use the names of issue 2 (dates ISO,
+For hospital IT and scripts. The object always has `kind`; parsed fields use the domain's names (dates ISO,
 partial dates `YYYY` / `YYYY-MM`, missing → null). Unrecognised or malformed input prints
 `{"kind": "unknown", "reason": ...}` and still exits 0: "not recognised" is an answer, not a failure of the tool.
 Exit code 2 is left to argparse for a missing argument.

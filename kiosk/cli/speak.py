@@ -12,15 +12,16 @@ import shlex
 import time
 from pathlib import Path
 
+from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from kiosk.speech.espeak_adapter import EspeakSettings, EspeakSpeech, find_player, render_wav, spoken_text
 from kiosk.speech.numbers import numbers_as_words
-from kiosk.speech.port import LANGUAGES, SpeechError
+from kiosk.speech.port import SpeechError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("speak", help="say TEXT with the kiosk's voice (or write a WAV file)")
     parser.add_argument("text", help="what to say (Vietnamese by default)")
-    parser.add_argument("--lang", choices=LANGUAGES, default="vi", help="voice language (default vi)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="voice language (default vi)")
     parser.add_argument("--wav", type=Path, help="write the speech to this WAV file instead of playing it")
     parser.add_argument("--rate", type=int, default=150, help="words per minute (default 150)")
     parser.add_argument("--digits-as-written", action="store_true", help="do not say numbers as words")

@@ -1,8 +1,8 @@
 """The QR on the BHYT health-insurance card: `|`-separated fields ending in `$`, names as hex of UTF-8.
 
 Field counts differ between card generations (10, 14 and 16 in the public samples we found; 15 and 17 reported),
-so every field is optional past the ones that identify the card, and `-` means empty. Layout (DOMAIN.md §1.4;
-confidence in brackets):
+so every field is optional past the ones that identify the card, and `-` means empty. Layout (how sure the
+public sources are, in brackets: M medium, L low; the rest is certain):
 0 card code, 1 name (hex), 2 DOB (dd/mm/yyyy, mm/yyyy or yyyy), 3 sex (1 Nam, 2 Nữ), 4 address (hex, `-` on new
 cards), 5 registered facility (`01 - 043`), 6 valid from, 7 valid to (`-` open), 8 issue date, 9 office + BHXH
 number (M), 10 guardian name (hex, M), 11 unclear (L), 12 five-year date (M, may start with a space), 13 checksum

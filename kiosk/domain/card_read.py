@@ -1,6 +1,7 @@
-"""What the kiosk learns from a CCCD chip (DG1 + DG13, optionally DG2) and whether the card proved it genuine.
+"""What the kiosk learns from a CCCD chip (DG1 + DG13, optionally DG2) and whether the card proved it genuine:
+its data signed (passive authentication) and the chip itself the original (chip or active authentication).
 
-Also the access key that opens the chip (BAC today; the same facts feed PACE): built from typed ID + dates, from an
+Also the access key that opens the chip (the same facts feed BAC and PACE): built from typed ID + dates, from an
 MRZ, or from the card's QR, whose missing expiry is tried in the order the law makes likely.
 """
 
@@ -14,7 +15,7 @@ from kiosk.domain.card_expiry import candidate_expiries
 from kiosk.domain.mrz import bac_key_seed, document_number_from_id, parse_td1
 from kiosk.domain.people import Sex
 
-MAX_KEY_TRIES = 3  # each wrong BAC key costs a round trip; the law leaves at most 3 readings of the expiry
+MAX_KEY_TRIES = 3  # each wrong key costs a round trip (BAC) or five (PACE); the law leaves at most 3 expiries
 
 
 class SignatureStatus(StrEnum):
@@ -33,9 +34,42 @@ class PassiveAuthResult:
     signature: SignatureStatus
 
 
+class ChipAuthStatus(StrEnum):
+    """Whether the chip proved it holds the private key its signed data name (a clone carries the data, not the key).
+
+    `failed` is treated like a forged card: the patient goes to the desk, no ticket is issued under that identity.
+    """
+
+    GENUINE = "genuine"
+    FAILED = "failed"
+    NOT_OFFERED = "not_offered"  # the card's security object lists neither DG14 (chip auth.) nor DG15 (active auth.)
+
+
+class ChipAuthProtocol(StrEnum):
+    CHIP_AUTHENTICATION = "chip_authentication"
+    ACTIVE_AUTHENTICATION = "active_authentication"
+
+
+@dataclass(frozen=True, slots=True)
+class ChipAuthResult:
+    status: ChipAuthStatus
+    protocol: ChipAuthProtocol | None = None
+
+
+NOT_OFFERED = ChipAuthResult(ChipAuthStatus.NOT_OFFERED)
+
+
+class AccessControl(StrEnum):
+    """How the chip was opened: PACE when the card offers it (cards since 2024 may refuse BAC), else BAC."""
+
+    BAC = "bac"
+    PACE = "pace"
+
+
 @dataclass(frozen=True, slots=True)
 class ChipAccessKey:
-    """The printed facts that open the chip with BAC: document number (last 9 ID digits), birth date and expiry."""
+    """The printed facts that open the chip (BAC key or PACE password): document number (last 9 ID digits), birth
+    date and expiry."""
 
     document_number: str = field(repr=False)
     date_of_birth: date = field(repr=False)
@@ -72,6 +106,7 @@ class ReadStats:
     bytes_received: int
     elapsed_ms: float
     key_tries: int
+    access_control: AccessControl = AccessControl.BAC
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +135,4 @@ class CardRead:
     passive_auth: PassiveAuthResult
     stats: ReadStats
     face_jpeg: bytes | None = field(default=None, repr=False)
+    chip_auth: ChipAuthResult = NOT_OFFERED

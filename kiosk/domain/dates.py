@@ -25,6 +25,7 @@ _COMPACT = re.compile(r"(\d{2})(\d{2})(\d{4})", re.ASCII)
 _SLASHED = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.ASCII)
 _MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{4})", re.ASCII)
 _YEAR = re.compile(r"\d{4}", re.ASCII)
+_ISO_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 
 def local_date(moment: datetime) -> date:
@@ -118,6 +119,15 @@ def parse_partial_date(text: str) -> PartialDate:
         day, month = int(full.group(1)), int(full.group(2))
         return PartialDate(int(full.group(3)), month or None, (day or None) if month else None)
     return PartialDate.of(parse_slashed_date(stripped))
+
+
+def parse_iso_partial_date(text: str) -> PartialDate:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as the Kiosk HIS API writes a date of birth (`PartialDate.iso`)."""
+    match = _ISO_PARTIAL.fullmatch(text.strip())
+    if match is None:
+        raise DomainParseError("bad_date")
+    year, month, day = match.groups()
+    return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
 
 
 def years_between(earlier: date, later: date) -> int:

@@ -1,4 +1,4 @@
-"""Telling apart what a patient scans or types: CCCD QR, BHYT QR, or a bare number (DOMAIN.md §1.5).
+"""Telling apart what a patient scans or types: CCCD QR, BHYT QR, or a bare number.
 
 `$` at the end means a BHYT QR; `|` with a 12-digit first field a CCCD QR; typed digits are told apart by length
 (12 CCCD, 10 BHXH number, 9 old CMND) and a 15-character code with two leading letters is an old BHYT code.

@@ -27,17 +27,25 @@ class TicketError(ValueError):
 
 
 class Lane(StrEnum):
-    """Which queue of the department the number belongs to (DOMAIN.md §3)."""
+    """Which queue of the department the number belongs to: the priority lane (the law's priority groups: the aged,
+    young children, pregnancy, disability, merit) is called before or between the normal one."""
 
     PRIORITY = "priority"
     NORMAL = "normal"
 
 
 class VisitType(StrEnum):
-    """Who pays for the visit: the BHYT fund (with the patient's co-payment) or the patient alone."""
+    """Who pays for the visit: the BHYT fund (with the patient's co-payment) or the patient alone (fee-paying).
+    The values are the Kiosk HIS API's `visit_type`."""
 
     BHYT = "bhyt"
-    FEE_PAYING = "fee_paying"
+    FEE = "fee"
+
+
+def display_number(lane: str, number: int) -> str:
+    """The number as the queue system writes, shows and calls it: "0012", and "UT-0003" (ưu tiên) in the priority
+    lane. The hub numbers tickets this way, and the kiosk its provisional ones, so a room's screen shows one kind."""
+    return f"UT-{number:04d}" if lane == Lane.PRIORITY else f"{number:04d}"
 
 
 def _nfc(text: str) -> str:

@@ -1,11 +1,10 @@
 """Telling hospital IT that the kiosk needs a person (a configuration fault, a printer out of paper, a wrong PIN
 entered three times): the flow's `AlertIt` effects go through an `AlertPort`.
 
-Neither the hub nor the fleet heartbeat (kiosk/remote_config) has a way to carry an alert yet: a heartbeat holds
-device states, not reasons. Until one of them does, `LoggingAlerts` writes an ERROR line with the reason code (journald
-carries it to the hospital's log collection) and keeps the recent reasons for the maintenance screen and, later, the
-heartbeat. A reason code is a fixed snake_case word from the flow; anything else is logged as "unnamed", so no
-personal data can reach a log line through this port.
+`LoggingAlerts` writes an ERROR line with the reason code (journald carries it to the hospital's log collection) and
+keeps the recent reasons for the maintenance screen; `kiosk run` uses `remote_config.alerts.FleetAlerts`, which
+also sends them to the hub's console on the next heartbeat. A reason code is a fixed snake_case word from the flow;
+anything else is logged as "unnamed", so no personal data can reach a log line through this port.
 """
 
 from __future__ import annotations

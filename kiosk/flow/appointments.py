@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kiosk.domain.payload import PayloadKind, classify
+from kiosk.domain.payload import ClassifiedPayload, PayloadKind
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.effects import CheckInAppointment, Effect, FindAppointment, IssueTicket
 from kiosk.flow.events import AppointmentFound, AppointmentRefused, Event
-from kiosk.flow.records import AppointmentRecord, Bilingual, DepartmentChoice, TicketOrder, VisitKind
+from kiosk.flow.records import AppointmentRecord, Bilingual, DepartmentChoice, TicketOrder
 from kiosk.flow.state import Mode, Session, Step
 from kiosk.flow.transition import Context, Transition
 
@@ -22,9 +23,9 @@ _BOOKING_CODE = re.compile(r"(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{3,31}")
 ANSWERS = (AppointmentFound, AppointmentRefused)
 
 
-def booking_code(text: str) -> str | None:
-    """The booking code in a scanned payload the domain does not recognise as a card or an ID, or None."""
-    if classify(text).kind != PayloadKind.UNKNOWN:
+def booking_code(text: str, payload: ClassifiedPayload) -> str | None:
+    """The booking code in a scan (`text`) the domain did not recognise as a card or an ID (`payload`), or None."""
+    if payload.kind != PayloadKind.UNKNOWN:
         return None
     code = text.strip().upper()
     return code if _BOOKING_CODE.fullmatch(code) else None
@@ -34,7 +35,7 @@ def begin(session: Session, code: str, ctx: Context) -> Transition | None:
     """Look the booking up (check-in only: a benefit lookup needs a card)."""
     if session.mode != Mode.CHECK_IN:
         return None
-    finding = session.at(Step.FINDING_PATIENT, ctx.now, typed="", appointment=None)
+    finding = replace(session.at(Step.FINDING_PATIENT, ctx.now), typed="", appointment=None)
     return Transition(finding, (FindAppointment(session.generation, code),))
 
 
@@ -50,15 +51,14 @@ def handle(session: Session, event: Event, ctx: Context) -> Transition:
     departments = event.departments
     if not any(d.id == booking.department_id for d in departments):
         departments = (*departments, _department_of(booking))
-    confirm = session.at(
-        Step.CONFIRM,
-        ctx.now,
+    confirm = replace(
+        session.at(Step.CONFIRM, ctx.now),
         appointment=booking,
         patient=booking.patient,
         departments=departments,
         department_id=booking.department_id,
         # No card was checked: the visit is fee-paying unless the desk applies BHYT (the hub's HIS decides).
-        visit=VisitKind.FEE,
+        visit=VisitType.FEE,
         ticket_key=None,
     )
     return Transition(replace(confirm, notice_key="appointment.found"))
@@ -67,7 +67,7 @@ def handle(session: Session, event: Event, ctx: Context) -> Transition:
 def back_to_identify(session: Session, message_key: str | None, ctx: Context) -> Session:
     """A fresh check-in on the identify screen, with the reason; nothing of the booking is kept."""
     fresh = Session(generation=session.generation, language=session.language, last_activity=ctx.now)
-    return replace(fresh.at(Step.IDENTIFY, ctx.now, mode=Mode.CHECK_IN), notice_key=message_key)
+    return replace(fresh.at(Step.IDENTIFY, ctx.now), mode=Mode.CHECK_IN, notice_key=message_key)
 
 
 def issue_effect(session: Session, order: TicketOrder) -> Effect:

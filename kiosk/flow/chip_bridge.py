@@ -11,9 +11,8 @@ import asyncio
 import logging
 from typing import Protocol
 
-from kiosk.domain.card_read import access_keys_from_qr
+from kiosk.domain.card_read import ChipAuthStatus, access_keys_from_qr
 from kiosk.domain.cccd_qr import CccdQr
-from kiosk.domain.payload import classify
 from kiosk.flow.events import CardNeedsKey, CardPresented, CardRemoved, CardUnreadable, Event, QrScanned
 from kiosk.flow.identify import identity_from_card
 from kiosk.hardware.chip.port import CardEventKind, ChipReaderPort
@@ -52,23 +51,24 @@ class ChipBridge:
 
     def qr_scanned(self, text: str) -> None:
         """The camera saw a QR: with a card on the reader and a CCCD QR, open the chip; otherwise pass it on."""
-        parsed = classify(text).parsed
+        scan = QrScanned.of(text)
+        parsed = scan.payload.parsed
         if not (self.card_present and isinstance(parsed, CccdQr)) or self._reading is not None:
-            self._flow.dispatch(QrScanned(text))
+            self._flow.dispatch(scan)
             return
-        self._reading = asyncio.ensure_future(self._read(text, parsed))
+        self._reading = asyncio.ensure_future(self._read(scan, parsed))
         self._reading.add_done_callback(self._done)
 
     def _done(self, _task: asyncio.Task[None]) -> None:
         self._reading = None
 
-    async def _read(self, text: str, qr: CccdQr) -> None:
+    async def _read(self, scan: QrScanned, qr: CccdQr) -> None:
         keys = access_keys_from_qr(qr.id_number, qr.date_of_birth, qr.issue_date)
         try:
             card = await asyncio.wait_for(self._reader.read(keys), READ_DEADLINE_S)
         except TimeoutError:
             log.warning("chip read timed out; the QR identifies the patient")
-            self._flow.dispatch(QrScanned(text))
+            self._flow.dispatch(scan)
             return
         except Exception as exc:  # ChipError and reader faults: the QR's printed facts still identify the patient
             key = getattr(exc, "message_key", "identify.card_unreadable")
@@ -78,7 +78,13 @@ class ChipBridge:
                 # for it (it may be a forged card); staff check the card at the desk.
                 self._flow.dispatch(CardUnreadable(key))
                 return
-            self._flow.dispatch(QrScanned(text))
+            self._flow.dispatch(scan)
+            return
+        if card.chip_auth.status is ChipAuthStatus.FAILED:
+            # A clone carries genuinely signed data, not the chip's key: like a forged card, staff check it at the
+            # desk and its QR does not stand in for it.
+            log.warning("chip failed chip/active authentication")
+            self._flow.dispatch(CardUnreadable("chip.card_cannot_be_verified_go_to_desk"))
             return
         if card.id_number != qr.id_number:
             log.warning("chip and QR belong to different cards")

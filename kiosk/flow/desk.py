@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+from kiosk.domain.printer_state import PRINTER_FAILED
 from kiosk.domain.ticket import DeskSlip, TicketError
 from kiosk.flow.effects import PrintDeskSlip
 from kiosk.flow.state import Session, Step
@@ -13,7 +15,7 @@ from kiosk.flow.transition import Context, FlowConfig, Transition
 REASON_MESSAGE_KEYS = {
     "hub_unavailable": "hub.unavailable",
     "chip_not_verifiable": "chip.card_cannot_be_verified_go_to_desk",
-    "printer_fault": "printer.failed",
+    "printer_fault": PRINTER_FAILED,
 }
 
 
@@ -29,7 +31,7 @@ def desk_qr_payload(session: Session, reason: str) -> str:
             "bhyt": identity.bhyt_code,
             "bhxh": identity.bhxh_number,
             "name": identity.full_name,
-            "dob": identity.date_of_birth,
+            "dob": identity.date_of_birth.iso() if identity.date_of_birth else None,
         }
         data.update({k: v for k, v in fields.items() if v})
     if session.entitlement is not None and session.entitlement.bhxh_code:
@@ -47,10 +49,10 @@ def reason_for(session: Session, fallback: str) -> str:
 
 def to_desk(session: Session, reason: str, ctx: Context, config: FlowConfig) -> Transition:
     payload = desk_qr_payload(session, reason)
-    moved = session.at(Step.DESK_SLIP_PRINTING, ctx.now, desk_reason=reason, desk_qr=payload)
+    moved = replace(session.at(Step.DESK_SLIP_PRINTING, ctx.now), desk_reason=reason, desk_qr=payload)
     try:
         slip = DeskSlip(config.hospital_name, reason_code=reason, data_qr_payload=payload, printed_at=ctx.wall)
     except TicketError:
         # A slip that cannot be printed is still shown on screen: the patient is never left without a next step.
-        return Transition(session.at(Step.DESK, ctx.now, desk_reason=reason, desk_qr=payload))
+        return Transition(replace(session.at(Step.DESK, ctx.now), desk_reason=reason, desk_qr=payload))
     return Transition(moved, (PrintDeskSlip(session.generation, slip),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.domain.dates import PartialDate
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.flow.records import IdentifierKind, PresentedIdentity, TicketOrder
 
@@ -26,7 +27,7 @@ class CheckEntitlement:
     generation: int
     card_code: str
     full_name: str
-    date_of_birth: str
+    date_of_birth: PartialDate | None
     patient_id: str | None
 
 

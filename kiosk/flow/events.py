@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.domain.payload import ClassifiedPayload, classify
 from kiosk.domain.priority import PriorityReason
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
@@ -16,7 +18,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    VisitKind,
 )
 from kiosk.flow.state import Operation
 
@@ -55,7 +56,7 @@ class KeypadSubmit:
 
 @dataclass(frozen=True, slots=True)
 class ChooseVisit:
-    visit: VisitKind
+    visit: VisitType
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +134,15 @@ class CardRemoved:
 
 @dataclass(frozen=True, slots=True)
 class QrScanned:
+    """A QR the camera read (or the demo showed), with what the domain makes of it: classified once, when read, for
+    the chip bridge and the flow alike."""
+
     text: str
+    payload: ClassifiedPayload
+
+    @classmethod
+    def of(cls, text: str) -> QrScanned:
+        return cls(text, classify(text))
 
 
 @dataclass(frozen=True, slots=True)

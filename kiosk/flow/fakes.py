@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from kiosk.domain.dates import VN_TZ
+from kiosk.domain.dates import VN_TZ, PartialDate
 from kiosk.domain.entitlement import EntitlementAction, result_for_code
-from kiosk.domain.ticket import DeskSlip, QueueTicket
+from kiosk.domain.printer_state import PRINTABLE_STATES, PRINTER_FAILED, PrinterState, message_key
+from kiosk.domain.ticket import DeskSlip, Lane, QueueTicket
 from kiosk.flow.ports import PortError
 from kiosk.flow.records import (
     AppointmentRecord,
@@ -22,7 +23,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    TicketLane,
     TicketOrder,
 )
 
@@ -46,8 +46,7 @@ class FakeHis:
     departments_list: tuple[DepartmentChoice, ...] = DEMO_DEPARTMENTS
     failing: set[str] = field(default_factory=set)  # method names that raise PortError("hub.unavailable")
     tickets: dict[str, IssuedTicket] = field(default_factory=dict)  # by idempotency key
-    faults_reported: list[str] = field(default_factory=list)
-    checks: list[tuple[str, str, str]] = field(default_factory=list)
+    checks: list[tuple[str, str, PartialDate | None]] = field(default_factory=list)
     appointments: dict[str, AppointmentRecord] = field(default_factory=dict)  # by booking code
     now: datetime = datetime(2026, 11, 23, 8, 0, tzinfo=VN_TZ)  # the hub's clock for the check-in window
 
@@ -64,7 +63,7 @@ class FakeHis:
         record = PatientRecord(
             id=f"P{len(self.patients) + 1:04d}",
             full_name=identity.full_name or "",
-            date_of_birth=identity.date_of_birth or "",
+            date_of_birth=identity.date_of_birth,
             bhyt_code=identity.bhyt_code,
             bhxh_number=identity.bhxh_number,
         )
@@ -72,7 +71,7 @@ class FakeHis:
         return record
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer:
         self._maybe_fail("check_entitlement")
         self.checks.append((card_code, full_name, date_of_birth))
@@ -112,9 +111,6 @@ class FakeHis:
         self.tickets.setdefault(f"{order.patient_id}/{order.department_id}", ticket)
         return ticket
 
-    async def report_fault(self, reason: str) -> None:
-        self.faults_reported.append(reason)
-
     async def find_appointment(self, code: str) -> AppointmentRecord | None:
         self._maybe_fail("find_appointment")
         return self.appointments.get(code)
@@ -137,7 +133,7 @@ class FakePrinterStatus:
 
     @property
     def printable(self) -> bool:
-        return self.state in ("ready", "paper_near_end")
+        return self.state in PRINTABLE_STATES
 
 
 @dataclass
@@ -152,20 +148,20 @@ class FakePrinter:
     async def check(self) -> FakePrinterStatus:
         self.checks += 1
         if self.silent:
-            raise PortError("printer.failed")
+            raise PortError(PRINTER_FAILED)
         if self.cover_open:
-            return FakePrinterStatus("cover_open")
-        return FakePrinterStatus("paper_out" if self.paper_out else "ready")
+            return FakePrinterStatus(PrinterState.COVER_OPEN)
+        return FakePrinterStatus(PrinterState.PAPER_OUT if self.paper_out else PrinterState.READY)
 
     async def print_ticket(self, ticket: QueueTicket) -> None:
         if self.paper_out:
-            raise PortError("printer.paper_out")
+            raise PortError(message_key(PrinterState.PAPER_OUT))
         self.tickets.append(ticket)
 
     async def print_desk_slip(self, slip: DeskSlip) -> None:
         if self.paper_out:
-            raise PortError("printer.paper_out")
+            raise PortError(message_key(PrinterState.PAPER_OUT))
         self.slips.append(slip)
 
 
-__all__ = ["DEMO_DEPARTMENTS", "EntitlementAction", "FakeHis", "FakePrinter", "TicketLane", "answer_for"]
+__all__ = ["DEMO_DEPARTMENTS", "EntitlementAction", "FakeHis", "FakePrinter", "Lane", "answer_for"]

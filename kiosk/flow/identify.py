@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 
 from kiosk.domain.bhyt_qr import BhytQr
 from kiosk.domain.card_read import CardRead
 from kiosk.domain.cccd_qr import CccdQr
-from kiosk.domain.payload import PayloadKind, classify
+from kiosk.domain.dates import PartialDate
+from kiosk.domain.payload import ClassifiedPayload, PayloadKind, classify
+from kiosk.domain.people import Sex
 from kiosk.flow import appointments
 from kiosk.flow.appointments import booking_code
 from kiosk.flow.desk import to_desk
@@ -41,7 +44,7 @@ _TYPED_KINDS = {
 def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, StartCheckIn | StartBenefitLookup):
         mode = Mode.CHECK_IN if isinstance(event, StartCheckIn) else Mode.BENEFIT_LOOKUP
-        return Transition(session.at(Step.IDENTIFY, ctx.now, mode=mode, typed=""))
+        return Transition(replace(session.at(Step.IDENTIFY, ctx.now), mode=mode, typed=""))
     if isinstance(event, CardPresented):
         return begin_lookup(session, event.identity, ctx)
     if isinstance(event, CardUnreadable):
@@ -50,10 +53,10 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
         return Transition(_notice(session, event.message_key))
     if isinstance(event, CardNeedsKey):
         # The card's QR is needed: the identify screen is the one that scans (the camera runs only there).
-        on_identify = session.at(Step.IDENTIFY, ctx.now, typed="") if session.step == Step.HOME else session
+        on_identify = replace(session.at(Step.IDENTIFY, ctx.now), typed="") if session.step == Step.HOME else session
         return Transition(_notice(on_identify, "identify.show_card_qr"))
     if isinstance(event, QrScanned):
-        return _presented_text(session, event.text, IdentitySource.CCCD_QR, ctx)
+        return _presented(session, event.text, read_presented(event.text, event.payload, typed=False), ctx)
     if session.step != Step.IDENTIFY:
         return Transition(session)
     if isinstance(event, KeypadDigit) and event.digit.isascii() and event.digit.isalnum():
@@ -62,66 +65,85 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
     if isinstance(event, KeypadErase):
         return Transition(_notice(session, None, typed=session.typed[:-1]))
     if isinstance(event, KeypadSubmit):
-        return _presented_text(session, session.typed, IdentitySource.TYPED, ctx)
+        typed = session.typed
+        return _presented(session, typed, read_presented(typed, classify(typed), typed=True), ctx)
     return Transition(session)
 
 
 def begin_lookup(session: Session, identity: PresentedIdentity, ctx: Context) -> Transition:
-    found = session.at(Step.FINDING_PATIENT, ctx.now, identity=identity, typed="")
+    found = replace(session.at(Step.FINDING_PATIENT, ctx.now), identity=identity, typed="")
     return Transition(found, (FindPatient(session.generation, identity.lookup_kind, identity.lookup_value),))
 
 
-def identity_from_text(text: str, typed: bool) -> PresentedIdentity | str:
-    """The identity a QR or typed number carries, or the message key telling the patient why not."""
-    found = classify(text)
-    parsed = found.parsed
+@dataclass(frozen=True, slots=True)
+class Identified:
+    identity: PresentedIdentity
+
+
+@dataclass(frozen=True, slots=True)
+class BookingCode:
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotAccepted:
+    message_key: str  # why, in the patient's words
+
+
+Reading = Identified | BookingCode | NotAccepted
+
+
+def read_presented(text: str, payload: ClassifiedPayload, *, typed: bool) -> Reading:
+    """What a QR or a typed number (`text`, which the domain classified as `payload`) tells the kiosk."""
+    parsed = payload.parsed
     if isinstance(parsed, CccdQr) and not typed:
-        return PresentedIdentity(
-            source=IdentitySource.CCCD_QR,
-            lookup_kind=IdentifierKind.CCCD,
-            lookup_value=parsed.id_number,
-            full_name=parsed.full_name,
-            date_of_birth=parsed.date_of_birth.isoformat(),
-            sex=parsed.sex.value,
-            id_number=parsed.id_number,
+        return Identified(
+            _citizen(IdentitySource.CCCD_QR, parsed.id_number, parsed.full_name, parsed.date_of_birth, parsed.sex)
         )
     if isinstance(parsed, BhytQr) and not typed:
-        return PresentedIdentity(
-            source=IdentitySource.BHYT_QR,
-            lookup_kind=IdentifierKind.BHYT_CODE,
-            lookup_value=parsed.card_code,
-            full_name=parsed.full_name,
-            date_of_birth=parsed.date_of_birth.iso(),
-            sex=parsed.sex.value if parsed.sex else None,
-            bhyt_code=parsed.card_code,
-        )
-    if found.kind in _TYPED_KINDS:
+        return Identified(_from_bhyt_qr(parsed))
+    if payload.kind in _TYPED_KINDS:
         value = "".join(text.split()).upper()
-        lookup = _TYPED_KINDS[found.kind]
-        return PresentedIdentity(
-            source=IdentitySource.TYPED,
-            lookup_kind=lookup,
-            lookup_value=value,
-            id_number=value if lookup == IdentifierKind.CCCD else None,
-            bhxh_number=value if lookup == IdentifierKind.BHXH_NUMBER else None,
-            bhyt_code=value if lookup == IdentifierKind.BHYT_CODE else None,
+        lookup = _TYPED_KINDS[payload.kind]
+        return Identified(
+            PresentedIdentity(
+                source=IdentitySource.TYPED,
+                lookup_kind=lookup,
+                lookup_value=value,
+                id_number=value if lookup == IdentifierKind.CCCD else None,
+                bhxh_number=value if lookup == IdentifierKind.BHXH_NUMBER else None,
+                bhyt_code=value if lookup == IdentifierKind.BHYT_CODE else None,
+            )
         )
-    if found.kind == PayloadKind.CMND_NUMBER:
-        return "identify.old_cmnd_not_accepted"
-    return "identify.not_recognised"
+    if payload.kind == PayloadKind.CMND_NUMBER:
+        return NotAccepted("identify.old_cmnd_not_accepted")
+    code = booking_code(text, payload)
+    return BookingCode(code) if code is not None else NotAccepted("identify.not_recognised")
 
 
-def _presented_text(session: Session, text: str, source: IdentitySource, ctx: Context) -> Transition:
+def _from_bhyt_qr(qr: BhytQr) -> PresentedIdentity:
+    return PresentedIdentity(
+        source=IdentitySource.BHYT_QR,
+        lookup_kind=IdentifierKind.BHYT_CODE,
+        lookup_value=qr.card_code,
+        full_name=qr.full_name,
+        date_of_birth=qr.date_of_birth,
+        sex=qr.sex.value if qr.sex else None,
+        bhyt_code=qr.card_code,
+    )
+
+
+def _presented(session: Session, text: str, reading: Reading, ctx: Context) -> Transition:
     if not text:
         return Transition(session)
-    identity = identity_from_text(text, typed=source == IdentitySource.TYPED)
-    code = booking_code(text) if identity == "identify.not_recognised" else None
-    booking = appointments.begin(session, code, ctx) if code else None
-    if booking is not None:
-        return booking
-    if isinstance(identity, str):
-        return Transition(_notice(session, identity, typed=""))
-    return begin_lookup(session, identity, ctx)
+    if isinstance(reading, Identified):
+        return begin_lookup(session, reading.identity, ctx)
+    if isinstance(reading, BookingCode):
+        booking = appointments.begin(session, reading.code, ctx)
+        if booking is not None:
+            return booking
+        reading = NotAccepted("identify.not_recognised")  # a benefit lookup needs a card
+    return Transition(_notice(session, reading.message_key, typed=""))
 
 
 def _notice(session: Session, key: str | None, typed: str | None = None) -> Session:
@@ -130,12 +152,17 @@ def _notice(session: Session, key: str | None, typed: str | None = None) -> Sess
 
 def identity_from_card(card: CardRead) -> PresentedIdentity:
     """What the check-in needs from a chip read; the rest of the card (photo, parents, address) is not kept."""
+    return _citizen(IdentitySource.CHIP, card.id_number, card.full_name, card.date_of_birth, card.sex)
+
+
+def _citizen(source: IdentitySource, id_number: str, full_name: str, born: date, sex: Sex | None) -> PresentedIdentity:
+    """A citizen ID's holder, from its chip or its QR: looked up by the ID number."""
     return PresentedIdentity(
-        source=IdentitySource.CHIP,
+        source=source,
         lookup_kind=IdentifierKind.CCCD,
-        lookup_value=card.id_number,
-        full_name=card.full_name,
-        date_of_birth=card.date_of_birth.isoformat(),
-        sex=str(card.sex) if card.sex else None,
-        id_number=card.id_number,
+        lookup_value=id_number,
+        full_name=full_name,
+        date_of_birth=PartialDate.of(born),
+        sex=sex.value if sex else None,
+        id_number=id_number,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.domain.language import LANGUAGES, Language
 from kiosk.flow import appointments, identify, maintenance, ticketing, triage
 from kiosk.flow.effects import SessionWiped
 from kiosk.flow.events import (
@@ -27,7 +28,6 @@ from kiosk.flow.records import IdentitySource
 from kiosk.flow.state import BUSY_STEPS, PAPER_IN_HAND_STEPS, Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 
-LANGUAGES = ("vi", "en")
 _BACK_TO_START = frozenset({Step.IDENTIFY, Step.VISIT_TYPE, Step.MAINTENANCE_PIN, Step.MAINTENANCE})
 __all__ = ["Context", "FlowConfig", "Transition", "step", "wipe"]
 
@@ -42,7 +42,7 @@ def step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Tr
             return Transition(session)  # the screen shows a spinner; stray touches change nothing
         session = replace(session, last_activity=ctx.now, idle_warning_since=None)
     if isinstance(event, ChooseLanguage):
-        lang = event.language if event.language in LANGUAGES else session.language
+        lang = Language(event.language) if event.language in LANGUAGES else session.language
         return Transition(replace(session, language=lang))
     if isinstance(event, MoreTime):
         return Transition(session)

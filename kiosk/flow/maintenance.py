@@ -38,7 +38,7 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
     if isinstance(event, OpenMaintenance):
         if session.step != Step.HOME or config.maintenance_pin_sha256 is None:
             return Transition(session)
-        return Transition(session.at(Step.MAINTENANCE_PIN, ctx.now, typed=""))
+        return Transition(replace(session.at(Step.MAINTENANCE_PIN, ctx.now), typed=""))
     if session.step == Step.MAINTENANCE_PIN:
         return _pin(session, event, ctx, config)
     if isinstance(event, PrintTestSlip):
@@ -62,7 +62,7 @@ def _pin(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Tr
         return Transition(session)
     expected = config.maintenance_pin_sha256 or ""
     if hmac.compare_digest(pin_digest(session.typed), expected):
-        return Transition(session.at(Step.MAINTENANCE, ctx.now, typed="", pin_failures=0))
+        return Transition(replace(session.at(Step.MAINTENANCE, ctx.now), typed="", pin_failures=0))
     failures = session.pin_failures + 1
     if failures >= MAX_FAILURES:
         return Transition(session.at(Step.HOME, ctx.now), (AlertIt("maintenance_pin_failures"),))

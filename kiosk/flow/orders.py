@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from kiosk.domain.bhyt_code import parse_bhyt_code
-from kiosk.domain.dates import PartialDate
 from kiosk.domain.errors import DomainParseError
 from kiosk.domain.priority import PriorityReason, priority_reasons
 from kiosk.domain.ticket import Lane, QueueTicket, TicketError, VisitType
-from kiosk.flow.records import IssuedTicket, TicketLane, TicketOrder, VisitKind
+from kiosk.flow.records import IssuedTicket, TicketOrder
 from kiosk.flow.state import Session
 from kiosk.flow.transition import Context, FlowConfig
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Only these are self-declared at the kiosk (and confirmed by staff); the others come from the card and the DOB.
 DECLARABLE = (PriorityReason.PREGNANT, PriorityReason.DISABILITY)
-
-
-def partial_date(text: str | None) -> PartialDate | None:
-    match = _PARTIAL.match(text or "")
-    if match is None:
-        return None
-    year, month, day = match.groups()
-    return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
 
 
 def beneficiary_group(session: Session) -> str | None:
@@ -42,7 +30,7 @@ def beneficiary_group(session: Session) -> str | None:
 def priority_for(session: Session, ctx: Context) -> frozenset[PriorityReason]:
     born = session.identity.date_of_birth if session.identity else None
     born = born or (session.patient.date_of_birth if session.patient else None)
-    return priority_reasons(partial_date(born), ctx.wall.date(), beneficiary_group(session), session.declared)
+    return priority_reasons(born, ctx.wall.date(), beneficiary_group(session), session.declared)
 
 
 def order_for(session: Session, key: str) -> TicketOrder | None:
@@ -51,8 +39,8 @@ def order_for(session: Session, key: str) -> TicketOrder | None:
     return TicketOrder(
         department_id=session.department_id,
         patient_id=session.patient.id,
-        lane=TicketLane.PRIORITY if session.priority else TicketLane.NORMAL,
-        visit=session.visit or VisitKind.FEE,
+        lane=Lane.PRIORITY if session.priority else Lane.NORMAL,
+        visit=session.visit or VisitType.FEE,
         idempotency_key=key,
         priority_reasons=tuple(sorted(session.priority)),
     )
@@ -61,8 +49,8 @@ def order_for(session: Session, key: str) -> TicketOrder | None:
 def queue_ticket(session: Session, issued: IssuedTicket, ctx: Context, config: FlowConfig) -> QueueTicket | None:
     """The printed ticket (in Vietnamese, the hospital's language), or None when it cannot be printed."""
     patient = session.patient
-    if patient is None:
-        return None
+    if patient is None or patient.date_of_birth is None:
+        return None  # the ticket names the patient by name and birth year
     room = issued.room_name.vi if issued.room_name else issued.department_name.vi
     location = issued.room_location.vi if issued.room_location else ""
     try:
@@ -72,10 +60,10 @@ def queue_ticket(session: Session, issued: IssuedTicket, ctx: Context, config: F
             room_name=room,
             room_location=location,
             queue_number=issued.number,
-            lane=Lane.PRIORITY if issued.lane == TicketLane.PRIORITY else Lane.NORMAL,
+            lane=issued.lane,
             patient_display_name=patient.full_name,
-            patient_birth_year=int(patient.date_of_birth[:4]),
-            visit_type=VisitType.BHYT if issued.visit == VisitKind.BHYT else VisitType.FEE_PAYING,
+            patient_birth_year=patient.date_of_birth.year,
+            visit_type=issued.visit,
             printed_at=ctx.wall,
             status_url=issued.status_url,
             wait_estimate_minutes=issued.wait_estimate_minutes,

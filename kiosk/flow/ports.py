@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from kiosk.domain.dates import PartialDate
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.flow.records import (
     AppointmentRecord,
@@ -28,16 +29,12 @@ class HisPort(Protocol):
     async def register_patient(self, identity: PresentedIdentity) -> PatientRecord: ...
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer: ...
 
     async def departments(self) -> list[DepartmentChoice]: ...
 
     async def issue_ticket(self, order: TicketOrder) -> IssuedTicket: ...
-
-    async def report_fault(self, reason: str) -> None:
-        """Not called by the flow any more: IT alerts go through `kiosk.flow.alerts.AlertPort`."""
-        ...
 
 
 @runtime_checkable

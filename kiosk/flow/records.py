@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from kiosk.domain.dates import PartialDate
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.ticket import Lane, VisitType
 
 
 class IdentitySource(StrEnum):
@@ -39,7 +41,7 @@ class PresentedIdentity:
     lookup_kind: IdentifierKind
     lookup_value: str
     full_name: str | None = None
-    date_of_birth: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    date_of_birth: PartialDate | None = None
     sex: str | None = None
     id_number: str | None = None
     bhyt_code: str | None = None
@@ -62,7 +64,7 @@ class PatientRecord:
 
     id: str
     full_name: str
-    date_of_birth: str
+    date_of_birth: PartialDate | None  # None: the HIS did not say (a booking's patient may come with the year only)
     id_number_masked: str | None = None
     bhyt_code: str | None = None
     bhxh_number: str | None = None
@@ -87,7 +89,7 @@ class EntitlementAnswer:
     registered_here: bool | None = None
     five_year_date: date | None = None
     gateway_full_name: str | None = None
-    gateway_date_of_birth: str | None = None
+    gateway_date_of_birth: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,24 +111,14 @@ class DepartmentChoice:
     wait_estimate_minutes: int
 
 
-class VisitKind(StrEnum):
-    BHYT = "bhyt"
-    FEE = "fee"
-
-
-class TicketLane(StrEnum):
-    PRIORITY = "priority"
-    NORMAL = "normal"
-
-
 @dataclass(frozen=True, slots=True)
 class TicketOrder:
     """What the kiosk asks the hub for; the idempotency key makes a retried order return the same ticket."""
 
     department_id: str
     patient_id: str
-    lane: TicketLane
-    visit: VisitKind
+    lane: Lane
+    visit: VisitType
     idempotency_key: str
     priority_reasons: tuple[str, ...] = field(default=())
 
@@ -139,8 +131,8 @@ class IssuedTicket:
     department_name: Bilingual
     room_name: Bilingual | None
     room_location: Bilingual | None
-    lane: TicketLane
-    visit: VisitKind
+    lane: Lane
+    visit: VisitType
     issued_at: datetime
     status_url: str
     position: int | None

@@ -1,4 +1,4 @@
-"""Runs the QR camera only while a screen asks for a scan (issue 4): the identify step of a check-in or a benefit
+"""Runs the QR camera only while a screen asks for a scan: the identify step of a check-in or a benefit
 lookup. Everywhere else the camera thread is stopped and the device closed, so no frame is grabbed and no CPU is
 spent; a session change starts or stops it, one change at a time, on the asyncio loop.
 """

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.printer_state import PRINTER_FAILED
 from kiosk.flow import effects as fx
 from kiosk.flow.alerts import AlertPort, LoggingAlerts
 from kiosk.flow.events import (
@@ -196,7 +197,7 @@ def _failure_event(effect: fx.Effect, exc: Exception) -> Event | None:
     if isinstance(effect, fx.CheckPrinter):
         return PrinterChecked(effect.generation, printable=False, state="error")  # a check that fails is no "ready"
     if isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip):
-        return PrintFailed(effect.generation, _message_key(exc, "printer.failed"))
+        return PrintFailed(effect.generation, _message_key(exc, PRINTER_FAILED))
     if isinstance(effect, fx.FindAppointment | fx.CheckInAppointment):
         key = _message_key(exc, "hub.unavailable")
         if key.startswith("appointment."):  # the hub refused this booking: say why, offer the other ways

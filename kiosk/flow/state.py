@@ -6,7 +6,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.language import DEFAULT_LANGUAGE, Language
 from kiosk.domain.priority import PriorityReason, needs_staff_confirmation
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
@@ -14,7 +16,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    VisitKind,
 )
 
 
@@ -70,7 +71,7 @@ class Session:
     generation: int = 0
     step: Step = Step.HOME
     mode: Mode = Mode.CHECK_IN
-    language: str = "vi"
+    language: Language = DEFAULT_LANGUAGE
     last_activity: float = 0.0
     idle_warning_since: float | None = None
     step_entered_at: float = 0.0
@@ -81,7 +82,7 @@ class Session:
     entitlement: EntitlementAnswer | None = None
     codes_tried: tuple[str, ...] = ()
     retried_with_correction: bool = False
-    visit: VisitKind | None = None
+    visit: VisitType | None = None
     departments: tuple[DepartmentChoice, ...] = ()
     department_id: str | None = None
     declared: frozenset[PriorityReason] = field(default_factory=frozenset)
@@ -100,8 +101,9 @@ class Session:
         """A fresh session for the next patient; the generation makes late answers for this one fall away."""
         return Session(generation=self.generation + 1, last_activity=now, step_entered_at=now)
 
-    def at(self, step: Step, now: float, **changes: object) -> Session:
-        return replace(self, step=step, step_entered_at=now, notice_key=None, **changes)  # type: ignore[arg-type]
+    def at(self, step: Step, now: float) -> Session:
+        """The session moved to `step` (its notice cleared); `dataclasses.replace` it for anything else."""
+        return replace(self, step=step, step_entered_at=now, notice_key=None)
 
     @property
     def department(self) -> DepartmentChoice | None:

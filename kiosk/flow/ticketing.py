@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.domain.printer_state import PRINTER_FAILED, message_key
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.appointments import back_to_identify, issue_effect
 from kiosk.flow.desk import desk_qr_payload, to_desk
 from kiosk.flow.effects import AlertIt, CheckPrinter, LoadDepartments, PrintTicket
@@ -24,18 +26,14 @@ from kiosk.flow.events import (
     TryAgain,
 )
 from kiosk.flow.orders import DECLARABLE, order_for, priority_for, queue_ticket
-from kiosk.flow.records import VisitKind
 from kiosk.flow.state import Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 from kiosk.flow.triage import choose_fee
 
-# What the patient reads for a printer state; IT gets the state itself in the alert.
-PRINTER_NOTICES = {"paper_out": "printer.paper_out", "cover_open": "printer.cover_open"}
-
 
 def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, HubFailed):
-        failed = session.at(Step.HUB_FAILED, ctx.now, failed_operation=event.operation)
+        failed = replace(session.at(Step.HUB_FAILED, ctx.now), failed_operation=event.operation)
         return Transition(replace(failed, notice_key=event.message_key))
     handler = _HANDLERS.get(session.step)
     return handler(session, event, ctx, config) if handler else Transition(session)
@@ -43,10 +41,10 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
 
 def _visit_type(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, ChooseVisit):
-        if event.visit == VisitKind.FEE:
+        if event.visit == VisitType.FEE:
             return choose_fee(session, ctx)
         if session.bhyt_allowed:
-            moved = session.at(Step.DEPARTMENT, ctx.now, visit=VisitKind.BHYT)
+            moved = replace(session.at(Step.DEPARTMENT, ctx.now), visit=VisitType.BHYT)
             return Transition(moved, () if session.departments else (LoadDepartments(session.generation),))
     if isinstance(event, ChooseDesk):
         return to_desk(session, "patient_chose_desk", ctx, config)
@@ -57,14 +55,14 @@ def _department(session: Session, event: Event, ctx: Context, config: FlowConfig
     if isinstance(event, DepartmentsLoaded):
         return Transition(replace(session, departments=event.departments))
     if isinstance(event, Back):
-        return Transition(session.at(Step.VISIT_TYPE, ctx.now, department_id=None))
+        return Transition(replace(session.at(Step.VISIT_TYPE, ctx.now), department_id=None))
     if isinstance(event, ChooseDepartment):
         chosen = next((d for d in session.departments if d.id == event.department_id), None)
         if chosen is None:
             return Transition(session)
         if not chosen.open_now:
             return Transition(replace(session, notice_key="department.closed"))
-        return Transition(session.at(Step.CONFIRM, ctx.now, department_id=chosen.id, ticket_key=None))
+        return Transition(replace(session.at(Step.CONFIRM, ctx.now), department_id=chosen.id, ticket_key=None))
     return Transition(session)
 
 
@@ -74,7 +72,7 @@ def _confirm(session: Session, event: Event, ctx: Context, config: FlowConfig) -
     if isinstance(event, Back):
         if session.appointment is not None:  # the booking names the department: back is a fresh identify
             return Transition(back_to_identify(session, None, ctx))
-        return Transition(session.at(Step.DEPARTMENT, ctx.now, ticket_key=None))
+        return Transition(replace(session.at(Step.DEPARTMENT, ctx.now), ticket_key=None))
     if isinstance(event, Confirm):
         key = session.ticket_key or ctx.fresh_key
         ready = replace(session, priority=priority_for(session, ctx), ticket_key=key)
@@ -82,7 +80,7 @@ def _confirm(session: Session, event: Event, ctx: Context, config: FlowConfig) -
             return to_desk(session, "incomplete_session", ctx, config)
         if session.ticket_on_screen:
             return _issue(ready, ctx, config)
-        # The printer first (issue 5): a number is taken only once the patient can get it on paper or chose not to.
+        # The printer first: a number is taken only once the patient can get it on paper or chose not to.
         return Transition(ready.at(Step.ISSUING, ctx.now), (CheckPrinter(session.generation),))
     return Transition(session)
 
@@ -99,7 +97,7 @@ def _issuing(session: Session, event: Event, ctx: Context, config: FlowConfig) -
         if event.printable:
             return _issue(session, ctx, config)
         not_ready = session.at(Step.PRINTER_NOT_READY, ctx.now)
-        notice = PRINTER_NOTICES.get(event.state, "printer.failed")
+        notice = message_key(event.state)  # what the patient reads; IT gets the state itself in the alert
         return Transition(replace(not_ready, notice_key=notice), (AlertIt(f"printer_{event.state}"),))
     if not isinstance(event, TicketIssued):
         return Transition(session)
@@ -119,7 +117,7 @@ def _printer_not_ready(session: Session, event: Event, ctx: Context, config: Flo
     if isinstance(event, ChooseDesk):
         # No slip can be printed either: the desk reads the QR on screen.
         payload = desk_qr_payload(session, "printer_fault")
-        desk = session.at(Step.DESK, ctx.now, desk_reason="printer_fault", desk_qr=payload, printed=False)
+        desk = replace(session.at(Step.DESK, ctx.now), desk_reason="printer_fault", desk_qr=payload, printed=False)
         return Transition(replace(desk, notice_key=session.notice_key))
     if isinstance(event, Back):
         return Transition(session.at(Step.CONFIRM, ctx.now))
@@ -128,17 +126,17 @@ def _printer_not_ready(session: Session, event: Event, ctx: Context, config: Flo
 
 def _printing(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, Printed):
-        return Transition(session.at(Step.DONE, ctx.now, printed=True))
+        return Transition(replace(session.at(Step.DONE, ctx.now), printed=True))
     if isinstance(event, PrintFailed):
-        return Transition(replace(session.at(Step.SCREEN_TICKET, ctx.now), notice_key="printer.failed"))
+        return Transition(replace(session.at(Step.SCREEN_TICKET, ctx.now), notice_key=PRINTER_FAILED))
     return Transition(session)
 
 
 def _desk_slip(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, Printed):
-        return Transition(session.at(Step.DESK, ctx.now, printed=True))
+        return Transition(replace(session.at(Step.DESK, ctx.now), printed=True))
     if isinstance(event, PrintFailed):
-        return Transition(replace(session.at(Step.DESK, ctx.now, printed=False), notice_key="printer.failed"))
+        return Transition(replace(session.at(Step.DESK, ctx.now), printed=False, notice_key=PRINTER_FAILED))
     return Transition(session)
 
 

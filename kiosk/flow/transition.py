@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kiosk.domain.idle import WARNING_S_MIN
+from kiosk.domain.language import DEFAULT_LANGUAGE, Language
 from kiosk.flow.effects import Effect
 from kiosk.flow.state import Session
 
@@ -13,15 +15,15 @@ from kiosk.flow.state import Session
 class FlowConfig:
     hospital_name: str
     idle_after_s: float = 45.0  # no touch for this long → the "more time?" warning
-    warning_s: float = 25.0  # the warning stays this long before the wipe (at least 20 s by policy)
+    warning_s: float = 25.0  # the warning stays this long before the wipe (kiosk.domain.idle: the policy's minimum)
     paper_in_hand_s: float = 15.0  # ticket or slip printed: back to the start after this long
-    language: str = "vi"  # every session starts in it; the patient may switch
+    language: Language = DEFAULT_LANGUAGE  # every session starts in it; the patient may switch
     kiosk_name: str = "kiosk"
     maintenance_pin_sha256: str | None = None  # None: no maintenance screen on this kiosk
 
     def __post_init__(self) -> None:
-        if self.warning_s < 20:
-            raise ValueError("the idle warning must give the patient at least 20 seconds")
+        if self.warning_s < WARNING_S_MIN:
+            raise ValueError(f"the idle warning must give the patient at least {WARNING_S_MIN} seconds")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """From a known identity to a decision: find (or register) the patient, ask the gateway, follow its answer.
 
-Every entitlement action the gateway can give has a path here (DOMAIN.md §2): proceed, retry once with the
+Every entitlement action the gateway can give (kiosk.domain.entitlement) has a path here: proceed, retry once with the
 gateway's correction, another identifier, fee-paying or desk, the desk, registered-to-be-rechecked, and
 configuration faults (IT alerted, patient to the desk).
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.appointments import issue_effect
 from kiosk.flow.desk import reason_for, to_desk
 from kiosk.flow.effects import AlertIt, CheckEntitlement, Effect, FindPatient, LoadDepartments, RegisterPatient
@@ -24,7 +25,7 @@ from kiosk.flow.events import (
     TryAgain,
 )
 from kiosk.flow.orders import order_for
-from kiosk.flow.records import EntitlementAnswer, VisitKind
+from kiosk.flow.records import EntitlementAnswer
 from kiosk.flow.state import Mode, Operation, Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 
@@ -34,14 +35,14 @@ _A = EntitlementAction
 
 def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
     if isinstance(event, HubFailed):
-        failed = session.at(Step.HUB_FAILED, ctx.now, failed_operation=event.operation)
+        failed = replace(session.at(Step.HUB_FAILED, ctx.now), failed_operation=event.operation)
         return Transition(replace(failed, notice_key=event.message_key))
     if session.step == Step.FINDING_PATIENT:
         return _finding(session, event, ctx)
     if session.step == Step.CHECKING_ENTITLEMENT and isinstance(event, EntitlementChecked):
         return after_entitlement(replace(session, entitlement=event.answer), event.answer, ctx, config)
     if session.step == Step.ENTITLEMENT_PROBLEM:
-        if isinstance(event, ChooseVisit) and event.visit == VisitKind.FEE:
+        if isinstance(event, ChooseVisit) and event.visit == VisitType.FEE:
             return choose_fee(session, ctx)
         if isinstance(event, ChooseDesk):
             return to_desk(session, reason_for(session, "patient_chose_desk"), ctx, config)
@@ -54,7 +55,7 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
 
 
 def choose_fee(session: Session, ctx: Context) -> Transition:
-    moved = session.at(Step.DEPARTMENT, ctx.now, visit=VisitKind.FEE)
+    moved = replace(session.at(Step.DEPARTMENT, ctx.now), visit=VisitType.FEE)
     return Transition(moved, () if session.departments else (LoadDepartments(session.generation),))
 
 
@@ -66,7 +67,7 @@ def _finding(session: Session, event: Event, ctx: Context) -> Transition:
         if identity.complete:
             return Transition(session, (RegisterPatient(session.generation, identity),))
         # A typed number the hospital does not know, with no name or birth date to register it under.
-        back = session.at(Step.IDENTIFY, ctx.now, identity=None, typed="")
+        back = replace(session.at(Step.IDENTIFY, ctx.now), identity=None, typed="")
         return Transition(replace(back, notice_key="identify.patient_not_found"))
     return Transition(session)
 
@@ -81,8 +82,8 @@ def _codes(session: Session) -> tuple[str, ...]:
 def _check(session: Session, code: str, ctx: Context) -> Transition:
     identity, patient = session.identity, session.patient
     name = (identity.full_name if identity else None) or (patient.full_name if patient else "")
-    born = (identity.date_of_birth if identity else None) or (patient.date_of_birth if patient else "")
-    moved = session.at(Step.CHECKING_ENTITLEMENT, ctx.now, codes_tried=(*session.codes_tried, code))
+    born = (identity.date_of_birth if identity else None) or (patient.date_of_birth if patient else None)
+    moved = replace(session.at(Step.CHECKING_ENTITLEMENT, ctx.now), codes_tried=(*session.codes_tried, code))
     return Transition(moved, (CheckEntitlement(session.generation, code, name, born, patient.id if patient else None),))
 
 

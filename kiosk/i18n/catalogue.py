@@ -14,10 +14,10 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
+
 DOMAIN = "kiosk"
 LOCALE_DIR = Path(__file__).with_name("locale")
-DEFAULT_LANGUAGE = "vi"
-LANGUAGES = ("vi", "en")  # the languages the header's switch offers today, Vietnamese first
 
 
 def catalogue_path(language: str) -> Path:
@@ -55,7 +55,9 @@ def translate(key: str, language: str, **values: object) -> str:
     generic sentence rather than showing the key."""
     texts = TEXTS.get(language, TEXTS[DEFAULT_LANGUAGE])
     fallback = "hub.error" if key.startswith("hub.") else "entitlement.unknown_result"
-    text = texts.get(key) or TEXTS[DEFAULT_LANGUAGE].get(key) or texts.get(fallback) or TEXTS["vi"][fallback]
+    text = (
+        texts.get(key) or TEXTS[DEFAULT_LANGUAGE].get(key) or texts.get(fallback) or TEXTS[DEFAULT_LANGUAGE][fallback]
+    )
     return text.format(**values) if values else text
 
 

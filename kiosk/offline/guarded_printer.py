@@ -12,12 +12,10 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.domain.printer_state import PRINTER_FAILED, PrinterState, message_key
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.flow.ports import PortError, PrinterPort, PrinterStatus
 from kiosk.offline.breaker import CircuitBreaker
-
-# Printer states with their own patient-facing message; any other state fails with "printer.failed".
-_STATE_KEYS = {"paper_out": "printer.paper_out", "cover_open": "printer.cover_open"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +30,8 @@ class GuardedPrinter:
     def __init__(self, inner: PrinterPort, breaker: CircuitBreaker | None = None) -> None:
         self._inner = inner
         self.breaker = breaker or CircuitBreaker("printer", open_for_s=15.0)
-        self._last_key = "printer.failed"
-        self._last_state = "error"
+        self._last_key = PRINTER_FAILED
+        self._last_state: str = PrinterState.ERROR
 
     async def check(self) -> PrinterStatus:
         if not self.breaker.allow():
@@ -41,13 +39,13 @@ class GuardedPrinter:
         try:
             status = await self._inner.check()
         except Exception as exc:
-            self._down(getattr(exc, "message_key", "printer.failed"), "no_response")
+            self._down(getattr(exc, "message_key", PRINTER_FAILED), PrinterState.NO_RESPONSE)
             raise
         if status.printable:
             self.breaker.succeeded()
         else:
             state = str(status.state)
-            self._down(_STATE_KEYS.get(state, "printer.failed"), state)
+            self._down(message_key(state), state)
         return status
 
     async def print_ticket(self, ticket: QueueTicket) -> None:
@@ -63,8 +61,9 @@ class GuardedPrinter:
         try:
             await job
         except Exception as exc:
-            key = getattr(exc, "message_key", "printer.failed")
-            self._down(key, "paper_out" if key == "printer.paper_out" else "error")
+            key = getattr(exc, "message_key", PRINTER_FAILED)
+            paper_out = key == message_key(PrinterState.PAPER_OUT)
+            self._down(key, PrinterState.PAPER_OUT if paper_out else PrinterState.ERROR)
             raise
         self.breaker.succeeded()
 

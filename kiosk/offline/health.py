@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Session
@@ -21,13 +21,19 @@ from kiosk.offline.resilient_his import ResilientHis
 from kiosk.remote_config.schema import DeviceState
 
 
+class PrinterInUse(Protocol):
+    """The printer port the kiosk uses now, which the fleet may swap (`remote_config.live.LivePrinter`)."""
+
+    @property
+    def current(self) -> object: ...
+
+
 class OfflineHealth:
-    def __init__(self, his: object, printer: Callable[[], object] | None = None) -> None:
+    def __init__(self, his: object, printer: PrinterInUse | None = None) -> None:
         """`his`: the kiosk's HIS port (only a `ResilientHis` has a hub breaker; the embedded hub cannot be cut
-        off). `printer`: returns the printer port in use now (the fleet may swap it), e.g. `lambda: live.current`.
-        """
+        off). `printer`: the printer in use, read afresh each time (only a `GuardedPrinter` has a breaker)."""
         self._his = his if isinstance(his, ResilientHis) else None
-        self._printer = printer or (lambda: None)
+        self._printer = printer
 
     def hub_state(self) -> BreakerState:
         return self._his.breaker.state if self._his is not None else BreakerState.CLOSED
@@ -44,7 +50,7 @@ class OfflineHealth:
         return self.hub_state() is BreakerState.CLOSED
 
     def printer_state(self) -> BreakerState | None:
-        current = self._printer()
+        current = self._printer.current if self._printer is not None else None
         return current.breaker.state if isinstance(current, GuardedPrinter) else None
 
     def device_states(self) -> dict[str, DeviceState]:
@@ -68,7 +74,7 @@ class OfflineHealth:
 
     def follow(self, service: FlowService) -> Callable[[Session], Any]:
         """Subscribe to the service so the flags are corrected after every session change. Subscribe BEFORE the
-        app's own listener (before `build_app`), so the screens read the corrected flags."""
+        app's own listener (before the app is built), so the screens read the corrected flags."""
 
         def listener(_session: Session) -> None:
             self.apply(service)

@@ -9,14 +9,8 @@ from typing import Any
 
 from kiosk.domain.dates import local_date
 from kiosk.domain.entitlement import result_for_code
-from kiosk.flow.records import (
-    Bilingual,
-    DepartmentChoice,
-    EntitlementAnswer,
-    IssuedTicket,
-    TicketLane,
-    TicketOrder,
-)
+from kiosk.domain.ticket import VisitType, display_number
+from kiosk.flow.records import Bilingual, DepartmentChoice, EntitlementAnswer, IssuedTicket, TicketOrder
 
 OFFLINE_PREFIX = "offline-"  # ids the kiosk made up; the hub never issues one like it
 
@@ -69,7 +63,7 @@ def registration(
         entry["patient"] = patient
     else:
         entry["patient_id"] = order.patient_id
-    if card is not None and order.visit.value == "bhyt":
+    if card is not None and order.visit == VisitType.BHYT:
         entry["entitlement"] = card
     return entry
 
@@ -89,11 +83,10 @@ def provisional_ticket(
     order: TicketOrder, number: int, issued_at: datetime, department: DepartmentChoice | None, status_url: str
 ) -> IssuedTicket:
     name = department.name if department else Bilingual(order.department_id, order.department_id)
-    priority = order.lane == TicketLane.PRIORITY
     return IssuedTicket(
         id=OFFLINE_PREFIX + order.idempotency_key,
         number=number,
-        display_number=f"UT-{number:04d}" if priority else f"{number:04d}",
+        display_number=display_number(order.lane, number),
         department_name=name,
         room_name=None,
         room_location=department.location if department else None,

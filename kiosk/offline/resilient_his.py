@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 
 from kiosk.backend_client import mapping
 from kiosk.backend_client.errors import HisConnectionError, HisResponseError
-from kiosk.domain.dates import local_date
+from kiosk.domain.dates import PartialDate, local_date
+from kiosk.domain.ticket import Lane
 from kiosk.flow.ports import HisPort, PortError, bookings_of
 from kiosk.flow.records import (
     AppointmentRecord,
@@ -28,7 +29,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PresentedIdentity,
-    TicketLane,
     TicketOrder,
 )
 from kiosk.offline import provisional
@@ -120,11 +120,10 @@ class ResilientHis:
         registration = mapping.registration(identity).model_dump(mode="json", exclude_none=True)
         self._offline_patients[patient_id] = (time.monotonic(), registration)
         assert identity.full_name is not None
-        assert identity.date_of_birth is not None
         return PatientRecord(id=patient_id, full_name=identity.full_name, date_of_birth=identity.date_of_birth)
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer:
         answer = await self._online(
             lambda: self._inner.check_entitlement(card_code, full_name, date_of_birth, patient_id),
@@ -132,7 +131,7 @@ class ResilientHis:
         )
         if answer is not None:
             return answer
-        card = {"card_code": card_code, "full_name": full_name, "date_of_birth": date_of_birth}
+        card = {"card_code": card_code, "full_name": full_name, "date_of_birth": mapping.iso(date_of_birth)}
         self._forget_abandoned()
         self._cards[patient_id or ""] = (time.monotonic(), card)
         return provisional.pending_entitlement(card_code)
@@ -179,9 +178,6 @@ class ResilientHis:
     def _cached_departments(self) -> list[DepartmentChoice]:
         return [provisional.department_from_json(d) for d in self._store.departments()]
 
-    async def report_fault(self, reason: str) -> None:
-        await self._online(lambda: self._inner.report_fault(reason), self._within)
-
     # --- the background round: departments, leases, replay -------------------------------------------------
 
     def held_leases(self) -> list[HeldLease]:
@@ -217,7 +213,7 @@ class ResilientHis:
             self._store.drop_leases()
         held = {(lease.department_id, lease.lane): lease for lease in self._store.leases()}
         for department in departments:
-            for lane in TicketLane:
+            for lane in Lane:
                 lease = held.get((department.id, lane.value))
                 size = lease.last_number - lease.first_number + 1 if lease else 0
                 stale = lease is None or lease.day != local_date(now) or now >= lease.renew_after

@@ -3,9 +3,8 @@ change under the flow (the printer, the departments shown) without the flow know
 
 Live: idle timeouts, the start language when the old one is no longer offered, the hospital name on tickets and
 slips (ticket.header_vi), departments shown, the printer (URI and paper width). At restart: the reader name, the
-camera device (`at_start`) and the chip's trust anchors (`trust_anchor_files`). A field left at the model's default
-keeps the kiosk's own settings file, so a kiosk is never switched to `usb://auto` by a config that did not mean to
-move its printer.
+camera device (`at_start`) and the chip's trust anchors (`trust_anchor_files`). A field IT left unset (None) keeps
+the kiosk's own settings file, so a configuration that does not name a printer never moves the kiosk's printer.
 """
 
 from __future__ import annotations
@@ -16,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.domain.dates import PartialDate
+from kiosk.domain.language import DEFAULT_LANGUAGE
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.flow.ports import HisPort, PrinterPort, PrinterStatus, bookings_of
 from kiosk.flow.records import (
@@ -29,23 +30,19 @@ from kiosk.flow.records import (
     TicketOrder,
 )
 from kiosk.flow.transition import FlowConfig
-from kiosk.remote_config.schema import CameraSettings, IdleTimeouts, PrinterSettings, RemoteConfig, TicketTexts
+from kiosk.remote_config.schema import RemoteConfig
 from kiosk.remote_config.store import atomic_write
 
 log = logging.getLogger(__name__)
-_DEFAULT_PRINTER = PrinterSettings()
-_DEFAULT_CAMERA = CameraSettings()
-_DEFAULT_TICKET = TicketTexts()
-_DEFAULT_IDLE = IdleTimeouts()
 
 
 def printer_uri(config: RemoteConfig, local_uri: str) -> str:
-    return config.printer.uri if config.printer.uri != _DEFAULT_PRINTER.uri else local_uri
+    return config.printer.uri if config.printer.uri is not None else local_uri
 
 
 def at_start(config: RemoteConfig, reader: str, camera: str) -> tuple[str, str]:
     """(reader name, camera device) to open at start-up: the remote ones when IT set them."""
-    remote_camera = config.camera.device if config.camera.device != _DEFAULT_CAMERA.device else camera
+    remote_camera = config.camera.device if config.camera.device is not None else camera
     return (config.reader_name or reader), remote_camera
 
 
@@ -64,13 +61,16 @@ def trust_anchor_files(config: RemoteConfig, directory: Path) -> list[Path]:
 
 def flow_config(base: FlowConfig, config: RemoteConfig) -> FlowConfig:
     """The flow's settings with the remote fields that apply between patients."""
-    language = base.language if base.language in {str(lang) for lang in config.languages} else "vi"
-    header = config.ticket.header_vi if config.ticket.header_vi != _DEFAULT_TICKET.header_vi else base.hospital_name
-    idle, warning = base.idle_after_s, base.warning_s
-    if config.idle != _DEFAULT_IDLE:
-        idle = float(config.idle.screen_seconds)
-        warning = max(20.0, float(config.idle.wipe_after_warning_seconds))  # the flow's policy floor: 20 s
-    return dataclasses.replace(base, idle_after_s=idle, warning_s=warning, language=language, hospital_name=header)
+    language = base.language if base.language in config.languages else DEFAULT_LANGUAGE
+    header = config.ticket.header_vi if config.ticket.header_vi is not None else base.hospital_name
+    idle, warning = config.idle.screen_seconds, config.idle.wipe_after_warning_seconds
+    return dataclasses.replace(
+        base,
+        idle_after_s=float(idle) if idle is not None else base.idle_after_s,
+        warning_s=float(warning) if warning is not None else base.warning_s,
+        language=language,
+        hospital_name=header,
+    )
 
 
 class LivePrinter:
@@ -113,15 +113,12 @@ class ShownDepartments:
         return await self._his.register_patient(identity)
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer:
         return await self._his.check_entitlement(card_code, full_name, date_of_birth, patient_id)
 
     async def issue_ticket(self, order: TicketOrder) -> IssuedTicket:
         return await self._his.issue_ticket(order)
-
-    async def report_fault(self, reason: str) -> None:
-        await self._his.report_fault(reason)
 
     async def find_appointment(self, code: str) -> AppointmentRecord | None:
         return await bookings_of(self._his).find_appointment(code)

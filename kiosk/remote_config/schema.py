@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+from kiosk.domain.idle import IDLE_AFTER_S_MAX, IDLE_AFTER_S_MIN, WARNING_S_MAX, WARNING_S_MIN
+from kiosk.domain.language import Language
+
+SCHEMA_VERSION: Final = 2
+T = TypeVar("T")
 
 
-class Language(StrEnum):
-    VI = "vi"
-    EN = "en"
+def _blank_is_unset(value: object) -> object:
+    # The console's form sends an empty field as "": the field is not set.
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A field IT may leave unset (None): the kiosk keeps what its own settings file says.
+Unset = Annotated[T | None, BeforeValidator(_blank_is_unset)]
 
 
 class _Strict(BaseModel):
@@ -26,26 +34,35 @@ class _Strict(BaseModel):
 
 
 class PrinterSettings(_Strict):
-    uri: str = Field(
-        default="usb://auto", description="tcp://host:9100, usb://VID:PID, serial:///dev/kiosk-printer, file://"
+    uri: Unset[str] = Field(
+        default=None,
+        description="tcp://host:9100, usb://VID:PID, serial:///dev/kiosk-printer, file://; empty: the settings file's",
     )
     profile: str = Field(default="TM-T20II", description="python-escpos capability profile")
     paper_width_mm: Literal[58, 80] = 80
 
 
 class CameraSettings(_Strict):
-    device: str = Field(default="/dev/kiosk-camera", description="V4L2 device or video file")
+    device: Unset[str] = Field(default=None, description="V4L2 device or video file; empty: the settings file's")
     width: int = Field(default=1280, ge=160, le=3840)
     height: int = Field(default=720, ge=120, le=2160)
 
 
 class IdleTimeouts(_Strict):
-    screen_seconds: int = Field(default=60, ge=10, le=600, description="no touch for this long: warn the patient")
-    wipe_after_warning_seconds: int = Field(default=15, ge=5, le=120, description="then wipe the session")
+    screen_seconds: Unset[int] = Field(
+        default=None, ge=IDLE_AFTER_S_MIN, le=IDLE_AFTER_S_MAX,
+        description="no touch for this long: warn the patient; empty: the settings file's",
+    )  # fmt: skip
+    wipe_after_warning_seconds: Unset[int] = Field(
+        default=None, ge=WARNING_S_MIN, le=WARNING_S_MAX,
+        description=f"then wipe the session (at least {WARNING_S_MIN} s); empty: the settings file's",
+    )  # fmt: skip
 
 
 class TicketTexts(_Strict):
-    header_vi: str = Field(default="Bệnh viện Đa khoa Demo", max_length=80)
+    header_vi: Unset[str] = Field(
+        default=None, max_length=80, description="the hospital's name on tickets; empty: the settings file's"
+    )
     header_en: str = Field(default="Demo General Hospital", max_length=80)
     footer_vi: str = Field(default="Vui lòng chờ gọi số", max_length=200)
     footer_en: str = Field(default="Please wait for your number", max_length=200)
@@ -62,7 +79,7 @@ class LookupOfficer(_Strict):
 class RemoteConfig(_Strict):
     """Everything hospital IT may change on a kiosk from the console."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = SCHEMA_VERSION
     departments_shown: list[str] = Field(default_factory=list, description="department ids; empty shows all")
     printer: PrinterSettings = Field(default_factory=PrinterSettings)
     camera: CameraSettings = Field(default_factory=CameraSettings)
@@ -74,6 +91,11 @@ class RemoteConfig(_Strict):
     lookup_officer: LookupOfficer = Field(default_factory=LookupOfficer)
     heartbeat_seconds: int = Field(default=30, ge=5, le=3600)
     poll_seconds: int = Field(default=30, ge=2, le=3600)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_version_1(cls, data: Any) -> Any:
+        return upgrade_version_1(data) if isinstance(data, dict) and data.get("schema_version") == 1 else data
 
     @field_validator("languages")
     @classmethod
@@ -89,6 +111,32 @@ class RemoteConfig(_Strict):
             if "-----BEGIN CERTIFICATE-----" not in pem:
                 raise ValueError("a trust anchor must be a PEM certificate")
         return value
+
+
+# Version 1 had no "unset": a field left at the model's default kept the kiosk's own settings file. These were they.
+_V1_UNSET = {("printer", "uri"): "usb://auto", ("camera", "device"): "/dev/kiosk-camera"}
+_V1_UNSET[("ticket", "header_vi")] = "Bệnh viện Đa khoa Demo"
+_V1_IDLE = {"screen_seconds": 60, "wipe_after_warning_seconds": 15}
+
+
+def upgrade_version_1(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 document as version 2, meaning what it meant: fields at version 1's defaults become unset, and
+    the idle timers (applied together when either differed from its default, the warning raised to the policy's
+    minimum) are both set, or both unset."""
+    upgraded = {**document, "schema_version": 2}
+    for (section, name), default in _V1_UNSET.items():
+        fields = dict(upgraded.get(section) or {})
+        if fields.get(name, default) == default:
+            fields[name] = None
+        upgraded[section] = fields
+    idle = {**_V1_IDLE, **(upgraded.get("idle") or {})}
+    if idle == _V1_IDLE:
+        upgraded["idle"] = {"screen_seconds": None, "wipe_after_warning_seconds": None}
+    else:
+        warning = idle["wipe_after_warning_seconds"]
+        warning = max(WARNING_S_MIN, warning) if isinstance(warning, int) else warning
+        upgraded["idle"] = {**idle, "wipe_after_warning_seconds": warning}
+    return upgraded
 
 
 class SignedConfig(BaseModel):

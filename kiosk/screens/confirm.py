@@ -5,8 +5,8 @@ from __future__ import annotations
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.masking import mask_id
 from kiosk.domain.priority import PriorityReason
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.events import Back, Cancel, Confirm, ToggleDeclared
-from kiosk.flow.records import VisitKind
 from kiosk.flow.state import Session
 from kiosk.screens import theme
 from kiosk.screens.base import KioskScreen, load_kv
@@ -27,7 +27,7 @@ class ConfirmScreen(KioskScreen):
         ids.department.label = self.t("confirm.department")
         ids.department.value = department.name.pick(self.language) if department else ""
         ids.visit.label = self.t("confirm.visit")
-        ids.visit.value = self.t("visit.bhyt" if session.visit == VisitKind.BHYT else "visit.fee")
+        ids.visit.value = self.t("visit.bhyt" if session.visit == VisitType.BHYT else "visit.fee")
         if session.appointment is not None:  # a booking: the patient checks the time they booked, in hospital time
             starts = session.appointment.starts_at.astimezone(VN_TZ)
             booked = self.t("confirm.appointment_at", time=starts.strftime("%H:%M"), date=starts.strftime("%d/%m/%Y"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.events import Cancel, ChooseDesk, ChooseVisit
-from kiosk.flow.records import VisitKind
 from kiosk.flow.state import Session
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.widgets import patient_line
@@ -23,7 +23,7 @@ class ProblemScreen(KioskScreen):
         self.ids.cancel.text = self.t("app.cancel")
 
     def fee(self) -> None:
-        self.send(ChooseVisit(VisitKind.FEE))
+        self.send(ChooseVisit(VisitType.FEE))
 
     def desk(self) -> None:
         self.send(ChooseDesk())

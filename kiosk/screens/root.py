@@ -108,7 +108,6 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         self.idle = IdleOverlay(send=send)
         self.focus = FocusFrame()
         self.add_widget(self.focus)  # above the screens, below the idle warning
-        self.focused_choice: str | None = None
         self.display_toggle: Callable[[str], None] | None = None  # the app switches large text / high contrast
 
     def _screen(self, name: str) -> KioskScreen:
@@ -177,7 +176,6 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
 
     def show_focus(self, choice_id: str | None) -> None:
         """Frame the keypad's focused choice (None hides the ring); called again as the layout settles."""
-        self.focused_choice = choice_id
         self.focus.frame(self.focus_target(choice_id) if choice_id is not None else None)
 
     def hospital_tapped(self) -> None:

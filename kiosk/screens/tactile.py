@@ -1,18 +1,18 @@
 """The tactile keypad in the running kiosk: the window's keys go through the speech guide to the flow, exactly as
-touches would; the focus ring follows the guide's focused choice; headphones plugged in switch speech on.
+touches would; the focus ring follows the guide's focused choice; headphones plugged in switch speech on (the
+composition root's jack watcher calls `headphones_changed`).
 
-The composition root (`kiosk.app.build_app`) makes one of these when the kiosk has a voice.
+`KioskApp` makes one of these when the kiosk has a voice. It starts no device watcher itself.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
 from kivy.core.window import Window
 
 from kiosk.speech.guide import SpeechGuide
-from kiosk.speech.settings import SpeechSettings, jack_watcher
 
 if TYPE_CHECKING:
     from kiosk.flow.service import FlowService
@@ -28,16 +28,11 @@ class TactileKeypad:
         self.root: KioskRoot | None = None
         self.presses = 0  # keys of the tactile keypad pressed since start (the benchmark counts a check-in)
         self._keyed_generation = -1  # the patient who used the keypad: their screens show the ring
-        self._jack: Any = None
 
-    def bind(self, root: KioskRoot, speech: SpeechSettings | None) -> None:
+    def bind(self, root: KioskRoot) -> None:
         self.root = root
         Window.bind(on_key_down=self._key_down)
         Clock.schedule_interval(lambda _dt: self.refresh_focus(), FOCUS_REFRESH_S)
-        if speech is not None:
-            self._jack = jack_watcher(speech, self._headphones_changed)
-            if self._jack is not None:
-                self._jack.start()
 
     def shown(self, session: Session) -> None:
         """After every render: the voice follows the screen, the ring its focus."""
@@ -49,12 +44,10 @@ class TactileKeypad:
 
     def close(self) -> None:
         Window.unbind(on_key_down=self._key_down)
-        if self._jack is not None:
-            self._jack.stop()
         self.guide.voice.stop()
 
-    def _headphones_changed(self, connected: bool) -> None:
-        # The watcher's own thread: hand the change to Kivy's (and the flow's) thread.
+    def headphones_changed(self, connected: bool) -> None:
+        """Called on the jack watcher's own thread: the change is handed to Kivy's (and the flow's) thread."""
         Clock.schedule_once(lambda _dt: self.guide.headphones(connected, self.service.session))
 
     def _key_down(self, _window: object, key: int, *_args: object) -> bool:

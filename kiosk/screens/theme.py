@@ -39,7 +39,6 @@ class Theme:
     secondary: RGBA
     secondary_text: RGBA
     danger: RGBA
-    success: RGBA
     accent: RGBA  # big numbers, the spinner, a chosen toggle: must stand out from the background
     accent_text: RGBA  # text on an accent-coloured button
     scale: float = 1.0  # type size: large-text mode raises it
@@ -89,7 +88,6 @@ STANDARD = Theme(
     secondary=_hex("#D9E6F2"),
     secondary_text=_hex("#0B4F8A"),
     danger=_hex("#B42318"),
-    success=_hex("#0B6E4F"),
     accent=_hex("#0B4F8A"),
     accent_text=_hex("#FFFFFF"),
 )
@@ -105,7 +103,6 @@ HIGH_CONTRAST = Theme(
     secondary=_hex("#FFFFFF"),
     secondary_text=_hex("#000000"),
     danger=_hex("#FF6B6B"),
-    success=_hex("#FFFF00"),
     accent=_hex("#FFFFFF"),
     accent_text=_hex("#000000"),
 )

@@ -3,8 +3,8 @@ when the printer failed."""
 
 from __future__ import annotations
 
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.events import Cancel
-from kiosk.flow.records import TicketLane, VisitKind
 from kiosk.flow.state import Session, Step
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.widgets import patient_line, qr_texture
@@ -23,7 +23,7 @@ class TicketScreen(KioskScreen):
             return
         ids.department.text = ticket.department_name.pick(self.language)
         ids.number.text = ticket.display_number
-        lane = self.t("ticket.priority") if ticket.lane == TicketLane.PRIORITY else ""
+        lane = self.t("ticket.priority") if ticket.lane == Lane.PRIORITY else ""
         if lane and session.needs_staff_confirmation:
             lane += " · " + self.t("ticket.staff_confirm")
         ids.lane.text = lane
@@ -39,7 +39,7 @@ class TicketScreen(KioskScreen):
         key = "ticket.on_screen" if on_screen else ("ticket.reprint" if ticket.reprint else "ticket.printed")
         ids.message.text = self.t(key)
         if ticket.provisional:  # numbered from the kiosk's lease while the hub was away: say so, as the paper does
-            pending = "ticket.provisional_bhyt" if ticket.visit == VisitKind.BHYT else "ticket.provisional"
+            pending = "ticket.provisional_bhyt" if ticket.visit == VisitType.BHYT else "ticket.provisional"
             ids.message.text += "\n" + self.t(pending)
         ids.message.color = self.ids.lane.color if on_screen else self.ids.title.color
         ids.qr.texture = qr_texture(ticket.status_url) if on_screen else None

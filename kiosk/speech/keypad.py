@@ -31,7 +31,6 @@ class KioskKey(StrEnum):
 
 # Keys that move or act on the focus; the rest talk to the voice.
 NAVIGATION_KEYS = frozenset({KioskKey.UP, KioskKey.DOWN, KioskKey.LEFT, KioskKey.RIGHT, KioskKey.SELECT, KioskKey.BACK})
-VOICE_KEYS = frozenset({KioskKey.HELP, KioskKey.REPEAT, KioskKey.VOLUME_UP, KioskKey.VOLUME_DOWN})
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from kiosk.domain.priority import PriorityReason
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.events import (
     Back,
     Cancel,
@@ -28,7 +29,6 @@ from kiosk.flow.events import (
     ToggleDeclared,
     TryAgain,
 )
-from kiosk.flow.records import VisitKind
 from kiosk.flow.state import BUSY_STEPS, Session, Step
 from kiosk.speech.keypad import NAVIGATION_KEYS, FocusRing, KeyPress, KioskKey
 
@@ -88,10 +88,10 @@ def choices_for(session: Session) -> tuple[Choice, ...]:
     if step == Step.IDENTIFY:
         return (Choice("submit", KeypadSubmit()), cancel)
     if step == Step.VISIT_TYPE:
-        bhyt = (Choice("bhyt", ChooseVisit(VisitKind.BHYT)),) if session.bhyt_allowed else ()
-        return (*bhyt, Choice("fee", ChooseVisit(VisitKind.FEE)), Choice("desk", ChooseDesk()), cancel)
+        bhyt = (Choice("bhyt", ChooseVisit(VisitType.BHYT)),) if session.bhyt_allowed else ()
+        return (*bhyt, Choice("fee", ChooseVisit(VisitType.FEE)), Choice("desk", ChooseDesk()), cancel)
     if step == Step.ENTITLEMENT_PROBLEM:
-        return (Choice("fee", ChooseVisit(VisitKind.FEE)), Choice("desk", ChooseDesk()), cancel)
+        return (Choice("fee", ChooseVisit(VisitType.FEE)), Choice("desk", ChooseDesk()), cancel)
     if step == Step.DEPARTMENT:
         departments = tuple(Choice(DEPARTMENT_PREFIX + d.id, ChooseDepartment(d.id)) for d in session.departments)
         return (*departments, Choice("back", Back()), cancel)

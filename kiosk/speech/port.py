@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-LANGUAGES = ("vi", "en")  # the flow's session languages; Vietnamese first
-
 
 class SpeechError(Exception):
     """The voice could not be started (engine missing, bad configuration); the kiosk keeps working silently."""

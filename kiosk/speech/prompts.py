@@ -203,7 +203,3 @@ def notice_text(key: str, language: str) -> str:
     """The spoken form of a message key; an unknown key falls back to a generic sentence, never to the key."""
     fallback = "hub.error" if key.startswith("hub.") else "entitlement.unknown_result"
     return _finish(_pick(NOTICES.get(key) or NOTICES[fallback], language), language)
-
-
-def has_notice(key: str) -> bool:
-    return key in NOTICES

@@ -6,7 +6,8 @@ hall, and the patient knows who they are.
 
 from __future__ import annotations
 
-from kiosk.flow.records import DepartmentChoice, IssuedTicket, VisitKind
+from kiosk.domain.ticket import Lane, VisitType
+from kiosk.flow.records import DepartmentChoice, IssuedTicket
 from kiosk.flow.state import Session, Step
 from kiosk.speech.keypad import FocusRing
 from kiosk.speech.navigator import DEPARTMENT_PREFIX, Choice
@@ -36,8 +37,9 @@ def ticket_sentences(ticket: IssuedTicket, language: str) -> list[str]:
     if ticket.reprint:
         said.append(phrase("ticket.reprint", language))
     if ticket.provisional:
-        said.append(phrase("ticket.provisional_bhyt" if ticket.visit == "bhyt" else "ticket.provisional", language))
-    if ticket.lane == "priority":
+        pending = "ticket.provisional_bhyt" if ticket.visit == VisitType.BHYT else "ticket.provisional"
+        said.append(phrase(pending, language))
+    if ticket.lane == Lane.PRIORITY:
         said.append(phrase("ticket.priority", language))
     room = ticket.room_name.pick(language) if ticket.room_name else ""
     location = ticket.room_location.pick(language) if ticket.room_location else ""
@@ -85,7 +87,7 @@ def _details(session: Session) -> list[str]:
     if step == Step.VISIT_TYPE and session.entitlement is not None:
         return [notice_text(session.entitlement.message_key, language)]
     if step == Step.CONFIRM and session.department is not None:
-        visit = fragment("confirm.visit_bhyt" if session.visit == VisitKind.BHYT else "confirm.visit_fee", language)
+        visit = fragment("confirm.visit_bhyt" if session.visit == VisitType.BHYT else "confirm.visit_fee", language)
         return [phrase("confirm.summary", language, visit=visit, department=session.department.name.pick(language))]
     if step == Step.BENEFIT:
         return _benefit(session)

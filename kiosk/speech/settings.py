@@ -1,13 +1,12 @@
-"""The `[speech]` section of a kiosk's settings, and building the voice, the guide and the jack watcher from it.
+"""The `[speech]` section of a kiosk's settings, and building the voice and the guide from it.
 
-Validated once at the edge (pydantic, like kiosk/settings.py); the composition root adds
-`speech: SpeechSettings = SpeechSettings()` to its settings and calls `build_guide(settings.speech, warning_s)`.
+Validated once at the edge (pydantic, like kiosk/settings.py); the composition root (kiosk/runtime) calls
+`build_guide(settings.speech, warning_s)` and starts the headphone-jack watcher (`kiosk.runtime.devices`).
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from kiosk.speech.activation import ActivationConfig, SpeechMode, Trigger
 from kiosk.speech.espeak_adapter import AudioSink, EspeakSettings, EspeakSpeech
 from kiosk.speech.guide import SpeechGuide
-from kiosk.speech.jack_adapter import HeadphoneJackWatcher, JackSettings
+from kiosk.speech.jack_adapter import JackSettings
 from kiosk.speech.keypad import KeypadMap, KioskKey
 from kiosk.speech.port import VolumeSteps
 
@@ -60,10 +59,3 @@ def build_guide(settings: SpeechSettings, warning_s: float, sink: AudioSink | No
     """The speech guide on espeak-ng, as the settings say."""
     voice = EspeakSpeech(settings.espeak(), sink=sink)
     return SpeechGuide(voice, settings.mode(), KeypadMap().with_keys(settings.keys), warning_s=warning_s)
-
-
-def jack_watcher(settings: SpeechSettings, on_change: Callable[[bool], None]) -> HeadphoneJackWatcher | None:
-    """A watcher when headphones may switch speech on; `on_change` runs on the watcher's thread."""
-    if "headphones" not in settings.triggers:
-        return None
-    return HeadphoneJackWatcher(settings.jack(), on_change)

@@ -10,8 +10,9 @@ from pydantic import Field
 from kiosk.domain.dates import local_date
 from kiosk.domain.masking import mask_id
 from kiosk.domain.priority import PriorityReason
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk_hub import errors, wire
-from kiosk_hub.db.models import AppointmentStatus, Lane, Room
+from kiosk_hub.db.models import AppointmentStatus, Room
 from kiosk_hub.his.contract import HisAppointment
 from kiosk_hub.his.port import HisUnavailableError
 from kiosk_hub.queue.departments import list_departments, room_wire
@@ -103,7 +104,7 @@ def get_appointment(code: str, hub: HubDep, _kiosk: KioskId) -> wire.Appointment
 class CheckInRequest(wire.Wire):
     lane: Lane = Lane.NORMAL
     priority_reasons: list[PriorityReason] = Field(default_factory=list, max_length=6)
-    visit_type: wire.VisitType = wire.VisitType.BHYT
+    visit_type: VisitType = VisitType.BHYT
 
 
 @router.post(

@@ -39,11 +39,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class Lane(StrEnum):
-    PRIORITY = "priority"
-    NORMAL = "normal"
-
-
 class LanePolicy(StrEnum):
     STRICT = "strict"  # every waiting priority ticket before any normal one
     INTERLEAVED = "interleaved"  # one priority ticket after every N normal ones

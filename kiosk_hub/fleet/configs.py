@@ -56,8 +56,13 @@ def config_of(session: Session, version: int) -> dict[str, Any]:
     row = session.get(ConfigVersion, version)
     if row is None:
         raise KeyError(version)
-    loaded: dict[str, Any] = json.loads(row.config)
-    return loaded
+    return _current_schema(json.loads(row.config))
+
+
+def _current_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored document as the current schema reads it: a version 1 document saved again from the editor (or by a
+    rollback) must keep meaning what it meant, not set the kiosks' own settings to version 1's defaults."""
+    return RemoteConfig.model_validate(document).model_dump(mode="json")
 
 
 def signed_document(row: ConfigVersion) -> SignedConfig:
@@ -69,4 +74,4 @@ def latest_config(session: Session) -> tuple[int, dict[str, Any]]:
     row = session.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(1)).first()
     if row is None:
         return 0, RemoteConfig().model_dump(mode="json")
-    return row.version, json.loads(row.config)
+    return row.version, _current_schema(json.loads(row.config))

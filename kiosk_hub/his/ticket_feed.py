@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Connection, Table, insert, update
 
+from kiosk.domain.ticket import display_number
 from kiosk_hub.events.outbox import EventType, NewEvent, record_events, subject_of
 from kiosk_hub.his.models import HisVisit, VisitGoal
 from kiosk_hub.queue.watch import WatchedTicket
@@ -23,10 +24,6 @@ if TYPE_CHECKING:
 
 VISITS = cast(Table, HisVisit.__table__)
 _INSERT_VISITS = insert(VISITS)
-
-
-def display(lane: str, number: int) -> str:
-    return f"UT-{number:04d}" if lane == "priority" else f"{number:04d}"
 
 
 def ticket_data(ticket: WatchedTicket) -> dict[str, object]:
@@ -39,7 +36,7 @@ def ticket_data(ticket: WatchedTicket) -> dict[str, object]:
         "day": ticket.day.isoformat(),
         "lane": ticket.lane,
         "number": ticket.number,
-        "display_number": display(ticket.lane, ticket.number),
+        "display_number": display_number(ticket.lane, ticket.number),
         "visit_type": ticket.visit_type,
     }
 

@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.domain.ticket import Lane, display_number
 from kiosk_hub.db.engine import as_utc
-from kiosk_hub.db.models import Lane, Ticket
+from kiosk_hub.db.models import Ticket
 from kiosk_hub.events.outbox import EventType, record_event, subject_of
 from kiosk_hub.his import contract as c
 from kiosk_hub.his.models import EntitlementCheck, HisVisit, VisitGoal
@@ -141,7 +142,7 @@ class VisitDispatcher:
             priority=ticket.lane == Lane.PRIORITY,
             priority_reasons=reasons,
             queue_number=ticket.number,
-            display_number=f"UT-{ticket.number:04d}" if ticket.lane == Lane.PRIORITY else f"{ticket.number:04d}",
+            display_number=display_number(ticket.lane, ticket.number),
             ticket_id=ticket.id,
             arrived_at=as_utc(ticket.issued_at),
             appointment_code=visit.appointment_code,

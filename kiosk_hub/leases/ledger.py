@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.domain.dates import local_date
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk_hub import errors
 from kiosk_hub import wire as api_wire
-from kiosk_hub.db.models import Lane, Ticket, TicketStatus
+from kiosk_hub.db.models import Ticket, TicketStatus
 from kiosk_hub.leases import wire
 from kiosk_hub.leases.counters import reserve_block
 from kiosk_hub.leases.models import LeaseReplay, NumberLease, ReplayOutcome
@@ -160,7 +161,7 @@ class LeaseLedger:
                 # Another hub process replayed the same entry, or issued this patient's ticket, meanwhile.
                 if attempt == 2:
                     raise
-        recheck = placement.newly_placed and item.entitlement is not None and item.visit_type == api_wire.VisitType.BHYT
+        recheck = placement.newly_placed and item.entitlement is not None and item.visit_type == VisitType.BHYT
         if recheck and item.entitlement is not None:
             # The card was never checked (the hub was unreachable): the BHXH re-checker asks the gateway later.
             self._hub.entitlement.queue_recheck(item.entitlement.model_copy(update={"patient_id": patient_ref}))

@@ -8,9 +8,9 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from kiosk.domain.priority import PriorityReason
-from kiosk_hub.db.models import Lane
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk_hub.leases.models import ReplayOutcome
-from kiosk_hub.wire import EntitlementRequest, PatientRegistration, Ticket, VisitType, Wire
+from kiosk_hub.wire import EntitlementRequest, PatientRegistration, Ticket, Wire
 
 DepartmentId = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 

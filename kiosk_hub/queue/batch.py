@@ -22,8 +22,9 @@ from typing import Protocol, cast
 from sqlalchemy import Connection, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.ticket import Lane
 from kiosk_hub import errors, wire
-from kiosk_hub.db.models import Lane, Ticket, TicketStatus
+from kiosk_hub.db.models import Ticket, TicketStatus
 from kiosk_hub.queue.catalog import Catalog
 from kiosk_hub.queue.state import QueueCounts, add_to_counter
 from kiosk_hub.queue.watch import QueueWatcher, WatchedTicket

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.ticket import Lane
 from kiosk_hub import wire
-from kiosk_hub.db.models import Department, Lane, LanePolicy, Room, Ticket, TicketStatus
+from kiosk_hub.db.models import Department, LanePolicy, Room, Ticket, TicketStatus
 from kiosk_hub.queue.order import wait_minutes
 from kiosk_hub.queue.state import tickets_ahead
 

@@ -15,7 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from kiosk_hub.db.models import CallCounter, Lane, LanePolicy, QueueCounter, Ticket, TicketStatus
+from kiosk.domain.ticket import Lane
+from kiosk_hub.db.models import CallCounter, LanePolicy, QueueCounter, Ticket, TicketStatus
 from kiosk_hub.queue.order import position
 
 COUNTERS = cast(Table, QueueCounter.__table__)

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.dates import local_date
+from kiosk.domain.ticket import Lane, VisitType, display_number
 from kiosk_hub import errors, wire
 from kiosk_hub.db.engine import as_utc
-from kiosk_hub.db.models import Department, Lane, LanePolicy, Ticket, TicketStatus
+from kiosk_hub.db.models import Department, LanePolicy, Ticket, TicketStatus
 from kiosk_hub.queue.batch import (
     Decision,
     IssueOutcome,
@@ -35,11 +36,7 @@ from kiosk_hub.queue.state import first_waiting, normals_since_priority, record_
 from kiosk_hub.queue.watch import QueueWatcher, Unwatched
 
 Clock = Callable[[], datetime]
-__all__ = ["IssueOutcome", "IssueRequest", "QueueBook", "TicketFacts", "display_number"]
-
-
-def display_number(lane: str, number: int) -> str:
-    return f"UT-{number:04d}" if lane == Lane.PRIORITY else f"{number:04d}"
+__all__ = ["IssueOutcome", "IssueRequest", "QueueBook", "TicketFacts"]
 
 
 class QueueBook:
@@ -217,7 +214,7 @@ class QueueBook:
             lane=Lane(ticket.lane),
             day=ticket.day,
             room=department.room(ticket.room_id),
-            visit_type=wire.VisitType(ticket.visit_type),
+            visit_type=VisitType(ticket.visit_type),
             status=TicketStatus(ticket.status),
             issued_at=as_utc(ticket.issued_at),
             called_at=as_utc(ticket.called_at) if ticket.called_at else None,

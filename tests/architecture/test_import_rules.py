@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEVICE_LIBRARIES = {"smartcard", "cv2", "pyzbar", "zxingcpp", "escpos", "usb", "serial"}
@@ -91,15 +94,62 @@ def test_the_hub_uses_only_the_kiosk_domain_and_remote_config_schema() -> None:
     assert found == []
 
 
-def test_the_kiosk_reaches_the_hub_only_from_the_composition_root() -> None:
-    # Embedded mode runs the hub in-process; only the composition root and the CLI may wire it in.
-    allowed = {"kiosk/app.py", "kiosk/embedded_hub.py"}
+def test_the_kiosk_reaches_the_hub_only_through_the_embedded_hub_the_demo_and_the_cli() -> None:
+    # Embedded mode runs the hub in-process (kiosk/embedded_hub.py); the demo uses the hub's demo cards.
     found = [
         v
         for v in _violations("kiosk", {"kiosk_hub"})
-        if v.split(":")[0] not in allowed and not v.startswith("kiosk/cli/")
+        if not v.startswith(("kiosk/embedded_hub.py:", "kiosk/demo/", "kiosk/cli/"))
     ]
     assert found == []
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _reachable(start: str) -> set[str]:
+    """Every kiosk module `start` can import, directly or through others, at import time or later in a function."""
+    edges = _kiosk_imports()
+    seen, todo = set(), [start]
+    while todo:
+        module = todo.pop()
+        if module not in seen and module in edges:
+            seen.add(module)
+            todo.extend(edges[module])
+    return seen
+
+
+@functools.cache
+def _kiosk_imports() -> dict[str, tuple[str, ...]]:
+    """Module → the names it imports; `from kiosk.demo import walk` counts as importing kiosk.demo.walk too."""
+    edges = {}
+    for path in _modules("kiosk"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [name for _, name in _imports(path)]
+        names += [f"{n.module}.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names]
+        edges[_module_name(path)] = tuple(names)
+    return edges
+
+
+@pytest.mark.parametrize("start", ["kiosk.cli.run", "kiosk.runtime.root"])
+def test_kiosk_run_never_reaches_demo_code(start: str) -> None:
+    reached = _reachable(start)
+    assert "kiosk.runtime.devices" in reached  # the walk follows imports at all
+    assert sorted(m for m in reached if m.startswith("kiosk.demo")) == []
+
+
+def test_screens_never_reach_the_code_that_starts_device_watchers() -> None:
+    # The chip reader's and camera's watchers, the headphone jack, the fleet and systemd tasks: the runtime's.
+    watchers = ("kiosk.runtime", "kiosk.speech.jack_adapter", "kiosk.flow.chip_bridge", "kiosk.flow.scan_gate")
+    found = {
+        f"{_module_name(path)} reaches {m}"
+        for path in _modules("kiosk/screens")
+        for m in _reachable(_module_name(path))
+        if m.startswith(watchers)
+    }
+    assert sorted(found) == []
 
 
 def test_the_checker_sees_forbidden_and_relative_imports(tmp_path: Path) -> None:
@@ -110,3 +160,8 @@ def test_the_checker_sees_forbidden_and_relative_imports(tmp_path: Path) -> None
     sample.write_text(source, encoding="utf-8")
     names = [n for _, n in _imports(sample, root=tmp_path)]
     assert names == ["cv2", "smartcard.System", "kiosk.hardware"]
+
+
+def test_the_walk_finds_demo_code_where_it_is_imported() -> None:
+    # The demo's own command reaches it; without that, "never reaches" above would prove nothing.
+    assert "kiosk.demo.walk" in _reachable("kiosk.demo.run")

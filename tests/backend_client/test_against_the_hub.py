@@ -8,9 +8,11 @@ import pytest
 
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.errors import HisAuthError, HisResponseError
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.embedded_hub import EmbeddedHub
-from kiosk.flow.records import IdentifierKind, IdentitySource, PresentedIdentity, TicketLane, TicketOrder, VisitKind
+from kiosk.flow.records import IdentifierKind, IdentitySource, PresentedIdentity, TicketOrder
 from kiosk_hub.bhxh.demo_cards import card_for_result
 
 
@@ -30,7 +32,7 @@ async def test_a_known_patient_is_found_by_citizen_id_with_the_id_masked(client:
     assert found is not None
     assert (found.full_name, found.date_of_birth, found.bhyt_code) == (
         card.full_name,
-        card.iso_date_of_birth,
+        dob(card.iso_date_of_birth),
         card.card_code,
     )
     assert found.id_number_masked is not None
@@ -48,7 +50,7 @@ async def test_registering_twice_returns_the_same_patient(client: HisClient) -> 
         lookup_kind=IdentifierKind.CCCD,
         lookup_value="079199000123",
         full_name="Trương Thị Mới",
-        date_of_birth="1999-01-02",
+        date_of_birth=dob("1999-01-02"),
         sex="female",
         id_number="079199000123",
     )
@@ -73,7 +75,7 @@ async def test_the_gateways_answers_arrive_as_flow_records(
     client: HisClient, code: str, action: EntitlementAction
 ) -> None:
     card = card_for_result(code)
-    answer = await client.check_entitlement(card.card_code, card.full_name, card.iso_date_of_birth, None)
+    answer = await client.check_entitlement(card.card_code, card.full_name, dob(card.iso_date_of_birth), None)
     assert answer.action == action
     assert answer.bhxh_code in (code, None)
     if code == "000":
@@ -86,7 +88,7 @@ async def test_the_gateways_answers_arrive_as_flow_records(
 async def test_a_gateway_outage_is_register_and_recheck(hub: EmbeddedHub, client: HisClient) -> None:
     hub.gateway.faults.down = True
     card = card_for_result("000")
-    answer = await client.check_entitlement(card.card_code, card.full_name, card.iso_date_of_birth, None)
+    answer = await client.check_entitlement(card.card_code, card.full_name, dob(card.iso_date_of_birth), None)
     assert (answer.action, answer.to_recheck) == (EntitlementAction.REGISTER_AND_RECHECK, True)
 
 
@@ -94,7 +96,7 @@ async def test_a_ticket_order_retried_with_its_key_returns_the_same_ticket(clien
     card = card_for_result("000")
     patient = await client.find_patient(IdentifierKind.CCCD, card.id_number)
     assert patient is not None
-    order = TicketOrder("NOI", patient.id, TicketLane.NORMAL, VisitKind.BHYT, idempotency_key="k-1")
+    order = TicketOrder("NOI", patient.id, Lane.NORMAL, VisitType.BHYT, idempotency_key="k-1")
     first = await client.issue_ticket(order)
     again = await client.issue_ticket(order)
     assert (again.id, again.number) == (first.id, first.number)
@@ -108,7 +110,7 @@ async def test_the_same_patient_the_same_day_gets_the_existing_ticket(client: Hi
     card = card_for_result("000")
     patient = await client.find_patient(IdentifierKind.CCCD, card.id_number)
     assert patient is not None
-    order = TicketOrder("NOI", patient.id, TicketLane.NORMAL, VisitKind.BHYT, idempotency_key="k-1")
+    order = TicketOrder("NOI", patient.id, Lane.NORMAL, VisitType.BHYT, idempotency_key="k-1")
     first = await client.issue_ticket(order)
     second = await client.issue_ticket(replace(order, idempotency_key="k-2"))
     assert second.number == first.number
@@ -123,7 +125,7 @@ async def test_a_refused_token_is_an_auth_error(hub: EmbeddedHub) -> None:
 
 
 async def test_an_unknown_department_is_a_problem_with_a_message_key(client: HisClient) -> None:
-    order = TicketOrder("NOPE", "P-x", TicketLane.NORMAL, VisitKind.FEE, idempotency_key="k-9")
+    order = TicketOrder("NOPE", "P-x", Lane.NORMAL, VisitType.FEE, idempotency_key="k-9")
     with pytest.raises(HisResponseError) as caught:
         await client.issue_ticket(order)
     assert caught.value.status in (404, 422)

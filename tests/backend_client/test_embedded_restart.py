@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.errors import HisAuthError
-from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.demo.devices import chip_identity, demo_card
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.embedded_hub import embedded_hub
-from kiosk.flow.records import IdentifierKind, IssuedTicket, TicketLane, TicketOrder, VisitKind
+from kiosk.flow.records import IdentifierKind, IssuedTicket, TicketOrder
 from kiosk_hub.db.models import Department, Kiosk
 
 MORNING = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -24,7 +25,7 @@ async def _ticket(client: HisClient, key: str) -> IssuedTicket:
     if patient is None:
         patient = await client.register_patient(chip_identity(demo_card("000")))
     open_now = next(d for d in departments if d.open_now)
-    order = TicketOrder(open_now.id, patient.id, TicketLane.NORMAL, VisitKind.FEE, key)
+    order = TicketOrder(open_now.id, patient.id, Lane.NORMAL, VisitType.FEE, key)
     return await client.issue_ticket(order)
 
 

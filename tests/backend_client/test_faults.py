@@ -10,7 +10,9 @@ import pytest
 
 from kiosk.backend_client.client import HisClient, RetryPolicy, Timeouts
 from kiosk.backend_client.errors import HisConnectionError, HisError, HisResponseError
-from kiosk.flow.records import TicketLane, TicketOrder, VisitKind
+from kiosk.domain.dates import PartialDate
+from kiosk.domain.ticket import Lane, VisitType
+from kiosk.flow.records import TicketOrder
 
 DEPARTMENTS = {
     "departments": [
@@ -44,7 +46,7 @@ TICKET = {
     "status_url": "http://hub/t/t1",
     "reprint": False,
 }
-ORDER = TicketOrder("NOI", "P1", TicketLane.NORMAL, VisitKind.FEE, idempotency_key="order-42")
+ORDER = TicketOrder("NOI", "P1", Lane.NORMAL, VisitType.FEE, idempotency_key="order-42")
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
@@ -153,7 +155,7 @@ async def test_every_call_carries_a_timeout_and_the_entitlement_check_a_longer_o
         token="kh_t",
         timeouts=Timeouts(default_s=3.0, entitlement_s=11.0, connect_s=1.0),
     )
-    await client.check_entitlement("HS4010123456789", "Nguyễn Văn An", "1989", None)
+    await client.check_entitlement("HS4010123456789", "Nguyễn Văn An", PartialDate(1989), None)
     recorder.script = [httpx.Response(200, json=DEPARTMENTS)]
     await client.departments()
     timeouts = [r.extensions["timeout"] for r in recorder.requests]
@@ -175,7 +177,7 @@ async def test_an_unknown_entitlement_action_sends_the_patient_to_a_person() -> 
     from kiosk.domain.entitlement import EntitlementAction
 
     recorder = Recorder(httpx.Response(200, json={"action": "teleport", "message_key": "entitlement.x"}))
-    answer = await make(recorder, []).check_entitlement("HS4010123456789", "A", "1989", None)
+    answer = await make(recorder, []).check_entitlement("HS4010123456789", "A", PartialDate(1989), None)
     assert answer.action == EntitlementAction.DESK
 
 

@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.backend_client.client import HisClient
-from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.demo.devices import chip_identity, demo_card
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.dates import parse_iso_partial_date as dob
+from kiosk.domain.ticket import VisitType
 from kiosk.embedded_hub import EmbeddedHub
 from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.fakes import FakePrinter
-from kiosk.flow.records import VisitKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
@@ -33,7 +34,7 @@ async def test_a_chip_check_in_prints_the_number_the_hub_issued(hub: EmbeddedHub
     service.dispatch(CardPresented(chip_identity(demo_card("000"))))
     await service.idle()
     assert service.session.step == Step.VISIT_TYPE
-    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    service.dispatch(ChooseVisit(VisitType.BHYT))
     await service.idle()
     department = next(d for d in service.session.departments if d.open_now)
     service.dispatch(ChooseDepartment(department.id))
@@ -63,14 +64,14 @@ async def test_gateway_answers_lead_the_patient_on_the_real_hub(client: HisClien
 
 async def test_a_wrong_birth_date_is_retried_once_with_the_gateways_date(client: HisClient) -> None:
     card = demo_card("000")
-    misread = replace(chip_identity(card), date_of_birth="1985-03-16")  # the gateway holds 15/03/1985
+    misread = replace(chip_identity(card), date_of_birth=dob("1985-03-16"))  # the gateway holds 15/03/1985
     service = service_on(client, FakePrinter())
     service.dispatch(CardPresented(misread))
     await service.idle()
     assert service.session.retried_with_correction
     assert service.session.step == Step.VISIT_TYPE
     assert service.session.identity is not None
-    assert service.session.identity.date_of_birth == card.iso_date_of_birth
+    assert service.session.identity.date_of_birth == dob(card.iso_date_of_birth)
 
 
 async def test_a_second_mismatch_sends_the_patient_to_the_desk(client: HisClient) -> None:

@@ -40,7 +40,7 @@ BHYT_QR_HCM_PSEUDONYMISED = (
 )
 
 # Old-generation card (DN-4-01, 14 fields + `|$`, female, employer's address as hex, five-year date, a checksum
-# of 15 + 4 hex digits, so not the 16 + 4 of DOMAIN.md) in a comment of a public C# HIS registration form (stored
+# of 15 + 4 hex digits, not the 16 + 4 of newer cards) in a comment of a public C# HIS registration form (stored
 # file ids 16113903967 / 16068108432, "Ma the cu"). Pseudonymised: name hex → "Phạm Thị Hà", code digits changed.
 BHYT_QR_OLD_14_FIELDS_PSEUDONYMISED = (
     "DN4010100000005|5068e1baa16d205468e1bb8b2048c3a0|20/10/1990|2|43747920435020434e5454205669e1bb8774204261|"

@@ -9,6 +9,7 @@ from kiosk.domain.dates import (
     PartialDate,
     local_date,
     parse_compact_date,
+    parse_iso_partial_date,
     parse_partial_date,
     parse_slashed_date,
     years_between,
@@ -75,10 +76,18 @@ def test_round_trip_of_each_format(day: date) -> None:
     assert parse_slashed_date(day.strftime("%d/%m/%Y")) == day
     assert parse_partial_date(day.strftime("%d/%m/%Y")) == PartialDate.of(day)
     assert parse_partial_date(day.strftime("%m/%Y")).iso() == day.strftime("%Y-%m")
+    for partial in (PartialDate.of(day), PartialDate(day.year, day.month), PartialDate(day.year)):
+        assert parse_iso_partial_date(partial.iso()) == partial  # as the Kiosk HIS API writes it
 
 
 @FAST
 @given(any_text)
 def test_date_parsers_raise_only_domain_errors(text: str) -> None:
-    for parse in (parse_compact_date, parse_slashed_date, parse_partial_date):
+    for parse in (parse_compact_date, parse_slashed_date, parse_partial_date, parse_iso_partial_date):
         parses_or_refuses(parse, text)
+
+
+@pytest.mark.parametrize("text", ["", "89", "1989-2-1", "1989-02-30", "1989/02/01", "01/02/1989", "1989-13"])
+def test_an_iso_date_of_birth_that_is_not_one_is_refused(text: str) -> None:
+    with pytest.raises(DomainParseError):
+        parse_iso_partial_date(text)

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from kiosk.domain.dates import VN_TZ
-from kiosk.domain.ticket import Lane, QueueTicket, TicketError, VisitType
+from kiosk.domain.ticket import Lane, QueueTicket, TicketError, VisitType, display_number
 
 TICKET = QueueTicket(
     hospital_name="Bệnh viện Đa khoa Demo",
@@ -38,3 +38,9 @@ def test_without_a_label_the_number_has_at_least_three_digits() -> None:
 def test_a_label_the_printer_cannot_print_as_one_word_is_refused(label: str) -> None:
     with pytest.raises(TicketError, match="bad_number_label"):
         replace(TICKET, number_label=label)
+
+
+def test_the_queue_systems_numbers_have_four_digits_and_the_priority_lane_a_prefix() -> None:
+    assert display_number(Lane.NORMAL, 12) == "0012"
+    assert display_number(Lane.PRIORITY, 3) == "UT-0003"
+    assert display_number("priority", 9999) == "UT-9999"  # the hub's own lane values are the same words

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.backend_client.client import HisClient
-from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.demo.devices import chip_identity, demo_card
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.ticket import VisitType
 from kiosk.embedded_hub import BASE_URL, EmbeddedHub, embedded_hub
 from kiosk.flow.events import CardPresented, CardRemoved, ChooseDepartment, ChooseVisit, Confirm
-from kiosk.flow.records import VisitKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
@@ -43,7 +43,7 @@ def test_printer() -> Iterator[FakePrinterServer]:
 async def _check_in(service: FlowService, code: str, nth: int = 0) -> None:
     service.dispatch(CardPresented(chip_identity(demo_card(code, nth))))
     await service.idle()
-    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    service.dispatch(ChooseVisit(VisitType.BHYT))
     await service.idle()
     department = next(d for d in service.session.departments if d.open_now)
     service.dispatch(ChooseDepartment(department.id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 from sqlalchemy import select
@@ -36,7 +38,8 @@ async def test_saving_from_the_editor_signs_a_new_version_and_audits_it(
     admin: httpx.AsyncClient, fleet: FleetHub
 ) -> None:
     page = await admin.get("/fleet/config")
-    assert 'name="idle.screen_seconds" value="60"' in page.text
+    assert 'name="idle.screen_seconds" value=""' in page.text  # unset: each kiosk keeps its own timers
+    assert 'type="number" name="idle.screen_seconds" value="" min="10" max="600"' in page.text
     form = editor_form(page.text)
     form["idle.screen_seconds"] = "75"
     form["comment"] = "sảnh A chậm hơn"
@@ -141,3 +144,35 @@ async def test_text_from_a_config_is_escaped_in_the_editor(admin: httpx.AsyncCli
     page = (await admin.get("/fleet/config")).text
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)" in page
+
+
+async def test_a_version_1_document_opens_in_the_editor_as_what_it_meant(
+    admin: httpx.AsyncClient, fleet: FleetHub
+) -> None:
+    # Saved by a hub before "unset" existed: the printer at version 1's default meant "each kiosk's own printer".
+    version_1 = {"schema_version": 1, "printer": {"uri": "usb://auto"}, "idle": {"screen_seconds": 90}}
+    with fleet.hub.writer() as session:
+        session.add(
+            ConfigVersion(
+                version=1,
+                config=json.dumps(version_1),
+                signature="",
+                key_id="",
+                comment="",
+                created_by="it-admin",
+                created_at=fleet.clock(),
+            )
+        )
+        session.commit()
+    page = await admin.get("/fleet/config")
+    assert 'name="printer.uri" value=""' in page.text  # unset, not "usb://auto" for every kiosk
+    assert 'type="number" name="idle.screen_seconds" value="90"' in page.text
+    saved = await admin.post("/fleet/config", data=editor_form(page.text))
+    assert saved.headers["location"] == "/fleet/config?saved=2"
+    with fleet.hub.reader() as session:
+        row = session.get(ConfigVersion, 2)
+        assert row is not None
+        resaved = json.loads(row.config)
+    assert resaved["schema_version"] == 2
+    assert resaved["printer"]["uri"] is None
+    assert resaved["idle"] == {"screen_seconds": 90, "wipe_after_warning_seconds": 20}

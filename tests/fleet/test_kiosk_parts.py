@@ -11,8 +11,8 @@ import httpx
 from kiosk.flow.events import Cancel, CardPresented
 from kiosk.flow.fakes import FakePrinter
 from kiosk.remote_config.enrolment import enrol
+from kiosk.remote_config.fleet_runtime import FleetRuntime
 from kiosk.remote_config.funnel import FunnelTally
-from kiosk.remote_config.runtime import FleetRuntime
 from kiosk.remote_config.schema import ApplyStatus
 from kiosk.remote_config.store import ConfigStore
 from tests.fleet.conftest import FleetHub

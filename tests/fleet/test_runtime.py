@@ -13,14 +13,14 @@ import httpx
 import pytest
 from PIL import Image
 
-from kiosk.remote_config import runtime
+from kiosk.remote_config import fleet_runtime as runtime
 from kiosk.remote_config.agent import ProbeOutcome
 from kiosk.remote_config.alerts import FleetAlerts
 from kiosk.remote_config.enrolment import enrol
+from kiosk.remote_config.fleet_runtime import FleetRuntime, KioskHooks
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.heartbeat import screenshot_result
 from kiosk.remote_config.probes import hub_reachable
-from kiosk.remote_config.runtime import FleetRuntime, KioskHooks
 from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, RemoteConfig
 from kiosk.remote_config.store import ConfigStore
 from kiosk_hub.fleet import actions

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.flow.effects import Effect
 from kiosk.flow.events import Event
 from kiosk.flow.machine import step
@@ -21,11 +22,13 @@ CHIP = PresentedIdentity(
     lookup_kind=IdentifierKind.CCCD,
     lookup_value="001089012345",
     full_name="Nguyễn Văn An",
-    date_of_birth="1989-02-01",
+    date_of_birth=dob("1989-02-01"),
     sex="male",
     id_number="001089012345",
 )
-PATIENT = PatientRecord(id="P1", full_name="Nguyễn Văn An", date_of_birth="1989-02-01", id_number_masked="••••2345")
+PATIENT = PatientRecord(
+    id="P1", full_name="Nguyễn Văn An", date_of_birth=dob("1989-02-01"), id_number_masked="••••2345"
+)
 CCCD_QR = "001089012345|123456789|Nguyễn Văn An|01021989|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|15082021"
 
 

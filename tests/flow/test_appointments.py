@@ -6,6 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from kiosk.domain.dates import parse_iso_partial_date as dob
+from kiosk.domain.payload import classify
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.alerts import LoggingAlerts
 from kiosk.flow.appointments import booking_code
 from kiosk.flow.effects import CheckInAppointment, CheckPrinter, FindAppointment, PrintTicket
@@ -23,21 +26,15 @@ from kiosk.flow.events import (
     TryAgain,
 )
 from kiosk.flow.fakes import DEMO_DEPARTMENTS, FakeHis, FakePrinter
-from kiosk.flow.records import (
-    AppointmentRecord,
-    AppointmentStatus,
-    Bilingual,
-    IssuedTicket,
-    PatientRecord,
-    TicketLane,
-    VisitKind,
-)
+from kiosk.flow.records import AppointmentRecord, AppointmentStatus, Bilingual, IssuedTicket, PatientRecord
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Mode, Operation, Step
 from kiosk.i18n.catalogue import translate
 from tests.flow.driver import CCCD_QR, CONFIG, WALL, Driver
 
-BOOKED_PATIENT = PatientRecord(id="P7", full_name="Trần Thị Bình", date_of_birth="1975", id_number_masked="••••6789")
+BOOKED_PATIENT = PatientRecord(
+    id="P7", full_name="Trần Thị Bình", date_of_birth=dob("1975"), id_number_masked="••••6789"
+)
 
 
 def booking(status: AppointmentStatus = AppointmentStatus.BOOKED, starts_in_min: int = 10) -> AppointmentRecord:
@@ -57,7 +54,7 @@ def booking(status: AppointmentStatus = AppointmentStatus.BOOKED, starts_in_min:
 
 TICKET = IssuedTicket(
     id="T1", number=7, display_number="0007", department_name=Bilingual("Khoa Nội", "Internal Medicine"),
-    room_name=None, room_location=None, lane=TicketLane.NORMAL, visit=VisitKind.FEE, issued_at=WALL,
+    room_name=None, room_location=None, lane=Lane.NORMAL, visit=VisitType.FEE, issued_at=WALL,
     status_url="https://hub.example/t/T1", position=3, wait_estimate_minutes=20, reprint=False,
 )  # fmt: skip
 
@@ -76,7 +73,7 @@ TICKET = IssuedTicket(
     ],
 )
 def test_which_scans_look_like_a_booking_code(payload: str, code: str | None) -> None:
-    assert booking_code(payload) == code
+    assert booking_code(payload, classify(payload)) == code
 
 
 def scanned(mode_event: StartCheckIn | StartBenefitLookup = StartCheckIn()) -> Driver:  # noqa: B008
@@ -87,10 +84,10 @@ def scanned(mode_event: StartCheckIn | StartBenefitLookup = StartCheckIn()) -> D
 
 def test_a_booking_code_goes_to_the_hub_lookup_in_check_in_only() -> None:
     d = scanned()
-    assert d.send(QrScanned("DEMO-NOW")) == (FindAppointment(d.gen, "DEMO-NOW"),)
+    assert d.send(QrScanned.of("DEMO-NOW")) == (FindAppointment(d.gen, "DEMO-NOW"),)
     assert d.step == Step.FINDING_PATIENT
     lookup = scanned(StartBenefitLookup())
-    assert lookup.send(QrScanned("DEMO-NOW")) == ()
+    assert lookup.send(QrScanned.of("DEMO-NOW")) == ()
     assert (lookup.step, lookup.session.notice_key) == (Step.IDENTIFY, "identify.not_recognised")
 
 
@@ -110,7 +107,7 @@ def test_the_lookup_answer_leads_to_confirm_or_back_with_a_reason(
     answer: AppointmentRecord | str, step: Step, notice: str
 ) -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     if isinstance(answer, str):
         d.send(AppointmentRefused(d.gen, answer))
     else:
@@ -125,12 +122,12 @@ def test_the_lookup_answer_leads_to_confirm_or_back_with_a_reason(
         assert d.session.patient == BOOKED_PATIENT
         assert d.session.department is not None
         assert d.session.department.name.vi == "Khoa Nội"
-        assert d.session.visit == VisitKind.FEE
+        assert d.session.visit == VisitType.FEE
 
 
 def test_a_department_missing_from_the_list_shows_the_booked_room() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen, booking(), ()))
     assert d.session.department is not None
     assert d.session.department.name.en == "Room 101"
@@ -138,7 +135,7 @@ def test_a_department_missing_from_the_list_shows_the_booked_room() -> None:
 
 def test_confirm_checks_the_printer_then_checks_in_at_the_hub_then_prints() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen, booking(), DEMO_DEPARTMENTS))
     assert d.send(Confirm()) == (CheckPrinter(d.gen),)
     (effect,) = d.send(PrinterChecked(d.gen, printable=True, state="ready"))
@@ -154,7 +151,7 @@ def test_confirm_checks_the_printer_then_checks_in_at_the_hub_then_prints() -> N
 
 def test_a_refusal_at_check_in_goes_back_with_the_reason_and_a_hub_outage_retries_the_check_in() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen, booking(), DEMO_DEPARTMENTS))
     d.send(Confirm())
     (first,) = d.send(PrinterChecked(d.gen, printable=True, state="ready"))
@@ -170,7 +167,7 @@ def test_a_refusal_at_check_in_goes_back_with_the_reason_and_a_hub_outage_retrie
 
 def test_back_from_the_booking_confirm_is_a_fresh_identify_not_another_department() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen, booking(), DEMO_DEPARTMENTS))
     assert d.send(Back()) == ()
     assert (d.step, d.session.appointment, d.session.department_id, d.session.notice_key) == (
@@ -183,7 +180,7 @@ def test_back_from_the_booking_confirm_is_a_fresh_identify_not_another_departmen
 
 def test_an_answer_for_a_wiped_session_is_dropped() -> None:
     d = scanned()
-    d.send(QrScanned("DEMO-NOW"))
+    d.send(QrScanned.of("DEMO-NOW"))
     d.send(AppointmentFound(d.gen - 1, booking(), DEMO_DEPARTMENTS))
     assert d.step == Step.FINDING_PATIENT
 
@@ -204,7 +201,7 @@ async def test_the_service_checks_in_and_prints_or_says_why_not(
     his, printer = FakeHis(appointments={"DEMO-NOW": booking()}, now=hub_now), FakePrinter()  # type: ignore[arg-type]
     service = FlowService(CONFIG, his, printer, alerts=LoggingAlerts(), wall=lambda: WALL)
     service.dispatch(StartCheckIn())
-    service.dispatch(QrScanned("DEMO-NOW"))
+    service.dispatch(QrScanned.of("DEMO-NOW"))
     await service.idle()
     assert service.session.step == Step.CONFIRM
     service.dispatch(Confirm())
@@ -225,7 +222,7 @@ async def test_without_an_appointment_port_a_booking_code_is_not_recognised() ->
 
     service = FlowService(CONFIG, HisWithoutBookings(), FakePrinter())  # type: ignore[arg-type]
     service.dispatch(StartCheckIn())
-    service.dispatch(QrScanned("DEMO-NOW"))
+    service.dispatch(QrScanned.of("DEMO-NOW"))
     await service.idle()
     assert (service.session.step, service.session.notice_key) == (Step.IDENTIFY, "identify.not_recognised")
 
@@ -234,6 +231,6 @@ async def test_a_hub_down_at_lookup_says_so_and_keeps_the_normal_check_in() -> N
     his = FakeHis(appointments={"DEMO-NOW": booking()}, failing={"find_appointment"})
     service = FlowService(CONFIG, his, FakePrinter(), alerts=LoggingAlerts())
     service.dispatch(StartCheckIn())
-    service.dispatch(QrScanned("DEMO-NOW"))
+    service.dispatch(QrScanned.of("DEMO-NOW"))
     await service.idle()
     assert (service.session.step, service.session.notice_key) == (Step.IDENTIFY, "appointment.unavailable")

@@ -4,12 +4,13 @@ the chip, and a chip that will not open falls back to the QR's own data."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 
 import pytest
 
-from kiosk.cli._demo_devices import cccd_qr_text, chip_card, demo_card
-from kiosk.domain.card_read import access_keys_from_qr
+from kiosk.demo.devices import cccd_qr_text, chip_card, demo_card
+from kiosk.domain.card_read import ChipAuthProtocol, ChipAuthResult, ChipAuthStatus, access_keys_from_qr
 from kiosk.domain.cccd_qr import parse_cccd_qr
 from kiosk.flow.chip_bridge import ChipBridge
 from kiosk.flow.events import CardNeedsKey, CardPresented, CardRemoved, CardUnreadable, Event, QrScanned
@@ -70,7 +71,7 @@ async def test_a_chip_that_does_not_open_leaves_the_qr_to_identify(
     reader.fail_next_read(ChipErrorCode.WRONG_KEY)
     chip.qr_scanned(QR)
     await settle()
-    assert flow.events[-1] == QrScanned(QR)
+    assert flow.events[-1] == QrScanned.of(QR)
 
 
 async def test_a_card_pulled_mid_read_asks_to_place_it_again(
@@ -90,7 +91,7 @@ async def test_without_a_card_a_qr_goes_straight_to_the_flow_and_removal_is_repo
 ) -> None:
     chip, reader, flow = bridge
     chip.qr_scanned(QR)
-    assert flow.events == [QrScanned(QR)]
+    assert flow.events == [QrScanned.of(QR)]
     reader.insert_card(chip_card(CARD))
     reader.remove_card()
     await settle()
@@ -117,8 +118,8 @@ async def test_a_qr_of_another_card_does_not_open_this_chip_as_someone_else(
     [
         (ChipErrorCode.NOT_VERIFIABLE, CardUnreadable("chip.card_cannot_be_verified_go_to_desk")),
         (ChipErrorCode.SECURE_MESSAGING, CardUnreadable("chip.card_removed_place_again")),
-        (ChipErrorCode.BAD_DATA, QrScanned(QR)),  # an unreadable chip: the QR's printed facts still identify
-        (ChipErrorCode.READER_ERROR, QrScanned(QR)),
+        (ChipErrorCode.BAD_DATA, QrScanned.of(QR)),  # an unreadable chip: the QR's printed facts still identify
+        (ChipErrorCode.READER_ERROR, QrScanned.of(QR)),
     ],
 )
 async def test_each_chip_failure_reaches_the_patient_with_its_own_message_or_the_qr(
@@ -131,3 +132,28 @@ async def test_each_chip_failure_reaches_the_patient_with_its_own_message_or_the
     chip.qr_scanned(QR)
     await settle()
     assert flow.events[-1] == expected
+
+
+@pytest.mark.parametrize("protocol", list(ChipAuthProtocol))
+async def test_a_chip_that_fails_chip_or_active_authentication_goes_to_the_desk_like_a_forged_one(
+    bridge: tuple[ChipBridge, FakeChipReader, Recorder], protocol: ChipAuthProtocol
+) -> None:
+    chip, reader, flow = bridge
+    clone = dataclasses.replace(chip_card(CARD), chip_auth=ChipAuthResult(ChipAuthStatus.FAILED, protocol))
+    reader.insert_card(clone)
+    await settle()
+    chip.qr_scanned(QR)
+    await settle()
+    # The same event as a data group that fails passive authentication: a desk slip, no ticket under this identity.
+    assert flow.events[-1] == CardUnreadable("chip.card_cannot_be_verified_go_to_desk")
+    assert not any(isinstance(event, CardPresented | QrScanned) for event in flow.events)
+
+
+async def test_a_genuine_chip_identifies_the_patient(bridge: tuple[ChipBridge, FakeChipReader, Recorder]) -> None:
+    chip, reader, flow = bridge
+    genuine = ChipAuthResult(ChipAuthStatus.GENUINE, ChipAuthProtocol.CHIP_AUTHENTICATION)
+    reader.insert_card(dataclasses.replace(chip_card(CARD), chip_auth=genuine))
+    await settle()
+    chip.qr_scanned(QR)
+    await settle()
+    assert isinstance(flow.events[-1], CardPresented)

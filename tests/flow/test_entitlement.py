@@ -1,4 +1,4 @@
-"""Every gateway answer has a path (DOMAIN.md §2), table-driven over the result codes."""
+"""Every gateway answer has a path (kiosk.domain.entitlement's catalogue), table-driven over the result codes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from datetime import date
 
 import pytest
 
+from kiosk.domain.dates import PartialDate
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.domain.entitlement import KNOWN_CODES
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.effects import AlertIt, CheckEntitlement, LoadDepartments, PrintDeskSlip
 from kiosk.flow.events import (
     CardPresented,
@@ -19,7 +22,7 @@ from kiosk.flow.events import (
     StartBenefitLookup,
 )
 from kiosk.flow.fakes import answer_for
-from kiosk.flow.records import PresentedIdentity, VisitKind
+from kiosk.flow.records import PresentedIdentity
 from kiosk.flow.state import Step
 from tests.flow.driver import CHIP, PATIENT, Driver
 
@@ -30,7 +33,7 @@ def at_entitlement_check(identity: PresentedIdentity = CHIP) -> Driver:
     d = Driver()
     d.send(CardPresented(identity))
     effects = d.send(PatientFound(0, PATIENT))
-    assert effects == (CheckEntitlement(0, identity.card_codes()[0], "Nguyễn Văn An", "1989-02-01", "P1"),)
+    assert effects == (CheckEntitlement(0, identity.card_codes()[0], "Nguyễn Văn An", dob("1989-02-01"), "P1"),)
     assert d.step == Step.CHECKING_ENTITLEMENT
     return d
 
@@ -103,8 +106,8 @@ def test_a_valid_card_offers_bhyt_and_fee_paying() -> None:
     d = at_entitlement_check()
     d.send(EntitlementChecked(0, answer_for("000", **VALID)))
     assert d.session.bhyt_allowed
-    assert d.send(ChooseVisit(VisitKind.BHYT)) == (LoadDepartments(0),)
-    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitKind.BHYT)
+    assert d.send(ChooseVisit(VisitType.BHYT)) == (LoadDepartments(0),)
+    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitType.BHYT)
 
 
 def test_a_gateway_outage_registers_the_patient_to_be_rechecked() -> None:
@@ -120,7 +123,7 @@ def test_a_code_000_card_out_of_its_validity_dates_cannot_be_used_for_bhyt() -> 
     d = at_entitlement_check()
     d.send(EntitlementChecked(0, answer_for("000", valid_to=date(2025, 12, 31), valid_today=False)))
     assert (d.step, d.session.notice_key) == (Step.ENTITLEMENT_PROBLEM, "entitlement.card_not_valid_today")
-    d.send(ChooseVisit(VisitKind.BHYT))
+    d.send(ChooseVisit(VisitType.BHYT))
     assert d.step == Step.ENTITLEMENT_PROBLEM
 
 
@@ -128,8 +131,8 @@ def test_an_expired_card_offers_fee_paying_or_the_desk() -> None:
     d = at_entitlement_check()
     d.send(EntitlementChecked(0, answer_for("010")))
     assert d.session.notice_key == "entitlement.card_expired"
-    assert d.send(ChooseVisit(VisitKind.FEE)) == (LoadDepartments(0),)
-    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitKind.FEE)
+    assert d.send(ChooseVisit(VisitType.FEE)) == (LoadDepartments(0),)
+    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitType.FEE)
     e = at_entitlement_check()
     e.send(EntitlementChecked(0, answer_for("010")))
     effects = e.send(ChooseDesk())
@@ -140,12 +143,12 @@ def test_an_expired_card_offers_fee_paying_or_the_desk() -> None:
 @pytest.mark.parametrize(
     ("code", "correction", "name", "born"),
     [
-        ("060", {"gateway_full_name": "Nguyễn Văn Ân"}, "Nguyễn Văn Ân", "1989-02-01"),
-        ("070", {"gateway_date_of_birth": "1989"}, "Nguyễn Văn An", "1989"),
+        ("060", {"gateway_full_name": "Nguyễn Văn Ân"}, "Nguyễn Văn Ân", dob("1989-02-01")),
+        ("070", {"gateway_date_of_birth": dob("1989")}, "Nguyễn Văn An", dob("1989")),
     ],
 )
 def test_a_mismatch_is_retried_once_with_the_gateways_value(
-    code: str, correction: dict[str, str], name: str, born: str
+    code: str, correction: dict[str, object], name: str, born: PartialDate
 ) -> None:
     d = at_entitlement_check()
     effects = d.send(EntitlementChecked(0, answer_for(code, **correction)))
@@ -167,7 +170,7 @@ def test_another_identifier_is_tried_before_the_desk() -> None:
     with_card = replace(CHIP, bhyt_code="HS4010123456789")
     d = at_entitlement_check(with_card)
     effects = d.send(EntitlementChecked(0, answer_for("051")))
-    assert effects == (CheckEntitlement(0, "001089012345", "Nguyễn Văn An", "1989-02-01", "P1"),)
+    assert effects == (CheckEntitlement(0, "001089012345", "Nguyễn Văn An", dob("1989-02-01"), "P1"),)
     effects = d.send(EntitlementChecked(0, answer_for("050")))
     assert d.step == Step.DESK_SLIP_PRINTING
     assert d.session.codes_tried == ("HS4010123456789", "001089012345")
@@ -191,5 +194,5 @@ def test_benefit_lookup_retries_a_mismatch_too() -> None:
     d.send(StartBenefitLookup())
     d.send(CardPresented(CHIP))
     d.send(PatientFound(0, PATIENT))
-    effects = d.send(EntitlementChecked(0, answer_for("070", gateway_date_of_birth="1989-03-01")))
-    assert effects == (CheckEntitlement(0, "001089012345", "Nguyễn Văn An", "1989-03-01", "P1"),)
+    effects = d.send(EntitlementChecked(0, answer_for("070", gateway_date_of_birth=dob("1989-03-01"))))
+    assert effects == (CheckEntitlement(0, "001089012345", "Nguyễn Văn An", dob("1989-03-01"), "P1"),)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.domain.dates import PartialDate
 from kiosk.flow.effects import FindPatient, SessionWiped
 from kiosk.flow.events import (
     Back,
@@ -41,17 +42,17 @@ def test_a_chip_at_home_starts_a_check_in_by_the_citizen_id() -> None:
 
 def test_a_cccd_qr_carries_name_and_birth_date() -> None:
     d = Driver()
-    effects = d.send(QrScanned(CCCD_QR))
+    effects = d.send(QrScanned.of(CCCD_QR))
     assert effects == (FindPatient(0, IdentifierKind.CCCD, "001089012345"),)
     assert d.session.identity is not None
     assert d.session.identity.full_name == "Nguyễn Văn An"
-    assert d.session.identity.date_of_birth == "1989-02-01"
+    assert d.session.identity.date_of_birth == PartialDate(1989, 2, 1)
     assert d.session.identity.source == IdentitySource.CCCD_QR
 
 
 def test_a_bhyt_qr_looks_the_patient_up_by_card_code() -> None:
     d = Driver()
-    effects = d.send(QrScanned(BHYT_QR))
+    effects = d.send(QrScanned.of(BHYT_QR))
     assert effects == (FindPatient(0, IdentifierKind.BHYT_CODE, "HS4010123456789"),)
     assert d.session.identity is not None
     assert d.session.identity.bhyt_code == "HS4010123456789"
@@ -98,7 +99,7 @@ def test_a_number_the_kiosk_cannot_use_gets_a_message_and_a_clear_keypad(typed: 
 
 def test_an_unknown_qr_is_explained_not_ignored() -> None:
     d = Driver()
-    assert d.send(QrScanned("https://vneid.gov.vn/dynamic/abc")) == ()
+    assert d.send(QrScanned.of("https://vneid.gov.vn/dynamic/abc")) == ()
     assert (d.step, d.session.notice_key) == (Step.HOME, "identify.not_recognised")
 
 
@@ -114,7 +115,7 @@ def test_an_unreadable_card_keeps_the_patient_on_the_same_screen_with_a_reason()
 def test_whichever_comes_first_wins_a_second_identity_is_ignored() -> None:
     d = Driver()
     d.send(CardPresented(CHIP))
-    assert d.send(QrScanned(CCCD_QR)) == ()
+    assert d.send(QrScanned.of(CCCD_QR)) == ()
     assert d.send(CardPresented(CHIP)) == ()
     assert d.step == Step.FINDING_PATIENT
 
@@ -123,7 +124,7 @@ def test_benefit_lookup_is_its_own_mode() -> None:
     d = Driver()
     d.send(StartBenefitLookup())
     assert (d.step, d.session.mode) == (Step.IDENTIFY, Mode.BENEFIT_LOOKUP)
-    d.send(QrScanned(CCCD_QR))
+    d.send(QrScanned.of(CCCD_QR))
     assert d.session.mode == Mode.BENEFIT_LOOKUP
 
 
@@ -171,7 +172,7 @@ def test_card_removal_wipes_a_chip_session_but_not_a_qr_session() -> None:
     assert d.send(CardRemoved()) == (SessionWiped(),)
     assert (d.step, d.session.identity, d.session.patient) == (Step.HOME, None, None)
     q = Driver()
-    q.send(QrScanned(CCCD_QR))
+    q.send(QrScanned.of(CCCD_QR))
     assert q.send(CardRemoved()) == ()
     assert q.step == Step.FINDING_PATIENT
 

@@ -1,4 +1,4 @@
-"""The QR camera runs only while the identify screen asks for a scan (issue 4): the real scanner thread over the
+"""The QR camera runs only while the identify screen asks for a scan: the real scanner thread over the
 fake camera and the real decode pipeline, driven by the flow service's session changes."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Kiosk:
 
     def _scanned(self, payload: str) -> None:
         self.scanned.append(payload)
-        self.service.dispatch(QrScanned(payload))
+        self.service.dispatch(QrScanned.of(payload))
 
     async def until(self, condition: Callable[[], object], seconds: float = 5.0) -> None:
         for _ in range(int(seconds / 0.02)):

@@ -7,6 +7,8 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.domain.dates import PartialDate
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.alerts import LoggingAlerts
 from kiosk.flow.events import (
     CardPresented,
@@ -17,7 +19,7 @@ from kiosk.flow.events import (
     EntitlementChecked,
 )
 from kiosk.flow.fakes import FakeHis, FakePrinter, FakePrinterStatus, answer_for
-from kiosk.flow.records import EntitlementAnswer, IdentifierKind, VisitKind
+from kiosk.flow.records import EntitlementAnswer, IdentifierKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Session, Step
 from tests.flow.driver import CHIP, CONFIG, PATIENT
@@ -47,7 +49,7 @@ def his_with_patient(code: str = "000") -> FakeHis:
 async def check_in_until_confirm(service: FlowService) -> None:
     service.dispatch(CardPresented(CHIP))
     await service.idle()
-    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    service.dispatch(ChooseVisit(VisitType.BHYT))
     await service.idle()
     service.dispatch(ChooseDepartment("NOI"))
 
@@ -64,7 +66,7 @@ async def test_a_check_in_runs_every_effect_and_prints_the_issued_number() -> No
     await check_in(service)
     assert service.session.step == Step.DONE
     assert [t.queue_number for t in printer.tickets] == [1]
-    assert his.checks == [("001089012345", "Nguyễn Văn An", "1989-02-01")]
+    assert his.checks == [("001089012345", "Nguyễn Văn An", PartialDate(1989, 2, 1))]
     steps = [s.step for s in seen]
     assert steps.index(Step.FINDING_PATIENT) < steps.index(Step.VISIT_TYPE) < steps.index(Step.PRINTING)
 
@@ -148,7 +150,7 @@ class SlowHis(FakeHis):
     gate: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def check_entitlement(
-        self, card_code: str, full_name: str, date_of_birth: str, patient_id: str | None
+        self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
     ) -> EntitlementAnswer:
         await self.gate.wait()
         return await super().check_entitlement(card_code, full_name, date_of_birth, patient_id)

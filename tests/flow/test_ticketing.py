@@ -8,8 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.domain.priority import PriorityReason
-from kiosk.domain.ticket import Lane, VisitType
+from kiosk.domain.ticket import Lane, VisitType, display_number
 from kiosk.flow.effects import AlertIt, CheckPrinter, Effect, IssueTicket, LoadDepartments, PrintDeskSlip, PrintTicket
 from kiosk.flow.events import (
     Back,
@@ -30,23 +31,23 @@ from kiosk.flow.events import (
     TryAgain,
 )
 from kiosk.flow.fakes import DEMO_DEPARTMENTS, answer_for
-from kiosk.flow.records import Bilingual, IssuedTicket, PatientRecord, PresentedIdentity, TicketLane, VisitKind
+from kiosk.flow.records import Bilingual, IssuedTicket, PatientRecord, PresentedIdentity
 from kiosk.flow.state import Operation, Step
 from tests.flow.driver import CHIP, PATIENT, Driver
 
 VALID = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
 
 
-def issued(number: int = 12, *, reprint: bool = False, lane: TicketLane = TicketLane.NORMAL) -> IssuedTicket:
+def issued(number: int = 12, *, reprint: bool = False, lane: Lane = Lane.NORMAL) -> IssuedTicket:
     return IssuedTicket(
         id="T1",
         number=number,
-        display_number=f"UT-{number:04d}" if lane == TicketLane.PRIORITY else f"{number:04d}",  # as the hub writes it
+        display_number=display_number(lane, number),  # as the hub writes it
         department_name=Bilingual("Khoa Nội", "Internal Medicine"),
         room_name=Bilingual("Phòng 101", "Room 101"),
         room_location=Bilingual("Tầng 1", "Floor 1"),
         lane=lane,
-        visit=VisitKind.BHYT,
+        visit=VisitType.BHYT,
         issued_at=datetime(2026, 11, 23, 8, 30, tzinfo=VN_TZ),
         status_url="https://hub.example/t/T1",
         position=3,
@@ -56,7 +57,7 @@ def issued(number: int = 12, *, reprint: bool = False, lane: TicketLane = Ticket
 
 
 def at_confirm(
-    patient: PatientRecord = PATIENT, identity: PresentedIdentity = CHIP, visit: VisitKind = VisitKind.BHYT
+    patient: PatientRecord = PATIENT, identity: PresentedIdentity = CHIP, visit: VisitType = VisitType.BHYT
 ) -> Driver:
     d = Driver()
     d.send(CardPresented(identity))
@@ -80,8 +81,8 @@ def test_the_whole_check_in_prints_the_hubs_number() -> None:
     d = at_confirm()
     (effect,) = confirm(d)
     assert isinstance(effect, IssueTicket)
-    assert (effect.order.department_id, effect.order.patient_id, effect.order.visit) == ("NOI", "P1", VisitKind.BHYT)
-    assert effect.order.lane == TicketLane.NORMAL
+    assert (effect.order.department_id, effect.order.patient_id, effect.order.visit) == ("NOI", "P1", VisitType.BHYT)
+    assert effect.order.lane == Lane.NORMAL
     assert effect.order.idempotency_key
     assert d.step == Step.ISSUING
     (printing,) = d.send(TicketIssued(0, issued(12)))
@@ -107,15 +108,15 @@ def test_departments_are_loaded_once_and_a_closed_one_is_refused() -> None:
     d.send(ChooseDepartment("nope"))
     assert d.step == Step.DEPARTMENT
     d.send(Back())
-    assert d.send(ChooseVisit(VisitKind.FEE)) == ()  # already loaded
-    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitKind.FEE)
+    assert d.send(ChooseVisit(VisitType.FEE)) == ()  # already loaded
+    assert (d.step, d.session.visit) == (Step.DEPARTMENT, VisitType.FEE)
 
 
 def test_fee_paying_is_offered_even_with_a_valid_card() -> None:
-    d = at_confirm(visit=VisitKind.FEE)
+    d = at_confirm(visit=VisitType.FEE)
     (effect,) = confirm(d)
     assert isinstance(effect, IssueTicket)
-    assert effect.order.visit == VisitKind.FEE
+    assert effect.order.visit == VisitType.FEE
 
 
 def test_the_desk_is_always_a_choice_at_visit_type() -> None:
@@ -141,13 +142,14 @@ def test_the_desk_is_always_a_choice_at_visit_type() -> None:
 def test_priority_comes_from_the_domain_rules_and_declarations_need_staff(
     born: str, declared: tuple[PriorityReason, ...], reasons: tuple[PriorityReason, ...], confirm_by_staff: bool
 ) -> None:
-    d = at_confirm(patient=replace(PATIENT, date_of_birth=born), identity=replace(CHIP, date_of_birth=born))
+    born_on = dob(born)
+    d = at_confirm(patient=replace(PATIENT, date_of_birth=born_on), identity=replace(CHIP, date_of_birth=born_on))
     for reason in declared:
         d.send(ToggleDeclared(reason))
     (effect,) = confirm(d)
     assert isinstance(effect, IssueTicket)
     assert set(effect.order.priority_reasons) == set(reasons)
-    assert effect.order.lane == (TicketLane.PRIORITY if reasons else TicketLane.NORMAL)
+    assert effect.order.lane == (Lane.PRIORITY if reasons else Lane.NORMAL)
     assert d.session.needs_staff_confirmation == confirm_by_staff
 
 
@@ -309,10 +311,10 @@ def test_a_printer_not_ready_can_be_asked_again_or_left_for_the_desk_or_back() -
 
 
 def test_paper_carries_the_hubs_number_as_the_screen_shows_it_in_the_priority_lane_too() -> None:
-    old = "1940-05-05"  # aged 75+: the priority lane
+    old = dob("1940-05-05")  # aged 75+: the priority lane
     d = at_confirm(patient=replace(PATIENT, date_of_birth=old), identity=replace(CHIP, date_of_birth=old))
     confirm(d)
-    (printing,) = d.send(TicketIssued(0, issued(3, lane=TicketLane.PRIORITY)))
+    (printing,) = d.send(TicketIssued(0, issued(3, lane=Lane.PRIORITY)))
     assert isinstance(printing, PrintTicket)
     assert d.session.ticket is not None
     assert printing.ticket.display_number == d.session.ticket.display_number == "UT-0003"

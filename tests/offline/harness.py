@@ -15,15 +15,9 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from kiosk.backend_client.client import HisClient
-from kiosk.flow.records import (
-    IdentifierKind,
-    IdentitySource,
-    IssuedTicket,
-    PresentedIdentity,
-    TicketLane,
-    TicketOrder,
-    VisitKind,
-)
+from kiosk.domain.dates import parse_iso_partial_date
+from kiosk.domain.ticket import Lane, VisitType
+from kiosk.flow.records import IdentifierKind, IdentitySource, IssuedTicket, PresentedIdentity, TicketOrder
 from kiosk.offline.breaker import CircuitBreaker
 from kiosk.offline.lease_client import LeaseClient
 from kiosk.offline.resilient_his import ResilientHis
@@ -177,7 +171,7 @@ def person(name: str, id_number: str, born: str, bhyt: str | None = None) -> Pre
         lookup_kind=IdentifierKind.CCCD,
         lookup_value=id_number,
         full_name=name,
-        date_of_birth=born,
+        date_of_birth=parse_iso_partial_date(born),
         sex="male",
         id_number=id_number,
         bhyt_code=bhyt,
@@ -189,7 +183,7 @@ async def check_in(
     who: PresentedIdentity,
     department: str = "NOI",
     key: str = "",
-    lane: TicketLane = TicketLane.NORMAL,
+    lane: Lane = Lane.NORMAL,
 ) -> IssuedTicket:
     """The flow's calls for one patient: find (else register), check the card, departments, the ticket."""
     patient = await his.find_patient(who.lookup_kind, who.lookup_value)
@@ -200,7 +194,7 @@ async def check_in(
     assert who.date_of_birth is not None
     await his.check_entitlement(code, who.full_name, who.date_of_birth, patient.id)
     assert department in {d.id for d in await his.departments()}
-    order = TicketOrder(department, patient.id, lane, VisitKind.BHYT, key or str(uuid.uuid4()))
+    order = TicketOrder(department, patient.id, lane, VisitType.BHYT, key or str(uuid.uuid4()))
     return await his.issue_ticket(order)
 
 

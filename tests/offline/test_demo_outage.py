@@ -1,4 +1,4 @@
-"""The demo's outage scenario (`kiosk.offline.demo_outage.hub_outage`) on the embedded hub, driven headless with a
+"""The demo's outage scenario (`kiosk.demo.outage.hub_outage`) on the embedded hub, driven headless with a
 walk that dispatches the flow's events where the demo taps the screens: it passes, and fails loudly when the kiosk
 does not issue a provisional ticket."""
 
@@ -12,15 +12,15 @@ import pytest
 from sqlalchemy import text
 
 from kiosk.backend_client.client import HisClient
-from kiosk.cli._demo_devices import DemoPrinter
-from kiosk.cli._demo_script import DemoStepError
+from kiosk.demo.devices import DemoPrinter
+from kiosk.demo.outage import hub_outage, step_failed
+from kiosk.demo.script import DemoStepError
+from kiosk.domain.ticket import VisitType
 from kiosk.embedded_hub import EmbeddedHub, embedded_hub
 from kiosk.flow.events import Cancel, CardPresented, ChooseDepartment, ChooseVisit, Confirm
-from kiosk.flow.records import VisitKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
-from kiosk.offline.demo_outage import hub_outage, step_failed
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ class HeadlessWalk:
 
     async def take_ticket(self, visit_key: str) -> None:
         assert visit_key == "visit.bhyt"
-        self.service.dispatch(ChooseVisit(VisitKind.BHYT))
+        self.service.dispatch(ChooseVisit(VisitType.BHYT))
         await self.service.idle()
         self.service.dispatch(ChooseDepartment(next(d for d in self.service.session.departments if d.open_now).id))
         self.service.dispatch(Confirm())
@@ -88,7 +88,7 @@ class NoTicketWalk(HeadlessWalk):
     """A walk whose patient never confirms: the scenario must say so, not pass."""
 
     async def take_ticket(self, visit_key: str) -> None:
-        self.service.dispatch(ChooseVisit(VisitKind.BHYT))
+        self.service.dispatch(ChooseVisit(VisitType.BHYT))
         await self.service.idle()
 
 

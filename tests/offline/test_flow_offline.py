@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli._demo_devices import chip_identity, demo_card
+from kiosk.demo.devices import chip_identity, demo_card
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.fakes import FakePrinter
-from kiosk.flow.records import VisitKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
@@ -36,7 +36,7 @@ async def test_a_chip_check_in_with_the_hub_gone_prints_a_provisional_ticket(tmp
             assert service.session.step == Step.VISIT_TYPE
             assert service.session.entitlement is not None
             assert service.session.entitlement.to_recheck  # the screen says the card will be checked later
-            service.dispatch(ChooseVisit(VisitKind.BHYT))
+            service.dispatch(ChooseVisit(VisitType.BHYT))
             await service.idle()
             department = next(d for d in service.session.departments if d.open_now)
             service.dispatch(ChooseDepartment(department.id))

@@ -13,9 +13,11 @@ from kiosk.flow.fakes import FakeHis, FakePrinter
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
+from kiosk.hardware.virtual import VIRTUAL
 from kiosk.offline.breaker import BreakerState, CircuitBreaker
 from kiosk.offline.guarded_printer import GuardedPrinter
 from kiosk.offline.health import OfflineHealth
+from kiosk.remote_config.live import LivePrinter
 from kiosk.remote_config.schema import DeviceState
 from tests.flow.test_service import check_in, his_with_patient
 from tests.offline.harness import FaultyLink, HubSite, kiosk
@@ -56,13 +58,13 @@ async def test_the_hub_cut_turns_the_banner_and_the_heartbeat_and_the_replay_tur
 
 
 async def _bhyt_check_in(service: FlowService) -> None:
-    from kiosk.cli._demo_devices import chip_identity, demo_card
+    from kiosk.demo.devices import chip_identity, demo_card
+    from kiosk.domain.ticket import VisitType
     from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
-    from kiosk.flow.records import VisitKind
 
     service.dispatch(CardPresented(chip_identity(demo_card("000"))))
     await service.idle()
-    service.dispatch(ChooseVisit(VisitKind.BHYT))
+    service.dispatch(ChooseVisit(VisitType.BHYT))
     await service.idle()
     service.dispatch(ChooseDepartment(next(d for d in service.session.departments if d.open_now).id))
     service.dispatch(Confirm())
@@ -72,9 +74,9 @@ async def _bhyt_check_in(service: FlowService) -> None:
 async def test_the_printer_breaker_feeds_printer_ok_and_the_heartbeat_through_a_swap() -> None:
     clock = [0.0]
     breaker = CircuitBreaker("printer", clock=lambda: clock[0])
-    current = [GuardedPrinter(FakePrinter(paper_out=True), breaker)]
-    health = OfflineHealth(FakeHis(), printer=lambda: current[0])
-    service = FlowService(CONFIG, his_with_patient(), current[0])
+    printer = LivePrinter(GuardedPrinter(FakePrinter(paper_out=True), breaker), VIRTUAL, 80)
+    health = OfflineHealth(FakeHis(), printer)
+    service = FlowService(CONFIG, his_with_patient(), printer)
     health.follow(service)
     assert health.device_states() == {"printer": DeviceState.OK}  # no hub breaker: the embedded hub
     await check_in(service)
@@ -82,7 +84,7 @@ async def test_the_printer_breaker_feeds_printer_ok_and_the_heartbeat_through_a_
     assert health.device_states() == {"printer": DeviceState.FAULT}
     health.apply(service)
     assert service.printer_ok is False
-    current[0] = GuardedPrinter(FakePrinter())  # the fleet swapped the printer
+    printer.swap(GuardedPrinter(FakePrinter()), VIRTUAL, 80)  # the fleet swapped the printer
     assert health.device_states() == {"printer": DeviceState.OK}
 
 

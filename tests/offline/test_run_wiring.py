@@ -1,4 +1,4 @@
-"""`kiosk run` with a remote hub builds its HIS port through the outage wrapper (composition root, one edit)."""
+"""`kiosk run` with a remote hub builds its HIS port through the outage wrapper (kiosk/runtime/hub.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli.run import _his
 from kiosk.offline.resilient_his import ResilientHis
+from kiosk.runtime.hub import hub_line
+from kiosk.runtime.state import StateDir
 from kiosk.settings import load_settings
 from tests.hub.servers import REPO
 from tests.offline.harness import FaultyLink, HubSite, check_in, person
@@ -26,8 +27,10 @@ async def test_kiosk_run_issues_provisional_tickets_when_its_hub_goes(
         config = tmp_path / "kiosk.toml"
         config.write_text(example.replace('mode = "embedded"', remote), encoding="utf-8")
         settings = load_settings(config)
-        async with _his(settings) as (his, _fleet):  # no fleet: a token from the settings file, not enrolled
+        async with hub_line(settings, StateDir.from_environment()) as line:
+            his = line.his
             assert isinstance(his, ResilientHis)
+            assert line.fleet is None  # a token from the settings file: not enrolled, no fleet
             with site.serving(link):
                 await his.maintain()
                 online = await check_in(his, person("Nguyễn Văn An", "001085000001", "1985-03-15", "DN4010100000001"))

@@ -16,7 +16,7 @@ import pytest
 from kiosk.backend_client.client import HisClient
 from kiosk.domain.dates import local_date
 from kiosk.offline.store import STORE_FILE
-from kiosk.offline.wiring import resilient
+from kiosk.runtime.hub import resilient
 from tests.offline.harness import FaultyLink, HubSite, check_in, kiosk, leaks, person
 
 pytestmark = pytest.mark.slow

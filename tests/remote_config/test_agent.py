@@ -132,7 +132,7 @@ async def test_a_failed_first_config_reverts_to_the_built_in_defaults(
     hub.document = sign(key, 1, config_with(printer__uri="tcp://10.0.0.99:9100"))
     assert (await agent.poll_once()).status is ApplyStatus.REVERTED
     assert store.current() is None
-    assert kiosk.applied[-1].printer.uri == "usb://auto"
+    assert kiosk.applied[-1].printer.uri is None  # unset: the kiosk's own printer
 
 
 async def test_after_a_restart_the_agent_starts_from_the_stored_version(

@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import base64
 import random
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PIL import Image
 
-from kiosk.domain.ticket import QueueTicket
+from kiosk.domain.ticket import QueueTicket, VisitType
 from kiosk.flow.events import Cancel, CardPresented, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
 from kiosk.flow.ports import PortError
-from kiosk.flow.records import IdentifierKind, VisitKind
+from kiosk.flow.records import IdentifierKind
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.remote_config import live
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.funnel_feed import FunnelFeed
-from kiosk.remote_config.kiosk_fleet import RunningKiosk
-from kiosk.remote_config.schema import ActionResult, DeviceState, RemoteConfig
+from kiosk.remote_config.schema import ActionResult, RemoteConfig
 from kiosk.remote_config.screenshot import fit_png
+from kiosk.runtime.fleet import RunningKiosk
 from tests.flow.driver import CHIP, CONFIG, PATIENT
 
 VALID = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
@@ -36,9 +37,14 @@ class JamsOnPrint(FakePrinter):
 
 
 async def check_in(service: FlowService) -> None:
-    for event in (CardPresented(CHIP), ChooseVisit(VisitKind.BHYT), ChooseDepartment("NOI"), Confirm()):
+    for event in (CardPresented(CHIP), ChooseVisit(VisitType.BHYT), ChooseDepartment("NOI"), Confirm()):
         service.dispatch(event)
         await service.idle()
+
+
+@dataclass
+class ReaderThere:
+    reader_ok: bool = True
 
 
 def running(his: FakeHis, printer: FakePrinter, printers: dict[str, FakePrinter] | None = None) -> RunningKiosk:
@@ -53,7 +59,7 @@ def running(his: FakeHis, printer: FakePrinter, printers: dict[str, FakePrinter]
 
     return RunningKiosk(
         FlowService(CONFIG, shown, lp), CONFIG, lp, shown, make, "VIRTUAL", 80,
-        reader_ok=lambda: True, camera_state=lambda: DeviceState.OK,
+        reader=ReaderThere(), camera=None, app=None,
     )  # fmt: skip
 
 
@@ -64,13 +70,15 @@ def patient_his() -> FakeHis:
     return his
 
 
-def test_fields_left_at_the_models_default_keep_the_kiosks_own_settings() -> None:
+def test_fields_left_unset_keep_the_kiosks_own_settings() -> None:
     assert live.flow_config(CONFIG, RemoteConfig()) == CONFIG
     changed = RemoteConfig.model_validate(
-        {"idle": {"screen_seconds": 90, "wipe_after_warning_seconds": 5}, "ticket": {"header_vi": "BV Nhi Trung ương"}}
+        {"idle": {"screen_seconds": 90, "wipe_after_warning_seconds": 30}, "ticket": {"header_vi": "BV Nhi Trung ương"}}
     )
     applied = live.flow_config(CONFIG, changed)
-    assert (applied.idle_after_s, applied.warning_s, applied.hospital_name) == (90.0, 20.0, "BV Nhi Trung ương")
+    assert (applied.idle_after_s, applied.warning_s, applied.hospital_name) == (90.0, 30.0, "BV Nhi Trung ương")
+    only_idle = live.flow_config(CONFIG, RemoteConfig.model_validate({"idle": {"screen_seconds": 90}}))
+    assert (only_idle.idle_after_s, only_idle.warning_s) == (90.0, CONFIG.warning_s)
     assert live.printer_uri(RemoteConfig(), "VIRTUAL") == "VIRTUAL"
     assert live.at_start(RemoteConfig(), "ACS", "0") == ("ACS", "0")
     assert live.at_start(
@@ -93,7 +101,7 @@ async def test_applied_config_changes_the_running_flow_departments_and_printer()
     assert (await kiosk.printer_probe(config)).ok
     kiosk.service.dispatch(CardPresented(CHIP))
     await kiosk.service.idle()
-    kiosk.service.dispatch(ChooseVisit(VisitKind.BHYT))
+    kiosk.service.dispatch(ChooseVisit(VisitType.BHYT))
     await kiosk.service.idle()
     assert [d.id for d in kiosk.service.session.departments] == ["NHI"]
     assert kiosk.session_active()

@@ -33,3 +33,39 @@ def test_the_defaults_are_a_valid_config_and_vietnamese_cannot_be_removed() -> N
     bad = RemoteConfig().model_dump(mode="json") | {"languages": ["en"]}
     with pytest.raises(ValueError, match="Vietnamese"):
         RemoteConfig.model_validate(bad)
+
+
+# What the console saved under version 1: every field filled in, most left at their defaults.
+VERSION_1 = {
+    "schema_version": 1,
+    "printer": {"uri": "usb://auto", "profile": "TM-T20II", "paper_width_mm": 80},
+    "camera": {"device": "/dev/kiosk-camera", "width": 1280, "height": 720},
+    "idle": {"screen_seconds": 60, "wipe_after_warning_seconds": 15},
+    "ticket": {"header_vi": "Bệnh viện Đa khoa Demo", "header_en": "Demo General Hospital"},
+}
+
+
+def test_a_version_1_document_at_its_defaults_leaves_every_kiosk_setting_alone() -> None:
+    config = RemoteConfig.model_validate(VERSION_1)
+    assert config.schema_version == 2
+    assert (config.printer.uri, config.camera.device, config.ticket.header_vi) == (None, None, None)
+    assert (config.idle.screen_seconds, config.idle.wipe_after_warning_seconds) == (None, None)
+
+
+def test_a_version_1_document_keeps_what_it_changed_and_its_warning_floor() -> None:
+    changed = VERSION_1 | {
+        "printer": {"uri": "tcp://10.0.0.9:9100"},
+        "idle": {"screen_seconds": 90, "wipe_after_warning_seconds": 5},  # version 1 applied it as 20 s
+    }
+    config = RemoteConfig.model_validate(changed)
+    assert config.printer.uri == "tcp://10.0.0.9:9100"
+    assert (config.idle.screen_seconds, config.idle.wipe_after_warning_seconds) == (90, 20)
+    only_screen = RemoteConfig.model_validate(VERSION_1 | {"idle": {"screen_seconds": 90}})
+    assert (only_screen.idle.screen_seconds, only_screen.idle.wipe_after_warning_seconds) == (90, 20)
+
+
+def test_version_2_refuses_a_warning_shorter_than_the_policy_and_reads_a_blank_field_as_unset() -> None:
+    with pytest.raises(ValueError, match=r"idle\.wipe_after_warning_seconds"):
+        RemoteConfig.model_validate({"idle": {"wipe_after_warning_seconds": 5}})
+    blank = RemoteConfig.model_validate({"printer": {"uri": " "}, "idle": {"screen_seconds": ""}})
+    assert (blank.printer.uri, blank.idle.screen_seconds) == (None, None)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.app import build_app, prepare_kivy, run_app
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.flow.events import CardPresented
 from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
 from kiosk.flow.records import IdentifierKind, IdentitySource, PatientRecord, PresentedIdentity
@@ -29,13 +30,15 @@ ID_NUMBER = "001089012345"
 SIZE = (1080, 1920)
 UP, DOWN, ENTER, F1 = 273, 274, 13, 282
 CHIP = PresentedIdentity(
-    IdentitySource.CHIP, IdentifierKind.CCCD, ID_NUMBER, "Nguyễn Thị Ánh", "1989-02-01", id_number=ID_NUMBER
+    IdentitySource.CHIP, IdentifierKind.CCCD, ID_NUMBER, "Nguyễn Thị Ánh", dob("1989-02-01"), id_number=ID_NUMBER
 )
 
 
 def _service() -> FlowService:
     his = FakeHis()
-    his.patients[(IdentifierKind.CCCD, ID_NUMBER)] = PatientRecord("P1", "Nguyễn Thị Ánh", "1989-02-01", "••••2345")
+    his.patients[(IdentifierKind.CCCD, ID_NUMBER)] = PatientRecord(
+        "P1", "Nguyễn Thị Ánh", dob("1989-02-01"), "••••2345"
+    )
     valid = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
     his.answers[ID_NUMBER] = [answer_for("000", benefit_level=4, benefit_percent=80, **valid)]
     return FlowService(FlowConfig("Bệnh viện Đa khoa Demo"), his, FakePrinter())

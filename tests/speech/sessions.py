@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.ticket import Lane, VisitType
 from kiosk.flow.fakes import DEMO_DEPARTMENTS, answer_for
-from kiosk.flow.records import Bilingual, IssuedTicket, TicketLane, VisitKind
+from kiosk.flow.records import Bilingual, IssuedTicket
 from kiosk.flow.state import Session, Step
 from tests.flow.driver import CHIP, PATIENT
 
@@ -21,8 +22,8 @@ TICKET = IssuedTicket(
     department_name=Bilingual("Khoa Nội", "Internal Medicine"),
     room_name=Bilingual("Phòng 101", "Room 101"),
     room_location=Bilingual("Tầng 1", "Floor 1"),
-    lane=TicketLane.NORMAL,
-    visit=VisitKind.BHYT,
+    lane=Lane.NORMAL,
+    visit=VisitType.BHYT,
     issued_at=datetime(2026, 11, 23, 8, 30, tzinfo=VN_TZ),
     status_url="https://hub.example/t/T1",
     position=3,
@@ -42,7 +43,7 @@ def session_at(step: Step, language: str = "vi") -> Session:
     return replace(
         base,
         step=step,
-        visit=VisitKind.BHYT,
+        visit=VisitType.BHYT,
         department_id="NOI",
         ticket=TICKET if step in (Step.DONE, Step.SCREEN_TICKET, Step.PRINTING) else None,
         printed=step in (Step.DONE, Step.DESK),

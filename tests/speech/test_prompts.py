@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.entitlement import KNOWN_CODES, result_for_code
-from kiosk.flow.records import VisitKind
+from kiosk.domain.ticket import VisitType
 from kiosk.flow.state import Step
 from kiosk.hardware.chip.errors import MESSAGE_KEYS as CHIP_KEYS
 from kiosk.speech import prompts
@@ -37,7 +37,9 @@ def message_keys_named_in(package: str) -> set[str]:
 
 
 def all_message_keys() -> set[str]:
-    keys = set().union(*(message_keys_named_in(p) for p in ("kiosk/flow", "kiosk/backend_client", "kiosk/hardware")))
+    keys = set().union(
+        *(message_keys_named_in(p) for p in ("kiosk/domain", "kiosk/flow", "kiosk/backend_client", "kiosk/hardware"))
+    )
     keys |= {result_for_code(code).message_key for code in KNOWN_CODES} | {result_for_code("999").message_key}
     return keys | set(CHIP_KEYS.values())
 
@@ -101,8 +103,8 @@ def test_a_provisional_ticket_is_said_to_be_provisional_and_a_bhyt_one_to_be_che
     done = session_at(Step.DONE, "vi")
     assert done.ticket is not None
     online = screen_text(done, FocusRing(()))
-    bhyt = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitKind.BHYT))
-    fee = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitKind.FEE))
+    bhyt = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitType.BHYT))
+    fee = replace(done, ticket=replace(done.ticket, provisional=True, visit=VisitType.FEE))
     assert "số tạm" not in online
     assert "số tạm" in screen_text(bhyt, FocusRing(()))
     assert "chưa được kiểm tra" in screen_text(bhyt, FocusRing(()))

@@ -9,8 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 from kiosk.flow.state import Session
+from kiosk.runtime.devices import headphone_jack
 from kiosk.speech.keypad import KioskKey
-from kiosk.speech.settings import SpeechSettings, build_guide, jack_watcher
+from kiosk.speech.settings import SpeechSettings, build_guide
 from tests.speech.audio import stream_sound
 
 TOML = """
@@ -41,14 +42,14 @@ def test_a_speech_section_builds_a_guide_that_speaks_through_espeak_ng() -> None
     assert utterance is not None
     assert utterance.wait(20)
     assert stream_sound(b"".join(chunks)).rms > 0.02
-    assert jack_watcher(settings, lambda _on: None) is None
+    assert headphone_jack(settings, lambda _on: None) is None
 
 
 def test_defaults_need_no_section_and_watch_the_jack() -> None:
     settings = SpeechSettings()
     assert settings.mode().on is False
     assert settings.espeak().volume.start_index == 2
-    assert jack_watcher(settings, lambda _on: None) is not None
+    assert headphone_jack(settings, lambda _on: None) is not None
     assert SpeechSettings(always_on=True).mode().on is True
 
 

@@ -1,7 +1,7 @@
 """The whole check-in and benefit lookup driven by tactile key events only, against the pure flow, with the voice.
 
 The flow is the real state machine (kiosk.flow.machine); the voice is the recording fake; device and hub answers
-are fed in as the service would. Key presses are counted (the issue's goal: at most 6 for a chip check-in).
+are fed in as the service would. Key presses are counted (the goal: at most 6 for a chip check-in).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from PIL import Image
 from kiosk.domain.mrz import Td1Mrz, format_td1
 from kiosk.domain.people import Sex
 from kiosk.hardware.chip.passive_auth import DataGroupHash, DataGroupHashes, LdsSecurityObject
+from tests.support.emulated_card_keys import CARD_ACCESS_FID, ChipSecrets, ChipSecurity, card_access, dg14_and_dg15
 
 DG13_OID = "1.0.10646.1.0.8"
 
@@ -68,6 +69,8 @@ def _ascii_name(name: str) -> str:
 @dataclass(frozen=True)
 class TestPki:
     """A test country signing CA and a document signer it issued (EC P-256: quick to generate)."""
+
+    __test__ = False  # a name starting with "Test" is not a pytest test class
 
     csca: x509.Certificate
     document_signer: x509.Certificate
@@ -236,20 +239,35 @@ class CardFiles:
     card: CitizenCard
     pki: TestPki
     files: dict[int, bytes] = field(default_factory=dict)
+    secrets: ChipSecrets | None = None  # the private keys of a chip that offers PACE, chip or active authentication
 
     def with_file(self, fid: int, content: bytes) -> CardFiles:
         return replace(self, files={**self.files, fid: content})
 
+    def without_file(self, fid: int) -> CardFiles:
+        return replace(self, files={k: v for k, v in self.files.items() if k != fid})
+
 
 def build_card(
-    card: CitizenCard | None = None, pki: TestPki | None = None, with_face: bool = True, face: bytes | None = None
+    card: CitizenCard | None = None,
+    pki: TestPki | None = None,
+    with_face: bool = True,
+    face: bytes | None = None,
+    security: ChipSecurity | None = None,
 ) -> CardFiles:
+    """A test chip; without `security`, a BAC-only card with neither chip nor active authentication."""
     card = card or CitizenCard()
     pki = pki or make_pki()
     groups = {1: dg1(card), 13: dg13(card)}
     if with_face:
         groups[2] = dg2(face or face_jpeg())
-    tags = bytes(t for n, t in ((1, 0x61), (2, 0x75), (13, 0x6D)) if n in groups)
+    secrets = None
+    if security is not None:
+        extra, secrets = dg14_and_dg15(security)
+        groups.update(extra)
+    tags = bytes(t for n, t in ((1, 0x61), (2, 0x75), (13, 0x6D), (14, 0x6E), (15, 0x6F)) if n in groups)
     files = {0x011E: ef_com(tags), 0x011D: ef_sod(groups, pki)}
     files.update({0x0100 + n: content for n, content in groups.items()})
-    return CardFiles(card, pki, files)
+    if security is not None and security.pace:
+        files[CARD_ACCESS_FID] = card_access(security.pace)
+    return CardFiles(card, pki, files, secrets)

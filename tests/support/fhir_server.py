@@ -20,7 +20,6 @@ FHIR_JSON = "application/fhir+json"
 @dataclass
 class FhirStore:
     resources: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    creates: int = 0
     refused: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -109,7 +108,6 @@ def create_fhir_server(store: FhirStore) -> FastAPI:
             resource = validated(resource_type, await request.json())
         except (ValueError, ValidationError) as exc:
             return refuse(str(exc))
-        store.creates += 1
         return answer(store.put(resource), 201)
 
     @app.put("/{resource_type}/{resource_id}")

@@ -191,7 +191,7 @@ def create_reference_his(his: ReferenceHis) -> FastAPI:
         return JSONResponse(found.model_dump(mode="json")) if found else problem(404, "appointment_not_found")
 
     @app.post("/appointments/{code}/check-in")
-    def check_in(code: str, arrival: c.AppointmentArrival) -> Response:
+    def check_in(code: str, _arrival: c.AppointmentArrival) -> Response:
         found = his.appointments.get(code)
         if found is None:
             return problem(404, "appointment_not_found")

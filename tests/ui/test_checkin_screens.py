@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import build_app, prepare_kivy, run_app
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
 from kiosk.flow.records import IdentifierKind, PatientRecord
 from kiosk.flow.service import FlowService
@@ -44,7 +45,9 @@ def camera_view() -> tuple[int, int, bytes]:
 def test_a_patient_checks_in_by_touch(tmp_path: Path) -> None:
     prepare_kivy(SIZE, headless=True)
     his = FakeHis()
-    his.patients[(IdentifierKind.CCCD, ID_NUMBER)] = PatientRecord("P1", "Nguyễn Thị Ánh", "1989-02-01", "••••••••2345")
+    his.patients[(IdentifierKind.CCCD, ID_NUMBER)] = PatientRecord(
+        "P1", "Nguyễn Thị Ánh", dob("1989-02-01"), "••••••••2345"
+    )
     valid = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
     his.answers[ID_NUMBER] = [answer_for("000", benefit_level=4, benefit_percent=80, **valid)]
     printer, clock = FakePrinter(), Clock()

@@ -19,6 +19,7 @@ import pytest
 
 from kiosk.app import build_app, prepare_kivy, run_app
 from kiosk.domain.cccd_qr import CccdQr, format_cccd_qr
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.domain.people import Sex
 from kiosk.flow.events import CardPresented, QrScanned
 from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
@@ -34,7 +35,7 @@ SIZE = (1080, 1920)
 UP, DOWN, ENTER, ESCAPE, F1, PLUS = 273, 274, 13, 27, 282, 270  # PLUS: keypad "+"
 CHIP_ID, QR_ID, TYPED_ID, LOOKUP_ID = "001089012345", "001089054321", "001089067890", "001089011111"
 CHIP = PresentedIdentity(
-    IdentitySource.CHIP, IdentifierKind.CCCD, CHIP_ID, "Nguyễn Văn An", "1989-02-01", id_number=CHIP_ID
+    IdentitySource.CHIP, IdentifierKind.CCCD, CHIP_ID, "Nguyễn Văn An", dob("1989-02-01"), id_number=CHIP_ID
 )
 QR_TEXT = format_cccd_qr(CccdQr(QR_ID, None, "Trần Văn Bình", date(1989, 2, 1), Sex.MALE, "Hà Nội", date(2021, 8, 15)))
 
@@ -53,7 +54,7 @@ def _his() -> FakeHis:
     names = ("Nguyễn Văn An", "Trần Văn Bình", "Lê Văn Cường", "Phạm Văn Dũng")
     for n, number in enumerate((CHIP_ID, QR_ID, TYPED_ID, LOOKUP_ID)):
         his.patients[(IdentifierKind.CCCD, number)] = PatientRecord(
-            f"P{n}", names[n], "1989-02-01", "••••" + number[-4:]
+            f"P{n}", names[n], dob("1989-02-01"), "••••" + number[-4:]
         )
         his.answers[number] = [answer_for("000", benefit_level=4, benefit_percent=80, **valid)]
     return his
@@ -137,7 +138,7 @@ class Walk:
 
     async def qr_check_in(self) -> None:
         mark = len(self.voice.said)
-        await self.device(QrScanned(QR_TEXT))  # the CCCD's QR under the camera: a device, not a key
+        await self.device(QrScanned.of(QR_TEXT))  # the CCCD's QR under the camera: a device, not a key
         assert self.service.session.step == Step.VISIT_TYPE
         assert self.heard_since(mark) == []  # speech went off with the last patient: a key turns it on again
         await self.press(ENTER)

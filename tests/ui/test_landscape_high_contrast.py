@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from kiosk.app import build_app, prepare_kivy, run_app
+from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.flow.events import CardPresented
 from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
 from kiosk.flow.records import IdentifierKind, IdentitySource, PatientRecord, PresentedIdentity
@@ -28,7 +29,7 @@ PATIENT = PresentedIdentity(
     lookup_kind=IdentifierKind.CCCD,
     lookup_value="001089012345",
     full_name="Trần Thị Bích Ngọc",
-    date_of_birth="1989-02-01",
+    date_of_birth=dob("1989-02-01"),
     sex="female",
     id_number="001089012345",
 )
@@ -40,7 +41,9 @@ def test_a_landscape_high_contrast_check_in_fits_and_reads(tmp_path: Path) -> No
 
     theme.use(theme.theme_for(high_contrast=True, large_text=True, landscape=True))
     his = FakeHis()
-    his.patients[(IdentifierKind.CCCD, PATIENT.lookup_value)] = PatientRecord("P1", PATIENT.full_name or "", "1989")
+    his.patients[(IdentifierKind.CCCD, PATIENT.lookup_value)] = PatientRecord(
+        "P1", PATIENT.full_name or "", dob("1989")
+    )
     valid = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
     his.answers[PATIENT.lookup_value] = [answer_for("000", **valid)]
     service = FlowService(FlowConfig("Bệnh viện Đa khoa Demo"), his, FakePrinter())

@@ -16,6 +16,7 @@ from kiosk.hardware.camera.pipeline_adapter import build_pipeline
 from kiosk.hardware.camera.port import CameraInfo, CameraSettings, CameraUnavailableError, Frame, FrameSource
 from kiosk.hardware.camera.preview_adapter import make_preview
 from kiosk.hardware.camera.scanner import CameraScanner
+from kiosk.hardware.virtual import is_virtual
 
 # OpenCV prints a warning to stderr on every failed open; the scanner logs "unavailable" itself, once per attempt.
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
@@ -119,11 +120,8 @@ def read_video_frames(path: Path, max_frames: int) -> list[Frame]:
     return frames
 
 
-# Device names that select the demo's fake camera (VIRTUAL, as for the other devices in the kiosk settings).
-FAKE_DEVICES = frozenset({"VIRTUAL", "fake"})
-
-
 def build_camera_scanner(settings: CameraSettings) -> CameraScanner:
-    """The kiosk's QR camera for the configured device."""
-    source: FrameSource = FakeCamera.demo() if settings.device in FAKE_DEVICES else OpenCvCamera(settings)
+    """A QR camera for the configured device; `VIRTUAL` is the demo's fake camera (a card held up now and then)."""
+    virtual = is_virtual(str(settings.device))
+    source: FrameSource = FakeCamera.demo() if virtual else OpenCvCamera(settings)
     return CameraScanner(source, build_pipeline(settings.decode_deadline_s), settings, make_preview=make_preview)

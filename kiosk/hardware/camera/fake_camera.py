@@ -40,11 +40,6 @@ class FakeCamera:
         self.opens = 0
 
     @classmethod
-    def from_files(cls, paths: Sequence[Path], fps: float = 15.0) -> FakeCamera:
-        """Frames from image files (any format Pillow reads), e.g. a photo sequence of a card being held up."""
-        return cls([_bgr(Image.open(p)) for p in paths], fps)
-
-    @classmethod
     def from_video(cls, path: Path, fps: float = 15.0, max_frames: int = 300) -> FakeCamera:
         """Frames of a video file or `frames_%03d.png` sequence, held in memory so faults can be scripted."""
         from kiosk.hardware.camera.capture_adapter import read_video_frames  # OpenCV only when asked for

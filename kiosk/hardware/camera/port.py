@@ -26,9 +26,6 @@ class CameraStatus(enum.StrEnum):
     UNAVAILABLE = "unavailable"  # no camera, or it was unplugged: retried while a scan is asked for
 
 
-ACTIVE_STATES = frozenset({CameraStatus.STARTING, CameraStatus.SCANNING})
-
-
 class CameraUnavailableError(Exception):
     """The camera could not be opened or stopped delivering frames."""
 

@@ -22,7 +22,6 @@ from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.passive_auth import load_trust_anchors
 from kiosk.hardware.chip.port import CardEvent, CardEventKind
 from kiosk.hardware.chip.read_card import ReadOptions, read_card
-from kiosk.hardware.chip.session import largest_chunk
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +78,17 @@ class _Connection:
             # vpcd (and some readers) report success with no answer when the card leaves mid-command.
             raise ChipError(ChipErrorCode.CARD_REMOVED, "no answer")
         return bytes(response)
+
+    def reset(self) -> None:
+        """A warm reset: ends every session on the card (after a failed chip authentication the read starts over)."""
+        result, protocol = scard.SCardReconnect(
+            self._card,
+            scard.SCARD_SHARE_EXCLUSIVE,
+            scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1,
+            scard.SCARD_RESET_CARD,
+        )
+        _check(result, "reset")
+        self._protocol = protocol
 
     def max_message(self) -> int | None:
         """The largest APDU the reader carries (SCARD_ATTR_MAXINPUT), when its driver says (CCID does)."""
@@ -157,9 +167,13 @@ class PyscardChipReader:
             raise
         disposition = scard.SCARD_RESET_CARD  # ends the BAC session on the card
         try:
-            extended, chunk = self._link_limits(connection)
+            extended, budget = self._link_limits(connection)
             options = ReadOptions(
-                self._settings.read_face, extended, self._anchors, self._settings.read_deadline_s, chunk
+                self._settings.read_face,
+                extended,
+                self._anchors,
+                self._settings.read_deadline_s,
+                response_budget=budget,
             )
             return read_card(connection, keys, options)
         except ChipError as exc:
@@ -171,8 +185,8 @@ class PyscardChipReader:
             scard.SCardDisconnect(card, disposition)
 
     def _link_limits(self, connection: _Connection) -> tuple[bool, int | None]:
-        """Extended length when the card offers it (or the config forces it) and the reader can carry it; the
-        read size then fits the reader's own message limit."""
+        """Extended length when the card offers it (or the config forces it) and the reader can carry it; each answer
+        then fits the reader's own message limit (the read size follows from it and the channel's cipher)."""
         extended = self._settings.extended_length
         if extended is None:
             extended = offers_extended_length(connection.atr())
@@ -183,7 +197,7 @@ class PyscardChipReader:
             return True, None
         if limit <= SHORT_APDU_LIMIT:
             return False, None
-        return True, largest_chunk(limit - 2)  # the status word travels in the same message
+        return True, limit - 2  # the status word travels in the same message
 
     # --- events, on the monitor thread, delivered to the loop ---------------------------------------------------
 

@@ -21,6 +21,7 @@ class KeyPurpose(IntEnum):
 
     ENC = 1
     MAC = 2
+    PACE = 3  # K_pi, the key that encrypts PACE's nonce (§9.7.3)
 
 
 def key_seed(mrz_information: str) -> bytes:
@@ -44,10 +45,10 @@ def derive_key(seed: bytes, purpose: KeyPurpose) -> bytes:
     return _with_odd_parity(digest[:16])
 
 
-def pad(data: bytes) -> bytes:
-    """ISO/IEC 9797-1 padding method 2: 0x80 then zeros up to a whole block."""
+def pad(data: bytes, block: int = BLOCK) -> bytes:
+    """ISO/IEC 9797-1 padding method 2: 0x80 then zeros up to a whole block (8 bytes for DES, 16 for AES)."""
     data = data + b"\x80"
-    return data + bytes(-len(data) % BLOCK)
+    return data + bytes(-len(data) % block)
 
 
 def unpad(data: bytes) -> bytes:

@@ -26,6 +26,8 @@ class DataGroup(IntEnum):
     DG1 = 1
     DG2 = 2
     DG13 = 13
+    DG14 = 14  # SecurityInfos: the chip authentication key
+    DG15 = 15  # the active authentication public key
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ DG_FILES: dict[DataGroup, LdsFile] = {
     DataGroup.DG1: LdsFile("DG1", 0x0101, 0x01, 0x61),
     DataGroup.DG2: LdsFile("DG2", 0x0102, 0x02, 0x75),
     DataGroup.DG13: LdsFile("DG13", 0x010D, 0x0D, 0x6D),
+    DataGroup.DG14: LdsFile("DG14", 0x010E, 0x0E, 0x6E),
+    DataGroup.DG15: LdsFile("DG15", 0x010F, 0x0F, 0x6F),
 }
 _TAG_TO_DG = {f.tag: dg for dg, f in DG_FILES.items()}
 
@@ -159,7 +163,7 @@ def _find_set(data: bytes, depth: int = 0) -> bytes | None:
 def parse_dg13(data: bytes) -> dict[int, list[str]]:
     """DG13 as {field number: its strings in order}. Parsed by number, never by position; absent fields are absent.
 
-    Layout (DOMAIN.md §1.3): 6D{ 30{ INTEGER 1, OID, 31{ 30{ INTEGER n, value } … } } }; a value is a string or
+    Layout: 6D{ 30{ INTEGER 1, OID, 31{ 30{ INTEGER n, value } … } } }; a value is a string or
     nested SEQUENCEs of strings (father, mother, spouse).
     """
     entries = _find_set(unwrap_file(data, DG_FILES[DataGroup.DG13].tag))

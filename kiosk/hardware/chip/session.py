@@ -1,6 +1,6 @@
-"""One chip read, start to finish, over any APDU transport: SELECT the eMRTD application, open secure messaging with
-the first access key the card accepts, read EF.COM, DG1, DG13, EF.SOD (and DG2 when asked) in the largest chunks
-the link allows, then check every data group against EF.SOD. Blocking: the adapter runs it on the reader's thread.
+"""Reading files over secure messaging, whichever access control opened it: SELECT the eMRTD application, READ BINARY
+by short file identifier (falling back to SELECT), in the largest chunks the link and the cipher allow, READ BINARY B1
+past 32 KiB. Blocking: the adapter runs it on the reader's thread.
 """
 
 from __future__ import annotations
@@ -8,9 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from kiosk.domain.card_read import ChipAccessKey
 from kiosk.hardware.chip.apdu import ApduTransport, Command, StatusWord, encode_length, iter_tlv, split_status, tlv
-from kiosk.hardware.chip.bac import open_bac_channel
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode, StatusWordError
 from kiosk.hardware.chip.lds import LdsFile, total_length
 from kiosk.hardware.chip.secure_messaging import ProtectedChannel, SecureMessagingError
@@ -20,26 +18,28 @@ EMRTD_AID = bytes.fromhex("A0000002471001")
 EXTENDED_READ = 0x7FFF
 MAX_B0_OFFSET = 0x7FFF  # beyond this, READ BINARY with odd INS (B1) and the offset in DO54
 MAX_FILE = 0xFFFF
+SHORT_RESPONSE = 256  # the most data a short-length answer carries
+EXTENDED_RESPONSE = 65536
 
 
-def sm_response_size(plain: int) -> int:
+def sm_response_size(plain: int, block: int = 8) -> int:
     """Bytes of a secure messaging answer carrying `plain` bytes: DO87 (indicator + padded cryptogram), DO99, DO8E."""
     do87 = 0
     if plain:
-        cryptogram = 1 + (plain // 8 + 1) * 8
+        cryptogram = 1 + (plain // block + 1) * block
         do87 = 1 + len(encode_length(cryptogram)) + cryptogram
     return do87 + 4 + 10
 
 
-def largest_chunk(budget: int) -> int:
+def largest_chunk(budget: int, block: int = 8) -> int:
     """The most plain bytes one READ BINARY can ask for when the answer may carry `budget` bytes of data."""
     plain = min(budget, EXTENDED_READ)
-    while plain > 0 and sm_response_size(plain) > budget:
+    while plain > 0 and sm_response_size(plain, block) > budget:
         plain -= 1
     return plain
 
 
-SHORT_READ = largest_chunk(256)  # 231 (0xE7): a short response carries at most 256 bytes
+SHORT_READ = largest_chunk(SHORT_RESPONSE)  # 231 (0xE7) under 3DES; 223 under AES's 16-byte blocks
 _SFI_UNSUPPORTED = {StatusWord.WRONG_P1P2, StatusWord.INS_NOT_SUPPORTED, 0x6A81, 0x6981, 0x6E00}
 
 
@@ -62,6 +62,12 @@ class WireCounter:
         self.received += len(response)
         return response
 
+    def reset(self) -> None:
+        reset = getattr(self._transport, "reset", None)
+        if reset is None:
+            raise ChipError(ChipErrorCode.READER_ERROR, "the link cannot reset the card")
+        reset()
+
 
 @dataclass(slots=True)
 class SecureSession:
@@ -70,8 +76,17 @@ class SecureSession:
     transport: ApduTransport
     channel: ProtectedChannel
     extended: bool
-    chunk: int = SHORT_READ
+    response_budget: int | None = None  # bytes an answer may carry; None: what the length mode allows
+    read_chunk: int | None = None  # plain bytes per READ BINARY, when configured
     use_sfi: bool = True
+
+    @property
+    def chunk(self) -> int:
+        """Plain bytes per READ BINARY: the cipher's block size changes the secure messaging overhead."""
+        if self.read_chunk is not None:
+            return self.read_chunk
+        budget = self.response_budget or (EXTENDED_RESPONSE if self.extended else SHORT_RESPONSE)
+        return largest_chunk(budget, self.channel.block)
 
     def send(self, command: Command, name: str) -> tuple[bytes, int]:
         protected = self.channel.wrap(command, self.extended)
@@ -154,27 +169,22 @@ def _status_error(sw: int, command: str) -> StatusWordError:
 
 
 def select_application(transport: ApduTransport) -> None:
-    """SELECT the eMRTD application by AID (plain: secure messaging starts after BAC)."""
-    _, sw = split_status(transport.transmit(Command(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID).encode()))
+    """SELECT the eMRTD application by AID, plain (before BAC)."""
+    _, sw = split_status(transport.transmit(_SELECT_AID.encode()))
+    _check_select(sw)
+
+
+def select_application_protected(session: SecureSession) -> None:
+    """SELECT the eMRTD application under secure messaging (after PACE, which runs at the master file)."""
+    _, sw = session.send(_SELECT_AID, "SELECT AID")
+    _check_select(sw)
+
+
+_SELECT_AID = Command(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID)
+
+
+def _check_select(sw: int) -> None:
     if sw == StatusWord.FILE_NOT_FOUND:
         raise ChipError(ChipErrorCode.NOT_AN_ID_CARD)
     if sw != StatusWord.OK:
         raise _status_error(sw, "SELECT AID")
-
-
-def open_session(
-    transport: ApduTransport, keys: tuple[ChipAccessKey, ...], extended: bool, chunk: int | None = None
-) -> tuple[SecureSession, int]:
-    """Try each access key in order; the session and how many keys were tried. WRONG_KEY when none opens it."""
-    if not keys:
-        raise ChipError(ChipErrorCode.WRONG_KEY, "no access key")
-    for tries, key in enumerate(keys, start=1):
-        try:
-            channel = open_bac_channel(transport, key.mrz_information())
-        except ChipError as exc:
-            if exc.code is ChipErrorCode.WRONG_KEY and tries < len(keys):
-                continue
-            raise
-        size = chunk if chunk is not None else (EXTENDED_READ if extended else SHORT_READ)
-        return SecureSession(transport, channel, extended, size), tries
-    raise AssertionError("unreachable: the loop returns or raises")

@@ -1,7 +1,8 @@
 """The printer connection through python-escpos: TCP, USB, serial or a file, with reads that have a deadline.
 
 python-escpos opens the device and writes; the deadline-bound reads and the draining of stale replies are done
-here on its device object, because its own `_read()` blocks for the connection's whole timeout (PITFALLS.md).
+here on its device object, because its own `_read()` blocks for the connection's whole timeout (60 s by
+default) and a late reply is read by the next query.
 Used only from the printer's worker thread (kiosk.hardware.printer.worker).
 """
 
@@ -19,7 +20,7 @@ from kiosk.hardware.printer.uri import PrinterError, PrinterUri, TransportKind
 
 
 def _capabilities_cache() -> None:
-    # python-escpos writes its capabilities pickle on import, into a fresh temp dir unless told where (PITFALLS.md).
+    # python-escpos writes its capabilities pickle on import, into a fresh temp dir unless told where.
     default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kiosk" / "escpos"
     directory = Path(os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(default)))
     directory.mkdir(parents=True, exist_ok=True)
@@ -174,8 +175,3 @@ def open_transport(uri: PrinterUri, *, io_timeout: float = 5.0) -> EscposTranspo
     transport = EscposTransport(uri, io_timeout=io_timeout)
     transport.open()
     return transport
-
-
-def device_exists(uri: PrinterUri) -> bool:
-    """For the CLI's error message: a serial or file path that is not there is a cabling or udev problem."""
-    return uri.kind not in (TransportKind.SERIAL,) or os.path.exists(uri.path)

@@ -28,14 +28,8 @@ TEAR_FEED = ESC + b"d\x04"
 QR_ERROR_M = 49
 
 
-def raster(image: Image.Image) -> bytes:
-    """`GS v 0` normal density: rows of whole bytes, most significant bit leftmost, 1 = burn a dot."""
-    mono = image if image.mode == "1" else image.convert("1")
-    width_bytes = (mono.width + 7) // 8
-    return _raster_rows(width_bytes, mono.height, mono.tobytes("raw", "1;I"))
-
-
 def _raster_rows(width_bytes: int, height: int, data: bytes) -> bytes:
+    """`GS v 0` normal density: rows of whole bytes, most significant bit leftmost, 1 = burn a dot."""
     return GS + b"v0\x00" + width_bytes.to_bytes(2, "little") + height.to_bytes(2, "little") + data
 
 

@@ -1,13 +1,15 @@
 """What the printer's status bytes mean, and which states may print (pure: bytes in, a state out).
 
 Real-time queries (`DLE EOT n`) are answered at once, even mid-job; a missing answer is `no_response`, never
-`ready` (python-escpos's `paper_status()` says "paper OK" to silence). Bit meanings are Epson's (PITFALLS.md).
+`ready` (python-escpos's `paper_status()` says "paper OK" to silence). Bit meanings are Epson's: DLE EOT 2 bit 0x04
+cover open, 0x20 paper-end stop, 0x40 error; DLE EOT 4 bits 0x0C near end, 0x60 no paper; DLE EOT 1 bit 0x08 offline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+
+from kiosk.domain.printer_state import PRINTABLE_STATES, PrinterState
 
 DLE_EOT_PRINTER = b"\x10\x04\x01"
 DLE_EOT_OFFLINE_CAUSE = b"\x10\x04\x02"
@@ -23,24 +25,6 @@ _ERROR = 0x40
 _PAPER_NEAR_END = 0x0C
 _PAPER_ABSENT = 0x60
 _COMPLETION_PAPER_ABSENT = 0x0C
-
-
-class PrinterState(StrEnum):
-    READY = "ready"
-    PAPER_NEAR_END = "paper_near_end"
-    PAPER_OUT = "paper_out"
-    COVER_OPEN = "cover_open"
-    OFFLINE = "offline"
-    ERROR = "error"
-    NO_RESPONSE = "no_response"
-
-
-# The kiosk prints only in these; near-end still prints but tells IT to change the roll.
-PRINTABLE_STATES = frozenset({PrinterState.READY, PrinterState.PAPER_NEAR_END})
-# Someone must walk to the kiosk: paper, cover or a jammed cutter.
-NEEDS_ATTENTION_STATES = frozenset(
-    {PrinterState.PAPER_NEAR_END, PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.ERROR}
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Vietnamese text drawn as 1-bit raster lines with the TrueType font shipped in this package.
 
-Code pages cannot print Vietnamese reliably (PITFALLS.md, python-escpos), so every word on a ticket is a picture.
+Code pages cannot print Vietnamese reliably (TCVN-3 and CP1258 sit at printer-specific `ESC t` numbers, CP1258
+has no precomposed toned vowels, cheap printers print `?`), so every word on a ticket is a picture.
 The DejaVu Sans Condensed fonts cover all Vietnamese letters and may be redistributed (fonts/LICENSE-DejaVu.txt).
 """
 

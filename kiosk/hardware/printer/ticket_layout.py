@@ -14,7 +14,7 @@ from kiosk.hardware.printer.blocks import FONT_A_CELL, Block, FeedBlock, NumberB
 from kiosk.hardware.printer.text_raster import Align, font, render_paragraph, rule
 
 LANE_LABEL = {Lane.PRIORITY: "ƯU TIÊN", Lane.NORMAL: "THƯỜNG"}
-VISIT_LABEL = {VisitType.BHYT: "Bảo hiểm y tế (BHYT)", VisitType.FEE_PAYING: "Dịch vụ (tự chi trả)"}
+VISIT_LABEL = {VisitType.BHYT: "Bảo hiểm y tế (BHYT)", VisitType.FEE: "Dịch vụ (tự chi trả)"}
 # What the patient reads on a desk slip; the code itself is printed too so staff can look it up.
 DESK_REASON_TEXT = {
     "desk": "Vui lòng đến quầy tiếp đón để được hỗ trợ.",
@@ -50,8 +50,9 @@ def local_time_text(moment: datetime) -> str:
 
 def provisional_notice(ticket: QueueTicket) -> list[str]:
     """What a provisional ticket (issued while the hub was unreachable) tells the patient under "SỐ TẠM": the number
-    is confirmed at the desk, and for a BHYT visit that the card has not been checked yet (DOMAIN §2: the patient is
-    served, the check happens later), so nobody is surprised at the desk."""
+    is confirmed at the desk, and for a BHYT visit that the card has not been checked yet (care is never refused for
+    an insurance lookup that cannot be made: the patient is served, the check happens later), so nobody is surprised
+    at the desk."""
     if not ticket.provisional:
         return []
     lines = ["Vui lòng xác nhận tại quầy tiếp đón"]

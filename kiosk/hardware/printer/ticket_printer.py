@@ -11,19 +11,15 @@ import logging
 
 from PIL import Image
 
+from kiosk.domain.printer_state import PrinterState, has_own_message, message_key
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.hardware.printer.blocks import PrinterProfile
 from kiosk.hardware.printer.render import PrintJob, desk_slip_job, ticket_job
-from kiosk.hardware.printer.status import PrinterState, StatusReport
+from kiosk.hardware.printer.status import StatusReport
 from kiosk.hardware.printer.uri import PrinterError, parse_printer_uri
 from kiosk.hardware.printer.worker import JobResult, PrinterWorker
 
 log = logging.getLogger(__name__)
-
-_MESSAGE_KEYS = {
-    PrinterState.PAPER_OUT.value: "printer.paper_out",
-    PrinterState.COVER_OPEN.value: "printer.cover_open",
-}
 
 
 class TicketNotPrinted(PrinterError):  # noqa: N818 - named for what happened to the patient's ticket
@@ -31,7 +27,7 @@ class TicketNotPrinted(PrinterError):  # noqa: N818 - named for what happened to
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.message_key = _MESSAGE_KEYS.get(reason, "printer.failed")
+        self.message_key = message_key(reason)
 
 
 class EscposTicketPrinter:
@@ -72,7 +68,7 @@ class EscposTicketPrinter:
                 log.warning("ticket printed; paper near end")
             return
         reason = result.reason or "not_confirmed"
-        if result.after is not None and result.after.state.value in _MESSAGE_KEYS:
+        if result.after is not None and has_own_message(result.after.state):
             reason = result.after.state.value  # what staff must fix beats how the failure showed itself
         log.warning("ticket not printed: %s", reason)
         raise TicketNotPrinted(reason)

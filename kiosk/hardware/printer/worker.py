@@ -15,11 +15,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from kiosk.domain.printer_state import PrinterState
 from kiosk.hardware.printer.blocks import ConfirmWith
 from kiosk.hardware.printer.status import (
     COMPLETION_QUERY,
     REALTIME_QUERIES,
-    PrinterState,
     StatusReport,
     completion_shows_paper_out,
     interpret,
@@ -28,7 +28,7 @@ from kiosk.hardware.printer.uri import PrinterError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Hard ceiling from the issue: a status check must not hold a patient for more than a second.
+# Hard ceiling: a status check must not hold a patient for more than a second.
 MAX_STATUS_DEADLINE_S = 1.0
 _STATUS_NAMES = ("printer", "offline_cause", "paper")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-LANGUAGES = ("vi", "en")
+from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("Quản lý ki-ốt", "Kiosk fleet"),
@@ -119,4 +119,4 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 def pick_language(cookie: str | None) -> str:
-    return cookie if cookie in LANGUAGES else "vi"
+    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
+from kiosk.domain.language import LANGUAGES
 from kiosk.remote_config.schema import ActionKind, FunnelCounters
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import actions, audit, enrolment
 from kiosk_hub.fleet.console import auth
-from kiosk_hub.fleet.console.i18n import LANGUAGES
 from kiosk_hub.fleet.console.web import (
     LANG_COOKIE,
     SESSION_COOKIE,

@@ -34,6 +34,10 @@ class FormField:
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    # A field that may be left unset is "anyOf: [its type, null]": the form shows its type, and blank means unset.
+    branches = [b for b in node.get("anyOf", []) if b.get("type") != "null"]
+    if len(branches) == 1 and len(node["anyOf"]) == 2:
+        node = {**node, **branches[0]}
     ref = node.get("$ref") or next((a["$ref"] for a in node.get("allOf", []) if "$ref" in a), None)
     if ref:
         resolved: dict[str, Any] = schema["$defs"][ref.rsplit("/", 1)[1]]

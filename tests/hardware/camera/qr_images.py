@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,8 @@ import segno
 from PIL import Image, ImageOps
 
 REPO = Path(__file__).resolve().parents[3]
-REAL_PHOTOS = REPO.parent / "shared" / "data" / "qr-photos"
+# Real photos of codes (category folders of imageNNN.jpg + imageNNN.txt), when the machine has a set: not shipped.
+REAL_PHOTOS = Path(os.environ.get("KIOSK_QR_PHOTOS", "/nonexistent"))
 
 CCCD_QR = (
     "079203012345|272345678|Nguyễn Thị Ánh Tuyết|02091985|Nữ|"
@@ -18,8 +20,13 @@ CCCD_QR = (
 
 
 def qr_picture(payload: str | bytes, module_px: int = 4, *, dark: int = 0, light: int = 255) -> Image.Image:
-    """The QR alone with its quiet zone, grey."""
-    qr = segno.make_qr(payload, error="m")
+    """The QR alone with its quiet zone, grey: a full QR in byte mode holding UTF-8, as CCCD and BHYT codes are.
+
+    Left to choose, segno picks the smallest encoding, and for some texts (e.g. `'á0'`, whose Latin-1 bytes look
+    like a Shift JIS pair) that is Kanji mode, which decoders read back as other text: no card is made that way."""
+    qr = segno.make_qr(payload, error="m", encoding="utf-8", mode="byte")
+    assert not qr.is_micro, qr.designator
+    assert qr.mode == "byte", qr.mode
     rows = np.array(list(qr.matrix_iter(scale=module_px, border=4)), dtype=bool)
     return Image.fromarray(np.where(rows, dark, light).astype(np.uint8), "L")
 

@@ -79,7 +79,7 @@ def test_camera_check_without_a_camera_says_unavailable() -> None:
 
 
 def test_camera_check_on_the_demo_fake_camera() -> None:
-    result = _kiosk("camera", "check", "--device", "fake", "--seconds", "3.5")
+    result = _kiosk("camera", "check", "--device", "VIRTUAL", "--seconds", "3.5")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["status"] == "scanning"

@@ -95,7 +95,7 @@ def test_generated_scenes_of_every_category_are_read() -> None:
     assert read >= len(scenes) - 1
 
 
-@pytest.mark.skipif(not REAL_PHOTOS.is_dir(), reason="shared/data/qr-photos is not beside the repository")
+@pytest.mark.skipif(not REAL_PHOTOS.is_dir(), reason="KIOSK_QR_PHOTOS names no set of real photos")
 def test_real_phone_screen_photos() -> None:
     # The README's ground truth: one code per photo in this folder; ZBar alone reads none of them.
     photos = sorted((REAL_PHOTOS / "monitor").glob("*.jpg"))

@@ -6,15 +6,16 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from kiosk.hardware.chip.adapter_pyscard import PcscReaderSettings, PyscardChipReader
 from tests.support.emulated_card import EmulatedCccd
 from tests.support.emulated_card_data import CardFiles, build_card
 from tests.support.emulated_card_vpcd import VpcdCardLink
-from tests.support.pcsc_daemon import PcscDaemon, running_pcscd
+from tests.support.pcsc_daemon import FIRST_READER, PcscDaemon, running_pcscd
 
 # libpcsclite reads PCSCLITE_CSOCK_NAME once, at the first PC/SC call of the process, whichever test makes it:
 # so the private pcscd's socket path is fixed (and exported) when this conftest is collected, before any test runs.
@@ -49,3 +50,13 @@ def card_on_reader(pcscd: PcscDaemon, card_files: CardFiles) -> Iterator[VpcdCar
         yield link
     finally:
         link.pull()
+
+
+@pytest.fixture
+async def reader(pcscd: PcscDaemon, csca_file: Path) -> AsyncIterator[PyscardChipReader]:
+    """The PC/SC adapter on the first vpcd reader, trusting the session's test CSCA."""
+    chip = PyscardChipReader(PcscReaderSettings(FIRST_READER, [csca_file], read_deadline_s=5.0))
+    try:
+        yield chip
+    finally:
+        await chip.close()

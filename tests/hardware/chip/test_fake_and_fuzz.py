@@ -21,7 +21,9 @@ from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.fake import FakeChipReader
 from kiosk.hardware.chip.lds import parse_dg1, parse_dg2_face, parse_dg13, parse_ef_com, total_length
 from kiosk.hardware.chip.passive_auth import parse_security_object
+from kiosk.hardware.chip.security_infos import parse_dg14, parse_security_infos
 from tests.support.emulated_card_data import build_card
+from tests.support.emulated_card_keys import ActiveAuthOffer, ChipAuthOffer, ChipSecurity, PaceOffer
 
 FILES = build_card()
 CARD = CardRead(
@@ -71,8 +73,29 @@ async def test_the_fake_reader_reads_and_fails_as_scripted() -> None:
     assert [(await anext(events)).kind.value for _ in range(2)] == ["card_inserted", "reader_disconnected"]
 
 
-PARSERS = [parse_ef_com, parse_dg1, parse_dg13, parse_dg2_face, total_length, lambda b: parse_security_object(b, [])]
-SAMPLES = [FILES.files[fid] for fid in (0x011E, 0x0101, 0x010D, 0x0102, 0x011E, 0x011D)]
+# EF.CardAccess with two PACEInfos, DG14 with an explicitly written curve and an ActiveAuthenticationInfo.
+SECURE = build_card(
+    with_face=False,
+    security=ChipSecurity(
+        pace=(PaceOffer(13, 2), PaceOffer(0, 1)),
+        chip_auth=ChipAuthOffer(13, 2, explicit_parameters=True, key_id=1),
+        active_auth=ActiveAuthOffer("ecdsa"),
+    ),
+)
+PARSERS = [
+    parse_ef_com,
+    parse_dg1,
+    parse_dg13,
+    parse_dg2_face,
+    total_length,
+    lambda b: parse_security_object(b, []),
+    parse_security_infos,
+    parse_dg14,
+]
+SAMPLES = [FILES.files[fid] for fid in (0x011E, 0x0101, 0x010D, 0x0102, 0x011E, 0x011D)] + [
+    SECURE.files[0x011C],
+    SECURE.files[0x010E],
+]
 FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -107,12 +130,13 @@ def test_dg13_fields_are_found_by_number_whatever_their_order() -> None:
 
 async def test_the_factory_gives_the_fake_for_virtual_and_pcsc_otherwise() -> None:
     from kiosk.hardware.chip.adapter_pyscard import PyscardChipReader
-    from kiosk.hardware.chip.factory import VIRTUAL, build_chip_reader
+    from kiosk.hardware.virtual import VIRTUAL
+    from kiosk.runtime.devices import chip_reader
 
-    fake = build_chip_reader(VIRTUAL, demo_card=CARD)
+    fake = chip_reader(VIRTUAL, demo_card=CARD)
     assert isinstance(fake, FakeChipReader)
     assert await fake.read(KEY) is CARD
-    real = build_chip_reader("ACS ACR1252 PICC")
+    real = chip_reader("ACS ACR1252 PICC")
     assert isinstance(real, PyscardChipReader)
     await real.close()
 

@@ -6,8 +6,6 @@ what keeps them from sharing one mistake.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from kiosk.hardware.chip import crypto
@@ -15,6 +13,7 @@ from kiosk.hardware.chip.apdu import Command, split_status
 from kiosk.hardware.chip.bac import open_bac_channel, session_keys
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.secure_messaging import SecureChannel, SecureMessagingError
+from tests.hardware.chip.scripted_card import ScriptedCard, fixed_random
 
 MRZ_INFORMATION = "L898902C<369080619406236"
 H = bytes.fromhex
@@ -28,32 +27,15 @@ def test_key_seed_and_basic_access_keys() -> None:
     assert k_mac == H("7962D9ECE03D1ACD4C76089DCE131543")
 
 
-class _ScriptedCard:
-    """Answers with the responses printed in the appendix and records what the reader sent."""
-
-    def __init__(self, answers: list[str]) -> None:
-        self._answers: Iterator[str] = iter(answers)
-        self.sent: list[bytes] = []
-
-    def transmit(self, command: bytes) -> bytes:
-        self.sent.append(command)
-        return H(next(self._answers))
-
-
-def _fixed_random(values: list[str]) -> object:
-    queue = iter(values)
-    return lambda n: H(next(queue))
-
-
 def test_mutual_authentication_derives_the_session_keys_of_the_example() -> None:
-    card = _ScriptedCard(
+    card = ScriptedCard(
         [
             "4608F919887022129000",
             "46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D74499000",
         ]
     )
     channel = open_bac_channel(
-        card, MRZ_INFORMATION, _fixed_random(["781723860C06C226", "0B795240CB7049B01C19B33E32804F0B"])
+        card, MRZ_INFORMATION, fixed_random(["781723860C06C226", "0B795240CB7049B01C19B33E32804F0B"])
     )
     assert card.sent[0] == H("0084000008")
     assert card.sent[1] == H(
@@ -100,7 +82,7 @@ def test_a_response_with_a_wrong_mac_is_refused() -> None:
 
 
 def test_a_card_refusing_the_key_is_a_wrong_key_error() -> None:
-    card = _ScriptedCard(["4608F919887022129000", "6300"])
+    card = ScriptedCard(["4608F919887022129000", "6300"])
     with pytest.raises(ChipError) as caught:
         open_bac_channel(card, MRZ_INFORMATION)
     assert caught.value.code is ChipErrorCode.WRONG_KEY

@@ -22,18 +22,9 @@ from kiosk.domain.people import Sex
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
 from kiosk.hardware.chip.read_card import ReadOptions, read_card
 from kiosk.hardware.chip.session import EXTENDED_READ, SHORT_READ, largest_chunk, sm_response_size
+from tests.hardware.chip.scripted_card import DirectLink
 from tests.support.emulated_card import EmulatedCccd
 from tests.support.emulated_card_data import CardFiles, CitizenCard, build_card, dg13, face_jpeg, make_pki
-
-
-class DirectLink:
-    """The card in the same process: each command goes straight to the card's state machine."""
-
-    def __init__(self, card: EmulatedCccd) -> None:
-        self.card = card
-
-    def transmit(self, command: bytes) -> bytes:
-        return self.card.process(command)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +77,8 @@ def test_the_face_is_read_only_when_asked_and_is_the_jpeg(files: CardFiles) -> N
 def test_extended_length_reads_each_file_in_one_command(files: CardFiles) -> None:
     short = _read(files, read_face=True)
     extended = _read(files, read_face=True, extended_length=True)
-    # SELECT AID, GET CHALLENGE, EXTERNAL AUTHENTICATE, then one READ BINARY per file: EF.COM, DG1, DG13, DG2, SOD.
+    # EF.CardAccess (none), SELECT AID, GET CHALLENGE, EXTERNAL AUTHENTICATE, then one READ BINARY per file:
+    # EF.SOD, DG1, DG13, DG2 (which data groups exist comes from EF.SOD, not EF.COM).
     assert extended.stats.apdu_count == 8
     assert short.stats.apdu_count > extended.stats.apdu_count
     assert short.face_jpeg == extended.face_jpeg

@@ -7,11 +7,12 @@ from contextlib import contextmanager
 
 import pytest
 
+from kiosk.domain.printer_state import PrinterState
 from kiosk.hardware.printer.blocks import ConfirmWith, PaperWidth, PrinterProfile
 from kiosk.hardware.printer.escpos_adapter import open_transport
 from kiosk.hardware.printer.render import ticket_job
 from kiosk.hardware.printer.sample import sample_ticket
-from kiosk.hardware.printer.status import COMPLETION_QUERY, PrinterState
+from kiosk.hardware.printer.status import COMPLETION_QUERY
 from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter, TicketNotPrinted
 from kiosk.hardware.printer.uri import parse_printer_uri
 from kiosk.hardware.printer.worker import PrinterWorker
@@ -101,12 +102,13 @@ def test_test_print_says_how_to_fix_a_printer_without_gs_r(printer_without_gs_r:
 
 
 def test_the_kiosks_settings_choose_the_confirmation() -> None:
-    from kiosk.cli.run import _printer
-    from kiosk.settings import DeviceSettings, KioskSettings
+    from kiosk.runtime.devices import printer as open_printer
+    from kiosk.settings import DeviceSettings
 
     for value, expected in (("gs_r", ConfirmWith.GS_R), ("status_only", ConfirmWith.STATUS_ONLY)):
         devices = DeviceSettings(printer="tcp://127.0.0.1:9", printer_confirm_with=value)  # type: ignore[arg-type]
-        printer = _printer(KioskSettings(devices=devices))
+        printer = open_printer(devices.printer, devices.paper_mm, devices.printer_confirm_with)._inner  # the breaker's
+        assert isinstance(printer, EscposTicketPrinter)
         try:
             assert printer.profile.confirm_with is expected
             assert printer._worker.confirm_with is expected

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from kiosk.cli import printer as printer_cli
+from kiosk.domain.printer_state import PrinterState
 from kiosk.hardware.printer.blocks import ConfirmWith, PrinterProfile
-from kiosk.hardware.printer.status import PrinterState
 from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter
 from tests.hardware.printer.test_printer_cli import kiosk
 from tests.support.escpos_parser import Cut, parse

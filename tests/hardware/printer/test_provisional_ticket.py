@@ -22,7 +22,7 @@ def test_a_provisional_bhyt_ticket_says_the_insurance_check_is_pending() -> None
 
 
 def test_a_provisional_fee_paying_ticket_says_only_that_the_number_is_provisional() -> None:
-    fee = replace(sample_ticket(provisional=True), visit_type=VisitType.FEE_PAYING)
+    fee = replace(sample_ticket(provisional=True), visit_type=VisitType.FEE)
     assert provisional_notice(fee) == ["Vui lòng xác nhận tại quầy tiếp đón"]
 
 
@@ -37,7 +37,7 @@ def test_the_pending_line_is_printed_only_on_the_bhyt_provisional_ticket(paper: 
         return sum(b.image.height for b in ticket_blocks(ticket, paper) if isinstance(b, RasterBlock))
 
     # The BHYT ticket carries at least one more line of text (the notice wraps on 58 mm paper).
-    assert raster_rows(VisitType.BHYT) >= raster_rows(VisitType.FEE_PAYING) + 15
+    assert raster_rows(VisitType.BHYT) >= raster_rows(VisitType.FEE) + 15
 
 
 @pytest.mark.parametrize("paper", list(PaperWidth))

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.domain.printer_state import PrinterState
 from kiosk.hardware.printer.blocks import PaperWidth, PrinterProfile
 from kiosk.hardware.printer.escpos_adapter import open_transport
 from kiosk.hardware.printer.render import ticket_job
 from kiosk.hardware.printer.sample import sample_ticket
-from kiosk.hardware.printer.status import PrinterState
 from kiosk.hardware.printer.uri import PrinterError, PrinterUri, TransportKind, parse_printer_uri
 from kiosk.hardware.printer.worker import PrinterWorker
 from tests.support.escpos_fake import FakePrinterPty

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.domain.printer_state import PrinterState
 from kiosk.domain.ticket import DeskSlip, TicketError
 from kiosk.hardware.printer.escpos_adapter import open_transport
 from kiosk.hardware.printer.sample import sample_desk_slip, sample_ticket
-from kiosk.hardware.printer.status import PrinterState, interpret, is_realtime_status_byte
+from kiosk.hardware.printer.status import interpret, is_realtime_status_byte
 from kiosk.hardware.printer.uri import PrinterError, parse_printer_uri
 from kiosk.hardware.printer.worker import PrinterWorker, Transport
 from tests.support.escpos_fake import FakePrinterServer

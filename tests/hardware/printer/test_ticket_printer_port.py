@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.domain.printer_state import PrinterState
 from kiosk.hardware.printer.blocks import PaperWidth, PrinterProfile
 from kiosk.hardware.printer.escpos_adapter import open_transport
 from kiosk.hardware.printer.sample import sample_desk_slip, sample_ticket
-from kiosk.hardware.printer.status import PrinterState
 from kiosk.hardware.printer.ticket_printer import EscposTicketPrinter, TicketNotPrinted
 from kiosk.hardware.printer.uri import PrinterError, parse_printer_uri
 from kiosk.hardware.printer.worker import PrinterWorker

@@ -131,7 +131,7 @@ def test_priority_lane_is_printed_inverse_and_normal_lane_is_not() -> None:
 
 @pytest.mark.parametrize("profile", PROFILES, ids=_ids)
 def test_every_ticket_and_slip_fits_the_wire_budget(profile: PrinterProfile) -> None:
-    # The goal: a ticket is at most 25 KB on the wire, whatever the paper and however the QR is sent.
+    # The goal: a ticket is at most 25 KB on the wire, whatever the paper and however the QR is sent.
     ticket = replace(sample_ticket(provisional=True), patient_display_name="Nguyễn Thị Ánh Tuyết Phương")
     assert len(ticket_job(ticket, profile).escpos()) <= 25_000
     assert len(desk_slip_job(sample_desk_slip(), profile).escpos()) <= 25_000

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.cli._demo_devices import DemoClock, DemoPrinter, Devices
+from kiosk.demo.devices import DemoClock, DemoPrinter, Devices
 from kiosk.embedded_hub import EmbeddedHub
 from kiosk.flow.events import CardPresented, QrScanned
 from kiosk.flow.records import EntitlementAnswer

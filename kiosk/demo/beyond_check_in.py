@@ -3,8 +3,8 @@ idle warning, then home), and the staff's hidden maintenance screen."""
 
 from __future__ import annotations
 
-from kiosk.cli._demo_devices import chip_identity, demo_card
-from kiosk.cli._demo_walk import DemoStepError, Walk
+from kiosk.demo.devices import chip_identity, demo_card
+from kiosk.demo.walk import DemoStepError, Walk
 from kiosk.flow.events import CardPresented, Tick
 from kiosk.flow.state import Step
 

@@ -2,32 +2,32 @@
 
 Each scenario drives the Kivy app with taps in window coordinates and simulated card/QR events, checks what the
 flow, the hub and the printer did, and saves a PNG of every screen it passes. Any step that does not behave
-fails the walkthrough (exit code 1). The scenarios live in `_demo_check_ins`, `_demo_faults`,
-`_demo_beyond_check_in` (and `kiosk.offline.demo_outage`); this module puts them in order and runs them.
+fails the walkthrough (exit code 1). The scenarios live in `check_ins`, `faults`,
+`beyond_check_in` and `outage`; this module puts them in order and runs them.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from kiosk.cli._demo_beyond_check_in import benefit_lookup, idle_timeout, maintenance
-from kiosk.cli._demo_check_ins import (
+from kiosk.demo.beyond_check_in import benefit_lookup, idle_timeout, maintenance
+from kiosk.demo.check_ins import (
     appointment_qr_check_in,
     bhyt_qr_check_in_in_english,
     cccd_qr_check_in,
     chip_check_in,
     same_day_reprint,
 )
-from kiosk.cli._demo_faults import (
+from kiosk.demo.faults import (
     expired_card_pays,
     gateway_outage,
     new_card_issued_early,
     paper_out,
     revoked_card_to_desk,
 )
-from kiosk.cli._demo_walk import DemoStepError, Scenario, Walk
+from kiosk.demo.outage import hub_outage
+from kiosk.demo.walk import DemoStepError, Scenario, Walk
 from kiosk.flow.events import Cancel, CardRemoved
-from kiosk.offline.demo_outage import hub_outage
 
 __all__ = ["SCENARIOS", "DemoStepError", "Walk", "walkthrough"]
 

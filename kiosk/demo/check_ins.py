@@ -3,8 +3,8 @@ a booking's QR, and again the same day (the ticket is reprinted)."""
 
 from __future__ import annotations
 
-from kiosk.cli._demo_devices import bhyt_qr_text, cccd_qr_text, chip_card, chip_identity, demo_card
-from kiosk.cli._demo_walk import DemoStepError, Walk
+from kiosk.demo.devices import bhyt_qr_text, cccd_qr_text, chip_card, chip_identity, demo_card
+from kiosk.demo.walk import DemoStepError, Walk
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane
@@ -37,7 +37,7 @@ async def chip_check_in(w: Walk) -> None:
 
 
 async def cccd_qr_check_in(w: Walk) -> None:
-    await w.present(QrScanned(cccd_qr_text(demo_card("000", 1))))  # born 1948: priority by age
+    await w.present(QrScanned.of(cccd_qr_text(demo_card("000", 1))))  # born 1948: priority by age
     w.expect(Step.VISIT_TYPE)
     await w.take_ticket("visit.bhyt")
     w.printed_ticket_matches_hub()
@@ -52,7 +52,7 @@ async def bhyt_qr_check_in_in_english(w: Walk) -> None:
     w.expect(Step.IDENTIFY)
     await w.tap("app.language_switch")
     await w.shot("identify-en")
-    await w.present(QrScanned(bhyt_qr_text(demo_card("000", 2))))  # a child under 6
+    await w.present(QrScanned.of(bhyt_qr_text(demo_card("000", 2))))  # a child under 6
     w.expect(Step.VISIT_TYPE)
     await w.shot("visit-type-en")
     await w.take_ticket("visit.bhyt")
@@ -78,12 +78,12 @@ async def appointment_qr_check_in(w: Walk) -> None:
     """A booking's QR: too early for tomorrow's, then today's checked in and its ticket printed (demo HIS bookings)."""
     await w.tap("home.check_in")
     w.expect(Step.IDENTIFY)
-    await w.present(QrScanned("DEMO-TOMORROW"))
+    await w.present(QrScanned.of("DEMO-TOMORROW"))
     w.expect(Step.IDENTIFY)
     if w.service.session.notice_key != "appointment.too_early":
         raise DemoStepError("tomorrow's booking must say it is too early, on the identify screen")
     await w.shot("booking-too-early")
-    await w.present(QrScanned("DEMO-NOW"))
+    await w.present(QrScanned.of("DEMO-NOW"))
     w.expect(Step.CONFIRM)
     await w.shot("booking-confirm")
     from kiosk.screens.pilot import texts

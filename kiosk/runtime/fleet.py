@@ -1,5 +1,5 @@
-"""`kiosk run`'s fleet side: the `KioskHooks` built from the running kiosk (flow service, printer, reader, camera,
-app), so the sync agent, heartbeats and remote actions work on the real devices."""
+"""`kiosk run`'s fleet side: the running kiosk (flow service, printer, reader, camera, app) as the sync agent,
+heartbeats and remote actions see it (`KioskHooks`), so they work on the real devices."""
 
 from __future__ import annotations
 
@@ -9,33 +9,47 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.ticket import DeskSlip
+from kiosk.flow.ports import PrinterPort
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
 from kiosk.flow.transition import FlowConfig
+from kiosk.offline.health import OfflineHealth
 from kiosk.remote_config import live
 from kiosk.remote_config.agent import HealthProbe, ProbeOutcome
 from kiosk.remote_config.alerts import FleetAlerts
+from kiosk.remote_config.fleet_runtime import KioskHooks
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.probes import hub_reachable
-from kiosk.remote_config.runtime import KioskHooks
 from kiosk.remote_config.schema import ActionResult, DeviceState, RemoteConfig
 from kiosk.remote_config.screenshot import capture
+from kiosk.runtime.devices import camera_state
+
+if TYPE_CHECKING:
+    from kiosk.hardware.camera.scanner import CameraScanner
+    from kiosk.screens.app import KioskApp
 
 log = logging.getLogger(__name__)
 RESTART_EXIT_CODE = 75  # EX_TEMPFAIL: systemd's Restart=always starts the kiosk again
 
-PrinterFactory = Callable[[str, int], Any]  # (uri, paper mm) → a PrinterPort
+PrinterFactory = Callable[[str, int], PrinterPort]  # (uri, paper mm) → the printer there
+
+
+class ReaderHealth(Protocol):
+    """Whether the chip reader is there (the chip bridge follows the reader's events)."""
+
+    @property
+    def reader_ok(self) -> bool: ...
 
 
 @dataclass
 class RunningKiosk:
-    """The parts of `kiosk run` the fleet acts on."""
+    """The parts of `kiosk run` the fleet acts on, each built before it."""
 
     service: FlowService
     base_config: FlowConfig  # from the settings file; remote fields are laid over it
@@ -44,11 +58,11 @@ class RunningKiosk:
     make_printer: PrinterFactory
     local_printer_uri: str
     local_paper_mm: int
-    reader_ok: Callable[[], bool]
-    camera_state: Callable[[], DeviceState]
-    app: Any = None  # the Kivy app, once built
+    reader: ReaderHealth
+    camera: CameraScanner | None  # None: a simulated (VIRTUAL) camera
+    app: KioskApp | None  # None: no screens (the fleet's tests)
     alerts: FleetAlerts = field(default_factory=FleetAlerts)
-    offline: Any = None  # kiosk.offline.health.OfflineHealth: the hub / printer breakers for the heartbeat
+    offline: OfflineHealth | None = None  # the hub / printer breakers for the heartbeat
     exit_code: int = 0
 
     def session_active(self) -> bool:
@@ -77,18 +91,19 @@ class RunningKiosk:
         return ProbeOutcome(status.printable, "" if status.printable else f"not ready ({status.state})")
 
     async def reader_probe(self, _config: RemoteConfig) -> ProbeOutcome:
-        return ProbeOutcome(self.reader_ok(), "" if self.reader_ok() else "reader not found")
+        ok = self.reader.reader_ok
+        return ProbeOutcome(ok, "" if ok else "reader not found")
 
     async def camera_probe(self, _config: RemoteConfig) -> ProbeOutcome:
-        state = self.camera_state()
+        state = camera_state(self.camera)
         return ProbeOutcome(state == DeviceState.OK, "" if state == DeviceState.OK else f"camera {state}")
 
     def device_states(self) -> dict[str, DeviceState]:
         ok, fault = DeviceState.OK, DeviceState.FAULT
         states = {
             "printer": ok if self.service.printer_ok else fault,
-            "reader": ok if self.reader_ok() else DeviceState.MISSING,
-            "camera": self.camera_state(),
+            "reader": ok if self.reader.reader_ok else DeviceState.MISSING,
+            "camera": camera_state(self.camera),
             "hub": ok if self.service.hub_ok else DeviceState.DEGRADED,
         }
         return {**states, **self.offline.device_states()} if self.offline is not None else states

@@ -3,8 +3,8 @@ card (expired, replaced by a new one, revoked), the BHXH gateway down, the print
 
 from __future__ import annotations
 
-from kiosk.cli._demo_devices import chip_identity, demo_card
-from kiosk.cli._demo_walk import DemoStepError, Walk, expect_answer
+from kiosk.demo.devices import chip_identity, demo_card
+from kiosk.demo.walk import DemoStepError, Walk, expect_answer
 from kiosk.domain.ticket import VisitType
 from kiosk.flow.events import CardPresented
 from kiosk.flow.state import Step
@@ -15,7 +15,7 @@ async def expired_card_pays(w: Walk) -> None:
     w.expect(Step.ENTITLEMENT_PROBLEM)
     await w.shot("card-expired")
     await w.take_ticket("visit.fee")
-    if w.printer.tickets[-1].visit_type != VisitType.FEE_PAYING:
+    if w.printer.tickets[-1].visit_type != VisitType.FEE:
         raise DemoStepError("an expired card's visit must be fee-paying")
     await w.finish()
 
@@ -56,7 +56,7 @@ async def paper_out(w: Walk) -> None:
         await w.present(CardPresented(chip_identity(demo_card("003"))))
         w.expect(Step.VISIT_TYPE)
         tickets_before = len(w.printer.tickets)
-        await w.take_ticket("visit.bhyt", reaching=Step.PRINTER_NOT_READY)  # before the number is taken (issue 5)
+        await w.take_ticket("visit.bhyt", reaching=Step.PRINTER_NOT_READY)  # before the number is taken
         if w.service.session.ticket is not None or w.service.session.notice_key != "printer.paper_out":
             raise DemoStepError("paper out: the patient is told before a number is taken")
         await w.shot("printer-not-ready")

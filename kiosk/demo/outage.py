@@ -1,8 +1,8 @@
-"""The outage scenario of `kiosk demo --script`: the embedded hub is cut off mid-morning, the next patient still
-gets a ticket (provisional, from the kiosk's lease, printed "SỐ TẠM" with the BHYT check pending), the line comes
-back and the journal is replayed into the hub's queue at the printed number.
+"""The outage scenario of `kiosk demo --script` and `kiosk outage`: the embedded hub is cut off mid-morning, the
+next patient still gets a ticket (provisional, from the kiosk's lease, printed "SỐ TẠM" with the BHYT check
+pending), the line comes back and the journal is replayed into the hub's queue at the printed number.
 
-`hub_outage(walk)` is one scenario for the walkthrough (`kiosk/cli/_demo_script.py`'s `SCENARIOS`): it needs only
+`hub_outage(walk)` is one scenario for the walkthrough (`kiosk/demo/script.py`'s `SCENARIOS`): it needs only
 what `Walk` has (`service`, `hub`, `printer`, `present`, `take_ticket`, `expect`, `shot`, `finish`). For the time
 of the scenario the flow service talks to the hub through `ResilientHis` over a line the scenario can cut.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import tempfile
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,23 +22,28 @@ from urllib.parse import urlsplit
 import httpx
 
 from kiosk.backend_client.client import HisClient
-from kiosk.flow.events import CardPresented
+from kiosk.demo.devices import DemoPrinter, chip_identity, demo_card
+from kiosk.demo.walk import DemoStepError, expect_answer
+from kiosk.domain.ticket import VisitType
+from kiosk.embedded_hub import EmbeddedHub, embedded_hub
+from kiosk.flow.events import CardPresented, ChooseDepartment, ChooseVisit, Confirm
 from kiosk.flow.ports import HisPort
+from kiosk.flow.records import IssuedTicket, PresentedIdentity
 from kiosk.flow.service import FlowService
 from kiosk.flow.state import Step
+from kiosk.flow.transition import FlowConfig
 from kiosk.offline.breaker import CircuitBreaker
 from kiosk.offline.lease_client import LeaseClient
 from kiosk.offline.resilient_his import ResilientHis
 from kiosk.offline.store import OfflineStore
+from kiosk_hub.bhxh.demo_cards import DemoCard
 
 OPEN_FOR_S = 0.5  # the breaker's open time in the demo (5 s on a kiosk): the replay follows the line's return
 
 
-def step_failed(why: str) -> AssertionError:
+def step_failed(why: str) -> DemoStepError:
     """A step where the kiosk did not do what it must: the walkthrough's own step error, so the walkthrough reports
-    the scenario as failed and goes on (imported here: the walkthrough imports this module)."""
-    from kiosk.cli._demo_script import DemoStepError
-
+    the scenario as failed and goes on."""
     return DemoStepError(f"hub-outage: {why}")
 
 
@@ -45,11 +51,11 @@ class DemoWalk(Protocol):
     """What the scenario uses of the demo walkthrough's `Walk`."""
 
     service: FlowService
-    hub: Any  # kiosk.embedded_hub.EmbeddedHub
+    hub: EmbeddedHub
     scenario: str
 
     @property
-    def printer(self) -> Any: ...  # a DemoPrinter: `.tickets`, the QueueTickets printed
+    def printer(self) -> DemoPrinter: ...
 
     async def present(self, event: CardPresented) -> None: ...
 
@@ -94,7 +100,7 @@ def talking_through(service: FlowService, his: HisPort) -> Iterator[None]:
 
 @contextlib.asynccontextmanager
 async def resilient_line(
-    hub: Any, wall: Callable[[], datetime] | None = None
+    hub: EmbeddedHub, wall: Callable[[], datetime] | None = None
 ) -> AsyncIterator[tuple[ResilientHis, CuttableLine, httpx.AsyncClient]]:
     """A `ResilientHis` on the embedded hub over a cuttable line, its store in a temporary directory; `wall` is the
     demo's clock (the hub's), so the kiosk's provisional day is the hub's day."""
@@ -116,13 +122,10 @@ async def resilient_line(
                 store.close()
 
 
-async def hub_outage(w: DemoWalk, *, card: Any = None) -> None:
+async def hub_outage(w: DemoWalk, *, card: DemoCard | None = None) -> None:
     """Line cut → a BHYT check-in ends with a provisional ticket → line back → replayed, journal empty, and the
     ticket's QR page now redirects to its status page. The patient is one the walkthrough has not met (a card the
     BHXH will send to the desk: the ticket says the check happens there)."""
-    from kiosk.cli._demo_devices import chip_identity, demo_card
-    from kiosk.cli._demo_walk import expect_answer
-
     wall = getattr(getattr(w, "clock", None), "wall", None)  # the demo's DemoClock, when the walk has one
     async with resilient_line(w.hub, wall) as (his, line, http):
         await his.maintain()  # today's leases and the department list, as the background round does
@@ -156,3 +159,46 @@ async def hub_outage(w: DemoWalk, *, card: Any = None) -> None:
         page = await http.get(urlsplit(printed.status_url).path)
         if page.status_code != 303:
             raise step_failed(f"line back: the ticket's QR page must lead to its status page ({page.status_code})")
+
+
+async def outage_report(pictures: Path | None) -> dict[str, Any]:
+    """`kiosk outage`: one patient checks in, the line is cut, the next still gets a (provisional) ticket, the line
+    comes back and the journal is replayed; what happened, as one JSON-ready dict."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-outage-") as tmp:
+        async with embedded_hub(Path(tmp)) as hub, resilient_line(hub) as (his, line, _http):
+            await his.maintain()  # leases and the department list, as the background round does
+            printer = DemoPrinter(pictures=pictures)
+            service = FlowService(FlowConfig(hospital_name="Bệnh viện Đa khoa Demo"), his, printer)
+            online = await _check_in(service, chip_identity(demo_card("000", 0)))
+            line.cut = True
+            started = time.perf_counter()
+            offline = await _check_in(FlowService(service.config, his, printer), chip_identity(demo_card("000", 1)))
+            seconds = time.perf_counter() - started
+            during = his.health()
+            line.cut = False
+            await asyncio.sleep(OPEN_FOR_S + 0.1)  # the breaker's open state ends; the next round probes the hub
+            replayed = await his.maintain()
+            after = his.health()
+    return {
+        "online_ticket": online.display_number if online else None,
+        "offline_ticket": offline.display_number if offline else None,
+        "offline_printed_provisional": [t.provisional for t in printer.tickets],
+        "offline_check_in_s": round(seconds, 3),
+        "during_outage": during,
+        "replayed": replayed,
+        "after": after,
+        "pictures": [str(p) for p in printer.saved],
+    }
+
+
+async def _check_in(service: FlowService, identity: PresentedIdentity) -> IssuedTicket | None:
+    service.dispatch(CardPresented(identity))
+    await service.idle()
+    service.dispatch(ChooseVisit(VisitType.BHYT))
+    await service.idle()
+    departments = service.session.departments
+    department = next((d for d in departments if d.open_now), departments[0])
+    service.dispatch(ChooseDepartment(department.id))
+    service.dispatch(Confirm())
+    await service.idle()
+    return service.session.ticket

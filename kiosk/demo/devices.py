@@ -16,7 +16,8 @@ from kiosk.domain.dates import VN_TZ, PartialDate
 from kiosk.domain.people import Sex
 from kiosk.domain.ticket import DeskSlip, QueueTicket
 from kiosk.flow.fakes import FakePrinter
-from kiosk.flow.records import IdentifierKind, IdentitySource, PresentedIdentity
+from kiosk.flow.identify import identity_from_card
+from kiosk.flow.records import PresentedIdentity
 from kiosk_hub.bhxh.demo_cards import DEMO_CARDS, DemoCard
 
 
@@ -91,15 +92,7 @@ def _dob(card: DemoCard) -> date:
 
 def chip_identity(card: DemoCard) -> PresentedIdentity:
     """What the chip reader hands the flow for this card's owner (their CCCD chip)."""
-    return PresentedIdentity(
-        source=IdentitySource.CHIP,
-        lookup_kind=IdentifierKind.CCCD,
-        lookup_value=card.id_number,
-        full_name=card.full_name,
-        date_of_birth=card.iso_date_of_birth,
-        sex="male" if card.sex == "1" else "female",
-        id_number=card.id_number,
-    )
+    return identity_from_card(chip_card(card))
 
 
 def cccd_qr_text(card: DemoCard) -> str:
