@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from kiosk_hub.api import routes_care, routes_tickets, status_page
+from kiosk_hub.events import console as events_console
+from kiosk_hub.events import routes as events_routes
 from kiosk_hub.events.worker import events_loop
 from kiosk_hub.fleet import routes as fleet_routes
 from kiosk_hub.his.worker import announce_adapter, his_loop
@@ -78,5 +80,7 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(status_page.router)
     fleet_routes.include(app)
     app.include_router(leases_router)
+    app.include_router(events_routes.router)
+    app.include_router(events_console.router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     return app

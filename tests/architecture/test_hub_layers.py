@@ -25,6 +25,14 @@ SERVICES = (
     "db/",
     "errors.py",
     "settings.py",
+    "events/outbox.py",
+    "events/publisher.py",
+    "events/delivery.py",
+    "events/signing.py",
+    "events/status.py",
+    "events/models.py",
+    "events/worker.py",
+    "bhxh/checkin.py",
 )
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")
 
@@ -82,6 +90,8 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.fleet.console.pages",
         "kiosk_hub.leases.routes",
         "kiosk_hub.leases.page",
+        "kiosk_hub.events.routes",
+        "kiosk_hub.events.console",
     } <= route_modules()
 
 

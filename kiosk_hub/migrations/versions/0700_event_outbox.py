@@ -1,4 +1,4 @@
-"""the event feed: outbox, publication counter, webhook subscriptions and deliveries
+"""the event feed: outbox, publication counter, webhook subscriptions and deliveries, pull readers
 
 Revision ID: 0700
 Revises: 0310
@@ -82,11 +82,21 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
     )
+    op.create_table(
+        "event_readers",
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_event_readers")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_event_readers_token_hash")),
+    )
     op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["subscription_id", "state", "next_attempt_at"])
     op.create_index("ix_webhook_deliveries_subject", "webhook_deliveries", ["subscription_id", "subject", "position"])
 
 
 def downgrade() -> None:
+    op.drop_table("event_readers")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_subscriptions")
     op.drop_table("event_counter")
