@@ -5,6 +5,7 @@ the hub's HIS-outage tests count what it really did (one visit per visit_ref, ho
 from __future__ import annotations
 
 import asyncio
+import time
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class ReferenceHis:
     visit_status: dict[str, str] = field(default_factory=dict)
     openings: list[c.VisitOpening] = field(default_factory=list)
     opened_count: Counter[str] = field(default_factory=Counter)  # visits created per visit_ref: must stay 1
+    opened_at: dict[str, float] = field(default_factory=dict)  # wall clock of each opening (bench/his.py)
     requests: Counter[str] = field(default_factory=Counter)
     appointments: dict[str, c.HisAppointment] = field(default_factory=dict)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -110,6 +112,7 @@ class ReferenceHis:
             self.visit_status[opening.visit_ref] = "open"
             self.openings.append(opening)
             self.opened_count[opening.visit_ref] += 1
+            self.opened_at[opening.visit_ref] = time.time()
         return self.visits[opening.visit_ref]
 
 
