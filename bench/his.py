@@ -8,7 +8,7 @@ the ticket, first with the hub's own register as the HIS, then with the `rest` a
 over loopback HTTP (same machine, so the HIS's own time is near zero: the figure is the adapter's and the network
 stack's). The visit is opened in the background; "visit in HIS" is the time from the ticket's answer to the
 opening at the reference HIS. Delivery: N events in the outbox (tickets issued in batches), one webhook
-subscription to a loopback receiver that checks each signature, rounds until all are delivered.
+subscription to a loopback receiver in its own process that checks each signature, rounds until all are delivered.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk_hub import wire
+from kiosk_hub.events.models import WebhookDelivery
 from kiosk_hub.events.publisher import publish
 from kiosk_hub.events.worker import events_round
 from kiosk_hub.his import contract as c
@@ -36,11 +38,10 @@ from kiosk_hub.migrate import upgrade
 from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.settings import EventSettings, HubSettings
 from tests.hub.conftest import enrol, seed
-from tests.hub.servers import hub_process, serve_in_thread
+from tests.hub.servers import hub_process, serve_in_thread, uvicorn_process
 from tests.hub.test_event_feed import SECRET, subscribe
 from tests.support.postgres import available, running_postgres
 from tests.support.reference_his import TOKEN, ReferenceHis, create_reference_his
-from tests.support.webhook_receiver import WebhookReceiver, create_receiver
 
 
 def cccd(i: int) -> str:
@@ -122,10 +123,10 @@ def checkin_bench(tmp: str, n: int, levels: list[int]) -> None:
 
 
 async def deliver_all(url: str, events: int) -> tuple[float, float]:
-    """(seconds to publish, seconds to deliver) `events` ticket events to a loopback receiver."""
+    """(seconds to publish, seconds to deliver) `events` ticket events to a receiver in its own process."""
     upgrade(url)
-    taker = WebhookReceiver(secret=SECRET)
-    with serve_in_thread(create_receiver(taker)) as receiver:
+    cmd = [sys.executable, "-m", "tests.support.webhook_receiver", SECRET]
+    with uvicorn_process(cmd) as receiver:
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
         async with httpx.AsyncClient(limits=limits) as http:
             settings = HubSettings(database_url=url, events=EventSettings(concurrency=16))
@@ -143,12 +144,16 @@ async def deliver_all(url: str, events: int) -> tuple[float, float]:
                 pass
             published = time.perf_counter() - started
             started = time.perf_counter()
-            while len(taker.taken) < events:
+            while True:
                 if not await events_round(hub):
+                    with hub.reader() as session:
+                        if not session.scalar(select(func.count()).select_from(WebhookDelivery)):
+                            break
                     await asyncio.sleep(0.01)
             delivered = time.perf_counter() - started
+            stats = (await http.get(f"{receiver}/stats")).json()
             hub.engine.dispose()
-    assert taker.refused_signatures == 0
+    assert stats == {"taken": events, "refused": 0}, stats
     return published, delivered
 
 

@@ -59,10 +59,6 @@ class WebhookSubscription(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    def wants(self, event_type: str) -> bool:
-        prefixes = [p for p in self.event_types.split(",") if p]
-        return not prefixes or any(event_type == p or event_type.startswith(p.rstrip("*")) for p in prefixes)
-
 
 class DeliveryState(StrEnum):
     PENDING = "pending"

@@ -7,18 +7,26 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, exists, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Table,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk_hub.events.models import DeliveryState, EventCounter, OutboxEvent, WebhookDelivery, WebhookSubscription
 
-OUTBOX = cast(Table, OutboxEvent.__table__)
 DELIVERIES = cast(Table, WebhookDelivery.__table__)
-_SET_POSITION = (
-    update(OUTBOX)
-    .where(OUTBOX.c.seq == bindparam("b_seq"))
-    .values(position=bindparam("b_position"), published_at=bindparam("b_at"))
-)
 
 
 def unpublished(reader: sessionmaker[Session]) -> bool:
@@ -28,44 +36,52 @@ def unpublished(reader: sessionmaker[Session]) -> bool:
         )
 
 
-def publish(writer: sessionmaker[Session], now: datetime, limit: int = 1000) -> int:
-    """Number the committed events not yet published (in insertion order) and fan them out; how many."""
+def publish(writer: sessionmaker[Session], now: datetime) -> int:
+    """Number the committed events not yet published and fan them out; how many. A handful of statements per
+    round whatever its size: positions are `seq + offset`, the offset chosen so this round's positions all lie
+    above the last round's (positions grow; they need not be contiguous)."""
     with writer() as session:
         counter = session.scalars(select(EventCounter).where(EventCounter.id == 1).with_for_update()).one()
-        rows = session.execute(
-            select(OutboxEvent.seq, OutboxEvent.type, OutboxEvent.subject)
-            .where(OutboxEvent.position.is_(None))
-            .order_by(OutboxEvent.seq)
-            .limit(limit)
-        ).all()
-        if not rows:
+        unpublished = OutboxEvent.position.is_(None)
+        low, high = session.execute(
+            select(func.min(OutboxEvent.seq), func.max(OutboxEvent.seq)).where(unpublished)
+        ).one()
+        if low is None:
             return 0
-        first = counter.last_position + 1
-        positions = [{"b_seq": row.seq, "b_position": first + i, "b_at": now} for i, row in enumerate(rows)]
-        session.connection().execute(_SET_POSITION, positions)
-        counter.last_position = first + len(rows) - 1
-        subscriptions = list(session.scalars(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))))
-        deliveries = [
-            {
-                "subscription_id": sub.id,
-                "event_seq": row.seq,
-                "position": first + i,
-                "subject": row.subject,
-                "state": DeliveryState.PENDING.value,
-                "attempts": 0,
-                "created_at": now,
-                "next_attempt_at": now,
-                "claimed_until": None,
-                "last_error": None,
-            }
-            for i, row in enumerate(rows)
-            for sub in subscriptions
-            if sub.wants(row.type)
-        ]
-        if deliveries:
-            session.connection().execute(insert(DELIVERIES), deliveries)
+        before = counter.last_position
+        offset = max(0, before - low + 1)
+        # Only seq in [low, high]: a row committed meanwhile with a lower seq waits for the next round, so no
+        # position here can fall at or below the last round's.
+        numbered = session.execute(
+            update(OutboxEvent)
+            .where(unpublished, OutboxEvent.seq >= low, OutboxEvent.seq <= high)
+            .values(position=OutboxEvent.seq + offset, published_at=now)
+        ).rowcount  # type: ignore[attr-defined]
+        counter.last_position = high + offset
+        this_round = and_(OutboxEvent.position > before, OutboxEvent.position <= counter.last_position)
+        for sub in session.scalars(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))):
+            _fan_out(session, sub, this_round, now)
         session.commit()
-        return len(rows)
+        return int(numbered or 0)
+
+
+def _fan_out(session: Session, sub: WebhookSubscription, this_round: ColumnElement[bool], now: datetime) -> None:
+    """One delivery row per event of the round the subscription wants, in one INSERT … SELECT."""
+    prefixes = [p.rstrip("*") for p in sub.event_types.split(",") if p]
+    wanted = or_(*(func.substr(OutboxEvent.type, 1, len(p)) == p for p in prefixes)) if prefixes else true()
+    rows = select(
+        literal(sub.id),
+        OutboxEvent.seq,
+        OutboxEvent.position,
+        OutboxEvent.subject,
+        literal(DeliveryState.PENDING.value),
+        literal(0),
+        literal(now, DateTime(timezone=True)),
+        literal(now, DateTime(timezone=True)),
+    ).where(this_round, wanted)
+    columns = ["subscription_id", "event_seq", "position", "subject", "state", "attempts", "created_at",
+               "next_attempt_at"]  # fmt: skip
+    session.execute(insert(DELIVERIES).from_select(columns, rows))
 
 
 def prune(writer: sessionmaker[Session], now: datetime, retention: timedelta) -> int:

@@ -43,8 +43,15 @@ def serve_in_thread(app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "o
 @contextlib.contextmanager
 def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """`kiosk-hub serve --port 0` in its own process; yields its base URL, stops it by PID."""
-    full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
+    with uvicorn_process(cmd, env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def uvicorn_process(cmd: list[str], env: dict[str, str] | None = None) -> Iterator[str]:
+    """A command that serves with uvicorn on a free port, in its own process; yields its URL, stops it by PID."""
+    full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
     assert proc.stderr is not None
     url = None
@@ -61,7 +68,7 @@ def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterato
         proc.kill()
         proc.wait()
         proc.stderr.close()
-        raise RuntimeError("hub did not start:\n" + "".join(lines))
+        raise RuntimeError("server did not start:\n" + "".join(lines))
     # Keep reading its log so a full pipe never blocks the server.
     drain = threading.Thread(target=proc.stderr.read, daemon=True)
     drain.start()

@@ -5,8 +5,8 @@ the hub's HIS-outage tests count what it really did (one visit per visit_ref, ho
 from __future__ import annotations
 
 import asyncio
-import time
 import itertools
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime

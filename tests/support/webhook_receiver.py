@@ -49,3 +49,25 @@ def create_receiver(receiver: WebhookReceiver) -> Starlette:
         return Response(status_code=204)
 
     return Starlette(routes=[Route("/hooks/his", take, methods=["POST"])])
+
+
+def main() -> None:
+    """`python -m tests.support.webhook_receiver SECRET`: a receiver in its own process (bench/his.py), on a free
+    loopback port printed as "running on http://127.0.0.1:PORT"; GET /stats answers what it took."""
+    import sys
+
+    import uvicorn
+    from starlette.responses import JSONResponse
+
+    receiver = WebhookReceiver(secret=sys.argv[1])
+    app = create_receiver(receiver)
+
+    async def stats(_request: Request) -> Response:
+        return JSONResponse({"taken": len(receiver.taken), "refused": receiver.refused_signatures})
+
+    app.add_route("/stats", stats, methods=["GET"])
+    uvicorn.run(app, host="127.0.0.1", port=0, log_level="info", access_log=False)
+
+
+if __name__ == "__main__":
+    main()
