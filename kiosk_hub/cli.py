@@ -46,18 +46,12 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _seed_demo(args: argparse.Namespace) -> int:
-    from kiosk_hub.his.demo_people import demo_people
-    from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+    from kiosk_hub.his.demo_seed import seed_demo_hospital
     from kiosk_hub.hub import build_hub, system_clock
 
     hub = build_hub(settings_from_env(args.db))
     with hub.writer() as session:
-        counts = {
-            "departments": seed_departments(session),
-            "patients": seed_patients(session, demo_people()),
-        }
-        session.flush()
-        counts["appointments"] = seed_appointments(session, system_clock())
+        counts = seed_demo_hospital(session, system_clock())
         session.commit()
     print(json.dumps({"added": counts}, ensure_ascii=False))
     return 0

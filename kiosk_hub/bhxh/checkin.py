@@ -179,4 +179,4 @@ def to_xml(r: CheckInRecord) -> bytes:
     for element, _size in FIELDS:
         ET.SubElement(item, element).text = values[element]
     ET.SubElement(root, SIGNATURE)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from kiosk.domain.ticket import VisitType
 from kiosk_hub import wire
 from kiosk_hub.his import contract as c
 from kiosk_hub.his.port import HisAdapter, HisRefusedError
@@ -64,7 +65,7 @@ class Run:
             visit_ref=visit_ref,
             patient_id=patient_id or self.need_patient().patient_id,
             department_id=self.department_id or "KKB",
-            visit_type=wire.VisitType.BHYT,
+            visit_type=VisitType.BHYT,
             queue_number=1,
             display_number="0001",
             ticket_id=str(uuid.uuid4()),

@@ -13,8 +13,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kiosk.domain.priority import PriorityReason
-from kiosk_hub.db.models import AppointmentStatus
-from kiosk_hub.wire import IdentifierKind, OpeningPeriod, PartialDateText, Sex, VisitType
+from kiosk.domain.ticket import VisitType
+from kiosk_hub.db.models import AppointmentStatus as AppointmentStatus  # part of the contract
+from kiosk_hub.wire import IdentifierKind, OpeningPeriod, PartialDateText, Sex
 
 CONTRACT_VERSION = "1.0"
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]

@@ -20,6 +20,7 @@ import httpx
 from pydantic import ValidationError
 
 from kiosk_hub import wire
+from kiosk_hub.db.models import AppointmentStatus
 from kiosk_hub.his import contract as c
 from kiosk_hub.his.port import HisAdapter, HisRefusedError, HisUnavailableError
 
@@ -256,7 +257,7 @@ def _booking(code: str, a: dict[str, Any]) -> c.HisAppointment:
         room_id=(ref.get("Location", {}).get("reference", "/").split("/")[1] or None),
         doctor_name=ref.get("Practitioner", {}).get("display", ""),
         starts_at=a["start"],
-        status=status,
+        status=AppointmentStatus(status),
     )
 
 

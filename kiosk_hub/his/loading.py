@@ -66,13 +66,9 @@ def register_adapter(context: AdapterContext) -> HisAdapter:
 
 def demo_adapter(context: AdapterContext) -> HisAdapter:
     """The register with the demo hospital's departments, patients and bookings seeded (missing ones only)."""
-    from kiosk_hub.his.demo_people import demo_people
-    from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+    from kiosk_hub.his.demo_seed import seed_demo_hospital
 
     with context.writer() as session:
-        seed_departments(session)
-        seed_patients(session, demo_people())
-        session.flush()
-        seed_appointments(session, context.clock())
+        seed_demo_hospital(session, context.clock())
         session.commit()
     return register_adapter(context)

@@ -29,11 +29,9 @@ from kiosk_hub.his.port import HisAdapter, HisRefusedError, HisUnavailableError
 
 log = logging.getLogger("kiosk_hub.his")
 PENDING = "pending:"
-_REFUSALS = {
+_REFUSALS: dict[str, Callable[[], errors.HubError]] = {
     "patient_identity_conflict": errors.patient_identity_conflict,
-    "identifier_required": lambda: errors.HubError(
-        422, "identifier_required", "An ID number, BHXH number or BHYT code is required"
-    ),
+    "identifier_required": errors.identifier_required,
 }
 
 
@@ -115,7 +113,7 @@ class Reception:
         patient_id = row.his_patient_id or f"{PENDING}{row.id}"
         return wire.Patient(
             id=patient_id,
-            patient_code="",
+            patient_code="",  # the HIS gives it once it has the patient
             full_name=registration.full_name,
             date_of_birth=registration.date_of_birth,
             sex=registration.sex,

@@ -66,7 +66,13 @@ def apply_catalogue(session: Session, catalogue: c.DepartmentCatalogue, now: dat
             seen.add(("room", room.id))
     session.flush()
     missing = _link(session, seen, now)
-    return SyncReport(**counts, missing=missing)
+    return SyncReport(
+        departments_added=counts["departments_added"],
+        departments_updated=counts["departments_updated"],
+        rooms_added=counts["rooms_added"],
+        rooms_updated=counts["rooms_updated"],
+        missing=missing,
+    )
 
 
 def _upsert_department(session: Session, d: c.HisDepartment, order: int) -> bool:

@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.domain.ticket import Lane, display_number
+from kiosk.domain.priority import PriorityReason
+from kiosk.domain.ticket import Lane, VisitType, display_number
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Ticket
 from kiosk_hub.events.outbox import EventType, record_event, subject_of
@@ -138,9 +139,9 @@ class VisitDispatcher:
             patient_id=self._reception.resolve(visit.patient_ref),
             department_id=ticket.department_id,
             room_id=ticket.room_id,
-            visit_type=ticket.visit_type,
+            visit_type=VisitType(ticket.visit_type),
             priority=ticket.lane == Lane.PRIORITY,
-            priority_reasons=reasons,
+            priority_reasons=[PriorityReason(r) for r in reasons],
             queue_number=ticket.number,
             display_number=display_number(ticket.lane, ticket.number),
             ticket_id=ticket.id,
