@@ -25,7 +25,7 @@ from kiosk_hub.db.models import Ticket
 from kiosk_hub.events.outbox import EventType, record_event, subject_of
 from kiosk_hub.his import contract as c
 from kiosk_hub.his.models import EntitlementCheck, HisVisit, VisitGoal
-from kiosk_hub.his.port import HisError, HisRefusedError
+from kiosk_hub.his.port import HisError, HisRefusedError, HisUnavailableError
 from kiosk_hub.his.reception import Reception
 
 log = logging.getLogger("kiosk_hub.his.visits")
@@ -69,20 +69,36 @@ class VisitDispatcher:
         self._on_opened = on_opened or (lambda _opening, _opened: None)
 
     def run_round(self, limit: int = 32) -> int:
-        """Work the due visits once; the number the HIS confirmed. Blocking: run it on a worker thread."""
-        confirmed = 0
+        """Work the due visits once; the number the HIS confirmed. The HIS is asked visit by visit, the answers are
+        recorded together (one commit, one fsync, for the round). Blocking: run it on a worker thread."""
+        results: list[tuple[VisitWork, VisitOutcome | HisError]] = []
+        away: HisUnavailableError | None = None
         for work in self._claim(limit):
+            if away is not None:  # the HIS did not answer the last one: the rest wait their backoff unasked
+                results.append((work, away))
+                continue
             try:
-                outcome = self._work(work)
-            except HisRefusedError as exc:
-                self._give_up(work, exc.code)
-                continue
+                results.append((work, self._work(work)))
+            except HisUnavailableError as exc:
+                away = exc
+                results.append((work, exc))
             except HisError as exc:
-                self._retry(work, type(exc.__cause__ or exc).__name__)
-                continue
-            self._record(work, outcome)
-            confirmed += 1
-        return confirmed
+                results.append((work, exc))
+        if not results:
+            return 0
+        now = self._clock()
+        with self._writer() as session:
+            for work, result in results:
+                visit = session.get(HisVisit, work.visit.id)
+                assert visit is not None  # visits are never deleted while being worked
+                if isinstance(result, HisRefusedError):
+                    self._give_up(session, work, visit, result.code, now)
+                elif isinstance(result, HisError):
+                    self._retry(session, work, visit, type(result.__cause__ or result).__name__, now)
+                else:
+                    self._record(session, work, visit, result, now)
+            session.commit()
+        return sum(isinstance(result, VisitOutcome) for _, result in results)
 
     def due(self) -> bool:
         """A cheap read: is there a visit to work now (claims are writes, so a round starts only then)?"""
@@ -160,23 +176,18 @@ class VisitDispatcher:
             ).first()
         return c.EntitlementRecord.model_validate_json(row.record) if row else None
 
-    def _record(self, work: VisitWork, outcome: VisitOutcome) -> None:
-        now = self._clock()
-        with self._writer() as session:
-            visit = session.get(HisVisit, work.visit.id)
-            assert visit is not None  # visits are never deleted while being worked
-            if outcome.opened is not None:
-                visit.visit_code = outcome.opened.visit_code
-                visit.his_patient_id = outcome.opened.patient_id
-                self._announce(session, EventType.VISIT_OPENED, work, visit, now)
-            if outcome.done != VisitGoal.OPEN:
-                kind = EventType.VISIT_CANCELLED if outcome.done == VisitGoal.CANCELLED else EventType.VISIT_CLOSED
-                self._announce(session, kind, work, visit, now)
-            visit.done = outcome.done
-            visit.claimed_until = None
-            visit.last_error = None
-            visit.next_attempt_at = now  # if the goal changed meanwhile, the next round acts on it
-            session.commit()
+    def _record(self, session: Session, work: VisitWork, visit: HisVisit, outcome: VisitOutcome, now: datetime) -> None:
+        if outcome.opened is not None:
+            visit.visit_code = outcome.opened.visit_code
+            visit.his_patient_id = outcome.opened.patient_id
+            self._announce(session, EventType.VISIT_OPENED, work, visit, now)
+        if outcome.done != VisitGoal.OPEN:
+            kind = EventType.VISIT_CANCELLED if outcome.done == VisitGoal.CANCELLED else EventType.VISIT_CLOSED
+            self._announce(session, kind, work, visit, now)
+        visit.done = outcome.done
+        visit.claimed_until = None
+        visit.last_error = None
+        visit.next_attempt_at = now  # if the goal changed meanwhile, the next round acts on it
 
     def _announce(self, session: Session, kind: EventType, work: VisitWork, visit: HisVisit, now: datetime) -> None:
         record_event(
@@ -196,27 +207,18 @@ class VisitDispatcher:
             occurred_at=now,
         )
 
-    def _retry(self, work: VisitWork, reason: str) -> None:
-        now = self._clock()
+    def _retry(self, session: Session, work: VisitWork, visit: HisVisit, reason: str, now: datetime) -> None:
         if now - as_utc(work.visit.created_at) > GIVE_UP_AFTER:
-            self._give_up(work, f"no answer for a day ({reason})")
+            self._give_up(session, work, visit, f"no answer for a day ({reason})", now)
             return
-        log.info("visit %s: HIS gave no usable answer (%s), retry %d", work.visit.id, reason, work.visit.attempts)
-        with self._writer() as session:
-            visit = session.get(HisVisit, work.visit.id)
-            assert visit is not None
-            visit.claimed_until = None
-            visit.last_error = reason[:200]
-            visit.next_attempt_at = now + backoff(visit.attempts)
-            session.commit()
+        log.info("visit %s: HIS gave no usable answer (%s), retry %d", visit.id, reason, visit.attempts)
+        visit.claimed_until = None
+        visit.last_error = reason[:200]
+        visit.next_attempt_at = now + backoff(visit.attempts)
 
-    def _give_up(self, work: VisitWork, reason: str) -> None:
-        log.error("visit %s: given up (%s); the desk opens it by hand", work.visit.id, reason)
-        with self._writer() as session:
-            visit = session.get(HisVisit, work.visit.id)
-            assert visit is not None
-            visit.failed = True
-            visit.claimed_until = None
-            visit.last_error = reason[:200]
-            self._announce(session, EventType.VISIT_FAILED, work, visit, self._clock())
-            session.commit()
+    def _give_up(self, session: Session, work: VisitWork, visit: HisVisit, reason: str, now: datetime) -> None:
+        log.error("visit %s: given up (%s); the desk opens it by hand", visit.id, reason)
+        visit.failed = True
+        visit.claimed_until = None
+        visit.last_error = reason[:200]
+        self._announce(session, EventType.VISIT_FAILED, work, visit, now)

@@ -173,3 +173,21 @@ async def test_a_refusing_his_fails_the_visit_for_the_desk(his_hub: HisHub) -> N
     assert visit.last_error == "patient_not_found"
     (failed,) = events(his_hub, "visit.failed")
     assert failed["error"] == "patient_not_found"
+
+
+async def test_a_his_that_is_down_is_asked_once_a_round_not_once_a_visit(his_hub: HisHub) -> None:
+    ids = []
+    for n in range(5):
+        body = {**PATIENT, "id_number": f"00118501234{n}", "bhyt_code": f"GD401018501234{n}"}
+        ids.append(str((await register(his_hub, body))["id"]))
+    his_hub.his.faults.down = True
+    for n, patient_id in enumerate(ids):
+        await ticket_for(his_hub, patient_id, key=f"k{n}")
+    await asyncio.to_thread(his_hub.hub.visits.run_round)
+    assert his_hub.his.requests["/visits"] == 2  # the first visit, sent twice (a 503 on an idempotent call)
+    waiting = visits(his_hub)
+    assert len(waiting) == 5
+    assert all(v.last_error and v.done == "" for v in waiting)
+    his_hub.his.faults.down = False
+    await rounds_until_settled(his_hub)
+    assert sorted(his_hub.his.opened_count.values()) == [1] * 5
