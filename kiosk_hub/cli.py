@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from kiosk_hub.events import cli as events_cli
 from kiosk_hub.fleet import cli as fleet_cli
 from kiosk_hub.his import cli as his_cli
+from kiosk_hub.retention import cli as retention_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from kiosk_hub.app import create_app
     from kiosk_hub.hub import build_hub
+    from kiosk_hub.serving.run import serve
 
     settings = settings_from_env(args.db)
     if args.migrate:
@@ -33,7 +33,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.public_url:
         settings = settings.model_copy(update={"public_base_url": args.public_url})
     app = create_app(build_hub(settings))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    serve(app, settings.server, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     fleet_cli.register(sub)
     his_cli.register(sub)
     events_cli.register(sub)
+    retention_cli.register(sub)
     return parser
 
 

@@ -22,6 +22,7 @@ from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
 from kiosk_hub.events.delivery import WebhookCourier
+from kiosk_hub.health.store import StoreWatch
 from kiosk_hub.his.bhyt_checkin import CheckInSubmissions
 from kiosk_hub.his.loading import AdapterContext, load_adapter
 from kiosk_hub.his.port import HisAdapter
@@ -59,6 +60,7 @@ class Hub:
     entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
+    store: StoreWatch  # the last store failure a write met, until a write commits again
     owns_http: bool = False
 
     async def write(self, fn: Callable[..., T], *args: object) -> T:
@@ -103,5 +105,6 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
         # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
         writes=ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write"),
+        store=StoreWatch(engine, clock),
         owns_http=owns_http,
     )

@@ -51,6 +51,21 @@ class EventSettings(BaseModel):
     give_up_after_hours: float = 72.0  # then a delivery is dead-lettered: an admin replays it in the console
 
 
+class ServerLimits(BaseModel):
+    """What one client may hold of a hub process (docs/security.md, "Server limits and store failures")."""
+
+    head_timeout_seconds: float = 10.0  # from the connection (or the last answer) to the end of the request's head
+    body_timeout_seconds: float = 30.0  # from the end of the head to the end of the body
+    keep_alive_seconds: int = 5  # an idle keep-alive connection is closed after this
+    max_head_bytes: int = 32 * 1024
+    connections_per_address: int = 64
+    # The most sockets one process holds; lowered at start to what its open-file limit leaves room for.
+    max_connections: int = 8192
+    requests_per_connection: int = 1000
+    # A reverse proxy on this host: trusted for X-Forwarded-For and exempt from the per-address cap.
+    proxy_addresses: tuple[str, ...] = ("127.0.0.1", "::1")
+
+
 class HubSettings(BaseModel):
     """Everything the hub needs to serve the Kiosk HIS API."""
 
@@ -65,6 +80,28 @@ class HubSettings(BaseModel):
     recheck_interval_seconds: float = 300.0
     his: HisSettings = Field(default_factory=HisSettings)
     events: EventSettings = Field(default_factory=EventSettings)
+    server: ServerLimits = Field(default_factory=ServerLimits)
+    # Below this much free space beside the SQLite file `/healthz` says disk_full: a day of a large hospital's tickets
+    # is a few megabytes, and SQLite needs room for its WAL and checkpoints on top.
+    min_free_disk_mb: int = 64
+    # Personal data (tickets, the hub's own patient register, BHYT re-checks) is deleted after this many days; why 180
+    # is in docs/security.md ("Retention and backup").
+    retention_days: int = Field(default=180, ge=1)
+    purge_interval_seconds: float = 6 * 3600
+
+
+def _server_limits(env: Mapping[str, str]) -> ServerLimits:
+    names = {
+        "head_timeout_seconds": "KIOSK_HUB_HEAD_TIMEOUT",
+        "body_timeout_seconds": "KIOSK_HUB_BODY_TIMEOUT",
+        "keep_alive_seconds": "KIOSK_HUB_KEEP_ALIVE",
+        "connections_per_address": "KIOSK_HUB_CONNECTIONS_PER_ADDRESS",
+        "max_connections": "KIOSK_HUB_MAX_CONNECTIONS",
+    }
+    given: dict[str, object] = {field: env[name] for field, name in names.items() if name in env}
+    if "KIOSK_HUB_PROXY_ADDRESSES" in env:
+        given["proxy_addresses"] = tuple(a.strip() for a in env["KIOSK_HUB_PROXY_ADDRESSES"].split(",") if a.strip())
+    return ServerLimits.model_validate(given)
 
 
 def settings_from_env(db: str | None = None) -> HubSettings:
@@ -88,6 +125,10 @@ def settings_from_env(db: str | None = None) -> HubSettings:
             poll_seconds=float(env.get("KIOSK_HUB_EVENTS_POLL_SECONDS", EventSettings().poll_seconds)),
             retention_days=float(env.get("KIOSK_HUB_EVENTS_RETENTION_DAYS", EventSettings().retention_days)),
         ),
+        server=_server_limits(env),
+        min_free_disk_mb=int(env.get("KIOSK_HUB_MIN_FREE_DISK_MB", base.min_free_disk_mb)),
+        retention_days=int(env.get("KIOSK_HUB_RETENTION_DAYS", base.retention_days)),
+        purge_interval_seconds=float(env.get("KIOSK_HUB_PURGE_INTERVAL_SECONDS", base.purge_interval_seconds)),
     )
 
 

@@ -56,6 +56,11 @@ _.autocommit  # psycopg: CREATE DATABASE needs it
 AES_CBC_CMAC_192
 AES_CBC_CMAC_256
 
+# uvicorn reads these on its request cycle: keep_alive (answer with `connection: close`), disconnected (the
+# client left: the app's receive() says so).
+_.keep_alive
+_.disconnected
+
 # --- hub (kiosk_hub/) ------------------------------------------------------------------------------------------
 # Framework-read fields: pydantic wire models, SQLAlchemy columns written and read by the database, the console's
 # form rows read by the Jinja templates.

@@ -26,6 +26,9 @@ from kiosk.runtime.state import StateDir
 from kiosk.settings import KioskSettings
 
 log = logging.getLogger("kiosk.run")
+# The hub closes a keep-alive connection after 5 idle seconds. A kiosk that kept one as long (httpx's default) would
+# now and then send its next request into a socket the hub is closing, and get a read error for nothing.
+HUB_CONNECTIONS = httpx.Limits(keepalive_expiry=3.0)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ async def hub_line(settings: KioskSettings, state: StateDir) -> AsyncIterator[Hu
             async with embedded_hub(Path(data)) as hub:
                 yield HubLine(HisClient(hub.client, token=hub.token, timeouts=timeouts), None)
         return
-    async with httpx.AsyncClient(base_url=settings.hub.base_url or "") as http:
+    async with httpx.AsyncClient(base_url=settings.hub.base_url or "", limits=HUB_CONNECTIONS) as http:
         token = settings.hub.token.get_secret_value() if settings.hub.token else None
         credentials = None if token else await enrolled(http, settings, state)
         token = credentials.token if credentials is not None else token or ""
@@ -62,7 +65,9 @@ async def hub_line(settings: KioskSettings, state: StateDir) -> AsyncIterator[Hu
                 yield HubLine(his, None)
                 return
             auth = {"Authorization": f"Bearer {token}"}
-            async with httpx.AsyncClient(base_url=settings.hub.base_url or "", headers=auth, timeout=10) as fleet:
+            async with httpx.AsyncClient(
+                base_url=settings.hub.base_url or "", headers=auth, timeout=10, limits=HUB_CONNECTIONS
+            ) as fleet:
                 yield HubLine(his, FleetLink(fleet, credentials))
 
 

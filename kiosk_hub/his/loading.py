@@ -61,7 +61,7 @@ def load_adapter(context: AdapterContext) -> HisAdapter:
 
 
 def register_adapter(context: AdapterContext) -> HisAdapter:
-    return PatientRegister(context.reader, context.writer, context.facility_code)
+    return PatientRegister(context.reader, context.writer, context.clock, context.facility_code)
 
 
 def demo_adapter(context: AdapterContext) -> HisAdapter:

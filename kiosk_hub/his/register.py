@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -60,9 +61,16 @@ class PatientRegister:
     announces_registrations = True
     keeps_hub_catalogue = True  # its departments are the hub's tables: nothing to sync
 
-    def __init__(self, reader: sessionmaker[Session], writer: sessionmaker[Session], facility_code: str = "") -> None:
+    def __init__(
+        self,
+        reader: sessionmaker[Session],
+        writer: sessionmaker[Session],
+        clock: Callable[[], datetime] = utc_now,
+        facility_code: str = "",
+    ) -> None:
         self._reader = reader
         self._writer = writer
+        self._clock = clock  # a registration's time decides when retention deletes it
         self._facility_code = facility_code
 
     def about(self) -> c.HisAbout:
@@ -105,7 +113,7 @@ class PatientRegister:
                     sex=registration.sex,
                     address=registration.address,
                     phone=registration.phone,
-                    created_at=utc_now(),
+                    created_at=self._clock(),
                 )
                 session.add(patient)
                 record_event(

@@ -83,6 +83,16 @@ def test_the_hub_unit_runs_unprivileged_and_migrates_first() -> None:
     assert service["MemoryDenyWriteExecute"] == "yes"
 
 
+def test_the_hub_unit_gives_the_default_socket_cap_its_open_files() -> None:
+    from kiosk_hub.serving.run import BACKLOG, RESERVED_DESCRIPTORS
+    from kiosk_hub.settings import ServerLimits
+
+    service = _unit("kiosk-hub.service")["Service"]
+    room = int(service["LimitNOFILE"]) - RESERVED_DESCRIPTORS - BACKLOG
+    assert room >= ServerLimits().max_connections
+    assert service["UMask"] == "0077"  # the database, its WAL and backups made by the hub: owner only
+
+
 def test_udev_rules_give_every_device_a_stable_name_and_no_world_access() -> None:
     rules = [
         line

@@ -94,6 +94,16 @@ def seed(hub: Hub) -> None:
         session.commit()
 
 
+def prepared_database(database_url: str) -> str:
+    """Migrate, seed the demo hospital and enrol a kiosk in a store a hub process will serve; its token."""
+    upgrade(database_url)
+    hub = build_hub(HubSettings(database_url=database_url))
+    seed(hub)
+    token = enrol(hub)
+    hub.engine.dispose()
+    return token
+
+
 @dataclass
 class HubUnderTest:
     hub: Hub
