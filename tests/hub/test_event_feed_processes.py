@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from kiosk_hub.events.models import OutboxEvent, WebhookDelivery
+from tests.hub.conftest import prepared_database as prepare
 from tests.hub.servers import hub_process, serve_in_thread
-from tests.hub.test_concurrency import prepare
 from tests.hub.test_event_feed import SECRET
 from tests.support.postgres import PostgresServer
 from tests.support.webhook_receiver import WebhookReceiver, create_receiver
