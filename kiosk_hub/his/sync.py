@@ -3,8 +3,9 @@ on a schedule (`his_loop`) and on demand (`kiosk-hub his sync`).
 
 Names, locations and opening hours follow the HIS; what the hub adds (lane policy, the priority rhythm, minutes
 per patient, display order) is kept for rows it has. Rows that came from the HIS are listed in
-`his_department_links`; one the HIS no longer lists is marked `missing_since` there (and logged) rather than
-deleted: its tickets and history stay.
+`his_department_links` and carry the origin `his`; one the HIS no longer lists is marked `missing_since` there (and
+logged) and hidden from kiosks rather than deleted: its tickets and history stay, and it shows again when the HIS
+lists it again. One an admin hid in the console stays hidden whatever the HIS says.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk_hub.db.models import Department, LanePolicy, Room
+from kiosk_hub.db.models import Department, LanePolicy, Origin, Room
 from kiosk_hub.his import contract as c
 from kiosk_hub.his.models import HisDepartmentLink
 
@@ -49,6 +50,7 @@ def sync_departments(hub: Hub) -> SyncReport:
     with hub.writer() as session:
         report = apply_catalogue(session, catalogue, hub.clock())
         session.commit()
+    hub.queue.catalog.forget()  # this process lists the new state at once; others within their cache's life
     log.info("department sync: %s", report)
     return report
 
@@ -88,6 +90,7 @@ def _upsert_department(session: Session, d: c.HisDepartment, order: int) -> bool
             sort_order=order,
         )
         session.add(row)
+    row.origin = Origin.HIS
     row.name_vi, row.name_en = d.name_vi, d.name_en or d.name_vi
     row.location_vi, row.location_en = d.location_vi, d.location_en or d.location_vi
     if d.opening_hours or added:
@@ -113,13 +116,22 @@ def _link(session: Session, seen: set[tuple[str, str]], now: datetime) -> int:
         link = links.get((kind, hub_id))
         if link is None:
             session.add(HisDepartmentLink(kind=kind, hub_id=hub_id, synced_at=now))
-        else:
-            link.synced_at, link.missing_since = now, None
+            continue
+        if link.missing_since is not None:  # hidden because the HIS had dropped it: listed again, shown again
+            _set_active(session, kind, hub_id, active=True)
+        link.synced_at, link.missing_since = now, None
     missing = 0
     for key, link in links.items():
         if key not in seen:
             missing += 1
             if link.missing_since is None:
                 link.missing_since = now
-                log.warning("the HIS no longer lists %s %s: kept, marked missing", link.kind, link.hub_id)
+                _set_active(session, link.kind, link.hub_id, active=False)
+                log.warning("the HIS no longer lists %s %s: kept, hidden from kiosks", link.kind, link.hub_id)
     return missing
+
+
+def _set_active(session: Session, kind: str, hub_id: str, *, active: bool) -> None:
+    row = session.get(Department if kind == "department" else Room, hub_id)
+    if row is not None:
+        row.active = active

@@ -46,6 +46,24 @@ async def test_departments_follow_the_his(his_hub: HisHub) -> None:
                    if link.missing_since is not None}  # fmt: skip
         assert missing == {("department", "NHI"), ("room", "NHI-01"), ("room", "NHI-02")}
         assert session.get(Room, "NHI-01") is not None  # kept: its tickets and history stay
+        assert (session.get(Department, "NHI").active, session.get(Room, "NHI-01").active) == (False, False)
+        assert session.get(Department, "PHCN").origin == "his"
+        assert session.get(Department, kept.id).active
+    assert "NHI" not in [d["id"] for d in listed]  # hidden from kiosks, not deleted
+
+    # IT hides a department the HIS lists; the HIS lists the dropped one again: it comes back, IT's choice stays.
+    with hub.writer() as session:
+        session.get(Department, kept.id).active = False
+        session.commit()
+    his_hub.his.departments = lambda: catalogue  # type: ignore[method-assign]
+    third = await asyncio.to_thread(sync_departments, hub)
+    assert third.missing == 2  # PHCN and its room, which the first catalogue did not have
+    with hub.reader() as session:
+        assert (session.get(Department, "NHI").active, session.get(Room, "NHI-02").active) == (True, True)
+        assert session.get(Department, kept.id).active is False
+    listed = [d["id"] for d in (await his_hub.client.get("/api/v1/departments")).json()["departments"]]
+    assert "NHI" in listed
+    assert kept.id not in listed
 
     his_hub.his.departments = lambda: c.DepartmentCatalogue(departments=[])  # type: ignore[method-assign]
     assert (await asyncio.to_thread(sync_departments, hub)).skipped  # an empty answer changes nothing
