@@ -132,6 +132,8 @@ def _link(session: Session, seen: set[tuple[str, str]], now: datetime) -> int:
 
 
 def _set_active(session: Session, kind: str, hub_id: str, *, active: bool) -> None:
-    row = session.get(Department if kind == "department" else Room, hub_id)
+    row: Department | Room | None = (
+        session.get(Department, hub_id) if kind == "department" else session.get(Room, hub_id)
+    )
     if row is not None:
         row.active = active
