@@ -1,10 +1,11 @@
-"""Migration 0400 (access tables) on SQLite and PostgreSQL: from the revision before it, with users, kiosks and tickets
-in place, to head and back; the tables match the models."""
+"""Migrations 0400 (access tables) and 0401 (event readers become integration credentials) on SQLite and PostgreSQL:
+from the revision before, with data in place, to head and back; the tables match the models."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -14,8 +15,10 @@ from sqlalchemy import create_engine, inspect, select, text
 from kiosk_hub.access import models as access_models
 from kiosk_hub.access.roles import Role
 from kiosk_hub.access.users import add_user
+from kiosk_hub.app import create_app
 from kiosk_hub.db.models import Base, Kiosk
 from kiosk_hub.hub import build_hub
+from kiosk_hub.kiosk_tokens import hash_token
 from kiosk_hub.migrate import alembic_config, upgrade
 from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.settings import HubSettings
@@ -23,7 +26,7 @@ from kiosk_hub.wire import TicketRequest
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.support.postgres import PostgresServer
 
-BEFORE = "0501"  # 0400's down_revision
+BEFORE = "0710"  # 0400's down_revision
 ACCESS_TABLES = {
     "staff_assignments", "integration_credentials", "ticket_grants", "patient_lookups", "lookup_allowances",
     "sign_in_throttles", "access_revocations",
@@ -105,3 +108,41 @@ def test_0400_on_postgresql(postgres: PostgresServer, clock: FakeClock) -> None:
 def test_the_access_models_are_in_the_migrations_metadata() -> None:
     assert {t.name for t in Base.metadata.sorted_tables} >= ACCESS_TABLES
     assert access_models.Base is Base
+
+
+async def assert_readers_become_integrations(url: str, clock: FakeClock) -> None:
+    """0401: an event reader's token keeps pulling the feed, now as an integration credential with `events`."""
+    upgrade(url, "0400")
+    token, gone = "khe_" + "a" * 43, "khe_" + "b" * 43
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO event_readers (name, token_hash, created_at, revoked) VALUES (:n, :h, :at, :r)"),
+            [{"n": "his-pull", "h": hash_token(token), "at": clock(), "r": False},
+             {"n": "old-pull", "h": hash_token(gone), "at": clock(), "r": True}],
+        )  # fmt: skip
+    engine.dispose()
+    upgrade(url)
+    assert "event_readers" not in _tables(url)
+    assert sorted(_rows(url, "SELECT name, scopes, revoked_at IS NULL FROM integration_credentials")) == [
+        ("his-pull", "events", True), ("old-pull", "events", False),
+    ]  # fmt: skip
+    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    transport = httpx.ASGITransport(app=create_app(hub, background=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+        for bearer, status in ((token, 200), (gone, 401)):
+            answer = await client.get("/api/v1/events", headers={"Authorization": f"Bearer {bearer}"})
+            assert answer.status_code == status
+    hub.engine.dispose()
+    command.downgrade(alembic_config(url), "0400")
+    assert sorted(_rows(url, "SELECT name, revoked FROM event_readers")) == [("his-pull", False), ("old-pull", True)]
+    assert _rows(url, "SELECT count(*) FROM integration_credentials") == [(0,)]
+
+
+async def test_0401_on_sqlite(tmp_path: Path, clock: FakeClock) -> None:
+    await assert_readers_become_integrations(f"sqlite:///{tmp_path / 'readers.sqlite3'}", clock)
+
+
+@pytest.mark.postgres
+async def test_0401_on_postgresql(postgres: PostgresServer, clock: FakeClock) -> None:
+    await assert_readers_become_integrations(postgres.create_database("hub_access_0401"), clock)

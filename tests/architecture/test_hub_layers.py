@@ -30,6 +30,14 @@ SERVICES = (
     "catalogue/",
     "explain.py",
     "tls.py",
+    "events/outbox.py",
+    "events/publisher.py",
+    "events/delivery.py",
+    "events/signing.py",
+    "events/status.py",
+    "events/models.py",
+    "events/worker.py",
+    "bhxh/checkin.py",
 )
 HTTP_EDGE = {"access/principals.py"}  # the routes' access dependencies: FastAPI by nature
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")
@@ -94,6 +102,8 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.web.api_docs",
         "kiosk_hub.fleet.console.pages_departments",
         "kiosk_hub.health.routes",
+        "kiosk_hub.events.routes",
+        "kiosk_hub.events.console",
     } <= route_modules()
 
 

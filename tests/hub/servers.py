@@ -85,9 +85,10 @@ def hub_process(
 ) -> Iterator[str]:
     """`kiosk-hub serve --port 0 ARGS` in its own process; yields its base URL (http or https), stops it by PID."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
     options = ServeOptions(args, open_files, pid, startup_log, log)
     with _key_file_for(database_url, full_env):
-        yield from _serve(database_url, full_env, options)
+        yield from _serve([*cmd, *args], full_env, options)
 
 
 @contextlib.contextmanager
@@ -108,10 +109,19 @@ def _key_file_for(database_url: str, env: dict[str, str]) -> Iterator[None]:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def _serve(database_url: str, full_env: dict[str, str], options: ServeOptions) -> Iterator[str]:
-    cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
+@contextlib.contextmanager
+def uvicorn_process(
+    cmd: list[str], env: dict[str, str] | None = None, *, open_files: int | None = None, log: list[str] | None = None
+) -> Iterator[str]:
+    """A command that serves with uvicorn on a free port (a test receiver), in its own process; yields its URL, stops
+    it by PID."""
+    full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
+    yield from _serve(cmd, full_env, ServeOptions(open_files=open_files, log=log))
+
+
+def _serve(cmd: list[str], full_env: dict[str, str], options: ServeOptions) -> Iterator[str]:
     proc = subprocess.Popen(
-        [*cmd, *options.args],
+        cmd,
         cwd=REPO,
         env=full_env,
         stderr=subprocess.PIPE,
@@ -137,7 +147,7 @@ def _serve(database_url: str, full_env: dict[str, str], options: ServeOptions) -
         proc.kill()
         proc.wait()
         proc.stderr.close()
-        raise RuntimeError("hub did not start:\n" + "".join(lines))
+        raise RuntimeError("server did not start:\n" + "".join(lines))
     stderr, log = proc.stderr, options.log
     if log is not None:
         log.extend(lines)

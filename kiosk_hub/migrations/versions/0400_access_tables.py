@@ -2,7 +2,7 @@
 sign-in throttles, revocations; console users get `may_see_names`
 
 Revision ID: 0400
-Revises: 0501 (written after 0310; placed after the go-live strand's 0501, the head when it landed)
+Revises: 0710 (written after 0310; placed after the head of main when it landed: 0501, then the HIS strand's 0710)
 Create Date: 2026-11-26 09:00:00
 
 Existing users keep their role (admin or viewer) and see no names; every new table starts empty. Downgrading drops
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0400"
-down_revision = "0501"
+down_revision = "0710"
 branch_labels = None
 depends_on = None
 
