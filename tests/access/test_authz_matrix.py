@@ -3,7 +3,7 @@ through an access dependency, the rule is the one written here, and each caller 
 says. A route added without a stated rule, or without its line below, fails.
 
 Callers: kiosk A, kiosk B, staff of NOI, staff of KKB, a viewer, an admin, the HIS (integration credential with
-the calling scope), and someone with no credential."""
+the calling and events scopes), and someone with no credential."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ ADMITS = {
     "console:admin": {"admin"},
     "console:staff-of-department": {"staff_noi", "admin"},
     "integration:calling": {"his"},
+    "integration:events": {"his"},
 }
 # Every route and the rule it must state. "kiosk:own-ticket" is the kiosk rule narrowed by the ticket's owner.
 EXPECTED = {
@@ -120,6 +121,10 @@ EXPECTED = {
     "POST /api/v1/leases/return": "kiosk",
     "POST /api/v1/leases/replay": "kiosk",
     "GET /t/k/{lease_id}/{hashed}": "public",
+    "GET /api/v1/events": "integration:events",
+    "GET /fleet/his": "console:reader",
+    "POST /fleet/his/replay": "console:admin",
+    "POST /fleet/his/retry": "console:admin",
     "GET /openapi.json": "public",
     "GET /fleet/docs": "console:admin",
     "GET /fleet/redoc": "console:admin",
@@ -196,7 +201,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     seed(hub)
     _people(hub)
     kiosk_a, kiosk_b = enrol(hub, "kiosk-a"), enrol(hub, "kiosk-b")
-    his = add_integration(hub, "his", frozenset({Scope.CALLING}))
+    his = add_integration(hub, "his", frozenset({Scope.CALLING, Scope.EVENTS}))
     add_integration(hub, "spare", frozenset({Scope.EVENTS}))
     params = _things(hub, kiosk_a)
     with serve_in_thread(create_app(hub, background=False)) as url:
