@@ -28,27 +28,39 @@ def has_display() -> bool:
 
 
 def prepare_kivy(
-    size: tuple[int, int] = PORTRAIT, *, headless: bool | None = None, fullscreen: bool = False, multisamples: int = 0
+    size: tuple[int, int] = PORTRAIT,
+    *,
+    headless: bool = False,
+    driver: str | None = None,
+    rotation: int = 0,
+    fullscreen: bool = False,
+    multisamples: int = 0,
 ) -> None:
     """Environment and window settings Kivy must see before its first import (it reads them once, at import).
+
+    The SDL video driver is `driver` (what `kiosk run` chose from its settings: kiosk/panel.py), `offscreen` when
+    `headless` (tests, the scripted demo), else whatever SDL picks from the environment: never a silent switch to
+    offscreen, which would leave a kiosk's panel dark. Only Kivy's SDL window is allowed: its own X11 fallback
+    ends the process with code 102 and no message when there is no X server.
 
     `multisamples` 0 by default, not Kivy's 2: anti-aliasing smooths only polygon edges (text is a texture and looks
     the same), and at 1080×1920 the multisampled colour and depth buffers cost 64 MB of RSS under a software
     renderer (measured: a bare Kivy app 201 → 137 MB) and fill rate on a Pi's GPU."""
-    headless = (not has_display()) if headless is None else headless
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    os.environ["KIVY_WINDOW"] = "sdl2"
     if "KIVY_HOME" not in os.environ:
         os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kiosk-kivy-")
-    if headless:
-        os.environ["SDL_VIDEODRIVER"] = "offscreen"
+    if headless or driver is not None:
+        os.environ["SDL_VIDEODRIVER"] = "offscreen" if headless else str(driver)
     from kivy.config import Config
 
     Config.set("graphics", "width", str(size[0]))
     Config.set("graphics", "height", str(size[1]))
     Config.set("graphics", "resizable", "0")
     Config.set("graphics", "multisamples", str(multisamples))
+    Config.set("graphics", "rotation", str(rotation))  # a panel mounted on its side; touches turn with it
     # 30 frames a second, not Kivy's 60: the screens have no animation, a touch is still answered within a frame
     # (33 ms), and an idle kiosk's loop costs half (idle CPU 2.8–3.0 % → 1.7–1.8 % measured by bench/checkin_e2e).
     Config.set("graphics", "maxfps", "30")
@@ -62,6 +74,33 @@ def prepare_kivy(
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("kivy", "exit_on_escape", "0")
+
+
+def open_window(driver: str) -> None:
+    """Create Kivy's window now (Kivy does it at the first import of its window module); raise
+    PanelUnavailableError with Kivy's own reason when no window could be made. Call after `prepare_kivy`."""
+    import logging
+
+    from kiosk.panel import PanelUnavailableError
+
+    said: list[str] = []
+
+    class Heard(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.CRITICAL:
+                said.append(record.getMessage())
+
+    kivy_log = logging.getLogger("kivy")
+    heard = Heard()
+    kivy_log.addHandler(heard)
+    try:
+        from kivy.core.window import Window
+    finally:
+        kivy_log.removeHandler(heard)
+    if Window is None:
+        # Kivy's message: a sentence, then "sdl2 - RuntimeError: <SDL's reason>" and a traceback: keep the reason.
+        reasons = [line for text in said for line in text.splitlines() if line.startswith("sdl2 - ")]
+        raise PanelUnavailableError(driver, reasons[0].removeprefix("sdl2 - ") if reasons else "no window")
 
 
 def give_back_freed_memory() -> None:
