@@ -86,6 +86,7 @@ def redeem(session: Session, code: str, name: str, now: datetime) -> Enrolled:
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise EnrolmentError("code_used")
+    _free_name_of_revoked(session, name)
     try:
         with session.begin_nested():
             session.add(Kiosk(id=kiosk_id, name=name, token_hash=hash_token(token), created_at=now))
@@ -95,6 +96,15 @@ def redeem(session: Session, code: str, name: str, now: datetime) -> Enrolled:
     session.add(FleetKiosk(kiosk_id=kiosk_id, group_id=row.group_id, enrolled_at=now))
     audit.record(session, now, f"kiosk:{kiosk_id}", "kiosk.enrolled", name)
     return Enrolled(kiosk_id, token, signing_key(session, now).public_b64)
+
+
+def _free_name_of_revoked(session: Session, name: str) -> None:
+    """A kiosk enrolled again under its name after it was revoked (`kiosk enrol --code`): the revoked record keeps
+    its history under the name with its id appended; a name an active kiosk holds stays taken."""
+    holder = session.scalars(select(Kiosk).where(Kiosk.name == name, Kiosk.revoked.is_(True))).first()
+    if holder is not None:
+        holder.name = f"{name}~{holder.id[:8]}"
+        session.flush()
 
 
 def revoke(session: Session, kiosk_id: str, actor: str, now: datetime) -> None:

@@ -41,10 +41,11 @@ def serve_in_thread(app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "o
 
 
 @contextlib.contextmanager
-def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`kiosk-hub serve --port 0` in its own process; yields its base URL, stops it by PID."""
+def hub_process(database_url: str, env: dict[str, str] | None = None, port: int = 0) -> Iterator[str]:
+    """`kiosk-hub serve --port PORT` (0: any free one) in its own process; yields its base URL, stops it by PID."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
+    cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", str(port)]
+    cmd += ["--log-level", "info"]
     proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
     assert proc.stderr is not None
     url = None
