@@ -21,9 +21,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def serve_in_thread(app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "off") -> Iterator[str]:
-    """Serve an ASGI app on 127.0.0.1, a free port; yields its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan=lifespan)
+def serve_in_thread(
+    app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "off", tls: tuple[Path, Path] | None = None
+) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1, a free port; yields its base URL. `tls`: (certificate, key) for HTTPS."""
+    files = {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls is not None else {}
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan=lifespan, **files)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -34,7 +37,7 @@ def serve_in_thread(app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "o
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if tls is not None else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
