@@ -175,7 +175,7 @@ async def test_a_name_is_taken_while_its_kiosk_is_active_and_freed_when_it_is_re
     again = await enrol(fleet.client, fleet.new_code(), "sanh-c-1")  # `kiosk enrol --code` after a revocation
     assert again.kiosk_id != first.kiosk_id
     with fleet.hub.reader() as session:
-        names = {kiosk_id: name for kiosk_id, name in session.execute(select(Kiosk.id, Kiosk.name))}
+        names = {row.id: row.name for row in session.execute(select(Kiosk.id, Kiosk.name))}
     assert names[again.kiosk_id] == "sanh-c-1"
     assert names[first.kiosk_id] == f"sanh-c-1~{first.kiosk_id[:8]}"  # the revoked record keeps its history
 
