@@ -72,6 +72,11 @@ def prepare_kivy(
     Config.set("graphics", "left", "0")
     Config.set("graphics", "top", "0")
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
+    # Touches come through SDL only: on KMS/DRM SDL reads the panel's /dev/input node itself (the kiosk user is in
+    # the `input` group), under a compositor Xwayland hands them over. Kivy's default also probes /dev/input with
+    # its own providers (probesysfs), which on KMS/DRM would give every tap twice.
+    Config.remove_section("input")
+    Config.add_section("input")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("kivy", "exit_on_escape", "0")
 

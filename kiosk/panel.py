@@ -83,7 +83,7 @@ def plan_panel(screen: ScreenSettings, env: Mapping[str, str] = os.environ) -> P
     # Memory has no mode of its own (SDL's offscreen says 1024×768): the configured or the standard size.
     mode = display_mode(driver, env) if driver != "offscreen" else (0, 0)
     size = screen.size if screen.width is not None or mode == (0, 0) else _rotated(mode, screen.rotation)
-    return Panel(driver=driver, size=size, rotation=screen.rotation, orientation=screen.orientation, why=why)
+    return Panel(driver, size, screen.rotation, screen.orientation, why)
 
 
 def _rotated(size: tuple[int, int], rotation: int) -> tuple[int, int]:

@@ -67,6 +67,7 @@ class ScreenSettings(Section):
     rotation: Literal[0, 90, 180, 270] = 0
     # auto: portrait when the (rotated) panel is taller than wide
     orientation: Literal["auto", "portrait", "landscape"] = "auto"
+
     fullscreen: bool = True
     language: Language = DEFAULT_LANGUAGE
     high_contrast: bool = False

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -35,3 +36,13 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.runtime.root import run_kiosk
 
     return run_kiosk(settings, settings_file=args.config, windowed=args.windowed)
+
+
+def panel_main() -> int:
+    """`kiosk-panel`: `kiosk run` with the default settings file, as weston's [autolaunch] starts it (it passes no
+    arguments). systemd's WATCHDOG_PID names weston, the unit's main process; the kiosk pings the watchdog for the
+    whole session (NotifyAccess=all), so it drops that name."""
+    from kiosk.cli import main
+
+    os.environ.pop("WATCHDOG_PID", None)
+    return main(["run"])

@@ -1,5 +1,6 @@
-"""The systemd units, udev rules and install script: `systemd-analyze verify`, the options the kiosk relies on,
-and an install into a scratch root (DESTDIR) that keeps IT's environment files on a re-run."""
+"""The systemd units, udev rules and install script: `systemd-analyze verify`, the options the kiosk relies on (the
+panel's VT, no getty on it, the watchdog pinged by the kiosk inside weston's session), and an install into a
+scratch root (DESTDIR) that keeps IT's settings on a re-run. The real install is run by tests/golive."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 UNITS = REPO / "systemd"
-PREFIX = "/opt/vn-hospital-kiosk"
+# A release's virtualenv (systemd/install.sh): this checkout's .venv stands in for it.
+RELEASES = {"/opt/vn-hospital-kiosk-hub/current": ".venv", "/opt/vn-hospital-kiosk/current": ".venv"}
+KIOSK_UNITS = ("kiosk.service", "kiosk-weston.service")
 
 
 def _unit(name: str) -> configparser.ConfigParser:
@@ -36,14 +39,18 @@ def staged_units(tmp_path: Path) -> Path:
     """The units with the install prefix pointed at this checkout, so ExecStart names real executables."""
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed (Debian: systemd)")
-    for name in ("kiosk.service", "kiosk-hub.service"):
-        text = (UNITS / name).read_text(encoding="utf-8").replace(PREFIX, str(REPO))
+    for name in (*KIOSK_UNITS, "kiosk-hub.service"):
+        text = (UNITS / name).read_text(encoding="utf-8")
+        for release, venv in RELEASES.items():
+            text = text.replace(release, str(REPO / venv))
         (tmp_path / name).write_text(text, encoding="utf-8")
     return tmp_path
 
 
-@pytest.mark.parametrize("name", ["kiosk.service", "kiosk-hub.service"])
+@pytest.mark.parametrize("name", [*KIOSK_UNITS, "kiosk-hub.service"])
 def test_systemd_analyze_verify_passes_without_a_warning(staged_units: Path, name: str) -> None:
+    if name == "kiosk-weston.service" and not shutil.which("weston"):
+        pytest.skip("weston is not installed (Debian: weston)")
     result = _verify(staged_units / name)
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
@@ -53,6 +60,33 @@ def test_verify_would_catch_a_mistyped_unit(staged_units: Path) -> None:
     broken.write_text((staged_units / "kiosk.service").read_text().replace("Type=notify", "Type=notifyy"))
     result = _verify(broken)
     assert "notifyy" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", KIOSK_UNITS)
+def test_a_kiosk_session_owns_the_panels_vt_with_watchdog_restart_and_a_dedicated_user(name: str) -> None:
+    unit = _unit(name)
+    service = unit["Service"]
+    assert service["TTYPath"] == "/dev/tty1"
+    assert "getty@tty1.service" in unit["Unit"]["Conflicts"].split()  # no login prompt on the panel
+    assert service["Type"] == "notify"
+    assert int(service["WatchdogSec"]) > 0
+    assert service["Restart"] == "always"
+    assert service["User"] == "kiosk"
+    assert "EnvironmentFile" not in service  # the settings file is the one place
+    assert service["Environment"].startswith("KIOSK_STATE_DIR=")
+
+
+def test_weston_starts_the_kiosk_which_pings_for_the_session() -> None:
+    service = _unit("kiosk-weston.service")["Service"]
+    assert service["NotifyAccess"] == "all"  # the kiosk is weston's child, not the main process
+    assert service["PAMName"] == "login"  # a logind session: weston gets the DRM device and the touch panel
+    weston = configparser.ConfigParser(strict=False, interpolation=None)
+    weston.read(REPO / "deploy" / "kiosk" / "weston.ini")
+    assert weston["core"]["shell"] == "kiosk-shell.so"
+    assert weston["core"]["idle-time"] == "0"  # never blanks
+    assert weston["keyboard"]["vt-switching"] == "false"
+    assert weston["autolaunch"]["path"] == "/opt/vn-hospital-kiosk/current/bin/kiosk-panel"
+    assert weston["autolaunch"]["watch"] == "true"
 
 
 def test_the_kiosk_unit_has_watchdog_restart_a_dedicated_user_and_hardening() -> None:
@@ -97,22 +131,30 @@ def test_udev_rules_give_every_device_a_stable_name_and_no_world_access() -> Non
         mode = re.search(r'MODE="(\d+)"', rule)
         assert mode, rule
         assert mode.group(1)[-1] == "0", f"world-accessible: {rule}"
-    assert names == {"kiosk-printer", "kiosk-camera", "kiosk-reader"}
+    assert names == {"kiosk-printer", "kiosk-camera", "kiosk-reader", "kiosk-touch"}
 
 
-def test_install_script_puts_units_rules_and_env_files_in_place(tmp_path: Path) -> None:
+def test_install_script_puts_units_rules_and_settings_in_place_and_keeps_them(tmp_path: Path) -> None:
     env = {**os.environ, "DESTDIR": str(tmp_path)}
     subprocess.run(["bash", "-n", str(UNITS / "install.sh")], check=True, timeout=30)
-    subprocess.run([str(UNITS / "install.sh"), "all"], env=env, check=True, timeout=60)
+    for role in ("kiosk", "hub"):
+        subprocess.run([str(UNITS / "install.sh"), role], env=env, check=True, timeout=60)
     root = tmp_path / "etc"
-    assert (root / "systemd/system/kiosk.service").read_bytes() == (UNITS / "kiosk.service").read_bytes()
+    for name in KIOSK_UNITS:
+        assert (root / "systemd/system" / name).read_bytes() == (UNITS / name).read_bytes()
     assert (root / "systemd/system/kiosk-hub.service").exists()
     assert (root / "udev/rules.d/70-kiosk-devices.rules").exists()
-    kiosk_env = root / "vn-hospital-kiosk/kiosk.env"
-    assert kiosk_env.stat().st_mode & 0o777 == 0o600
-    kiosk_env.write_text("KIOSK_NAME=sanh-b-02\n")
+    assert (root / "vn-hospital-kiosk/weston.ini").exists()
+    assert (root / "systemd/logind.conf.d/vn-hospital-kiosk.conf").exists()
+    assert (root / "sysctl.d/60-vn-hospital-kiosk.conf").exists()
+    assert not (root / "vn-hospital-kiosk/kiosk.env").exists()  # one settings file, no environment file
+    settings = root / "vn-hospital-kiosk/kiosk.toml"
+    assert settings.read_bytes() == (REPO / "config/kiosk.example.toml").read_bytes()
+    assert settings.stat().st_mode & 0o777 == 0o640
+    assert (root / "vn-hospital-kiosk/kiosk-hub.env").stat().st_mode & 0o777 == 0o600
+    settings.write_text('kiosk_name = "sanh-b-02"\n')
     subprocess.run([str(UNITS / "install.sh"), "kiosk"], env=env, check=True, timeout=60)
-    assert kiosk_env.read_text() == "KIOSK_NAME=sanh-b-02\n"  # IT's settings survive a re-install
+    assert settings.read_text() == 'kiosk_name = "sanh-b-02"\n'  # IT's settings survive a re-install
 
 
 def test_install_script_refuses_an_unknown_role(tmp_path: Path) -> None:
