@@ -64,9 +64,11 @@ def prepare_kivy(
     # 30 frames a second, not Kivy's 60: the screens have no animation, a touch is still answered within a frame
     # (33 ms), and an idle kiosk's loop costs half (idle CPU 2.8–3.0 % → 1.7–1.8 % measured by bench/checkin_e2e).
     Config.set("graphics", "maxfps", "30")
-    # Not fullscreen="auto": without a window manager (Xvfb, a bare X kiosk session) it leaves 800×600. A borderless
-    # window of the panel's exact size at the origin fills the screen everywhere.
-    Config.set("graphics", "fullscreen", "0")
+    # Under a compositor (x11 through Xwayland) its window manager sizes a full-screen window to the panel; a
+    # borderless window there keeps a frame's margin (weston: 32 px short of two edges). Elsewhere not "auto":
+    # without a window manager (Xvfb) it leaves 800×600, and a borderless window of the panel's exact size at the
+    # origin fills the screen (KMS/DRM is full screen by itself).
+    Config.set("graphics", "fullscreen", "auto" if fullscreen and driver == "x11" else "0")
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
     Config.set("graphics", "position", "custom")
     Config.set("graphics", "left", "0")

@@ -94,7 +94,7 @@ release() {  # the bundle's wheels as a virtualenv of its own; `current` switche
 
 files() {  # units, rules, session files and settings; IT's settings are never overwritten
   install -d -m 0755 "$dest/etc/systemd/system" "$dest/etc/udev/rules.d"
-  install -d -m 0750 "$dest/etc/vn-hospital-kiosk"
+  install -d -m 0755 "$dest/etc/vn-hospital-kiosk"  # its files say who may read them
   if [[ $role == kiosk ]]; then
     install -m 0644 "$here/systemd/kiosk.service" "$here/systemd/kiosk-weston.service" "$dest/etc/systemd/system/"
     install -m 0644 "$here/systemd/70-kiosk-devices.rules" "$dest/etc/udev/rules.d/70-kiosk-devices.rules"
