@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kiosk.speech.guide import SpeechGuide
 
 PORTRAIT = (1080, 1920)
+_window_manager_full_screen = False  # set by prepare_kivy: the app asks again once its loop runs (full_screen_again)
 
 
 def has_display() -> bool:
@@ -68,7 +69,9 @@ def prepare_kivy(
     # borderless window there keeps a frame's margin (weston: 32 px short of two edges). Elsewhere not "auto":
     # without a window manager (Xvfb) it leaves 800×600, and a borderless window of the panel's exact size at the
     # origin fills the screen (KMS/DRM is full screen by itself).
-    Config.set("graphics", "fullscreen", "auto" if fullscreen and driver == "x11" else "0")
+    global _window_manager_full_screen
+    _window_manager_full_screen = fullscreen and driver == "x11"
+    Config.set("graphics", "fullscreen", "auto" if _window_manager_full_screen else "0")
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
     Config.set("graphics", "position", "custom")
     Config.set("graphics", "left", "0")
@@ -110,6 +113,19 @@ def open_window(driver: str) -> None:
         raise PanelUnavailableError(driver, reasons[0].removeprefix("sdl2 - ") if reasons else "no window")
 
 
+def full_screen_again() -> None:
+    """Under a compositor, ask its window manager once more for a full-screen window, half a second into the app's
+    loop. Asked only when the window is made, weston's window manager keeps a frame's margin round a window whose
+    app runs on asyncio (measured: 1048×1888 on a 1080×1920 panel, black strips on two edges). Call after
+    `prepare_kivy`, before the app runs; nothing happens elsewhere (KMS/DRM, offscreen, a window)."""
+    if not _window_manager_full_screen:
+        return
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+
+    Clock.schedule_once(lambda _dt: setattr(Window, "fullscreen", True), 0.5)
+
+
 def give_back_freed_memory() -> None:
     """Return the C heap's free pages to the system (glibc's malloc_trim; elsewhere nothing).
 
@@ -148,6 +164,7 @@ def build_app(
 
 async def run_app(app: Any, service: FlowService, script: Callable[[], Any] | None = None) -> Any:
     """Run the app, the flow's clock and an optional script together; returns the script's result."""
+    full_screen_again()
     ticker = asyncio.ensure_future(service.tick_forever())
     result: Any = None
 

@@ -81,6 +81,7 @@ Recovery = Callable[[Board], Awaitable[None]]  # returns once the kiosk may go (
 
 async def show_out_of_service(board: Board, recover: Recovery) -> int:
     """The out-of-service app until `recover` returns (→ RESTART_EXIT_CODE) or the app is closed (→ 0)."""
+    from kiosk.app import full_screen_again
     from kiosk.runtime.background import tell_systemd
     from kiosk.screens.out_of_service import OutOfServiceApp
 
@@ -96,6 +97,7 @@ async def show_out_of_service(board: Board, recover: Recovery) -> int:
         log.info("back into service: starting again")
         app.stop()
 
+    full_screen_again()
     tasks = [asyncio.ensure_future(tell_systemd(stop)), asyncio.ensure_future(recovering())]
     try:
         await app.async_run(async_lib="asyncio")

@@ -31,8 +31,10 @@ from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.golive.doc_commands import blocks
 from tests.golive.kiosk_session import KioskSession
+from tests.support.escpos_fake import FakePrinterServer
 
 HUB_NAME = "kiosk-hub.benhvien.local"
+PRINTER_NAME = "may-in-sanh-a-01.benhvien.local"  # the guide's network receipt printer
 CODE_PLACEHOLDER = "XXXX-XXXX-XXXX"
 T = TypeVar("T")
 
@@ -69,7 +71,8 @@ class HubOverTls:
         until("the hub to listen", lambda: True if self._server and self._server.started else None, 20)
 
     def stop(self) -> None:
-        assert self._server is not None and self._thread is not None
+        assert self._server is not None
+        assert self._thread is not None
         self._server.should_exit = True
         self._thread.join(timeout=20)
 
@@ -108,7 +111,10 @@ def main(work: Path) -> int:
     result: dict[str, object] = {}
     timings: dict[str, float] = {}
     with Path("/etc/hosts").open("a") as hosts:
-        hosts.write(f"127.0.0.1 {HUB_NAME}\n")
+        hosts.write(f"127.0.0.1 {HUB_NAME} {PRINTER_NAME}\n")
+    printer = FakePrinterServer()
+    printer.port = 9100  # the sandbox's own loopback: nothing else listens there
+    printer.start()
     hub = HubOverTls(work)
     hub.start()
     commands = work / "commands.log"
@@ -122,13 +128,16 @@ def main(work: Path) -> int:
                 session.start()
                 timings["start to READY=1"] = session.ready()
                 continue
-            script = block.script.replace(CODE_PLACEHOLDER, hub.new_code()) if CODE_PLACEHOLDER in block.script else block.script
+            script = block.script
+            if CODE_PLACEHOLDER in script:  # the code IT reads off the console
+                script = script.replace(CODE_PLACEHOLDER, hub.new_code())
             timings[f"block {number}: {block.script.splitlines()[0][:60]}"] = run_block(script, home, commands)
         assert session is not None, "the guide never starts the kiosk"
         time.sleep(2.0)  # a few frames after the first
         session.screenshot(work / "panel.png")
         seen = until("the kiosk's first heartbeat", hub.kiosk)
         result["devices"] = json.loads(seen.devices)
+        result["printed_nothing_yet"] = printer.printer.tickets() == []
         started = time.monotonic()
         version = hub.roll_out(poll_seconds=2, heartbeat_seconds=5, idle={"screen_seconds": 90})
 
@@ -144,15 +153,18 @@ def main(work: Path) -> int:
         result["alive_without_hub"] = session.alive()
         session.screenshot(work / "panel-without-hub.png")
         last = hub.kiosk()
-        assert last is not None and last.last_seen_at is not None
+        assert last is not None
+        seen_at = last.last_seen_at
+        assert seen_at is not None
         hub.start()
-        back = until("heartbeats again", lambda: _beat_after(hub, last.last_seen_at), 60)
+        back = until("heartbeats again", lambda: _beat_after(hub, seen_at), 60)
         result["beats_again"] = back
         result["session_log"] = session.log()[-20000:]
     finally:
         if session is not None:
             session.stop()
         hub.stop()
+        printer.stop()
     result["timings"] = timings
     (work / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return 0

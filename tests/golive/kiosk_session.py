@@ -7,12 +7,15 @@ screenshooter (--debug) for the picture of the panel."""
 from __future__ import annotations
 
 import configparser
+import contextlib
 import os
 import pwd
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,15 +37,18 @@ class KioskSession:
     def __init__(self, unit: Path, work: Path, display: int = 73) -> None:
         self.service = unit_service(unit)
         self.user = self.service["User"]
-        self.work = work
         self.display = display
         entry = pwd.getpwnam(self.user)
-        self.runtime = work / "runtime"
-        self.runtime.mkdir(mode=0o700, exist_ok=True)
+        # The session's user must reach its runtime directory, the notify socket and the pictures: not under the
+        # test's own private temporary directory.
+        self.work = Path(tempfile.mkdtemp(prefix="kiosk-session-", dir="/tmp"))
+        self.work.chmod(0o755)
+        self.runtime = self.work / "runtime"
+        self.runtime.mkdir(mode=0o700)
         os.chown(self.runtime, entry.pw_uid, entry.pw_gid)
         self.log_path = work / "session.log"
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        notify = work / "notify.sock"
+        notify = self.work / "notify.sock"
         self._listener.bind(str(notify))
         os.chmod(notify, 0o777)  # the kiosk's user writes READY=1 to it
         self.notify = notify
@@ -106,10 +112,8 @@ class KioskSession:
     def stop(self) -> None:
         weston = self.processes[-1] if len(self.processes) > 1 else None
         if weston is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(weston.pid, signal.SIGTERM)  # the group this session started: weston and its children
-            except ProcessLookupError:
-                pass
         for process in reversed(self.processes):
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGTERM)
@@ -119,3 +123,4 @@ class KioskSession:
                     os.kill(process.pid, signal.SIGKILL)
                     process.wait()
         self._listener.close()
+        shutil.rmtree(self.work, ignore_errors=True)
