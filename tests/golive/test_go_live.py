@@ -23,7 +23,7 @@ from PIL import Image
 from tests.golive.doc_commands import GUIDE, REPO, blocks
 from tests.support.tls_pki import CertificateAuthority
 
-pytestmark = [pytest.mark.slow, pytest.mark.ui]
+pytestmark = pytest.mark.slow
 NEEDS = ("unshare", "weston", "Xwayland", "Xvfb", "weston-screenshooter", "setpriv", "sudo")
 # The standard theme (kiosk/screens/theme.py): background, the check-in button, the card drawing's accent, the
 # out-of-service title's red.
