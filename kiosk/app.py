@@ -86,33 +86,6 @@ def prepare_kivy(
     Config.set("kivy", "exit_on_escape", "0")
 
 
-def open_window(driver: str) -> None:
-    """Create Kivy's window now (Kivy does it at the first import of its window module); raise
-    PanelUnavailableError with Kivy's own reason when no window could be made. Call after `prepare_kivy`."""
-    import logging
-
-    from kiosk.panel import PanelUnavailableError
-
-    said: list[str] = []
-
-    class Heard(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.CRITICAL:
-                said.append(record.getMessage())
-
-    kivy_log = logging.getLogger("kivy")
-    heard = Heard()
-    kivy_log.addHandler(heard)
-    try:
-        from kivy.core.window import Window
-    finally:
-        kivy_log.removeHandler(heard)
-    if Window is None:
-        # Kivy's message: a sentence, then "sdl2 - RuntimeError: <SDL's reason>" and a traceback: keep the reason.
-        reasons = [line for text in said for line in text.splitlines() if line.startswith("sdl2 - ")]
-        raise PanelUnavailableError(driver, reasons[0].removeprefix("sdl2 - ") if reasons else "no window")
-
-
 def full_screen_again() -> None:
     """Under a compositor, ask its window manager once more for a full-screen window, half a second into the app's
     loop. Asked only when the window is made, weston's window manager keeps a frame's margin round a window whose

@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import glob
 import importlib.util
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -62,6 +63,29 @@ class PanelUnavailableError(Exception):
             f"Không mở được màn hình (trình điều khiển {self.driver}) / cannot open the panel with video driver "
             f"{self.driver}: {self.reason}"
         )
+
+
+def open_window(driver: str) -> None:
+    """Create Kivy's window now (Kivy does it at the first import of its window module); raise
+    PanelUnavailableError with Kivy's own reason when no window could be made. Call after `prepare_kivy`."""
+    said: list[str] = []
+
+    class Heard(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.CRITICAL:
+                said.append(record.getMessage())
+
+    kivy_log = logging.getLogger("kivy")
+    heard = Heard()
+    kivy_log.addHandler(heard)
+    try:
+        from kivy.core.window import Window
+    finally:
+        kivy_log.removeHandler(heard)
+    if Window is None:
+        # Kivy's message: a sentence, then "sdl2 - RuntimeError: <SDL's reason>" and a traceback: keep the reason.
+        reasons = [line for text in said for line in text.splitlines() if line.startswith("sdl2 - ")]
+        raise PanelUnavailableError(driver, reasons[0].removeprefix("sdl2 - ") if reasons else "no window")
 
 
 def choose_driver(configured: str, env: Mapping[str, str]) -> tuple[str, str]:

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.app import open_window, prepare_kivy, run_app
+from kiosk.app import prepare_kivy, run_app
 from kiosk.domain.out_of_service import OutOfService
 from kiosk.flow.maintenance import pin_digest
 from kiosk.flow.ports import PrinterPort
 from kiosk.flow.transition import FlowConfig
-from kiosk.panel import Panel, PanelUnavailableError, plan_panel
+from kiosk.panel import Panel, PanelUnavailableError, open_window, plan_panel
 from kiosk.remote_config import live
 from kiosk.remote_config.schema import DeviceState
 from kiosk.runtime import devices

@@ -14,10 +14,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import uvicorn
 from sqlalchemy import select
@@ -32,21 +30,11 @@ from kiosk_hub.settings import HubSettings
 from tests.golive.doc_commands import blocks
 from tests.golive.kiosk_session import KioskSession
 from tests.support.escpos_fake import FakePrinterServer
+from tests.support.waiting import until
 
 HUB_NAME = "kiosk-hub.benhvien.local"
 PRINTER_NAME = "may-in-sanh-a-01.benhvien.local"  # the guide's network receipt printer
 CODE_PLACEHOLDER = "XXXX-XXXX-XXXX"
-T = TypeVar("T")
-
-
-def until(what: str, probe: Callable[[], T | None], timeout: float = 90.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found is not None:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class HubOverTls:

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.processes import stop
+
 PANEL = (1080, 1920)
 
 
@@ -115,12 +117,6 @@ class KioskSession:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(weston.pid, signal.SIGTERM)  # the group this session started: weston and its children
         for process in reversed(self.processes):
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.kill(process.pid, signal.SIGKILL)
-                    process.wait()
+            stop(process, grace_s=20)
         self._listener.close()
         shutil.rmtree(self.work, ignore_errors=True)

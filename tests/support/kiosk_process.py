@@ -4,12 +4,13 @@ a file, stopped by PID."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.support.processes import stop
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,11 +58,5 @@ class KioskProcess:
         return [line for line in self.log().splitlines() if needle in line]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop(self.process)
         self._listener.close()

@@ -23,7 +23,8 @@ from kiosk_hub.fleet.models import FleetKiosk
 from kiosk_hub.migrate import upgrade
 from tests.hub.servers import hub_process
 from tests.support.kiosk_process import REPO, KioskProcess
-from tests.ui.test_run_fleet import closed_port, save_and_roll_out, until
+from tests.support.waiting import until
+from tests.ui.test_run_fleet import closed_port, save_and_roll_out
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 

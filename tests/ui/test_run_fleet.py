@@ -10,15 +10,12 @@ import io
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import httpx
 import pytest
@@ -33,20 +30,11 @@ from kiosk_hub.fleet.console.auth import add_user
 from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction, Role
 from kiosk_hub.migrate import upgrade
 from tests.hub.servers import hub_process
+from tests.support.processes import stop
+from tests.support.waiting import until
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
-T = TypeVar("T")
-
-
-def until(what: str, probe: Callable[[], T | None], timeout: float = 40.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found is not None:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def closed_port() -> int:
@@ -114,13 +102,7 @@ def test_kiosk_run_applies_reports_beats_acts_and_reverts(hub: tuple[str, Engine
             print(log_path.read_text(errors="replace")[-4000:])
             raise
         finally:
-            if kiosk.poll() is None:  # still running: the test failed before the restart
-                os.kill(kiosk.pid, signal.SIGTERM)
-                try:
-                    kiosk.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.kill(kiosk.pid, signal.SIGKILL)
-                    kiosk.wait()
+            stop(kiosk)  # still running only when the test failed before the restart
     log = log_path.read_text(errors="replace")
     assert exit_code == 75, log[-4000:]
     assert "Traceback" not in log, log[-4000:]
