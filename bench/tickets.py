@@ -29,24 +29,12 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk_hub.hub import build_hub
-from kiosk_hub.migrate import upgrade
-from kiosk_hub.settings import HubSettings
-from tests.hub.conftest import enrol, seed
+from tests.hub.conftest import prepared_database
 from tests.hub.servers import hub_process
 from tests.support.postgres import available, running_postgres
 
 RUNS = itertools.count()
 PLAN = [("NOI", "normal"), ("NOI", "priority"), ("NGOAI", "normal"), ("KKB", "normal")]
-
-
-def prepare(url: str) -> str:
-    upgrade(url)
-    hub = build_hub(HubSettings(database_url=url))
-    seed(hub)
-    token = enrol(hub)
-    hub.engine.dispose()
-    return token
 
 
 class KeepAliveClient:
@@ -127,6 +115,7 @@ async def run_load(urls: list[str], token: str, total: int, concurrency: int, ra
         "p50": cuts[49] * 1000,
         "p95": cuts[94] * 1000,
         "p99": cuts[98] * 1000,
+        "max": max(latencies) * 1000,
         "duplicates": duplicates,
         "n": len(issued),
     }
@@ -149,7 +138,7 @@ def scenario(store: str, url: str, processes: int, levels: list[int], total: int
             if callable(url)
             else url.replace(".sqlite3", f"-{concurrency}-{rate:.0f}.sqlite3")
         )
-        token = prepare(database)
+        token = prepared_database(database)
         with contextlib.ExitStack() as stack:
             urls = [stack.enter_context(hub_process(database, {"PYTHONWARNINGS": "ignore"})) for _ in range(processes)]
             try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
 from kiosk_hub.db.engine import utc_now
 from kiosk_hub.db.models import Kiosk
+from kiosk_hub.fleet.enrolment import add_kiosk
 from kiosk_hub.his.demo_people import demo_people
 from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
 from kiosk_hub.hub import Hub, build_hub, system_clock
@@ -94,12 +94,12 @@ def _enrol(hub: Hub) -> str:
     """The in-process kiosk's token: its record is made on the first start and re-issued a fresh token on every
     later one (a data directory may outlive the process; only a hash is stored, so the old token cannot be reused
     and is retired)."""
-    token = new_token()
     with hub.writer() as session:
         kiosk = session.scalars(select(Kiosk).where(Kiosk.name == EMBEDDED_KIOSK)).first()
         if kiosk is None:
-            kiosk = Kiosk(id=str(uuid.uuid4()), name=EMBEDDED_KIOSK, token_hash="", created_at=utc_now())
-            session.add(kiosk)
-        kiosk.token_hash, kiosk.revoked = hash_token(token), False
+            _, token = add_kiosk(session, EMBEDDED_KIOSK, utc_now())
+        else:
+            token = new_token()
+            kiosk.token_hash, kiosk.revoked = hash_token(token), False
         session.commit()
     return token

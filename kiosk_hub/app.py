@@ -16,9 +16,12 @@ from fastapi import FastAPI
 
 from kiosk_hub.api import routes_care, routes_tickets, status_page
 from kiosk_hub.fleet import routes as fleet_routes
+from kiosk_hub.health.routes import router as health_router
+from kiosk_hub.health.store import store_fault
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
 from kiosk_hub.queue.group_commit import IssueBatcher
+from kiosk_hub.retention.purge import purge
 from kiosk_hub.web.limits import BodyLimit
 from kiosk_hub.web.problems import install_problem_handlers
 
@@ -35,19 +38,41 @@ async def _recheck_loop(hub: Hub) -> None:
             log.exception("entitlement re-check round failed")
 
 
+# The first purge after start comes soon, so a hub restarted more often than the interval still purges.
+FIRST_PURGE_AFTER_SECONDS = 300.0
+
+
+async def _purge_loop(hub: Hub) -> None:
+    interval = hub.settings.purge_interval_seconds
+    await asyncio.sleep(min(interval, FIRST_PURGE_AFTER_SECONDS))
+    while True:
+        try:
+            # Its own thread: each batch takes the writer like any write, and ticket batches go on between them.
+            report = await asyncio.to_thread(purge, hub, hub.settings.retention_days)
+            if any(report.rows.values()):
+                log.info("purged what is past %d days of retention: %s", hub.settings.retention_days, report.rows)
+        except Exception as exc:  # the loop must outlive one bad round; the reason is logged
+            fault = store_fault(exc)
+            if fault is not None:
+                hub.store.failed(fault)
+            log.exception("retention purge failed")
+        await asyncio.sleep(interval)
+
+
 def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
-    """The Kiosk HIS API over a built hub; `background` runs the BHXH re-check loop while serving."""
+    """The Kiosk HIS API over a built hub; `background` runs the BHXH re-check and retention purge loops."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_recheck_loop(hub)) if background else None
+        await hub.write(hub.prepare_config_keys)
+        tasks = [asyncio.create_task(_recheck_loop(hub)), asyncio.create_task(_purge_loop(hub))] if background else []
         # What start-up allocated (modules, routes, models, the ORM's mappers) lives as long as the process: frozen
         # out of the collector, its full passes no longer walk it (those passes were ~100 ms p99 stalls under load).
         gc.freeze()
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -70,5 +95,6 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(status_page.router)
     fleet_routes.include(app)
     app.include_router(leases_router)
+    app.include_router(health_router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     return app

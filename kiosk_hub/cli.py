@@ -1,4 +1,4 @@
-"""The `kiosk-hub` command: serve the API, migrate the database, seed the demo hospital, enrol kiosks.
+"""The `kiosk-hub` command: serve the API, migrate the database, manage departments, enrol kiosks, seed a demo.
 
 Settings come from flags, else KIOSK_HUB_* environment variables (see `settings.settings_from_env`). Output is JSON
 (ensure_ascii=False) where a program may read it.
@@ -10,36 +10,74 @@ import argparse
 import json
 import logging
 import sys
-import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
 
+from kiosk_hub.catalogue import cli as catalogue_cli
 from kiosk_hub.fleet import cli as fleet_cli
+from kiosk_hub.retention import cli as retention_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
+
+if TYPE_CHECKING:
+    from kiosk_hub.serving.run import TlsFiles
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from kiosk_hub.app import create_app
     from kiosk_hub.hub import build_hub
+    from kiosk_hub.serving.run import serve
 
     settings = settings_from_env(args.db)
+    flags = {"public_base_url": args.public_url, "tls_cert": args.tls_cert, "tls_key": args.tls_key}
+    # Validated like the environment's values (model_copy would keep the flags' text as it is).
+    settings = HubSettings.model_validate(settings.model_dump() | {k: v for k, v in flags.items() if v})
+    tls = _tls_options(settings)
+    if tls is False:
+        return 2
     if args.migrate:
         from kiosk_hub.migrate import upgrade
 
         upgrade(settings.database_url)
-    if args.public_url:
-        settings = settings.model_copy(update={"public_base_url": args.public_url})
     app = create_app(build_hub(settings))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    serve(app, settings.server, host=args.host, port=args.port, log_level=args.log_level, tls=tls)
     return 0
 
 
+def _tls_options(settings: HubSettings) -> TlsFiles | Literal[False] | None:
+    """The files to serve HTTPS with once they are checked; None for plain HTTP; False (and one line on stderr)
+    when they cannot serve."""
+    from kiosk_hub import tls
+    from kiosk_hub.hub import system_clock
+    from kiosk_hub.serving.run import TlsFiles
+
+    if settings.tls_cert is None and settings.tls_key is None:
+        return None
+    if settings.tls_cert is None or settings.tls_key is None:
+        error = {"error": "tls_incomplete", "message": "give both --tls-cert and --tls-key (or neither)"}
+        print(json.dumps(error), file=sys.stderr)
+        return False
+    try:
+        served = tls.check_files(settings.tls_cert, settings.tls_key)
+    except tls.TlsSetupError as exc:
+        print(json.dumps({"error": f"tls_{exc.code}", "message": str(exc)}), file=sys.stderr)
+        return False
+    for warning in tls.warnings(served, settings.public_base_url, system_clock()):
+        logging.getLogger("kiosk_hub").warning("%s", warning)
+    return TlsFiles(str(settings.tls_cert), str(settings.tls_key))
+
+
 def _migrate(args: argparse.Namespace) -> int:
+    from kiosk_hub.hub import build_hub
     from kiosk_hub.migrate import upgrade
 
-    upgrade(settings_from_env(args.db).database_url)
-    print(json.dumps({"migrated": True}))
+    settings = settings_from_env(args.db)
+    upgrade(settings.database_url)
+    # `migrate` runs before every start of the unit: the config-signing key is made (with its key file) on the
+    # first, and sealed if an older hub kept it in clear.
+    hub = build_hub(settings)
+    key_id = hub.prepare_config_keys()
+    hub.engine.dispose()
+    print(json.dumps({"migrated": True, "config_key_id": key_id}))
     return 0
 
 
@@ -58,29 +96,6 @@ def _seed_demo(args: argparse.Namespace) -> int:
         counts["appointments"] = seed_appointments(session, system_clock())
         session.commit()
     print(json.dumps({"added": counts}, ensure_ascii=False))
-    return 0
-
-
-def _kiosk_add(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import IntegrityError
-
-    from kiosk_hub.db.engine import utc_now
-    from kiosk_hub.db.models import Kiosk
-    from kiosk_hub.hub import build_hub
-    from kiosk_hub.kiosk_tokens import hash_token, new_token
-
-    hub = build_hub(settings_from_env(args.db))
-    token = new_token()
-    kiosk_id = str(uuid.uuid4())
-    with hub.writer() as session:
-        session.add(Kiosk(id=kiosk_id, name=args.name, token_hash=hash_token(token), created_at=utc_now()))
-        try:
-            session.commit()
-        except IntegrityError:
-            print(json.dumps({"error": "kiosk_name_taken", "name": args.name}, ensure_ascii=False), file=sys.stderr)
-            return 1
-    # The only time the token is shown: the hub keeps its hash.
-    print(json.dumps({"kiosk_id": kiosk_id, "name": args.name, "token": token}, ensure_ascii=False))
     return 0
 
 
@@ -119,19 +134,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed in the log)")
     serve.add_argument("--public-url", help="base URL the ticket QR points at")
     serve.add_argument("--log-level", default="info")
-    serve.add_argument("--migrate", action="store_true", help="run the migrations first (one hub process only)")
+    serve.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate chain (or KIOSK_HUB_TLS_CERT)")
+    serve.add_argument("--tls-key", help="...and this PEM private key (or KIOSK_HUB_TLS_KEY)")
+    serve.add_argument(
+        "--migrate", action="store_true", help="run the migrations first (one hub only; several: `kiosk-hub migrate`)"
+    )
     serve.set_defaults(handler=_serve)
     migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
     migrate.add_argument("--db")
     migrate.set_defaults(handler=_migrate)
-    seed = sub.add_parser("seed-demo", help="add the demo hospital's departments, patients and bookings")
+    seed = sub.add_parser(
+        "seed-demo",
+        help="FOR DEMOS ONLY: add a made-up hospital's departments, 30 synthetic patients and bookings (a hospital "
+        "imports its own departments with `kiosk-hub departments import`)",
+    )
     seed.add_argument("--db")
     seed.set_defaults(handler=_seed_demo)
-    kiosk = sub.add_parser("kiosk", help="manage kiosks").add_subparsers(dest="kiosk_command", required=True)
-    add = kiosk.add_parser("add", help="enrol a kiosk and print its bearer token once")
-    add.add_argument("name")
-    add.add_argument("--db")
-    add.set_defaults(handler=_kiosk_add)
     sub.add_parser("openapi", help="print the OpenAPI document (docs/openapi.json)").set_defaults(handler=_openapi)
     sim = sub.add_parser("bhxh-simulator", help="run the loopback BHXH gateway simulator")
     sim.add_argument("--host", default="127.0.0.1")
@@ -141,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--officer-name", default="Nguyễn Thị Tra Cứu")
     sim.add_argument("--officer-cccd", default="001190000001")
     sim.set_defaults(handler=_bhxh_simulator)
+    catalogue_cli.register(sub)
     fleet_cli.register(sub)
+    retention_cli.register(sub)
     return parser
 
 

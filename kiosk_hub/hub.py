@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,11 +17,15 @@ from typing import TypeVar
 
 import httpx
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk_hub.bhxh.client import BhxhClient
+from kiosk_hub.bhxh.officer import OfficerBook
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
+from kiosk_hub.fleet.signing import ConfigKeys, SigningKeyUnavailableError
+from kiosk_hub.health.store import StoreWatch
 from kiosk_hub.his.port import HisAdapter
 from kiosk_hub.his.register import PatientRegister
 from kiosk_hub.kiosk_tokens import KioskGate
@@ -29,6 +34,7 @@ from kiosk_hub.settings import HubSettings
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+log = logging.getLogger("kiosk_hub")
 
 
 def system_clock() -> datetime:
@@ -48,11 +54,27 @@ class Hub:
     entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
+    store: StoreWatch  # the last store failure a write met, until a write commits again
+    config_keys: ConfigKeys  # the fleet's config-signing keys, sealed in the store with the key file's key
+    officer: OfficerBook  # the BHXH lookup officer (the settings', or the console's)
     owns_http: bool = False
 
     async def write(self, fn: Callable[..., T], *args: object) -> T:
         """Run a database write off the event loop on the writer threads."""
         return await asyncio.get_running_loop().run_in_executor(self.writes, functools.partial(fn, *args))
+
+    def prepare_config_keys(self) -> str | None:
+        """At start: the config-signing key made (with its key file) or sealed if an older hub kept it in clear.
+        None when that cannot be done (the reason is logged): the hub still serves patients; only enrolment and
+        configuration wait for IT to put the right key file in place."""
+        try:
+            with self.writer() as session:
+                key = self.config_keys.prepare(session, self.clock())
+                session.commit()
+        except (SigningKeyUnavailableError, SQLAlchemyError) as exc:
+            log.error("kiosk configurations cannot be signed: %s", exc)
+            return None
+        return key.key_id
 
 
 def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.AsyncClient | None = None) -> Hub:
@@ -60,7 +82,9 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
     reader, writer = session_factories(engine)
     owns_http = http is None
     http = http or httpx.AsyncClient()
-    client = BhxhClient(settings.bhxh, http, clock)
+    config_keys = ConfigKeys(settings.key_file_path())
+    officer = OfficerBook(settings.bhxh, reader, config_keys)
+    client = BhxhClient(settings.bhxh, http, clock, officer=officer.name_and_id)
     return Hub(
         settings=settings,
         engine=engine,
@@ -69,11 +93,14 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         clock=clock,
         gate=KioskGate(reader),
         queue=QueueBook(reader, writer, clock, settings.public_base_url),
-        his=PatientRegister(reader, writer),
+        his=PatientRegister(reader, writer, clock),
         entitlement=EntitlementChecker(client, writer, settings.facility_code),
         http=http,
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
         # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
         writes=ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write"),
+        store=StoreWatch(engine, clock),
+        config_keys=config_keys,
+        officer=officer,
         owns_http=owns_http,
     )

@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from kiosk_hub.db.files import private_file, sqlite_file
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -19,6 +21,9 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    database = sqlite_file(database_url)
+    if database is not None:
+        private_file(database)  # before Alembic's engine creates it with the process's umask
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
+
+KEY_FILE_NAME = "config-signing.key"
+INSTALLED_KEY_FILE = Path("/etc/vn-hospital-kiosk/hub-keys") / KEY_FILE_NAME
 
 
 class BhxhSettings(BaseModel):
@@ -23,6 +27,21 @@ class BhxhSettings(BaseModel):
     md5_uppercase: bool = False
 
 
+class ServerLimits(BaseModel):
+    """What one client may hold of a hub process (docs/security.md, "Server limits and store failures")."""
+
+    head_timeout_seconds: float = 10.0  # from the connection (or the last answer) to the end of the request's head
+    body_timeout_seconds: float = 30.0  # from the end of the head to the end of the body
+    keep_alive_seconds: int = 5  # an idle keep-alive connection is closed after this
+    max_head_bytes: int = 32 * 1024
+    connections_per_address: int = 64
+    # The most sockets one process holds; lowered at start to what its open-file limit leaves room for.
+    max_connections: int = 8192
+    requests_per_connection: int = 1000
+    # A reverse proxy on this host: trusted for X-Forwarded-For and exempt from the per-address cap.
+    proxy_addresses: tuple[str, ...] = ("127.0.0.1", "::1")
+
+
 class HubSettings(BaseModel):
     """Everything the hub needs to serve the Kiosk HIS API."""
 
@@ -35,17 +54,66 @@ class HubSettings(BaseModel):
     max_body_bytes: int = 64 * 1024
     bhxh: BhxhSettings = Field(default_factory=BhxhSettings)
     recheck_interval_seconds: float = 300.0
+    server: ServerLimits = Field(default_factory=ServerLimits)
+    # Below this much free space beside the SQLite file `/healthz` says disk_full: a day of a large hospital's tickets
+    # is a few megabytes, and SQLite needs room for its WAL and checkpoints on top.
+    min_free_disk_mb: int = 64
+    # Personal data (tickets, the hub's own patient register, BHYT re-checks) is deleted after this many days; why 180
+    # is in docs/security.md ("Retention and backup").
+    retention_days: int = Field(default=180, ge=1)
+    purge_interval_seconds: float = 6 * 3600
+
+    # The key file that seals the config-signing key in the database; None: `key_file_path()` picks the default.
+    key_file: Path | None = None
+    # How long a configuration the hub signs for a kiosk stays valid; kiosks take a fresh signature every seventh.
+    config_signature_days: int = Field(default=7, ge=1, le=90)
+
+    def key_file_path(self) -> Path:
+        """KIOSK_HUB_KEY_FILE; else, for a SQLite database, `hub-keys/config-signing.key` beside it (a development
+        default: installed hubs keep it in /etc, out of the database's backups); else the installed place."""
+        if self.key_file is not None:
+            return self.key_file
+        if self.database_url.startswith("sqlite:///") and self.database_url != "sqlite:///:memory:":
+            return Path(self.database_url.removeprefix("sqlite:///")).parent / "hub-keys" / KEY_FILE_NAME
+        return INSTALLED_KEY_FILE
+
+    # HTTPS served by the hub itself (`kiosk-hub serve --tls-cert/--tls-key`); None when a proxy in front does it.
+    tls_cert: Path | None = None  # PEM: the certificate, then any intermediates
+    tls_key: Path | None = None  # PEM private key, readable by the hub's user only
+
+    @property
+    def serves_tls(self) -> bool:
+        return self.tls_cert is not None
+
+
+def _server_limits(env: Mapping[str, str]) -> ServerLimits:
+    names = {
+        "head_timeout_seconds": "KIOSK_HUB_HEAD_TIMEOUT",
+        "body_timeout_seconds": "KIOSK_HUB_BODY_TIMEOUT",
+        "keep_alive_seconds": "KIOSK_HUB_KEEP_ALIVE",
+        "connections_per_address": "KIOSK_HUB_CONNECTIONS_PER_ADDRESS",
+        "max_connections": "KIOSK_HUB_MAX_CONNECTIONS",
+    }
+    given: dict[str, object] = {field: env[name] for field, name in names.items() if name in env}
+    if "KIOSK_HUB_PROXY_ADDRESSES" in env:
+        given["proxy_addresses"] = tuple(a.strip() for a in env["KIOSK_HUB_PROXY_ADDRESSES"].split(",") if a.strip())
+    return ServerLimits.model_validate(given)
 
 
 def settings_from_env(db: str | None = None) -> HubSettings:
     """The settings from KIOSK_HUB_* environment variables; a `--db` flag wins over KIOSK_HUB_DB."""
     env = os.environ
     base = HubSettings()
+    key_file = env.get("KIOSK_HUB_KEY_FILE")
     return HubSettings(
         database_url=db or env.get("KIOSK_HUB_DB", base.database_url),
+        key_file=Path(key_file) if key_file else None,
+        config_signature_days=int(env.get("KIOSK_HUB_CONFIG_SIGNATURE_DAYS", base.config_signature_days)),
         facility_code=env.get("KIOSK_HUB_FACILITY_CODE", base.facility_code),
         hospital_name=env.get("KIOSK_HUB_HOSPITAL_NAME", base.hospital_name),
         public_base_url=env.get("KIOSK_HUB_PUBLIC_URL", base.public_base_url),
+        tls_cert=env.get("KIOSK_HUB_TLS_CERT") or None,  # type: ignore[arg-type]
+        tls_key=env.get("KIOSK_HUB_TLS_KEY") or None,  # type: ignore[arg-type]
         bhxh=BhxhSettings(
             base_url=env.get("KIOSK_HUB_BHXH_URL", BhxhSettings().base_url),
             username=env.get("KIOSK_HUB_BHXH_USERNAME", ""),
@@ -53,4 +121,8 @@ def settings_from_env(db: str | None = None) -> HubSettings:
             officer_name=env.get("KIOSK_HUB_BHXH_OFFICER_NAME", ""),
             officer_id_number=env.get("KIOSK_HUB_BHXH_OFFICER_CCCD", ""),  # type: ignore[arg-type]
         ),
+        server=_server_limits(env),
+        min_free_disk_mb=int(env.get("KIOSK_HUB_MIN_FREE_DISK_MB", base.min_free_disk_mb)),
+        retention_days=int(env.get("KIOSK_HUB_RETENTION_DAYS", base.retention_days)),
+        purge_interval_seconds=float(env.get("KIOSK_HUB_PURGE_INTERVAL_SECONDS", base.purge_interval_seconds)),
     )

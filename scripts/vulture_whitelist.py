@@ -9,7 +9,6 @@ model_config
 header_en
 footer_en
 logo_png_base64
-lookup_officer
 uptime_seconds
 # The out-of-service panel's .kv rule reads these (kiosk/screens/out_of_service.kv).
 title_vi
@@ -67,6 +66,11 @@ client_context  # tests/support/tls_pki.py (shared with the hub's TLS tests, whi
 AES_CBC_CMAC_192
 AES_CBC_CMAC_256
 
+# uvicorn reads these on its request cycle: keep_alive (answer with `connection: close`), disconnected (the
+# client left: the app's receive() says so).
+_.keep_alive
+_.disconnected
+
 # --- hub (kiosk_hub/) ------------------------------------------------------------------------------------------
 # Framework-read fields: pydantic wire models, SQLAlchemy columns written and read by the database, the console's
 # form rows read by the Jinja templates.
@@ -100,3 +104,7 @@ _.config_reason
 _.checked_in_at
 _.cancelled_at
 _.call_seq
+# The departments import's plan is printed whole (`ImportPlan.summary()` reads its fields by name).
+rooms_hidden
+# Departments kept by the HIS (the HIS adapter's sync writes this origin; the console and exports show it).
+HIS

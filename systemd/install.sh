@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
 # Install (or update) the kiosk or the hub from a release bundle (scripts/build-release), on Debian 12 or
 # Raspberry Pi OS (bookworm). Run from the unpacked bundle, as root:
-#   sudo ./install kiosk [--session weston|kmsdrm]   the touch kiosk: weston's kiosk-shell (default) or bare KMS/DRM
-#   sudo ./install hub                               the hub
+#   sudo ./install kiosk [--session weston|kmsdrm]      the touch kiosk: weston's kiosk-shell (default) or bare KMS/DRM
+#   sudo ./install hub [--processes N] [--postgresql]   the hub: one process (kiosk-hub.service), or N processes
+#                        behind HAProxy (kiosk-hub@8081…, kiosk-hub.target; adds Debian's haproxy); --postgresql adds
+#                        a PostgreSQL server on this machine (Debian's postgresql) for the hub's database
 # What it does, each step only when needed (safe to run again; a second run changes nothing):
 #   the role's Debian packages (deploy/<role>/packages*.txt) that are missing; the system user; the release in
 #   /opt/vn-hospital-kiosk[-hub]/releases/VERSION (a virtualenv made from the bundle's wheels, offline) and the
 #   `current` symlink switched to it atomically; settings in /etc/vn-hospital-kiosk (never overwritten); the
-#   state directory; systemd units, udev rules, the kiosk session's lock-down files; the unit enabled.
+#   state directory; systemd units, udev rules, the kiosk session's lock-down files, the hub's HAProxy example and
+#   key directory; the units enabled (not started).
 # DESTDIR=/some/root puts only the files under that root (no packages, users, virtualenv or systemd): packaging and
 # the tests.
 set -euo pipefail
 
+usage="usage: $0 kiosk [--session weston|kmsdrm] | hub [--processes N] [--postgresql]"
 role="${1:-}"; shift || true
-session="weston"
+session="weston"; processes=1; postgresql=0
 while (($#)); do
-  case "$1" in
-    --session) session="$2"; shift 2 ;;
-    *) echo "usage: $0 kiosk [--session weston|kmsdrm] | hub" >&2; exit 2 ;;
+  case "$role:$1" in
+    kiosk:--session) session="${2:-}"; shift 2 ;;
+    hub:--processes) processes="${2:-}"; shift 2 ;;
+    hub:--postgresql) postgresql=1; shift ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
 done
-case "$role" in kiosk|hub) ;; *) echo "usage: $0 kiosk [--session weston|kmsdrm] | hub" >&2; exit 2 ;; esac
+case "$role" in kiosk|hub) ;; *) echo "$usage" >&2; exit 2 ;; esac
 case "$session" in weston|kmsdrm) ;; *) echo "install: --session is weston or kmsdrm" >&2; exit 2 ;; esac
+[[ "$processes" =~ ^[1-9]$ ]] || { echo "install: --processes is 1 to 9" >&2; exit 2; }
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 [[ -d "$here/systemd" ]] || here="$(cd "$here/.." && pwd)"  # run as systemd/install.sh from a checkout
 dest="${DESTDIR:-}"
@@ -39,9 +46,17 @@ if [[ $live == 1 && "$(id -u)" != 0 ]]; then
   exit 1
 fi
 
+package_lists() {  # the role's lists of Debian packages, with the options' own
+  echo "$here/deploy/$role/packages.txt"
+  [[ $role == kiosk && $session == weston ]] && echo "$here/deploy/kiosk/packages-weston.txt"
+  [[ $role == hub && $processes -gt 1 ]] && echo "$here/deploy/hub/packages-haproxy.txt"
+  [[ $role == hub && $postgresql == 1 ]] && echo "$here/deploy/hub/packages-postgresql.txt"
+  return 0
+}
+
 packages() {  # the role's Debian packages that are not installed yet, installed
-  local lists=("$here/deploy/$role/packages.txt") wanted=() missing=()
-  [[ $role == kiosk && $session == weston ]] && lists+=("$here/deploy/kiosk/packages-weston.txt")
+  local lists=() wanted=() missing=()
+  mapfile -t lists < <(package_lists)
   mapfile -t wanted < <(sed -e 's/#.*//' "${lists[@]}" | tr -s ' \t' '\n' | sed '/^$/d')
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -88,13 +103,13 @@ release() {  # the bundle's wheels as a virtualenv of its own; `current` switche
     say "$prefix/current -> releases/$version"
   fi
   [[ $role == kiosk ]] && ln -sfn "$prefix/current/bin/kiosk" /usr/local/bin/kiosk
-  [[ $role == hub ]] && ln -sfn "$prefix/current/bin/kiosk-hub" /usr/local/bin/kiosk-hub
   return 0
 }
 
 files() {  # units, rules, session files and settings; IT's settings are never overwritten
   install -d -m 0755 "$dest/etc/systemd/system" "$dest/etc/udev/rules.d"
-  install -d -m 0755 "$dest/etc/vn-hospital-kiosk"  # its files say who may read them
+  # 0751: each service reaches its own entries (the hub its key directory), nobody may list what is there.
+  install -d -m 0751 "$dest/etc/vn-hospital-kiosk"
   if [[ $role == kiosk ]]; then
     install -m 0644 "$here/systemd/kiosk.service" "$here/systemd/kiosk-weston.service" "$dest/etc/systemd/system/"
     install -m 0644 "$here/systemd/70-kiosk-devices.rules" "$dest/etc/udev/rules.d/70-kiosk-devices.rules"
@@ -107,9 +122,19 @@ files() {  # units, rules, session files and settings; IT's settings are never o
       say "/etc/vn-hospital-kiosk/kiosk.toml written from the example: set the hub, the name and the devices"
     fi
   else
-    install -m 0644 "$here/systemd/kiosk-hub.service" "$dest/etc/systemd/system/kiosk-hub.service"
-    [[ -e "$dest/etc/vn-hospital-kiosk/kiosk-hub.env" ]] ||
+    for unit in kiosk-hub.service kiosk-hub-migrate.service kiosk-hub@.service kiosk-hub.target; do
+      install -m 0644 "$here/systemd/$unit" "$dest/etc/systemd/system/$unit"
+    done
+    install -d -m 0755 "$dest/etc/haproxy" "$dest/usr/local/bin"
+    install -m 0644 "$here/deploy/haproxy/kiosk-hub.cfg" "$dest/etc/haproxy/kiosk-hub.cfg.example"
+    # `sudo kiosk-hub …` for IT: the command with the hub units' user and settings.
+    install -m 0755 "$here/deploy/hub/kiosk-hub" "$dest/usr/local/bin/kiosk-hub"
+    if [[ ! -e "$dest/etc/vn-hospital-kiosk/kiosk-hub.env" ]]; then
       install -m 0600 "$here/systemd/kiosk-hub.env.example" "$dest/etc/vn-hospital-kiosk/kiosk-hub.env"
+      say "/etc/vn-hospital-kiosk/kiosk-hub.env written from the example: set the database, URL and BHXH account"
+    fi
+    # Where the hub makes its key file on the first start (kept on a re-install: it seals the signing key).
+    install -d -m 0700 "$dest/etc/vn-hospital-kiosk/hub-keys"
   fi
 }
 
@@ -117,7 +142,11 @@ state() {  # where the kiosk keeps its enrolment and journal (`kiosk enrol` writ
   local dir=/var/lib/vn-hospital-kiosk
   [[ $role == hub ]] && dir=/var/lib/kiosk-hub
   install -d -m 0700 -o "$user" -g "$user" "$dir"
-  chgrp "$user" /etc/vn-hospital-kiosk/kiosk.toml /etc/vn-hospital-kiosk/kiosk-hub.env 2>/dev/null || true
+  if [[ $role == kiosk ]]; then
+    chgrp "$user" /etc/vn-hospital-kiosk/kiosk.toml
+  else
+    chown "$user:$user" /etc/vn-hospital-kiosk/hub-keys
+  fi
 }
 
 services() {
@@ -133,9 +162,17 @@ services() {
     systemctl disable --quiet "$other" getty@tty1.service 2>/dev/null || true
     systemctl enable --quiet "$unit"
     say "$unit enabled: it starts at the next boot (or now: systemctl start $unit)"
-  else
+  elif ((processes == 1)); then
+    systemctl disable --quiet kiosk-hub.target 2>/dev/null || true
     systemctl enable --quiet kiosk-hub.service
-    say "kiosk-hub.service enabled"
+    say "kiosk-hub.service enabled (start it once kiosk-hub.env is filled in)"
+  else
+    local instances=() port
+    for ((port = 8081; port < 8081 + processes; port++)); do instances+=("kiosk-hub@$port.service"); done
+    systemctl disable --quiet kiosk-hub.service 2>/dev/null || true
+    systemctl enable --quiet kiosk-hub.target "${instances[@]}" haproxy.service
+    say "kiosk-hub.target (${instances[*]}) and haproxy.service enabled: /etc/haproxy/kiosk-hub.cfg.example is" \
+      "HAProxy's configuration for them (docs/several-hubs.md)"
   fi
 }
 

@@ -1,4 +1,7 @@
-"""A new kiosk trades the one-time code IT gave it for its own bearer token and the hub's config-signing key."""
+"""A new kiosk trades the one-time code IT gave it for its own bearer token and the hub's config-signing key.
+
+The answer comes over the hub's TLS: the key it names is pinned (the kiosk applies configurations signed by it, or
+by a key it handed on to), and the version its group runs is the lowest this kiosk will ever accept."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 import httpx
 from pydantic import BaseModel
 
+from kiosk.remote_config.signature import load_public_key, public_key_id
 from kiosk.remote_config.store import atomic_write
 
 ENROL_PATH = "/fleet/v1/enrol"
@@ -17,8 +21,19 @@ ENROL_PATH = "/fleet/v1/enrol"
 class KioskCredentials(BaseModel):
     kiosk_id: str
     token: str
-    config_public_key: str  # base64 raw Ed25519: the only key whose configurations this kiosk applies
+    config_public_key: str  # base64 raw Ed25519, pinned: the key this kiosk's trust in configurations starts from
     hub_url: str
+    group_id: str = ""  # the group it was enrolled into (for the record: IT may move it)
+    enrolled_config_version: int = 0  # what its group ran at enrolment: nothing older is ever applied
+
+
+class _EnrolReply(BaseModel):
+    kiosk_id: str
+    token: str
+    config_public_key: str
+    config_key_id: str
+    group_id: str
+    config_version: int
 
 
 class EnrolmentRefusedError(Exception):
@@ -34,7 +49,13 @@ async def enrol(http: httpx.AsyncClient, code: str, name: str) -> KioskCredentia
             title = f"refused (HTTP {response.status_code})"
         raise EnrolmentRefusedError(title)
     response.raise_for_status()
-    return KioskCredentials(**response.json(), hub_url=str(http.base_url))
+    reply = _EnrolReply.model_validate_json(response.content)
+    if public_key_id(load_public_key(reply.config_public_key)) != reply.config_key_id:
+        raise EnrolmentRefusedError("the hub's configuration key does not match its name")
+    return KioskCredentials(
+        kiosk_id=reply.kiosk_id, token=reply.token, config_public_key=reply.config_public_key,
+        hub_url=str(http.base_url), group_id=reply.group_id, enrolled_config_version=reply.config_version,
+    )  # fmt: skip
 
 
 def save_credentials(path: Path, credentials: KioskCredentials) -> None:

@@ -17,8 +17,8 @@ from kiosk.remote_config.enrolment import KioskCredentials
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.heartbeat import ActionHandler, HeartbeatSender
 from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, DisplayReport, Heartbeat, RemoteConfig
-from kiosk.remote_config.signature import load_public_key
 from kiosk.remote_config.store import ConfigStore
+from kiosk.remote_config.trust import Clock, ConfigTrust, StartingConfig, utc_now
 
 RESTART_DELAY_SECONDS = 1.0  # long enough for the action result to reach the hub
 
@@ -44,14 +44,15 @@ class KioskHooks:
 class FleetRuntime:
     def __init__(
         self, http: httpx.AsyncClient, store: ConfigStore, credentials: KioskCredentials, hooks: KioskHooks,
-        app_version: str,
+        app_version: str, start: StartingConfig | None = None, clock: Clock = utc_now,
     ) -> None:  # fmt: skip
         self.hooks = hooks
         self.app_version = app_version
         self.started = time.monotonic()
         self.agent = SyncAgent(
-            http, store, load_public_key(credentials.config_public_key), apply=self._apply, probes=hooks.probes,
-            session_active=hooks.session_active,
+            http, store, ConfigTrust.of(credentials, store, clock), apply=self._apply, probes=hooks.probes,
+            session_active=hooks.session_active, start=start,
+            alert=hooks.alerts.alert if hooks.alerts is not None else None,
         )  # fmt: skip
         handlers: dict[ActionKind, ActionHandler] = {
             ActionKind.RESTART: self._restart,

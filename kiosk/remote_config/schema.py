@@ -1,22 +1,22 @@
 """The kiosk's remote settings and what it reports: the one model the hub validates and the kiosk applies.
 
-The hub imports this module (and only this one) from the kiosk: the console's editor is driven by the JSON Schema
-of `RemoteConfig`, generated into `config/kiosk-remote-config.schema.json`. Nothing here carries personal data:
-heartbeats hold versions, device states and counters only.
+The hub imports this module (and the signed envelope, `envelope.py`) from the kiosk: the console's editor is driven
+by the JSON Schema of `RemoteConfig`, generated into `config/kiosk-remote-config.schema.json`. Nothing here carries
+personal data: heartbeats hold versions, device states and counters only.
 """
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from kiosk.domain.idle import IDLE_AFTER_S_MAX, IDLE_AFTER_S_MIN, WARNING_S_MAX, WARNING_S_MIN
 from kiosk.domain.language import Language
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 T = TypeVar("T")
 
 
@@ -69,17 +69,10 @@ class TicketTexts(_Strict):
     logo_png_base64: str = Field(default="", max_length=40_000, description="small PNG (< 30 kB), base64, or empty")
 
 
-class LookupOfficer(_Strict):
-    """The hospital officer on whose behalf the hub asks the BHXH gateway (staff data, set by IT)."""
-
-    name: str = Field(default="", max_length=100)
-    id_number: str = Field(default="", pattern=r"^(\d{12})?$")
-
-
 class RemoteConfig(_Strict):
     """Everything hospital IT may change on a kiosk from the console."""
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: Literal[3] = SCHEMA_VERSION
     departments_shown: list[str] = Field(default_factory=list, description="department ids; empty shows all")
     printer: PrinterSettings = Field(default_factory=PrinterSettings)
     camera: CameraSettings = Field(default_factory=CameraSettings)
@@ -88,20 +81,23 @@ class RemoteConfig(_Strict):
     idle: IdleTimeouts = Field(default_factory=IdleTimeouts)
     ticket: TicketTexts = Field(default_factory=TicketTexts)
     trust_anchors_pem: list[str] = Field(default_factory=list, description="CSCA certificates for the chip")
-    lookup_officer: LookupOfficer = Field(default_factory=LookupOfficer)
     heartbeat_seconds: int = Field(default=30, ge=5, le=3600)
     poll_seconds: int = Field(default=30, ge=2, le=3600)
 
     @model_validator(mode="before")
     @classmethod
-    def _from_version_1(cls, data: Any) -> Any:
-        return upgrade_version_1(data) if isinstance(data, dict) and data.get("schema_version") == 1 else data
+    def _from_older_versions(cls, data: Any) -> Any:
+        for older, upgrade in ((1, upgrade_version_1), (2, upgrade_version_2)):
+            if isinstance(data, dict) and data.get("schema_version") == older:
+                data = upgrade(data)
+        return data
 
     @field_validator("languages")
     @classmethod
     def _vietnamese_first(cls, value: list[Language]) -> list[Language]:
         if Language.VI not in value:
-            raise ValueError("Vietnamese must stay available")
+            # A typed error: the hub's console words it in Vietnamese and English (kiosk_hub/explain.py).
+            raise PydanticCustomError("vietnamese_required", "Vietnamese must stay available")
         return value
 
     @field_validator("trust_anchors_pem")
@@ -109,7 +105,7 @@ class RemoteConfig(_Strict):
     def _pem_only(cls, value: list[str]) -> list[str]:
         for pem in value:
             if "-----BEGIN CERTIFICATE-----" not in pem:
-                raise ValueError("a trust anchor must be a PEM certificate")
+                raise PydanticCustomError("not_a_certificate", "a trust anchor must be a PEM certificate")
         return value
 
 
@@ -139,13 +135,11 @@ def upgrade_version_1(document: dict[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
-class SignedConfig(BaseModel):
-    """What the hub serves: one configuration version and the hub's Ed25519 signature over it."""
-
-    version: int = Field(ge=1)
-    config: dict[str, object]
-    signature: str = Field(default="", description="base64 Ed25519 over canonical JSON of {version, config}")
-    key_id: str = ""
+def upgrade_version_2(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 2 document as version 3: the BHXH lookup officer (a member of staff's name and CCCD) left the
+    kiosks' configuration for the hub's own settings; kiosks never used it."""
+    upgraded = {key: value for key, value in document.items() if key != "lookup_officer"}
+    return {**upgraded, "schema_version": 3}
 
 
 class DeviceState(StrEnum):
@@ -230,9 +224,3 @@ class ActionResult(BaseModel):
 
 def remote_config_json_schema() -> dict[str, object]:
     return RemoteConfig.model_json_schema()
-
-
-def canonical_bytes(version: int, config: dict[str, object]) -> bytes:
-    """The exact bytes the hub signs and the kiosk verifies: sorted keys, no spaces, UTF-8."""
-    body = {"version": version, "config": config}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -1,15 +1,15 @@
-"""Checks the hub's Ed25519 signature on a configuration version before anything else looks at it."""
+"""Checks the hub's Ed25519 signatures (on a configuration, on a key change) before anything else looks inside."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kiosk.remote_config.schema import SignedConfig, canonical_bytes
+from kiosk.remote_config.envelope import KeyChange, SignedConfig, key_id_of
 
 
 class ConfigRefusedError(Exception):
@@ -21,23 +21,40 @@ class ConfigRefusedError(Exception):
         self.detail = detail
 
 
-def key_id(public_key_raw: bytes) -> str:
-    return hashlib.sha256(public_key_raw).hexdigest()[:16]
-
-
 def load_public_key(b64: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(b64, validate=True))
 
 
-def verify(document: SignedConfig, public_key: Ed25519PublicKey) -> None:
-    """Raises ConfigRefusedError unless the hub's key signed exactly this version and configuration."""
-    if not document.signature:
+def public_key_id(key: Ed25519PublicKey) -> str:
+    return key_id_of(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+
+
+def _signature_bytes(signature: str) -> bytes:
+    if not signature:
         raise ConfigRefusedError("unsigned")
     try:
-        signature = base64.b64decode(document.signature, validate=True)
+        return base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ConfigRefusedError("bad_signature", "not base64") from exc
+
+
+def verify(document: SignedConfig, public_key: Ed25519PublicKey) -> None:
+    """Raises ConfigRefusedError unless `public_key` signed exactly this document (its format's signed bytes)."""
+    signature = _signature_bytes(document.signature)
     try:
-        public_key.verify(signature, canonical_bytes(document.version, document.config))
+        public_key.verify(signature, document.signed_bytes())
     except InvalidSignature as exc:
         raise ConfigRefusedError("bad_signature") from exc
+
+
+def verify_key_change(change: KeyChange, previous: Ed25519PublicKey) -> Ed25519PublicKey:
+    """The new key of `change` if `previous` signed it and the key matches its name; else ConfigRefusedError."""
+    try:
+        signature = _signature_bytes(change.signature)
+        previous.verify(signature, change.signed_bytes())
+        new_key = load_public_key(change.public_key)
+    except (ConfigRefusedError, InvalidSignature, binascii.Error, ValueError) as exc:
+        raise ConfigRefusedError("bad_key_change", f"to {change.key_id}") from exc
+    if public_key_id(new_key) != change.key_id:
+        raise ConfigRefusedError("bad_key_change", f"{change.key_id} does not name its key")
+    return new_key

@@ -1,7 +1,9 @@
-"""The kiosk's configuration files on disk: the applied one and the last one that passed its health probes.
+"""The kiosk's configuration files on disk: the applied one, the last one that passed its health probes, and the
+versions that failed them (never retried).
 
 Every write is atomic (temp file, fsync, rename, fsync of the directory), so a power cut at any moment leaves
-either the old or the new file, each complete and loadable.
+either the old or the new file, each complete and loadable. What a file holds is checked by `trust.py` when the
+agent starts: this module only reads and writes.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kiosk.remote_config.schema import RemoteConfig, SignedConfig
+from kiosk.remote_config.envelope import SignedConfig
+from kiosk.remote_config.schema import RemoteConfig
 
 log = logging.getLogger(__name__)
 
 CURRENT = "current.json"
 LAST_GOOD = "last-good.json"
+FAILED = "failed-versions.json"
+KEEP_FAILED = 50  # versions only grow: the newest failures are the ones the hub may still serve
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -74,22 +79,41 @@ class ConfigStore:
     def commit(self, document: SignedConfig) -> None:
         atomic_write(self.directory / LAST_GOOD, _encode(document))
 
-    def revert(self) -> SignedConfig | None:
-        """Make the last good document current again; None if there never was one (the defaults apply)."""
-        good = self.last_good()
+    def refresh(self, document: SignedConfig) -> None:
+        """The same version signed again (a later expiry, or a newer format): replace each file holding it."""
+        for name in (CURRENT, LAST_GOOD):
+            held = self._read(name)
+            if held is not None and held.version == document.version:
+                atomic_write(self.directory / name, _encode(document))
+
+    def set_aside(self, name: str) -> None:
+        """A stored file that failed its checks stops being read; it stays beside the others for IT to look at."""
+        path = self.directory / name
+        if path.exists():
+            os.replace(path, path.with_name(path.name + ".refused"))
+
+    def failed_versions(self) -> set[int]:
+        try:
+            return {int(v) for v in json.loads((self.directory / FAILED).read_bytes())}
+        except FileNotFoundError:
+            return set()
+        except (ValueError, TypeError) as exc:
+            log.warning("%s unreadable (%s): starting a new list", FAILED, type(exc).__name__)
+            return set()
+
+    def remember_failed(self, version: int) -> None:
+        """A version that failed its probes is not tried again after a restart (only a newer one is)."""
+        versions = sorted(self.failed_versions() | {version})[-KEEP_FAILED:]
+        atomic_write(self.directory / FAILED, json.dumps(versions).encode())
+
+    def restore(self, good: SignedConfig | None) -> None:
+        """Make `good` (the last good document, checked by the caller) current again; None: the defaults apply."""
         if good is None:
             (self.directory / CURRENT).unlink(missing_ok=True)
         else:
             self.write_current(good)
-        return good
-
-    def effective(self) -> tuple[RemoteConfig, int]:
-        """The configuration to run with at start-up and its version (0 = built-in defaults)."""
-        for document in (self.current(), self.last_good()):
-            if document is not None:
-                return RemoteConfig.model_validate(document.config), document.version
-        return RemoteConfig(), 0
 
 
 def _encode(document: SignedConfig) -> bytes:
-    return json.dumps(document.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")
+    stored = document.model_dump(mode="json", exclude={"key_changes"}, exclude_none=True)
+    return json.dumps(stored, ensure_ascii=False, indent=1).encode("utf-8")

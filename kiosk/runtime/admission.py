@@ -31,6 +31,9 @@ from kiosk.settings import HubSettings, KioskSettings
 
 log = logging.getLogger("kiosk.run")
 CHECK_TIMEOUT_S = 5.0
+# The hub closes a keep-alive connection after 5 idle seconds. A kiosk that kept one as long (httpx's default) would
+# now and then send its next request into a socket the hub is closing, and get a read error for nothing.
+HUB_CONNECTIONS = httpx.Limits(keepalive_expiry=3.0)
 
 Problem = tuple[OutOfService, str]  # why, and what the system said (for IT)
 FINAL = {OutOfService.ENROLMENT_REFUSED, OutOfService.NOT_ENROLLED}  # only IT can clear these: wait for a file
@@ -51,7 +54,9 @@ async def hub_http(
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     verify = hub_ssl_context(hub.ca_file) if (hub.base_url or "").startswith("https:") else True
     timeout = timeout_s or hub.timeout_s
-    async with httpx.AsyncClient(base_url=hub.base_url or "", verify=verify, headers=headers, timeout=timeout) as http:
+    async with httpx.AsyncClient(
+        base_url=hub.base_url or "", verify=verify, headers=headers, timeout=timeout, limits=HUB_CONNECTIONS
+    ) as http:
         yield http
 
 

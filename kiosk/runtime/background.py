@@ -16,9 +16,9 @@ from kiosk.remote_config import sd_notify
 from kiosk.remote_config.fleet_runtime import FleetRuntime
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.funnel_feed import FunnelFeed
-from kiosk.remote_config.store import ConfigStore
 from kiosk.runtime.fleet import RunningKiosk
 from kiosk.runtime.hub import FleetLink
+from kiosk.runtime.state import StartingPoint
 
 if TYPE_CHECKING:
     from kiosk.hardware.camera.scanner import CameraScanner
@@ -36,7 +36,7 @@ class Background:
 
     def start(
         self, scanner: CameraScanner | None, jack: HeadphoneJackWatcher | None, fleet: FleetLink | None,
-        store: ConfigStore | None,
+        start: StartingPoint,
     ) -> None:  # fmt: skip
         service = self._kiosk.service
         self._tasks.append(asyncio.ensure_future(self._watch_reader()))
@@ -52,8 +52,8 @@ class Background:
         self._tasks.append(asyncio.ensure_future(tell_systemd(self._stop)))
         if self._kiosk.offline is not None:
             self._tasks.append(asyncio.ensure_future(self._kiosk.offline.watch(service)))
-        if fleet is not None and store is not None:
-            self._tasks.append(asyncio.ensure_future(fleet_runtime(self._kiosk, fleet, store).run(self._stop)))
+        if fleet is not None and start.store is not None:
+            self._tasks.append(asyncio.ensure_future(fleet_runtime(self._kiosk, fleet, start).run(self._stop)))
 
     async def stop(self) -> None:
         self._stop.set()
@@ -84,12 +84,15 @@ async def tell_systemd(stop: asyncio.Event) -> None:
     await sd_notify.keep_watchdog(stop)
 
 
-def fleet_runtime(kiosk: RunningKiosk, fleet: FleetLink, store: ConfigStore) -> FleetRuntime:
-    """Sync agent, heartbeats and remote actions on this kiosk's real devices and flow."""
+def fleet_runtime(kiosk: RunningKiosk, fleet: FleetLink, start: StartingPoint) -> FleetRuntime:
+    """Sync agent, heartbeats and remote actions on this kiosk's real devices and flow, from what it started with
+    (a kiosk enrolled just now starts from the defaults: what it had stored, if anything, is checked again)."""
+    assert start.store is not None
     try:
         app_version = version("vn-hospital-kiosk")
     except PackageNotFoundError:
         app_version = "unknown"
     tally = FunnelTally(lambda: datetime.now(UTC))
     kiosk.service.subscribe(FunnelFeed(tally))
-    return FleetRuntime(fleet.http, store, fleet.credentials, kiosk.hooks(fleet.http, tally), app_version)
+    hooks = kiosk.hooks(fleet.http, tally)
+    return FleetRuntime(fleet.http, start.store, fleet.credentials, hooks, app_version, start.stored)

@@ -148,7 +148,7 @@ async def _run(settings: KioskSettings, panel: Panel, state: StateDir) -> int:
         await kiosk.apply(start.config)  # the departments and the printer the fleet chose before the restart
         background = Background(kiosk, reader, bridge)
         jack = devices.headphone_jack(settings.speech, app.keypad.headphones_changed) if app.keypad else None
-        background.start(scanner, jack, hub.fleet, start.store)
+        background.start(scanner, jack, hub.fleet, start)
         try:
             await run_app(app, service)
         finally:

@@ -76,8 +76,3 @@ def ticket_status_page(token: str, hub: HubDep) -> HTMLResponse:
         page = "<!doctype html><meta charset=utf-8><p>Không tìm thấy số thứ tự · Ticket not found</p>"
         return HTMLResponse(page, status_code=404)
     return HTMLResponse(render(ticket, hub.settings.hospital_name))
-
-
-@router.get("/healthz")
-def health() -> dict[str, str]:
-    return {"status": "ok"}

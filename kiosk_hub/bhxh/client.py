@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -22,6 +22,8 @@ from kiosk_hub.settings import BhxhSettings
 log = logging.getLogger("kiosk_hub.bhxh")
 M = TypeVar("M", TokenAnswer, CardAnswer)
 TOKEN_MARGIN = timedelta(seconds=60)
+# The lookup officer (name, CCCD) each check is made on behalf of: read when asked, so IT may change it at run time.
+OfficerSource = Callable[[], Awaitable[tuple[str, str]]]
 DEFAULT_TOKEN_LIFE = timedelta(minutes=30)
 
 
@@ -53,11 +55,13 @@ class BhxhClient:
     """Card checks against the gateway; one token shared by concurrent checks and renewed before it expires."""
 
     def __init__(
-        self, settings: BhxhSettings, http: httpx.AsyncClient, clock: Callable[[], datetime] | None = None
-    ) -> None:
+        self, settings: BhxhSettings, http: httpx.AsyncClient, clock: Callable[[], datetime] | None = None,
+        officer: OfficerSource | None = None,
+    ) -> None:  # fmt: skip
         self._settings = settings
         self._http = http
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._officer = officer or self._officer_of_settings
         self._token: _Token | None = None
         self._lock = asyncio.Lock()
         self._md5 = password_md5(settings.password.get_secret_value(), uppercase=settings.md5_uppercase)
@@ -67,12 +71,9 @@ class BhxhClient:
 
     async def check_card(self, card_code: str, full_name: str, date_of_birth: str) -> CardAnswer:
         """The gateway's answer for a card (date_of_birth as the gateway wants it: dd/MM/yyyy or yyyy)."""
+        officer_name, officer_id = await self._officer()
         query = CardQuery(
-            maThe=card_code,
-            hoTen=full_name,
-            ngaySinh=date_of_birth,
-            hoTenCb=self._settings.officer_name,
-            cccdCb=self._settings.officer_id_number.get_secret_value(),
+            maThe=card_code, hoTen=full_name, ngaySinh=date_of_birth, hoTenCb=officer_name, cccdCb=officer_id
         )
         for attempt in range(2):
             token = await self._current_token(renew=attempt > 0)
@@ -81,6 +82,9 @@ class BhxhClient:
                 return answer
             log.info("gateway refused the cached token; taking a new one")
         raise GatewayCredentialsError("the gateway refused a fresh token")
+
+    async def _officer_of_settings(self) -> tuple[str, str]:
+        return self._settings.officer_name, self._settings.officer_id_number.get_secret_value()
 
     async def _post_check(self, query: CardQuery, token: _Token) -> CardAnswer | None:
         params = {

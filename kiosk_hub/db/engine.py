@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk_hub.db.files import private_file, sqlite_file
+
 WRITE = {"hub_write": True}
 
 
@@ -19,6 +21,9 @@ def make_engine(url: str) -> Engine:
     """An engine for the hub's store; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes."""
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        database = sqlite_file(url)
+        if database is not None:
+            private_file(database)
         engine = create_engine(
             url,
             connect_args={"timeout": 30, "check_same_thread": False, "isolation_level": None},

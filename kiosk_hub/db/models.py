@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -42,6 +43,14 @@ class Base(DeclarativeBase):
 class LanePolicy(StrEnum):
     STRICT = "strict"  # every waiting priority ticket before any normal one
     INTERLEAVED = "interleaved"  # one priority ticket after every N normal ones
+
+
+class Origin(StrEnum):
+    """Where a department or room came from: typed in the console, a file imported by IT, or the HIS."""
+
+    CONSOLE = "console"
+    IMPORT = "import"
+    HIS = "his"
 
 
 class TicketStatus(StrEnum):
@@ -76,7 +85,10 @@ class Department(Base):
     lane_policy: Mapped[str] = mapped_column(String(16), default=LanePolicy.STRICT)
     priority_every: Mapped[int] = mapped_column(Integer, default=3)
     minutes_per_patient: Mapped[int] = mapped_column(Integer, default=6)
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)  # the kiosk's display order
+    # Hidden from kiosks, never deleted: its tickets, bookings and counters keep pointing at it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    origin: Mapped[str] = mapped_column(String(16), default=Origin.CONSOLE, server_default=Origin.CONSOLE.value)
 
 
 class Room(Base):
@@ -87,6 +99,7 @@ class Room(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     location_vi: Mapped[str] = mapped_column(String(200))
     location_en: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class QueueCounter(Base):

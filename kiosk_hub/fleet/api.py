@@ -3,23 +3,29 @@ send heartbeats (the reply carries queued actions), and return action results.""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
+from kiosk.remote_config.envelope import Audience
 from kiosk.remote_config.schema import ActionResult, ConfigReport, Heartbeat
 from kiosk_hub import errors
 from kiosk_hub.db.models import Kiosk
-from kiosk_hub.fleet import actions, enrolment, intake, rollout
-from kiosk_hub.fleet.configs import signed_document
+from kiosk_hub.fleet import actions, enrolment, intake, issuing, rollout
+from kiosk_hub.fleet.configs import config_of
 from kiosk_hub.fleet.intake_buffer import HeartbeatBuffer, KioskTokens
-from kiosk_hub.fleet.models import ConfigVersion, FleetKiosk
+from kiosk_hub.fleet.key_rotation import key_changes
+from kiosk_hub.fleet.models import FleetKiosk
+from kiosk_hub.fleet.signing import SigningKeyUnavailableError
 from kiosk_hub.hub import Hub
 from kiosk_hub.web.auth import current_kiosk
 
 router = APIRouter(prefix="/fleet/v1", tags=["fleet"], include_in_schema=False)
+log = logging.getLogger("kiosk_hub.fleet")
 
 _ENROL_STATUS = {"unknown_code": 404, "code_used": 409, "code_expired": 410, "name_taken": 409}
 
@@ -49,7 +55,10 @@ class EnrolRequest(BaseModel):
 class EnrolReply(BaseModel):
     kiosk_id: str
     token: str
-    config_public_key: str
+    config_public_key: str  # pinned by the kiosk: it trusts configurations signed by it (or a key it hands on to)
+    config_key_id: str
+    group_id: str
+    config_version: int  # what the kiosk's group runs now: the kiosk never accepts an older version
 
 
 @router.post("/enrol", status_code=201)
@@ -57,29 +66,49 @@ def enrol(request: Request, body: EnrolRequest) -> EnrolReply:
     hub = _hub(request)
     with hub.writer() as session:
         try:
-            done = enrolment.redeem(session, body.code, body.name, hub.clock())
+            done = enrolment.redeem(session, hub.config_keys, body.code, body.name, hub.clock())
         except enrolment.EnrolmentError as exc:
             session.rollback()
             raise errors.HubError(_ENROL_STATUS.get(exc.code, 400), exc.code, f"Enrolment refused: {exc.code}") from exc
+        except SigningKeyUnavailableError as exc:
+            raise _no_signing_key(exc) from exc
         session.commit()
-    return EnrolReply(kiosk_id=done.kiosk_id, token=done.token, config_public_key=done.config_public_key)
+    return EnrolReply(
+        kiosk_id=done.kiosk_id, token=done.token, config_public_key=done.config_public_key,
+        config_key_id=done.config_key_id, group_id=done.group_id, config_version=done.config_version,
+    )  # fmt: skip
 
 
 @router.get("/config")
 def config(request: Request, kiosk_id: LiveKiosk, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+    """The configuration this kiosk should run, signed for it now (see `fleet/issuing.py`)."""
     hub = _hub(request)
+    now = hub.clock()
+    validity = timedelta(days=hub.settings.config_signature_days)
     with hub.reader() as session:
         fleet_kiosk = session.get(FleetKiosk, kiosk_id)
         version = rollout.desired_version(session, fleet_kiosk) if fleet_kiosk else None
-        if version is None:
+        if fleet_kiosk is None or version is None:
             return Response(status_code=204)
-        etag = f'"v{version}"'
+        try:
+            key = hub.config_keys.active(session)
+        except SigningKeyUnavailableError as exc:
+            raise _no_signing_key(exc) from exc
+        etag = issuing.config_etag(version, key.key_id, issuing.refresh_period(kiosk_id, now, validity))
         if if_none_match == etag:
             return Response(status_code=304, headers={"ETag": etag})
-        row = session.get(ConfigVersion, version)
-        assert row is not None
-        body = signed_document(row).model_dump_json()
+        audience = Audience(kiosk=kiosk_id, group=fleet_kiosk.group_id)
+        document = issuing.issue(
+            key, version, config_of(session, version), audience, now, validity, key_changes(session)
+        )
+    body = document.model_dump_json(exclude_none=True)
     return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})
+
+
+def _no_signing_key(exc: SigningKeyUnavailableError) -> errors.HubError:
+    # The reason (which key file, which key) is for IT's log, not for the kiosk.
+    log.error("cannot sign configurations: %s", exc)
+    return errors.HubError(503, "config_signing_unavailable", "The hub cannot sign configurations now")
 
 
 @router.post("/config/report", status_code=204)

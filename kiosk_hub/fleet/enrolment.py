@@ -16,7 +16,8 @@ from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import audit
 from kiosk_hub.fleet.models import EnrolmentCode, FleetKiosk, KioskGroup
-from kiosk_hub.fleet.signing import signing_key
+from kiosk_hub.fleet.rollout import current_rollout, desired_under
+from kiosk_hub.fleet.signing import ConfigKeys
 from kiosk_hub.kiosk_tokens import hash_token, new_token
 
 CODE_LIFETIME = timedelta(hours=24)
@@ -66,10 +67,14 @@ class Enrolled:
     kiosk_id: str
     token: str
     config_public_key: str
+    config_key_id: str
+    group_id: str
+    config_version: int  # what a new kiosk of its group is served now (0: nothing yet)
 
 
-def redeem(session: Session, code: str, name: str, now: datetime) -> Enrolled:
-    """Create the kiosk for a valid unused code; the code is spent in the same transaction."""
+def redeem(session: Session, keys: ConfigKeys, code: str, name: str, now: datetime) -> Enrolled:
+    """Create the kiosk for a valid unused code; the code is spent in the same transaction. The answer carries
+    the key the kiosk pins and the version its group runs (the oldest it will ever accept)."""
     row = session.get(EnrolmentCode, _hash(code))
     if row is None:
         raise EnrolmentError("unknown_code")
@@ -77,7 +82,7 @@ def redeem(session: Session, code: str, name: str, now: datetime) -> Enrolled:
         raise EnrolmentError("code_used")
     if as_utc(row.expires_at) < now:
         raise EnrolmentError("code_expired")
-    kiosk_id, token = str(uuid.uuid4()), new_token()
+    kiosk_id = str(uuid.uuid4())
     # Spend the code first with a guarded UPDATE: two kiosks racing with one code cannot both win.
     spent = session.execute(
         update(EnrolmentCode)
@@ -87,15 +92,30 @@ def redeem(session: Session, code: str, name: str, now: datetime) -> Enrolled:
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise EnrolmentError("code_used")
     _free_name_of_revoked(session, name)
+    token = _add(session, kiosk_id, name, row.group_id, now)
+    key = keys.prepare(session, now)
+    version = desired_under(current_rollout(session, row.group_id), canary=False, config_version=0) or 0
+    return Enrolled(kiosk_id, token, key.public_b64, key.key_id, row.group_id, version)
+
+
+def add_kiosk(session: Session, name: str, now: datetime, group_id: str | None = None) -> tuple[str, str]:
+    """A fleet kiosk made without a code (the kiosk's own embedded demo hub, tests): its id and its token."""
+    kiosk_id = str(uuid.uuid4())
+    return kiosk_id, _add(session, kiosk_id, name, group_id or default_group(session, now).id, now)
+
+
+def _add(session: Session, kiosk_id: str, name: str, group_id: str, now: datetime) -> str:
+    """The kiosk's hub record (its token's hash) and its fleet record: every kiosk is in the fleet."""
+    token = new_token()
     try:
         with session.begin_nested():
             session.add(Kiosk(id=kiosk_id, name=name, token_hash=hash_token(token), created_at=now))
             session.flush()
     except IntegrityError as exc:
         raise EnrolmentError("name_taken") from exc
-    session.add(FleetKiosk(kiosk_id=kiosk_id, group_id=row.group_id, enrolled_at=now))
+    session.add(FleetKiosk(kiosk_id=kiosk_id, group_id=group_id, enrolled_at=now))
     audit.record(session, now, f"kiosk:{kiosk_id}", "kiosk.enrolled", name)
-    return Enrolled(kiosk_id, token, signing_key(session, now).public_b64)
+    return token
 
 
 def _free_name_of_revoked(session: Session, name: str) -> None:

@@ -56,7 +56,7 @@ _FORGET_OLD = delete(_history).where(
 class _Known:
     """A kiosk's row as the batch sees it (updated by each of its heartbeats within the batch)."""
 
-    group_id: str | None  # None: enrolled with `kiosk-hub kiosk add`, not through the fleet
+    group_id: str | None  # None: a `kiosks` row with no fleet record (migration 0501 folded the last ones in)
     revoked: bool
     canary: bool
     app_version: str
@@ -67,12 +67,19 @@ class _Known:
 Outcome = HeartbeatReply | errors.HubError
 
 
+History = dict[str, tuple[datetime, int]]  # kiosk → when its last history row was written, and its config version
+
+
 def write_batch(
-    session: Session, beats: list[tuple[str, Heartbeat]], now: datetime, last_history: dict[str, datetime]
+    session: Session, beats: list[tuple[str, Heartbeat]], now: datetime, last_history: History
 ) -> list[Outcome]:
     """Store every heartbeat of the batch in the session's transaction (the caller commits) and return, in order,
-    each one's reply or refusal. `last_history` remembers when each kiosk's last history row was written (a cache:
-    a miss asks the database), so the 5-minute rule costs no query per heartbeat."""
+    each one's reply or refusal. `last_history` remembers each kiosk's last history row (a cache: a miss asks the
+    database), so the 5-minute rule costs no query per heartbeat.
+
+    A history row is written when the configuration version differs from the last history row's, not from the
+    fleet row's: the kiosk's report of a version applied moves the fleet row first, and its next heartbeat must
+    still reach the history (else the history stayed at the old version while the console said the new one)."""
     ids = sorted({kiosk_id for kiosk_id, _ in beats})
     known = _known(session, ids)
     _fill_history_times(session, [k for k in ids if k not in last_history and k in known], last_history)
@@ -92,8 +99,15 @@ def write_batch(
             continue
         devices = json.dumps({k: v.value for k, v in beat.devices.items()})
         changed_version = row.config_version != beat.config_version
+        last = last_history.get(kiosk_id)
+        history_version = last[1] if last else None
         # An alert is kept in the history too, so the kiosk's page can show it.
-        changed = changed_version or devices != row.devices or beat.app_version != row.app_version or bool(beat.alerts)
+        changed = (
+            history_version != beat.config_version
+            or devices != row.devices
+            or beat.app_version != row.app_version
+            or bool(beat.alerts)
+        )
         row.app_version, row.config_version, row.devices = beat.app_version, beat.config_version, devices
         latest.append(
             {
@@ -107,10 +121,9 @@ def write_batch(
                 "b_day": beat.day,
             }
         )
-        last = last_history.get(kiosk_id)
-        if changed or last is None or now - last >= HISTORY_EVERY:
+        if changed or last is None or now - last[0] >= HISTORY_EVERY:
             history.append({"kiosk_id": kiosk_id, "received_at": now, "body": beat.model_dump_json()})
-            last_history[kiosk_id] = now
+            last_history[kiosk_id] = (now, beat.config_version)
         handed = pending.pop(kiosk_id, [])
         picked.extend(a.id for a in handed)
         if changed_version:
@@ -128,10 +141,14 @@ _KNOWN = (
     .outerjoin(FleetKiosk, FleetKiosk.kiosk_id == Kiosk.id)
     .where(Kiosk.id.in_(bindparam("ids", expanding=True)))
 )  # fmt: skip
-_LAST_HISTORY = (
-    select(HeartbeatRow.kiosk_id, func.max(HeartbeatRow.received_at))
+_LATEST = (
+    select(HeartbeatRow.kiosk_id, func.max(HeartbeatRow.received_at).label("at"))
     .where(HeartbeatRow.kiosk_id.in_(bindparam("ids", expanding=True)))
     .group_by(HeartbeatRow.kiosk_id)
+    .subquery()
+)
+_LAST_HISTORY = select(HeartbeatRow.kiosk_id, HeartbeatRow.received_at, HeartbeatRow.body).join(
+    _LATEST, (HeartbeatRow.kiosk_id == _LATEST.c.kiosk_id) & (HeartbeatRow.received_at == _LATEST.c.at)
 )
 _PENDING = (
     select(RemoteAction.id, RemoteAction.kind, RemoteAction.kiosk_id)
@@ -148,11 +165,11 @@ def _known(session: Session, ids: list[str]) -> dict[str, _Known]:
     }  # fmt: skip
 
 
-def _fill_history_times(session: Session, ids: list[str], last_history: dict[str, datetime]) -> None:
+def _fill_history_times(session: Session, ids: list[str], last_history: History) -> None:
     if not ids:
         return
-    for kiosk_id, at in session.execute(_LAST_HISTORY, {"ids": ids}):
-        last_history[kiosk_id] = as_utc(at)
+    for kiosk_id, at, body in session.execute(_LAST_HISTORY, {"ids": ids}):
+        last_history[kiosk_id] = (as_utc(at), int(json.loads(body).get("config_version", 0)))
 
 
 def _pending_actions(session: Session, ids: list[str]) -> dict[str, list[PendingAction]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from sqlalchemy import select
 from kiosk.remote_config.schema import Heartbeat, HeartbeatReply
 from kiosk_hub import errors
 from kiosk_hub.db.models import Kiosk
-from kiosk_hub.fleet.intake_batch import MAX_BATCH, Outcome, write_batch
+from kiosk_hub.fleet.intake_batch import MAX_BATCH, History, Outcome, write_batch
 from kiosk_hub.hub import Hub
 from kiosk_hub.kiosk_tokens import hash_token
 
@@ -79,7 +78,7 @@ class HeartbeatBuffer:
         self._hub = hub
         self._queue: list[_Waiting] = []
         self._writer: asyncio.Task[None] | None = None
-        self._last_history: dict[str, datetime] = {}
+        self._last_history: History = {}
 
     async def take(self, kiosk_id: str, beat: Heartbeat) -> HeartbeatReply:
         waiting = _Waiting(kiosk_id, beat)

@@ -1,5 +1,6 @@
 """Tables of fleet management: console users and sessions, the audit log, enrolment codes, kiosk groups and fleet
-state, signed configuration versions, rollouts, configuration reports, heartbeats and remote actions.
+state, configuration versions and the keys that sign them, rollouts, configuration reports, heartbeats and remote
+actions.
 
 The hub's `kiosks` table stays the hub's: fleet state lives beside it in `fleet_kiosks`, keyed by the kiosk id.
 """
@@ -94,23 +95,45 @@ class FleetKiosk(Base):
     funnel_day: Mapped[str] = mapped_column(String(10), default="")
 
 
-class SigningKey(Base):
-    """The hub's Ed25519 key for configurations: one row per slot ("main"), so hub instances share it."""
+class ConfigSigningKey(Base):
+    """An Ed25519 key that signs kiosk configurations, shared by every hub process through the database; its
+    private half sealed with the key file's key (`key_file.py`). One key is active; the others were retired by a
+    rotation and stay for the record (and the chain of key changes)."""
 
-    __tablename__ = "fleet_signing_keys"
-    slot: Mapped[str] = mapped_column(String(16), primary_key=True)
-    key_id: Mapped[str] = mapped_column(String(16))
-    private_pem: Mapped[str] = mapped_column(Text)
+    __tablename__ = "fleet_config_keys"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     public_b64: Mapped[str] = mapped_column(String(64))
+    private_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Only a key an older hub wrote in clear, until this hub seals it at its next start (`ConfigKeys.prepare`).
+    private_pem: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sealed_by: Mapped[str] = mapped_column(String(16), default="")  # the key file's id (`key_file.file_key_id`)
+    active: Mapped[str | None] = mapped_column(String(8), unique=True, nullable=True)  # ACTIVE_KEY, or NULL
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+ACTIVE_KEY = "active"  # the unique marker of the one key that signs now (retired keys hold NULL)
+
+
+class ConfigKeyChange(Base):
+    """One link of the chain kiosks follow to a new key: `envelope.KeyChange`, signed by the previous key."""
+
+    __tablename__ = "fleet_config_key_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    previous_key_id: Mapped[str] = mapped_column(String(16), unique=True)  # one successor per key: no forks
+    key_id: Mapped[str] = mapped_column(String(16))
+    public_b64: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[str] = mapped_column(String(20))  # the signed text, as signed
+    signature: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(64))
 
 
 class ConfigVersion(Base):
+    """A saved configuration. It is signed when served, for the kiosk it is served to (`fleet/issuing.py`)."""
+
     __tablename__ = "fleet_config_versions"
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     config: Mapped[str] = mapped_column(Text)  # canonical JSON of RemoteConfig
-    signature: Mapped[str] = mapped_column(String(100))
-    key_id: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(String(200), default="")
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

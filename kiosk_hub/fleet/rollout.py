@@ -1,6 +1,7 @@
 """Staged rollout of a configuration version to a group: canaries first, the rest once the canaries report it
-applied, halted automatically when failures pass the group's threshold; a rollback re-signs the previous
-configuration as a new version (kiosks never accept an older version) and sends it to the whole group at once.
+applied, halted automatically when failures pass the group's threshold; a rollback saves the previous
+configuration again as a new version (kiosks never accept an older version) and sends it to the whole group at once.
+What this module decides a kiosk should run is what the fleet API signs for that kiosk alone (`issuing.py`).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def start(
 
 
 def roll_back(session: Session, group_id: str, actor: str, now: datetime) -> Rollout:
-    """One click: the group's previous settled configuration, re-signed as a new version, to every kiosk now."""
+    """One click: the group's previous settled configuration, saved again as a new version, to every kiosk now."""
     rollout = current_rollout(session, group_id)
     if rollout is None or rollout.previous_version is None:
         raise RolloutError("nothing_to_roll_back_to")
@@ -96,8 +97,9 @@ def desired_under(rollout: Rollout | None, canary: bool, config_version: int) ->
         return None
     if rollout.phase in (RolloutPhase.WIDE, RolloutPhase.DONE):
         return rollout.version
-    # Canary phase or halted: only canaries (and kiosks already on it) run the new version.
-    if canary or config_version >= rollout.version:
+    # Canary phase: only canaries (and kiosks already on it) run the new version. Halted: only kiosks already on
+    # it; a canary that failed it is served the settled version again (signed afresh, so it never expires).
+    if config_version >= rollout.version or (canary and rollout.phase == RolloutPhase.CANARY):
         return rollout.version
     return rollout.previous_version
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from kiosk_hub.fleet import api
-from kiosk_hub.fleet.console import pages, pages_config
+from kiosk_hub.fleet.console import pages, pages_config, pages_departments, pages_settings
 from kiosk_hub.fleet.console.web import ConsoleRefusedError, answer_refusal
 
 router = APIRouter()
 router.include_router(api.router)
 router.include_router(pages.router)
 router.include_router(pages_config.router)
+router.include_router(pages_settings.router)
+router.include_router(pages_departments.router)
 
 
 def include(app: FastAPI) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -49,9 +50,12 @@ def _same_person(p: Patient, r: wire.PatientRegistration) -> bool:
 class PatientRegister:
     """A HisAdapter over the hub's own patient and booking tables (`demo_patients`, `demo_appointments`)."""
 
-    def __init__(self, reader: sessionmaker[Session], writer: sessionmaker[Session]) -> None:
+    def __init__(
+        self, reader: sessionmaker[Session], writer: sessionmaker[Session], clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self._reader = reader
         self._writer = writer
+        self._clock = clock  # a registration's time decides when retention deletes it
 
     def find_patient(self, kind: wire.IdentifierKind, value: str) -> wire.Patient | None:
         with self._reader() as session:
@@ -84,7 +88,7 @@ class PatientRegister:
                     sex=registration.sex,
                     address=registration.address,
                     phone=registration.phone,
-                    created_at=utc_now(),
+                    created_at=self._clock(),
                 )
                 session.add(patient)
                 try:

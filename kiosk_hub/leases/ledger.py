@@ -28,7 +28,6 @@ from kiosk_hub.leases import wire
 from kiosk_hub.leases.counters import reserve_block
 from kiosk_hub.leases.models import LeaseReplay, NumberLease, ReplayOutcome
 from kiosk_hub.leases.sizing import HORIZON_MINUTES, block_size
-from kiosk_hub.queue.catalog import Catalog
 from kiosk_hub.queue.tickets import IssueRequest
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ class LeaseLedger:
 
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
-        self._catalog = Catalog(hub.reader)
+        self._catalog = hub.queue.catalog  # one cache per process: a console edit clears it
 
     def today(self) -> date:
         return local_date(self._hub.clock())
@@ -74,7 +73,7 @@ class LeaseLedger:
 
     def grant(self, kiosk_id: str, request: wire.LeaseRequest) -> wire.Lease:
         """A fresh block for today; the kiosk's earlier block of that lane is returned (its rest stays unissued)."""
-        if self._catalog.department(request.department_id) is None:
+        if self._catalog.open_for_tickets(request.department_id) is None:
             raise errors.not_found("department")
         now, day = self._hub.clock(), self.today()
         with self._hub.writer() as session:

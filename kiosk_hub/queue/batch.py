@@ -119,7 +119,7 @@ def write_batch(
             same_body = found.request_fingerprint == request.fingerprint()
             decisions[i] = Placed(found, existing=True) if same_body else errors.idempotency_key_reused()
             continue
-        if catalog.department(body.department_id) is None:
+        if catalog.open_for_tickets(body.department_id) is None:  # unknown, or hidden from kiosks
             decisions[i] = errors.not_found("department")
             continue
         patient = (body.patient_id, body.department_id) if body.patient_id is not None else None

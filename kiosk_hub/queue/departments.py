@@ -39,10 +39,10 @@ def is_open(periods: list[wire.OpeningPeriod], moment: datetime) -> bool:
 
 
 def list_departments(session: Session, moment: datetime) -> list[wire.Department]:
-    """Every department with its rooms and today's queue, in the hospital's display order."""
+    """Every department kiosks may show, with its rooms and today's queue, in the hospital's display order."""
     day = moment.astimezone(VN_TZ).date()
     rooms: dict[str, list[Room]] = {}
-    for room in session.scalars(select(Room).order_by(Room.id)):
+    for room in session.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.id)):
         rooms.setdefault(room.department_id, []).append(room)
     waiting = dict(
         session.execute(
@@ -52,7 +52,8 @@ def list_departments(session: Session, moment: datetime) -> list[wire.Department
         ).all()
     )
     result = []
-    for dep in session.scalars(select(Department).order_by(Department.sort_order, Department.id)):
+    shown = select(Department).where(Department.active.is_(True)).order_by(Department.sort_order, Department.id)
+    for dep in session.scalars(shown):
         periods = opening_hours(dep)
         dep_rooms = rooms.get(dep.id, [])
         ahead = (

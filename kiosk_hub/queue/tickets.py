@@ -49,7 +49,7 @@ class QueueBook:
         self._writer = writer
         self._clock = clock
         self._public_base_url = public_base_url.rstrip("/")
-        self._catalog = Catalog(reader)
+        self.catalog = Catalog(reader)
 
     def today(self) -> date:
         return local_date(self._clock())
@@ -93,7 +93,7 @@ class QueueBook:
     def _write(self, session: Session, requests: Sequence[IssueRequest]) -> list[Decision]:
         day = self.today()
         known = self._look_up(session, requests, day)
-        decisions = write_batch(session, requests, known, self._catalog, day, self._clock())
+        decisions = write_batch(session, requests, known, self.catalog, day, self._clock())
         for decision in decisions:
             if isinstance(decision, Placed) and decision.existing:  # the batch counted only its new tickets
                 decision.ahead = self._position(session, decision.ticket)
@@ -180,7 +180,7 @@ class QueueBook:
         """Waiting tickets called before this one; None once it is called or cancelled."""
         if ticket.status != TicketStatus.WAITING:
             return None
-        department = self._catalog.department(ticket.department_id)
+        department = self.catalog.department(ticket.department_id)
         assert department is not None  # a foreign key
         return tickets_ahead(
             session,
@@ -193,7 +193,7 @@ class QueueBook:
         )
 
     def _wire(self, ticket: TicketFacts, *, reprint: bool, ahead: int | None) -> wire.Ticket:
-        department = self._catalog.department(ticket.department_id)
+        department = self.catalog.department(ticket.department_id)
         assert department is not None  # a foreign key
         estimate = None if ahead is None else wait_minutes(ahead, department.minutes_per_patient, len(department.rooms))
         return wire.Ticket(

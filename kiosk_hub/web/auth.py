@@ -11,7 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from kiosk_hub import errors
 from kiosk_hub.kiosk_tokens import KioskGate
 
-bearer = HTTPBearer(auto_error=False, description="the kiosk's token from `kiosk-hub kiosk add NAME`")
+bearer = HTTPBearer(
+    auto_error=False, description="the kiosk's token, from its enrolment with a one-time code made in the console"
+)
 
 
 async def current_kiosk(

@@ -25,6 +25,9 @@ SERVICES = (
     "db/",
     "errors.py",
     "settings.py",
+    "catalogue/",
+    "explain.py",
+    "tls.py",
 )
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")
 
@@ -82,6 +85,8 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.fleet.console.pages",
         "kiosk_hub.leases.routes",
         "kiosk_hub.leases.page",
+        "kiosk_hub.fleet.console.pages_departments",
+        "kiosk_hub.health.routes",
     } <= route_modules()
 
 

@@ -15,8 +15,8 @@ from kiosk.remote_config.agent import ProbeOutcome, SyncAgent
 from kiosk.remote_config.enrolment import KioskCredentials, enrol
 from kiosk.remote_config.heartbeat import HeartbeatSender
 from kiosk.remote_config.schema import DeviceState, FunnelCounters, Heartbeat, RemoteConfig
-from kiosk.remote_config.signature import load_public_key
 from kiosk.remote_config.store import ConfigStore
+from kiosk.remote_config.trust import ConfigTrust
 from kiosk_hub.app import create_app
 from kiosk_hub.fleet import enrolment
 from kiosk_hub.hub import Hub, build_hub
@@ -110,7 +110,7 @@ async def enrolled_kiosk(fleet: FleetHub, tmp: Path, name: str, group_id: str | 
     agent = SyncAgent(
         http,
         store,
-        load_public_key(credentials.config_public_key),
+        ConfigTrust.of(credentials, store, fleet.clock),
         apply=apply,
         probes={"printer": printer},
         session_active=lambda: False,

@@ -14,8 +14,8 @@ from kiosk.remote_config.agent import ProbeOutcome, SyncAgent
 from kiosk.remote_config.enrolment import enrol, save_credentials
 from kiosk.remote_config.heartbeat import HeartbeatSender
 from kiosk.remote_config.schema import DeviceState, FunnelCounters, Heartbeat, RemoteConfig
-from kiosk.remote_config.signature import load_public_key
 from kiosk.remote_config.store import ConfigStore
+from kiosk.remote_config.trust import ConfigTrust
 
 
 class HeadlessKiosk:
@@ -76,8 +76,9 @@ class HeadlessKiosk:
             save_credentials(self.directory / "credentials.json", credentials)
             headers = {"Authorization": f"Bearer {credentials.token}"}
             async with httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=10) as http:
+                store = ConfigStore(self.directory / "config")
                 self.agent = SyncAgent(
-                    http, ConfigStore(self.directory / "config"), load_public_key(credentials.config_public_key),
+                    http, store, ConfigTrust.of(credentials, store),
                     apply=self._apply, probes={"printer": self._probe, "reader": self._probe},
                     session_active=lambda: False,
                 )  # fmt: skip

@@ -1,64 +1,38 @@
-"""IT's whole path in Debian's Chromium against the hub served by uvicorn: log in, enrol a kiosk, edit and save a
-configuration, roll it out to a canary, watch the headless kiosk apply it and report it, see its heartbeat."""
+"""IT's whole path in Debian's Chromium against the hub served by uvicorn: log in, set the BHXH lookup officer, enrol
+a kiosk, edit and save a configuration, roll it out to a canary, watch the headless kiosk apply it and report it,
+see its heartbeat."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.fleet.browser import chromium_page, console_users, hub_cli
 from tests.fleet.console_client import PASSWORD
 from tests.fleet.headless_kiosk import HeadlessKiosk
 from tests.hub.servers import hub_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REPO = Path(__file__).resolve().parents[2]
-
-
-def hub_cli(*args: str, stdin: str = "") -> None:
-    subprocess.run(
-        [sys.executable, "-m", "kiosk_hub.cli", *args], input=stdin.encode(), cwd=REPO, check=True,
-        capture_output=True, timeout=60,
-    )  # fmt: skip
 
 
 @pytest.fixture
 def hub_url(tmp_path: Path) -> Iterator[str]:
     db = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     hub_cli("migrate", "--db", db)
-    hub_cli("admin", "add", "it-admin", "--role", "admin", "--db", db, stdin=PASSWORD + "\n")
-    hub_cli("admin", "add", "xem", "--role", "viewer", "--db", db, stdin=PASSWORD + "\n")
+    console_users(db)
     with hub_process(db) as url:
         yield url
 
 
 @pytest.fixture
 def page(hub_url: str) -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=hub_url, locale="vi-VN")
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with chromium_page(hub_url) as page:
+        yield page
 
 
 def test_it_enrols_a_kiosk_configures_it_and_sees_it_applied(page: object, hub_url: str, tmp_path: Path) -> None:
@@ -66,11 +40,21 @@ def test_it_enrols_a_kiosk_configures_it_and_sees_it_applied(page: object, hub_u
 
     assert isinstance(page, Page)
     page.goto("/fleet")
-    expect(page).to_have_url(f"{hub_url}/fleet/login?expired=1")
+    expect(page).to_have_url(f"{hub_url}/fleet/login")  # a first visit: no session to have expired
+    expect(page.locator("main .error")).to_have_count(0)
     page.fill("#username", "it-admin")
     page.fill("#password", PASSWORD)
     page.click("#login")
     expect(page.locator("#who")).to_contain_text("it-admin")
+
+    page.goto("/fleet/settings")  # the BHXH lookup officer: the hub's own setting, the CCCD never shown in full
+    page.fill("#officer-form input[name='name']", "Nguyễn Thị Tra Cứu")
+    page.fill("#officer-form input[name='id_number']", "001190004321")
+    page.click("#save-officer")
+    expect(page.locator("#officer-id")).to_have_text("•••• •••• 4321")
+    expect(page.locator("#officer-form input[name='id_number']")).to_have_value("")
+    assert "001190004321" not in page.content()
+    expect(page.locator("#config-key code")).to_have_text(re.compile(r"^[0-9a-f]{16}$"))
 
     page.goto("/fleet/enrol")
     page.click("#create-code")
@@ -107,6 +91,7 @@ def test_it_enrols_a_kiosk_configures_it_and_sees_it_applied(page: object, hub_u
         page.click("text=sanh-a-01")
         _reload_until(page, "#applied-version", "1")
         expect(page.locator("#history tr")).not_to_have_count(1)  # heartbeats listed under the header row
+        _reload_until(page, "#history tr:nth-child(2) td:nth-child(2)", "1")  # the newest beat runs v1, as applied
         expect(page.locator("#reports")).to_contain_text("applied")
         page.goto("/fleet")
         expect(page.locator("tr[data-kiosk='sanh-a-01'] .config-version")).to_have_text("1")

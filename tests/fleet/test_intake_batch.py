@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -17,7 +16,7 @@ from kiosk_hub import errors
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import actions
 from kiosk_hub.fleet.enrolment import default_group, revoke
-from kiosk_hub.fleet.intake_batch import write_batch
+from kiosk_hub.fleet.intake_batch import History, write_batch
 from kiosk_hub.fleet.models import FleetKiosk, HeartbeatRow
 from kiosk_hub.kiosk_tokens import hash_token, new_token
 
@@ -65,7 +64,7 @@ async def test_one_batch_refuses_the_revoked_and_unknown_and_hands_an_action_ove
         revoke(session, gone, "it-admin", fleet.clock())
         action_id = actions.queue(session, live, ActionKind.RESTART, "it-admin", fleet.clock())
         session.commit()
-    history: dict[str, datetime] = {}
+    history: History = {}
     with fleet.hub.writer() as session:
         outcomes = write_batch(
             session,

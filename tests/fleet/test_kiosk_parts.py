@@ -32,7 +32,7 @@ async def test_a_config_saved_during_a_check_in_waits_for_the_patient_then_appli
     ) as http:
         tally = FunnelTally(lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
         fleet_runtime = FleetRuntime(
-            http, ConfigStore(tmp_path / "cfg"), credentials, kiosk.hooks(http, tally), "0.1.0"
+            http, ConfigStore(tmp_path / "cfg"), credentials, kiosk.hooks(http, tally), "0.1.0", clock=fleet.clock
         )
         kiosk.service.dispatch(CardPresented(CHIP))  # a patient is in front of the kiosk
         await kiosk.service.idle()

@@ -79,7 +79,9 @@ async def test_queued_actions_reach_the_kiosk_and_their_results_the_console(
     headers = {"Authorization": f"Bearer {credentials.token}"}
     transport = httpx.ASGITransport(app=fleet.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as http:
-        fleet_runtime = FleetRuntime(http, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0")
+        fleet_runtime = FleetRuntime(
+            http, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0", clock=fleet.clock
+        )
         with fleet.hub.writer() as session:
             ids = {
                 kind: actions.queue(session, credentials.kiosk_id, kind, "it-admin", fleet.clock())
@@ -142,7 +144,9 @@ async def test_an_it_alert_rides_on_the_next_heartbeat_to_the_kiosks_console_pag
     )  # fmt: skip
     transport = httpx.ASGITransport(app=fleet.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as down:
-        fleet_runtime = FleetRuntime(down, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0")
+        fleet_runtime = FleetRuntime(
+            down, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0", clock=fleet.clock
+        )
         await alerts.alert("printer_paper_out")
         await alerts.alert("Nguyễn Văn A 012345678901")  # not a code: must not travel as written
         with pytest.raises(httpx.HTTPStatusError):
@@ -150,7 +154,9 @@ async def test_an_it_alert_rides_on_the_next_heartbeat_to_the_kiosks_console_pag
     assert alerts.waiting() == ["printer_paper_out", "unnamed"]
     headers = {"Authorization": f"Bearer {credentials.token}"}
     async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as http:
-        fleet_runtime = FleetRuntime(http, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0")
+        fleet_runtime = FleetRuntime(
+            http, ConfigStore(tmp_path / "cfg"), credentials, hooks, "0.1.0", clock=fleet.clock
+        )
         await alerts.alert("wrong_maintenance_pin")
         assert fleet_runtime.sender.wake.is_set()  # a heartbeat goes out now rather than at the next interval
         await fleet_runtime.sender.beat_once()

@@ -1,6 +1,7 @@
 """The systemd units, udev rules and install script: `systemd-analyze verify`, the options the kiosk relies on (the
-panel's VT, no getty on it, the watchdog pinged by the kiosk inside weston's session), and an install into a
-scratch root (DESTDIR) that keeps IT's settings on a re-run. The real install is run by tests/golive."""
+panel's VT, no getty on it, the watchdog pinged by the kiosk inside weston's session), the hub's migrations run once
+before one or several hub processes, udev groups that Debian has, and an install into a scratch root (DESTDIR) that
+keeps IT's settings on a re-run. The real install is run by tests/golive."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ UNITS = REPO / "systemd"
 # A release's virtualenv (systemd/install.sh): this checkout's .venv stands in for it.
 RELEASES = {"/opt/vn-hospital-kiosk-hub/current": ".venv", "/opt/vn-hospital-kiosk/current": ".venv"}
 KIOSK_UNITS = ("kiosk.service", "kiosk-weston.service")
+HUB_UNITS = ("kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@.service", "kiosk-hub.target")
+# Where Debian defines its system groups: base-passwd's static list, and those systemd creates at boot.
+DEBIAN_GROUPS = (Path("/usr/share/base-passwd/group.master"), Path("/usr/lib/sysusers.d/basic.conf"))
+# And those Debian's udev package adds when it is installed (its postinst), as it is on every kiosk (not in this
+# test machine's container, which has no udev): the touch panel's `input`, the GPU's `render`.
+UDEV_GROUPS = {"input", "kvm", "render", "sgx"}
 
 
 def _unit(name: str) -> configparser.ConfigParser:
@@ -39,15 +46,19 @@ def staged_units(tmp_path: Path) -> Path:
     """The units with the install prefix pointed at this checkout, so ExecStart names real executables."""
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed (Debian: systemd)")
-    for name in (*KIOSK_UNITS, "kiosk-hub.service"):
+    for name in (*KIOSK_UNITS, *HUB_UNITS):
         text = (UNITS / name).read_text(encoding="utf-8")
         for release, venv in RELEASES.items():
             text = text.replace(release, str(REPO / venv))
         (tmp_path / name).write_text(text, encoding="utf-8")
+    shutil.copy(tmp_path / "kiosk-hub@.service", tmp_path / "kiosk-hub@8081.service")  # an instance of the template
     return tmp_path
 
 
-@pytest.mark.parametrize("name", [*KIOSK_UNITS, "kiosk-hub.service"])
+@pytest.mark.parametrize(
+    "name",
+    [*KIOSK_UNITS, "kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@8081.service", "kiosk-hub.target"],
+)
 def test_systemd_analyze_verify_passes_without_a_warning(staged_units: Path, name: str) -> None:
     if name == "kiosk-weston.service" and not shutil.which("weston"):
         pytest.skip("weston is not installed (Debian: weston)")
@@ -109,12 +120,61 @@ def test_the_kiosk_unit_has_watchdog_restart_a_dedicated_user_and_hardening() ->
         assert service[option] == value, option
 
 
-def test_the_hub_unit_runs_unprivileged_and_migrates_first() -> None:
-    service = _unit("kiosk-hub.service")["Service"]
+@pytest.mark.parametrize("name", ["kiosk-hub.service", "kiosk-hub@.service"])
+def test_hub_processes_run_unprivileged_after_the_one_migration(name: str) -> None:
+    unit = _unit(name)
+    service = unit["Service"]
     assert service["User"] == "kiosk-hub"
-    assert service["ExecStartPre"].endswith("kiosk-hub migrate")
+    assert "ExecStartPre" not in service  # several processes must not each migrate the shared database
+    assert "kiosk-hub-migrate.service" in unit["Unit"]["Requires"].split()
+    assert "kiosk-hub-migrate.service" in unit["Unit"]["After"].split()
     assert service["PrivateDevices"] == "yes"
     assert service["MemoryDenyWriteExecute"] == "yes"
+
+
+@pytest.mark.parametrize("unit", ["kiosk-hub.service", "kiosk-hub@.service"])
+def test_the_hub_unit_gives_the_default_socket_cap_its_open_files(unit: str) -> None:
+    from kiosk_hub.serving.run import BACKLOG, RESERVED_DESCRIPTORS
+    from kiosk_hub.settings import ServerLimits
+
+    service = _unit(unit)["Service"]
+    room = int(service["LimitNOFILE"]) - RESERVED_DESCRIPTORS - BACKLOG
+    assert room >= ServerLimits().max_connections
+    assert service["UMask"] == "0077"  # the database, its WAL and backups made by the hub: owner only
+
+
+@pytest.mark.parametrize("unit", ["kiosk-hub.service", "kiosk-hub@.service", "kiosk-hub-migrate.service"])
+def test_the_hub_keeps_its_key_file_out_of_its_state_directory_and_may_write_only_there_in_etc(unit: str) -> None:
+    # migrate makes the key on the first start; every serving process must find the same file.
+    text = (UNITS / unit).read_text(encoding="utf-8")
+    key_file = re.search(r"^Environment=KIOSK_HUB_KEY_FILE=(\S+)$", text, re.MULTILINE)
+    assert key_file is not None
+    writable = re.search(r"^ReadWritePaths=-?(\S+)$", text, re.MULTILINE)
+    assert writable is not None
+    assert Path(key_file.group(1)).parent == Path(writable.group(1)) == Path("/etc/vn-hospital-kiosk/hub-keys")
+    assert not key_file.group(1).startswith("/var/lib/kiosk-hub")
+
+
+def test_the_migration_is_a_oneshot_and_the_template_serves_its_instance_port_on_loopback() -> None:
+    migrate = _unit("kiosk-hub-migrate.service")["Service"]
+    assert (migrate["Type"], migrate["RemainAfterExit"], migrate["User"]) == ("oneshot", "yes", "kiosk-hub")
+    assert migrate["ExecStart"] == "/opt/vn-hospital-kiosk-hub/current/bin/kiosk-hub migrate"
+    template = _unit("kiosk-hub@.service")
+    assert template["Service"]["ExecStart"].endswith("kiosk-hub serve --host 127.0.0.1 --port %i")
+    assert template["Install"]["WantedBy"] == "kiosk-hub.target"
+    assert _unit("kiosk-hub.target")["Unit"]["Wants"] == "kiosk-hub-migrate.service"
+
+
+def test_udev_rules_name_only_groups_debian_has() -> None:
+    if not all(path.exists() for path in DEBIAN_GROUPS):
+        pytest.skip("base-passwd's and systemd's group lists are not installed")
+    known = {line.split(":")[0] for line in DEBIAN_GROUPS[0].read_text().splitlines() if line}
+    known |= {line.split()[1] for line in DEBIAN_GROUPS[1].read_text().splitlines() if line.startswith("g ")}
+    known |= UDEV_GROUPS
+    named = set(re.findall(r'GROUP="(\w+)"', (UNITS / "70-kiosk-devices.rules").read_text()))
+    assert named  # not vacuous: the printer's and the camera's rules name groups
+    assert named <= known, named - known  # a group Debian lacks (e.g. "pcscd") leaves the node root's
+    assert "pcscd" not in known  # Debian's pcscd runs as root and opens the reader itself
 
 
 def test_udev_rules_give_every_device_a_stable_name_and_no_world_access() -> None:
@@ -142,7 +202,10 @@ def test_install_script_puts_units_rules_and_settings_in_place_and_keeps_them(tm
     root = tmp_path / "etc"
     for name in KIOSK_UNITS:
         assert (root / "systemd/system" / name).read_bytes() == (UNITS / name).read_bytes()
-    assert (root / "systemd/system/kiosk-hub.service").exists()
+    for unit in HUB_UNITS:
+        assert (root / "systemd/system" / unit).read_bytes() == (UNITS / unit).read_bytes()
+    assert (root / "haproxy/kiosk-hub.cfg.example").read_bytes() == (REPO / "deploy/haproxy/kiosk-hub.cfg").read_bytes()
+    assert (tmp_path / "usr/local/bin/kiosk-hub").stat().st_mode & 0o777 == 0o755  # IT's `sudo kiosk-hub …`
     assert (root / "udev/rules.d/70-kiosk-devices.rules").exists()
     assert (root / "vn-hospital-kiosk/weston.ini").exists()
     assert (root / "systemd/logind.conf.d/vn-hospital-kiosk.conf").exists()
@@ -152,15 +215,23 @@ def test_install_script_puts_units_rules_and_settings_in_place_and_keeps_them(tm
     assert settings.read_bytes() == (REPO / "config/kiosk.example.toml").read_bytes()
     assert settings.stat().st_mode & 0o777 == 0o640
     assert (root / "vn-hospital-kiosk/kiosk-hub.env").stat().st_mode & 0o777 == 0o600
+    assert (root / "vn-hospital-kiosk/hub-keys").stat().st_mode & 0o777 == 0o700
+    assert (root / "vn-hospital-kiosk").stat().st_mode & 0o777 == 0o751
     settings.write_text('kiosk_name = "sanh-b-02"\n')
     subprocess.run([str(UNITS / "install.sh"), "kiosk"], env=env, check=True, timeout=60)
     assert settings.read_text() == 'kiosk_name = "sanh-b-02"\n'  # IT's settings survive a re-install
 
 
-def test_install_script_refuses_an_unknown_role(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [["everything"], ["kiosk", "--processes", "2"], ["hub", "--session", "weston"], ["hub", "--processes", "0"],
+     ["hub", "--processes", "two"], ["kiosk", "--session", "gnome"]],
+)  # fmt: skip
+def test_install_script_refuses_an_unknown_role_or_option(tmp_path: Path, args: list[str]) -> None:
     result = subprocess.run(
-        [str(UNITS / "install.sh"), "everything"], env={**os.environ, "DESTDIR": str(tmp_path)},
+        [str(UNITS / "install.sh"), *args], env={**os.environ, "DESTDIR": str(tmp_path)},
         capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert result.returncode == 2
-    assert "usage" in result.stderr
+    assert "usage" in result.stderr or "install:" in result.stderr
+    assert not (tmp_path / "etc").exists()  # nothing installed

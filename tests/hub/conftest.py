@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,11 +14,10 @@ from kiosk_hub.app import create_app
 from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
 from kiosk_hub.db.engine import utc_now
-from kiosk_hub.db.models import Kiosk
+from kiosk_hub.fleet.enrolment import add_kiosk
 from kiosk_hub.his.demo_people import demo_people
 from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
 from kiosk_hub.hub import Hub, build_hub
-from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import BhxhSettings, HubSettings
 from tests.hub.servers import serve_in_thread
@@ -79,9 +77,9 @@ def bhxh_settings(url: str, timeout: float = 2.0) -> BhxhSettings:
 
 
 def enrol(hub: Hub, name: str = "kiosk-1") -> str:
-    token = new_token()
+    """A fleet kiosk's token, made as an enrolment code's redemption makes it (without the code)."""
     with hub.writer() as session:
-        session.add(Kiosk(id=str(uuid.uuid4()), name=name, token_hash=hash_token(token), created_at=utc_now()))
+        _, token = add_kiosk(session, name, utc_now())
         session.commit()
     return token
 
@@ -93,6 +91,16 @@ def seed(hub: Hub) -> None:
         session.flush()
         seed_appointments(session, hub.clock())
         session.commit()
+
+
+def prepared_database(database_url: str) -> str:
+    """Migrate, seed the demo hospital and enrol a kiosk in a store a hub process will serve; its token."""
+    upgrade(database_url)
+    hub = build_hub(HubSettings(database_url=database_url))
+    seed(hub)
+    token = enrol(hub)
+    hub.engine.dispose()
+    return token
 
 
 @dataclass

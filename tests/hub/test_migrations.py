@@ -11,12 +11,14 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from kiosk_hub import wire
-from kiosk_hub.db.models import Ticket
+from kiosk_hub.db.models import Department, Room, Ticket
+from kiosk_hub.fleet.models import FleetKiosk, KioskGroup
 from kiosk_hub.hub import build_hub
+from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import alembic_config, current_head, upgrade
 from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.settings import HubSettings
-from tests.hub.conftest import FakeClock, enrol, seed
+from tests.hub.conftest import FakeClock, enrol
 from tests.support.postgres import PostgresServer
 
 TABLES = {
@@ -32,6 +34,9 @@ TABLES = {
     "alembic_version",
 }
 DAY = date(2026, 11, 23)  # the local day of the `clock` fixture
+KKB_AT_0300 = """INSERT INTO departments (id, name_vi, name_en, location_vi, location_en, opening_hours, lane_policy,
+priority_every, minutes_per_patient, sort_order) VALUES ('KKB', 'Khoa Khám bệnh', 'Outpatient Clinic', 'Tầng 1',
+'Floor 1', '[{"days": [1, 2, 3, 4, 5], "opens": "07:00", "closes": "16:30"}]', 'interleaved', 3, 6, 0)"""
 # Before 0310: 12 normal and 4 priority tickets issued, 9 calls made, the last 3 of them normal.
 LANES_AND_CALLS = (("normal", 12), ("priority", 4), ("call", 9), ("streak", 3))
 
@@ -76,10 +81,11 @@ def assert_calling_carried_over(url: str, clock: FakeClock) -> None:
     rows) goes on after it: the next call continues both, and downgrading puts the rows back."""
     upgrade(url, "0300")
     hub = build_hub(HubSettings(database_url=url), clock=clock)
-    seed(hub)
     token = enrol(hub)
-    # KKB calls one priority ticket after every 3 normal ones: its priority turn is due.
+    # KKB calls one priority ticket after every 3 normal ones: its priority turn is due. Written as the tables
+    # stood at 0300 (the models describe the head).
     with hub.engine.begin() as conn:
+        conn.execute(text(KKB_AT_0300))
         conn.execute(
             text("INSERT INTO queue_counters (department_id, day, lane, last_number) VALUES (:d, :day, :lane, :n)"),
             [{"d": "KKB", "day": DAY, "lane": lane, "n": n} for lane, n in LANES_AND_CALLS],
@@ -126,3 +132,53 @@ def test_0310_carries_calling_over_on_sqlite(tmp_path: Path, clock: FakeClock) -
 @pytest.mark.postgres
 def test_0310_carries_calling_over_on_postgresql(postgres: PostgresServer, clock: FakeClock) -> None:
     assert_calling_carried_over(postgres.create_database("hub_calls_0310"), clock)
+
+
+def assert_hospital_data_carried_to_0501(url: str, clock: FakeClock) -> None:
+    """A hub at 0310 with a department, a room and a kiosk made by the retired `kiosk-hub kiosk add` (a `kiosks` row
+    and no fleet row): after 0500 the department and room are active and marked imported; after 0501 the kiosk is
+    in the fleet's default group and its token still works; downgrading and upgrading again keeps all of it."""
+    upgrade(url, "0310")
+    token, engine = new_token(), create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(KKB_AT_0300))
+        conn.execute(
+            text(
+                "INSERT INTO rooms (id, department_id, name_vi, name_en, location_vi, location_en) "
+                "VALUES ('KKB-01', 'KKB', 'Phòng 1', 'Room 1', 'Tầng 1', 'Floor 1')"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO kiosks (id, name, token_hash, created_at, revoked) VALUES (:id, 'sanh-a', :h, :at, :no)"),
+            {"id": "legacy-kiosk", "h": hash_token(token), "at": clock(), "no": False},
+        )
+    engine.dispose()
+    upgrade(url)
+    command.downgrade(alembic_config(url), "0310")
+    upgrade(url)
+    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    try:
+        with hub.reader() as session:
+            department, room = session.get(Department, "KKB"), session.get(Room, "KKB-01")
+            assert department is not None
+            assert room is not None
+            assert (department.active, department.origin, room.active) == (True, "import", True)
+            fleet, group = session.execute(
+                select(FleetKiosk, KioskGroup).join(KioskGroup, KioskGroup.id == FleetKiosk.group_id)
+            ).one()
+            assert (fleet.kiosk_id, group.name) == ("legacy-kiosk", "default")
+        assert hub.gate.kiosk_id(token) == "legacy-kiosk"
+        assert [d.id for d in hub.queue.catalog.department("KKB").rooms] == ["KKB-01"]  # type: ignore[union-attr]
+    finally:
+        hub.engine.dispose()
+
+
+def test_0500_and_0501_carry_departments_and_old_kiosks_on_sqlite(tmp_path: Path, clock: FakeClock) -> None:
+    assert_hospital_data_carried_to_0501(f"sqlite:///{tmp_path / 'golive.sqlite3'}", clock)
+
+
+@pytest.mark.postgres
+def test_0500_and_0501_carry_departments_and_old_kiosks_on_postgresql(
+    postgres: PostgresServer, clock: FakeClock
+) -> None:
+    assert_hospital_data_carried_to_0501(postgres.create_database("hub_golive_0501"), clock)

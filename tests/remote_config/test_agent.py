@@ -5,8 +5,10 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.remote_config.agent import SyncAgent
-from kiosk.remote_config.schema import ApplyStatus, SignedConfig
+from kiosk.remote_config.envelope import SignedConfig
+from kiosk.remote_config.schema import ApplyStatus
 from kiosk.remote_config.store import ConfigStore
+from kiosk.remote_config.trust import ConfigTrust, starting_config
 from tests.remote_config.conftest import ConfigHub, Kiosk, config_with, sign
 
 
@@ -48,15 +50,25 @@ async def test_a_tampered_config_is_refused_and_nothing_is_written(
     assert hub.reports[0]["reason"].startswith("bad_signature")
 
 
-async def test_a_config_signed_by_another_key_is_refused(agent: SyncAgent, hub: ConfigHub, kiosk: Kiosk) -> None:
+async def test_a_config_signed_by_another_key_is_refused(
+    agent: SyncAgent, hub: ConfigHub, kiosk: Kiosk, key: Ed25519PrivateKey
+) -> None:
     hub.document = sign(Ed25519PrivateKey.generate(), 2, config_with())
+    assert (await agent.poll_once()).reason == "unknown_key"
+    # Another key that claims to be the hub's: its signature does not verify under the pinned key.
+    forged = sign(Ed25519PrivateKey.generate(), 3, config_with())
+    hub.document = forged.model_copy(update={"key_id": sign(key, 3, config_with()).key_id})
     assert (await agent.poll_once()).reason == "bad_signature"
     assert kiosk.applied == []
 
 
-async def test_an_unsigned_config_is_refused(agent: SyncAgent, hub: ConfigHub, kiosk: Kiosk) -> None:
-    hub.document = SignedConfig(version=2, config=config_with())
+async def test_an_unsigned_config_is_refused(
+    agent: SyncAgent, hub: ConfigHub, kiosk: Kiosk, key: Ed25519PrivateKey
+) -> None:
+    hub.document = sign(key, 2, config_with()).model_copy(update={"signature": ""})
     assert (await agent.poll_once()).reason == "unsigned"
+    hub.document = SignedConfig(version=3, config=config_with())  # format 1, as an older hub served it
+    assert (await agent.poll_once()).reason == "unbound_document"
     assert kiosk.applied == []
 
 
@@ -82,10 +94,12 @@ async def test_a_signed_but_invalid_config_is_refused(
     assert kiosk.applied == []
 
 
-async def test_a_body_that_is_not_a_signed_document_is_refused(agent: SyncAgent, hub: ConfigHub) -> None:
+async def test_a_body_that_is_not_a_signed_document_is_refused(
+    agent: SyncAgent, hub: ConfigHub, key: Ed25519PrivateKey
+) -> None:
     hub.raw = b'{"version": "x"}'
     assert (await agent.poll_once()).reason == "invalid_document"
-    hub.raw = b'{"version": 2, "config": {}, "signature": "%%%"}'
+    hub.raw = sign(key, 2, {}).model_dump_json().replace('"signature":"', '"signature":"%%%').encode()
     assert (await agent.poll_once()).reason == "bad_signature"
 
 
@@ -136,10 +150,9 @@ async def test_a_failed_first_config_reverts_to_the_built_in_defaults(
 
 
 async def test_after_a_restart_the_agent_starts_from_the_stored_version(
-    hub: ConfigHub, kiosk: Kiosk, store: ConfigStore, key: Ed25519PrivateKey, agent: SyncAgent
+    hub: ConfigHub, kiosk: Kiosk, store: ConfigStore, key: Ed25519PrivateKey, agent: SyncAgent, trust: ConfigTrust
 ) -> None:
     hub.document = sign(key, 7, config_with(idle__screen_seconds=33))
     await agent.poll_once()
-    reborn = ConfigStore(store.directory)
-    config, version = reborn.effective()
-    assert (config.idle.screen_seconds, version) == (33, 7)
+    reborn = starting_config(ConfigStore(store.directory), trust)
+    assert (reborn.config.idle.screen_seconds, reborn.version, reborn.problems) == (33, 7, ())

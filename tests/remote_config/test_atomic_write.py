@@ -66,7 +66,7 @@ def test_a_plain_overwrite_killed_midway_would_have_been_unreadable(tmp_path: Pa
     whole = (tmp_path / "current.json").read_bytes()
     (tmp_path / "current.json").write_bytes(whole[: len(whole) // 2])
     assert store.current() is None
-    assert store.effective()[1] == 0
+    assert store.last_good() is None
 
 
 def test_atomic_write_replaces_the_whole_file(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ VERSION_1 = {
 
 def test_a_version_1_document_at_its_defaults_leaves_every_kiosk_setting_alone() -> None:
     config = RemoteConfig.model_validate(VERSION_1)
-    assert config.schema_version == 2
+    assert config.schema_version == 3
     assert (config.printer.uri, config.camera.device, config.ticket.header_vi) == (None, None, None)
     assert (config.idle.screen_seconds, config.idle.wipe_after_warning_seconds) == (None, None)
 
@@ -69,3 +69,22 @@ def test_version_2_refuses_a_warning_shorter_than_the_policy_and_reads_a_blank_f
         RemoteConfig.model_validate({"idle": {"wipe_after_warning_seconds": 5}})
     blank = RemoteConfig.model_validate({"printer": {"uri": " "}, "idle": {"screen_seconds": ""}})
     assert (blank.printer.uri, blank.idle.screen_seconds) == (None, None)
+
+
+# What the console saved under version 2: the BHXH lookup officer (a member of staff) went to every kiosk.
+VERSION_2 = {
+    "schema_version": 2,
+    "printer": {"uri": None, "profile": "TM-T20II", "paper_width_mm": 58},
+    "lookup_officer": {"name": "Nguyễn Thị Tra Cứu", "id_number": "001190000001"},
+}
+
+
+def test_a_version_2_document_loses_the_lookup_officer_and_keeps_the_rest() -> None:
+    config = RemoteConfig.model_validate(VERSION_2)
+    assert (config.schema_version, config.printer.paper_width_mm) == (3, 58)
+    dumped = config.model_dump_json()
+    assert "lookup_officer" not in dumped
+    assert "001190000001" not in dumped
+    assert "lookup_officer" not in SCHEMA_FILE.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="lookup_officer"):  # a version 3 document cannot carry it
+        RemoteConfig.model_validate(RemoteConfig().model_dump(mode="json") | {"lookup_officer": {}})

@@ -1,4 +1,4 @@
-"""Ending a process a test started, by its PID: SIGTERM, a grace period, then SIGKILL."""
+"""Stopping a server a test started, by its PID: a polite signal first, then SIGKILL if it does not go."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import signal
 import subprocess
 
 
-def stop(process: subprocess.Popen[bytes], grace_s: float = 30) -> None:
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
+def stop(proc: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """SIGTERM (if it still runs), wait up to `timeout`, then SIGKILL; reaped either way."""
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=grace_s)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()

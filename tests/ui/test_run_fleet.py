@@ -28,6 +28,7 @@ from kiosk.remote_config.schema import ActionKind, RemoteConfig
 from kiosk_hub.fleet import actions, configs, enrolment, rollout
 from kiosk_hub.fleet.console.auth import add_user
 from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction, Role
+from kiosk_hub.his.demo_seed import seed_departments
 from kiosk_hub.migrate import upgrade
 from tests.hub.servers import hub_process
 from tests.support.processes import stop
@@ -59,6 +60,9 @@ def hub(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     upgrade(url)
     engine = create_engine(url, connect_args={"timeout": 30})
+    with Session(engine) as session:  # the hospital's departments: a configuration may only name these
+        seed_departments(session)
+        session.commit()
     with hub_process(url) as base_url:
         yield base_url, engine
     engine.dispose()
@@ -69,7 +73,7 @@ def test_kiosk_run_applies_reports_beats_acts_and_reverts(hub: tuple[str, Engine
     quick = {"poll_seconds": 2, "heartbeat_seconds": 5}
     first = save_and_roll_out(
         engine, **quick, printer={"uri": "VIRTUAL", "profile": "TM-T20II", "paper_width_mm": 80},
-        idle={"screen_seconds": 90, "wipe_after_warning_seconds": 30}, departments_shown=["noi", "nhi"],
+        idle={"screen_seconds": 90, "wipe_after_warning_seconds": 30}, departments_shown=["NOI", "NHI"],
     )  # fmt: skip
     with Session(engine) as session:
         code = enrolment.create_code(session, "it-admin", datetime.now(UTC))

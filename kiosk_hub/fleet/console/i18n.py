@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk_hub.fleet.console.i18n_golive import GO_LIVE_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("Quản lý ki-ốt", "Kiosk fleet"),
@@ -13,6 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.rollouts": ("Triển khai", "Rollouts"),
     "nav.enrol": ("Đăng ký ki-ốt", "Enrol a kiosk"),
     "nav.audit": ("Nhật ký thay đổi", "Audit log"),
+    "nav.settings": ("Cài đặt máy chủ", "Hub settings"),
     "nav.logout": ("Đăng xuất", "Log out"),
     "login.title": ("Đăng nhập", "Log in"),
     "login.username": ("Tên đăng nhập", "Username"),
@@ -64,7 +66,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "config.versions": ("Các phiên bản", "Versions"),
     "config.save": ("Lưu thành phiên bản mới", "Save as a new version"),
-    "config.saved": ("Đã lưu và ký phiên bản", "Saved and signed version"),
+    "config.saved": ("Đã lưu phiên bản", "Saved version"),
     "config.invalid": ("Cấu hình không hợp lệ", "The configuration is not valid"),
     "config.comment": ("Ghi chú", "Comment"),
     "config.editing": ("Đang sửa từ phiên bản", "Editing from version"),
@@ -77,37 +79,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rollout.new_group": ("Nhóm mới", "New group"),
     "rollout.threshold": ("Ngưỡng lỗi (%)", "Failure threshold (%)"),
     "rollout.create_group": ("Tạo nhóm", "Create group"),
+    "settings.saved": ("Đã lưu.", "Saved."),
+    "settings.officer": ("Cán bộ tra cứu BHYT", "BHXH lookup officer"),
+    "settings.officer_help": (
+        "Cổng BHXH nhận họ tên và số CCCD của cán bộ này trong mỗi lần tra cứu thẻ. Không gửi xuống ki-ốt.",
+        "The BHXH gateway gets this officer's name and CCCD with every card check. Never sent to kiosks.",
+    ),
+    "settings.officer_name": ("Họ tên", "Name"),
+    "settings.officer_id": ("Số CCCD", "CCCD number"),
+    "settings.id_blank_keeps": ("để trống: giữ số đã lưu", "blank: keep the saved number"),
+    "settings.use_environment": ("Dùng giá trị trong tệp cấu hình máy chủ", "Use the hub's environment file"),
+    "settings.source": ("Nguồn", "Source"),
+    "settings.source.console": ("Bảng điều khiển", "Console"),
+    "settings.source.environment": ("Tệp cấu hình máy chủ", "Environment file"),
+    "settings.invalid.name": ("Họ tên không được trống (tối đa 100 ký tự).", "The name is required (up to 100)."),
+    "settings.invalid.id_number": ("Số CCCD phải gồm 12 chữ số.", "The CCCD number must be 12 digits."),
+    "settings.no_key_file": (
+        "Máy chủ không mở được tệp khoá (KIOSK_HUB_KEY_FILE): xem nhật ký máy chủ.",
+        "The hub cannot open its key file (KIOSK_HUB_KEY_FILE): see the hub's log.",
+    ),
+    "settings.config_key": ("Khoá ký cấu hình", "Configuration-signing key"),
+    "settings.key_id": ("Mã khoá", "Key id"),
+    "settings.key_created": ("Tạo lúc", "Created"),
+    "settings.key_sealed": ("Được mã hoá bằng tệp khoá", "Sealed by the key file"),
+    "settings.rotations": ("Số lần đổi khoá", "Rotations"),
+    "settings.no_key": ("Chưa có khoá.", "No key yet."),
+    "settings.rotate_help": (
+        "Đổi khoá: kiosk-hub keys rotate-config (ki-ốt chấp nhận khoá mới vì khoá cũ đã ký nó).",
+        "Rotate: kiosk-hub keys rotate-config (kiosks accept the new key because the old one signed it).",
+    ),
+    "settings.yes": ("Có", "Yes"),
+    "settings.no": ("Không", "No"),
     "audit.at": ("Thời điểm", "When"),
     "audit.actor": ("Người thực hiện", "Who"),
     "audit.action": ("Thay đổi", "What"),
     "audit.target": ("Đối tượng", "Target"),
 }
 
-# Editor labels by field path; the schema's own titles are the English fallback.
-FIELD_LABELS_VI: dict[str, str] = {
-    "departments_shown": "Khoa hiển thị (mỗi dòng một mã; để trống: tất cả)",
-    "printer": "Máy in",
-    "printer.uri": "Địa chỉ máy in",
-    "printer.profile": "Loại máy in",
-    "printer.paper_width_mm": "Khổ giấy (mm)",
-    "camera": "Camera",
-    "camera.device": "Thiết bị camera",
-    "reader_name": "Tên đầu đọc thẻ",
-    "languages": "Ngôn ngữ",
-    "idle": "Thời gian chờ",
-    "idle.screen_seconds": "Không chạm sau (giây)",
-    "idle.wipe_after_warning_seconds": "Xoá phiên sau cảnh báo (giây)",
-    "ticket": "Phiếu số thứ tự",
-    "ticket.header_vi": "Tiêu đề (tiếng Việt)",
-    "ticket.footer_vi": "Chân phiếu (tiếng Việt)",
-    "ticket.logo_png_base64": "Logo (PNG base64)",
-    "trust_anchors_pem": "Chứng thư gốc CSCA (PEM)",
-    "lookup_officer": "Cán bộ tra cứu BHYT",
-    "lookup_officer.name": "Họ tên",
-    "lookup_officer.id_number": "Số CCCD",
-    "heartbeat_seconds": "Nhịp tim (giây)",
-    "poll_seconds": "Hỏi cấu hình mỗi (giây)",
-}
+MESSAGES.update(GO_LIVE_MESSAGES)
 
 
 def translator(lang: str) -> Callable[[str], str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
@@ -15,8 +15,8 @@ from kiosk.domain.language import LANGUAGES
 from kiosk.remote_config.schema import ActionKind, FunnelCounters
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Kiosk
-from kiosk_hub.fleet import actions, audit, enrolment
-from kiosk_hub.fleet.console import auth
+from kiosk_hub.fleet import actions, audit, enrolment, readiness
+from kiosk_hub.fleet.console import auth, confirm
 from kiosk_hub.fleet.console.web import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -36,6 +36,8 @@ from kiosk_hub.fleet.models import (
     KioskGroup,
     RemoteAction,
 )
+from kiosk_hub.his.register import PatientRegister
+from kiosk_hub.hub import Hub
 
 router = APIRouter(prefix="/fleet", include_in_schema=False)
 STALE_AFTER = timedelta(seconds=90)  # three missed heartbeats at the default 30 s
@@ -122,14 +124,23 @@ def fleet_view(request: Request, user: SignedIn) -> Response:
                 "fleet": fleet,
                 "group": group.name,
                 "devices": json.loads(fleet.devices),
-                "stale": fleet.last_seen_at is None or now - as_utc(fleet.last_seen_at) > STALE_AFTER,
+                "stale": _lost(fleet, now),
             }
             for kiosk, fleet, group in session.execute(query)
         ]
+        facts = readiness.HubFacts(
+            https=request.url.scheme == "https", his_connected=not isinstance(hub.his, PatientRegister)
+        )
+        gaps = readiness.gaps(session, hub.settings, facts, now)
     days = sorted({r["fleet"].funnel_day for r in rows if r["fleet"].funnel_day})
     day = days[-1] if days else ""
     funnel = _funnel_totals([r["fleet"] for r in rows], day)
-    return render(request, "fleet.html", user=user, rows=rows, funnel=funnel, day=day)
+    return render(request, "fleet.html", user=user, rows=rows, funnel=funnel, day=day, gaps=gaps)
+
+
+def _lost(fleet: FleetKiosk, now: datetime) -> bool:
+    """No heartbeat for three intervals (or never): what it last said of its devices is not their state now."""
+    return fleet.last_seen_at is None or now - as_utc(fleet.last_seen_at) > STALE_AFTER
 
 
 @router.get("/kiosks/{kiosk_id}")
@@ -156,6 +167,7 @@ def kiosk_view(kiosk_id: str, request: Request, user: SignedIn) -> Response:
     return render(
         request, "kiosk.html", user=user, kiosk=kiosk, fleet=fleet, history=history, reports=reports,
         actions=queued, groups=groups, kinds=list(ActionKind), devices=json.loads(fleet.devices),
+        stale=_lost(fleet, hub.clock()),
     )  # fmt: skip
 
 
@@ -164,6 +176,10 @@ async def queue_action(kiosk_id: str, request: Request, change: AdminChange) -> 
     hub = hub_of(request)
     try:
         kind = ActionKind(form_text(change.form, "kind"))
+        if kind is ActionKind.RESTART and not confirm.confirmed(change):
+            return confirm.ask(
+                request, change, "confirm.restart", _kiosk_name(hub, kiosk_id), f"/fleet/kiosks/{kiosk_id}"
+            )
         with hub.writer() as session:
             actions.queue(session, kiosk_id, kind, change.user.username, hub.clock())
             session.commit()
@@ -190,6 +206,12 @@ async def kiosk_settings(kiosk_id: str, request: Request, change: AdminChange) -
 @router.post("/kiosks/{kiosk_id}/revoke")
 async def revoke_kiosk(kiosk_id: str, request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
+    if not confirm.confirmed(change):
+        try:
+            name = _kiosk_name(hub, kiosk_id)
+        except LookupError:
+            return render(request, "error.html", 404, user=change.user, message_key="error.not_found")
+        return confirm.ask(request, change, "confirm.revoke", name, f"/fleet/kiosks/{kiosk_id}")
     with hub.writer() as session:
         try:
             enrolment.revoke(session, kiosk_id, change.user.username, hub.clock())
@@ -197,6 +219,14 @@ async def revoke_kiosk(kiosk_id: str, request: Request, change: AdminChange) -> 
             return render(request, "error.html", 404, user=change.user, message_key="error.not_found")
         session.commit()
     return RedirectResponse(f"/fleet/kiosks/{kiosk_id}", status_code=303)
+
+
+def _kiosk_name(hub: Hub, kiosk_id: str) -> str:
+    with hub.reader() as session:
+        kiosk = session.get(Kiosk, kiosk_id)
+    if kiosk is None:
+        raise LookupError(kiosk_id)
+    return kiosk.name
 
 
 @router.get("/actions/{action_id}/screenshot.png")

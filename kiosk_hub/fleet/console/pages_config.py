@@ -9,9 +9,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from kiosk_hub.db.models import Department
 from kiosk_hub.fleet import audit, configs, enrolment, rollout
-from kiosk_hub.fleet.console import schema_form
+from kiosk_hub.fleet.console import confirm, editor_words, schema_form
 from kiosk_hub.fleet.console.web import (
     AdminChange,
     SignedIn,
@@ -25,21 +27,34 @@ from kiosk_hub.fleet.models import ConfigVersion, KioskGroup
 router = APIRouter(prefix="/fleet", include_in_schema=False)
 
 
+def _department_choices(session: Session, lang: str) -> dict[str, list[schema_form.Choice]]:
+    """The departments a configuration may show: every one the hub has, hidden ones said so."""
+    hidden = " (đang ẩn)" if lang == "vi" else " (hidden)"
+    departments = session.scalars(select(Department).order_by(Department.sort_order, Department.id))
+    return {
+        "departments_shown": [
+            schema_form.Choice(d.id, f"{d.id} — {d.name_en if lang == 'en' else d.name_vi}{'' if d.active else hidden}")
+            for d in departments
+        ]
+    }
+
+
 @router.get("/config")
 def config_page(request: Request, user: SignedIn, base: int = 0, saved: int = 0) -> Response:
+    lang = language(request)
     with hub_of(request).reader() as session:
         versions = session.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(50)).all()
         if base and session.get(ConfigVersion, base) is not None:
             version, document = base, configs.config_of(session, base)
         else:
             version, document = configs.latest_config(session)
-    rows = schema_form.fields(document, language(request))
+        rows = schema_form.fields(document, lang, choices=_department_choices(session, lang))
     return render(request, "config.html", user=user, rows=rows, versions=versions, base=version, saved=saved)
 
 
 @router.post("/config")
 async def save_config(request: Request, change: AdminChange) -> Response:
-    hub = hub_of(request)
+    hub, lang = hub_of(request), language(request)
     document = schema_form.read_form(change.form)
     try:
         with hub.writer() as session:
@@ -48,13 +63,14 @@ async def save_config(request: Request, change: AdminChange) -> Response:
             )
             session.commit()
     except configs.InvalidConfigError as exc:
-        errors = dict(exc.problems)
-        rows = schema_form.fields(document, language(request), errors)
+        errors = {path: words.pick(lang) for path, words in exc.problems}
         with hub.reader() as session:
             versions = session.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(50)).all()
+            rows = schema_form.fields(document, lang, errors, _department_choices(session, lang))
+        problems = [(editor_words.label(path, lang), words.pick(lang)) for path, words in exc.problems]
         return render(
             request, "config.html", 422, user=change.user, rows=rows, versions=versions, base=0, saved=0,
-            problems=exc.problems,
+            problems=problems,
         )  # fmt: skip
     return RedirectResponse(f"/fleet/config?saved={version}", status_code=303)
 
@@ -65,7 +81,7 @@ def config_json(version: int, request: Request, _user: SignedIn) -> Response:
         row = session.get(ConfigVersion, version)
         if row is None:
             return Response(status_code=404)
-        body = configs.signed_document(row).model_dump(mode="json")
+        body = {"version": version, "comment": row.comment, "config": configs.config_of(session, version)}
     return Response(json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json")
 
 
@@ -122,6 +138,12 @@ async def start_rollout(request: Request, change: AdminChange) -> Response:
 @router.post("/rollouts/{group_id}/rollback")
 async def roll_back(group_id: str, request: Request, change: AdminChange) -> Response:
     hub = hub_of(request)
+    if not confirm.confirmed(change):
+        with hub.reader() as session:
+            group = session.get(KioskGroup, group_id)
+        if group is None:
+            return RedirectResponse("/fleet/rollouts?error=unknown_group", status_code=303)
+        return confirm.ask(request, change, "confirm.rollback", group.name, "/fleet/rollouts")
     try:
         with hub.writer() as session:
             rollout.roll_back(session, group_id, change.user.username, hub.clock())

@@ -1,31 +1,41 @@
 """The configuration editor, generated from the JSON Schema of the kiosk's RemoteConfig: one form field per leaf.
 
 Fields are named by their dotted path (`idle.screen_seconds`); the form is read back into a document of the
-same shape, which the hub then validates with the kiosk's own model.
+same shape, which the hub then validates with the kiosk's own model. Labels and help come from `editor_words` in
+the page's language; lists picked from the hub's own data (the departments) are ticked from `choices`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from kiosk.remote_config.schema import remote_config_json_schema
-from kiosk_hub.fleet.console.i18n import FIELD_LABELS_VI
+from kiosk_hub.fleet.console import editor_words
 
 _PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.DOTALL)
 LONG_TEXT = ("logo_png_base64",)
+PICKED = ("departments_shown",)  # lists of the hub's own ids: ticked from a list, never typed
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    known: bool = True  # False: the document names it but the hub has no such thing
 
 
 @dataclass
 class FormField:
     path: str
     label: str
-    widget: str  # text, textarea, number, select, checkboxes, group, end, hidden
+    widget: str  # text, textarea, number, select, checkboxes, pick, group, end, hidden
     value: Any = None
-    options: list[Any] = field(default_factory=list)
+    options: list[Choice] = field(default_factory=list)
     minimum: int | None = None
     maximum: int | None = None
     help: str = ""
@@ -45,53 +55,62 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def fields(document: dict[str, Any], lang: str, errors: dict[str, str] | None = None) -> list[FormField]:
+def fields(
+    document: dict[str, Any],
+    lang: str,
+    errors: dict[str, str] | None = None,
+    choices: Mapping[str, list[Choice]] | None = None,
+) -> list[FormField]:
     """The editor's rows for `document` (nested groups open and close around their fields)."""
     schema = remote_config_json_schema()
     out: list[FormField] = []
-    _walk(schema, schema, document, "", 0, lang, errors or {}, out)
+    _walk(schema, schema, document, "", 0, _Page(lang, errors or {}, choices or {}), out)
     return out
 
 
-def _label(path: str, node: dict[str, Any], lang: str) -> str:
-    if lang == "vi" and path in FIELD_LABELS_VI:
-        return FIELD_LABELS_VI[path]
-    return str(node.get("title") or path.rsplit(".", 1)[-1])
+@dataclass(frozen=True)
+class _Page:
+    lang: str
+    errors: dict[str, str]
+    choices: Mapping[str, list[Choice]]
+
+    def picked(self, path: str, current: list[str]) -> list[Choice]:
+        offered = self.choices.get(path, [])
+        known = {c.value for c in offered}
+        return offered + [Choice(v, v, known=False) for v in current if v not in known]
 
 
 def _walk(
-    schema: dict[str, Any],
-    node: dict[str, Any],
-    value: dict[str, Any],
-    prefix: str,
-    depth: int,
-    lang: str,
-    errors: dict[str, str],
+    schema: dict[str, Any], node: dict[str, Any], value: dict[str, Any], prefix: str, depth: int, page: _Page,
     out: list[FormField],
-) -> None:
+) -> None:  # fmt: skip
     for name, prop in node["properties"].items():
         path = f"{prefix}{name}"
         target = _resolve(schema, prop)
         current = value.get(name, prop.get("default"))
-        label = _label(path, target if "title" in target and "properties" in target else prop, lang)
-        row = FormField(path, label, "text", current, help=prop.get("description", ""), error=errors.get(path, ""))
-        row.depth = depth
+        label = editor_words.label(path, page.lang)
+        row = FormField(path, label, "text", current, help=editor_words.help_text(path, page.lang))
+        row.depth, row.error = depth, page.errors.get(path, "")
         if "const" in prop:
             row.widget = "hidden"
         elif target.get("type") == "object":
             out.append(FormField(path, label, "group", depth=depth))
-            _walk(schema, target, current or {}, path + ".", depth + 1, lang, errors, out)
+            _walk(schema, target, current or {}, path + ".", depth + 1, page, out)
             out.append(FormField(path, label, "end", depth=depth))
             continue
+        elif path in PICKED:
+            row.widget, row.options = "pick", page.picked(path, list(current or []))
         elif target.get("type") == "array":
             items = _resolve(schema, target.get("items", {}))
             if "enum" in items:
-                row.widget, row.options = "checkboxes", list(items["enum"])
+                row.widget = "checkboxes"
+                row.options = [Choice(str(v), editor_words.option(path, v, page.lang)) for v in items["enum"]]
             else:
                 row.widget = "textarea"
                 row.value = ("\n" if not name.endswith("_pem") else "\n\n").join(current or [])
         elif "enum" in target:
-            row.widget, row.options = "select", list(target["enum"])
+            row.widget = "select"
+            row.options = [Choice(str(v), editor_words.option(path, v, page.lang)) for v in target["enum"]]
         elif target.get("type") == "integer":
             row.widget, row.minimum, row.maximum = "number", target.get("minimum"), target.get("maximum")
         elif name in LONG_TEXT:
@@ -116,7 +135,7 @@ def _read(schema: dict[str, Any], node: dict[str, Any], form: FormData, prefix: 
             document[name] = _read(schema, target, form, path + ".")
         elif target.get("type") == "array":
             items = _resolve(schema, target.get("items", {}))
-            if "enum" in items:
+            if "enum" in items or path in PICKED:
                 document[name] = [str(v) for v in form.getlist(path)]
             elif name.endswith("_pem"):
                 document[name] = _PEM.findall(str(form.get(path, "")))

@@ -3,15 +3,19 @@ takes as a FastAPI dependency (`SignedIn`, `AdminChange`): a refused request nev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.datastructures import FormData
 
+from kiosk.domain.dates import VN_TZ
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.fleet.console import auth
 from kiosk_hub.fleet.console.i18n import pick_language, translator
@@ -20,7 +24,24 @@ from kiosk_hub.hub import Hub
 SESSION_COOKIE = "kh_console"
 LANG_COOKIE = "kh_console_lang"
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["utc"] = lambda moment: as_utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
+
+
+def local_time(moment: datetime | None) -> Markup:
+    """A stored (UTC) moment as the hospital reads it: Vietnam time, day first, the exact instant kept in the tag."""
+    if moment is None:
+        return Markup("—")
+    local = as_utc(moment).astimezone(VN_TZ)
+    return Markup('<time datetime="{}">{}</time>').format(local.isoformat(), local.strftime("%d/%m/%Y %H:%M:%S"))
+
+
+def word(t: Callable[[str], str], key: str, fallback: str) -> str:
+    """The translation of `key`, or `fallback` (a device or state the console has no word for yet)."""
+    text = t(key)
+    return fallback if text == key else text
+
+
+templates.env.filters["local_time"] = local_time
+templates.env.globals["word"] = word
 
 
 def hub_of(request: Request) -> Hub:
@@ -72,7 +93,8 @@ def signed_in(request: Request) -> auth.ConsoleIdentity:
     """The signed-in console user; anyone else is sent to the sign-in page."""
     user = current_user(request)
     if user is None:
-        raise ConsoleRefusedError(to_login(request))
+        # "Session expired" only to someone who had one: a first visit is just the sign-in page.
+        raise ConsoleRefusedError(to_login(request, expired=bool(request.cookies.get(SESSION_COOKIE))))
     return user
 
 
