@@ -117,6 +117,6 @@ class KioskSession:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(weston.pid, signal.SIGTERM)  # the group this session started: weston and its children
         for process in reversed(self.processes):
-            stop(process, grace_s=20)
+            stop(process, timeout=20)
         self._listener.close()
         shutil.rmtree(self.work, ignore_errors=True)
