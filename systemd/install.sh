@@ -106,7 +106,14 @@ release() {  # the bundle's wheels as a virtualenv of its own; `current` switche
   return 0
 }
 
-files() {  # units, rules, session files and settings; IT's settings are never overwritten
+settings_file() {  # IT's settings file, from its example the first time only: never overwritten
+  local target="$dest/etc/vn-hospital-kiosk/$2"
+  [[ -e "$target" ]] && return 0
+  install -m "$3" "$1" "$target"
+  say "/etc/vn-hospital-kiosk/$2 written from the example: $4"
+}
+
+files() {  # units, rules, session files and settings
   install -d -m 0755 "$dest/etc/systemd/system" "$dest/etc/udev/rules.d"
   # 0751: each service reaches its own entries (the hub its key directory), nobody may list what is there.
   install -d -m 0751 "$dest/etc/vn-hospital-kiosk"
@@ -117,10 +124,7 @@ files() {  # units, rules, session files and settings; IT's settings are never o
     install -d -m 0755 "$dest/etc/systemd/logind.conf.d" "$dest/etc/sysctl.d"
     install -m 0644 "$here/deploy/kiosk/logind.conf" "$dest/etc/systemd/logind.conf.d/vn-hospital-kiosk.conf"
     install -m 0644 "$here/deploy/kiosk/sysctl.conf" "$dest/etc/sysctl.d/60-vn-hospital-kiosk.conf"
-    if [[ ! -e "$dest/etc/vn-hospital-kiosk/kiosk.toml" ]]; then
-      install -m 0640 "$here/config/kiosk.example.toml" "$dest/etc/vn-hospital-kiosk/kiosk.toml"
-      say "/etc/vn-hospital-kiosk/kiosk.toml written from the example: set the hub, the name and the devices"
-    fi
+    settings_file "$here/config/kiosk.example.toml" kiosk.toml 0640 "set the hub, the name and the devices"
   else
     for unit in kiosk-hub.service kiosk-hub-migrate.service kiosk-hub@.service kiosk-hub.target; do
       install -m 0644 "$here/systemd/$unit" "$dest/etc/systemd/system/$unit"
@@ -129,10 +133,7 @@ files() {  # units, rules, session files and settings; IT's settings are never o
     install -m 0644 "$here/deploy/haproxy/kiosk-hub.cfg" "$dest/etc/haproxy/kiosk-hub.cfg.example"
     # `sudo kiosk-hub …` for IT: the command with the hub units' user and settings.
     install -m 0755 "$here/deploy/hub/kiosk-hub" "$dest/usr/local/bin/kiosk-hub"
-    if [[ ! -e "$dest/etc/vn-hospital-kiosk/kiosk-hub.env" ]]; then
-      install -m 0600 "$here/systemd/kiosk-hub.env.example" "$dest/etc/vn-hospital-kiosk/kiosk-hub.env"
-      say "/etc/vn-hospital-kiosk/kiosk-hub.env written from the example: set the database, URL and BHXH account"
-    fi
+    settings_file "$here/systemd/kiosk-hub.env.example" kiosk-hub.env 0600 "set the database, URL and BHXH account"
     # Where the hub makes its key file on the first start (kept on a re-install: it seals the signing key).
     install -d -m 0700 "$dest/etc/vn-hospital-kiosk/hub-keys"
   fi

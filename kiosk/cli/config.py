@@ -10,8 +10,8 @@ import argparse
 import json
 from pathlib import Path
 
+from kiosk.cli import settings_file_option
 from kiosk.remote_config.schema import remote_config_json_schema
-from kiosk.settings import DEFAULT_SETTINGS_FILE
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "config" / "kiosk-remote-config.schema.json"
 
@@ -27,9 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_FILE.name} in config/")
     schema.set_defaults(handler=run_schema)
     check = sub.add_parser("check", help="print the settings in effect and where each came from")
-    check.add_argument(
-        "--config", type=Path, default=DEFAULT_SETTINGS_FILE, help=f"settings file (default {DEFAULT_SETTINGS_FILE})"
-    )
+    settings_file_option(check)
     check.add_argument("--json", action="store_true", help="one JSON object instead of lines")
     check.set_defaults(handler=run_check)
 

@@ -8,17 +8,14 @@ import argparse
 import asyncio
 import json
 import sys
-from pathlib import Path
 
-from kiosk.settings import DEFAULT_SETTINGS_FILE
+from kiosk.cli import settings_file_option
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("enrol", help="enrol this kiosk with the hub using a one-time code")
     parser.add_argument("--code", required=True, help="the one-time code shown in the hub's console")
-    parser.add_argument(
-        "--config", type=Path, default=DEFAULT_SETTINGS_FILE, help=f"settings file (default {DEFAULT_SETTINGS_FILE})"
-    )
+    settings_file_option(parser)
     parser.set_defaults(handler=run)
 
 

@@ -8,16 +8,13 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
-from kiosk.settings import DEFAULT_SETTINGS_FILE
+from kiosk.cli import settings_file_option
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("run", help="run the kiosk full screen with the devices in the settings file")
-    parser.add_argument(
-        "--config", type=Path, default=DEFAULT_SETTINGS_FILE, help=f"settings file (default {DEFAULT_SETTINGS_FILE})"
-    )
+    settings_file_option(parser)
     parser.add_argument("--windowed", action="store_true", help="a window instead of full screen (set-up, testing)")
     parser.set_defaults(handler=run)
 

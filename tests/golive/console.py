@@ -8,13 +8,12 @@ import base64
 import contextlib
 import hashlib
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from tests.fleet.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.fleet import browser
 
 
 def _public_key_pin(certificate: Path) -> str:
@@ -24,32 +23,17 @@ def _public_key_pin(certificate: Path) -> str:
     return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
 
-@contextlib.contextmanager
-def console(base_url: str, certificate: Path) -> Iterator[object]:
+def console(base_url: str, certificate: Path) -> contextlib.AbstractContextManager[object]:
     """A page of a headless Chromium (Vietnamese locale) that trusts the hub's certificate."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        pin = f"--ignore-certificate-errors-spki-list={_public_key_pin(certificate)}"
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, pin])
-        context = browser.new_context(base_url=base_url, locale="vi-VN")
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+    return browser.chromium_page(base_url, (f"--ignore-certificate-errors-spki-list={_public_key_pin(certificate)}",))
 
 
 def sign_in(page: object, username: str, password: str) -> list[str]:
     """Signs in; the home page's list of what the hub still lacks (its gap keys)."""
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import Page
 
     assert isinstance(page, Page)
-    page.goto("/fleet/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login")
-    expect(page.locator("#who")).to_contain_text(username)
+    browser.sign_in(page, username, password)
     page.goto("/fleet")
     return [str(gap.get_attribute("data-gap")) for gap in page.locator("#readiness li").all()]
 

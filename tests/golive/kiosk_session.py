@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.kiosk_process import heard_ready
 from tests.support.processes import stop
 
 PANEL = (1080, 1920)
@@ -83,14 +84,7 @@ class KioskSession:
 
     def ready(self, timeout: float = 90) -> float:
         """Seconds until the kiosk, weston's child, said READY=1."""
-        started = time.monotonic()
-        self._listener.settimeout(timeout)
-        try:
-            message = self._listener.recv(256).decode()
-        except TimeoutError as exc:
-            raise AssertionError(f"no READY=1 from the kiosk:\n{self.log()[-4000:]}") from exc
-        assert message == "READY=1", message
-        return time.monotonic() - started
+        return heard_ready(self._listener, timeout, self.log)
 
     def screenshot(self, into: Path) -> Path:
         """weston's picture of its output: what the panel shows."""

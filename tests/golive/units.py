@@ -224,24 +224,20 @@ class ServiceManager:
     def power_off(self, name: str) -> None:
         """The unit's processes die with their machine (SIGKILL, no restart); a start is then a boot's start,
         oneshots included."""
-        running = self.running.pop(name, None)
         self.finished.clear()
-        if running is None:
-            return
-        with self._lock:
-            running.stopping = True
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(running.process.pid, signal.SIGKILL)
-        running.process.wait(timeout=30)
+        self._end(name, signal.SIGKILL)
 
     def stop(self, name: str) -> None:
+        self._end(name, signal.SIGTERM)
+
+    def _end(self, name: str, sig: int) -> None:
         running = self.running.pop(name, None)
         if running is None:
             return
         with self._lock:
-            running.stopping = True
+            running.stopping = True  # no restart
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(running.process.pid, signal.SIGTERM)
+            os.killpg(running.process.pid, sig)
         stop(running.process, timeout=20)
 
     def stop_all(self) -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +18,7 @@ from typing import Literal
 import uvicorn
 from starlette.types import ASGIApp
 
+from tests.support.keys import key_file_for
 from tests.support.processes import stop
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,19 +97,11 @@ def hub_process(
 @contextlib.contextmanager
 def _key_file_for(database_url: str, env: dict[str, str]) -> Iterator[None]:
     """A SQLite hub keeps its key file beside its database; one on PostgreSQL would use the installed place in /etc:
-    the processes of a test share one in a temporary directory instead (made by the first, removed with it)."""
-    if "KIOSK_HUB_KEY_FILE" in env or database_url.startswith("sqlite"):
-        yield
-        return
-    name = hashlib.sha256(database_url.encode()).hexdigest()[:16]
-    directory = Path(tempfile.gettempdir()) / f"kiosk-hub-test-keys-{name}"
-    env["KIOSK_HUB_KEY_FILE"] = str(directory / "config-signing.key")
-    made = not directory.exists()
-    try:
-        yield
-    finally:
-        if made:
-            shutil.rmtree(directory, ignore_errors=True)
+    the hubs of a test share one in a temporary directory instead (tests/support/keys.py)."""
+    key_file = key_file_for(database_url)
+    if "KIOSK_HUB_KEY_FILE" not in env and key_file is not None:
+        env["KIOSK_HUB_KEY_FILE"] = str(key_file)
+    yield
 
 
 def _serve(database_url: str, full_env: dict[str, str], options: ServeOptions) -> Iterator[str]:

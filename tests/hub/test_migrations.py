@@ -19,6 +19,7 @@ from kiosk_hub.migrate import alembic_config, current_head, upgrade
 from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FakeClock, enrol
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 TABLES = {
@@ -80,7 +81,7 @@ def assert_calling_carried_over(url: str, clock: FakeClock) -> None:
     """A morning of calling written before 0310 (the call sequence and the interleave rhythm as `queue_counters`
     rows) goes on after it: the next call continues both, and downgrading puts the rows back."""
     upgrade(url, "0300")
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     token = enrol(hub)
     # KKB calls one priority ticket after every 3 normal ones: its priority turn is due. Written as the tables
     # stood at 0300 (the models describe the head).
@@ -103,7 +104,7 @@ def assert_calling_carried_over(url: str, clock: FakeClock) -> None:
     assert _counter_rows(url, "queue_counters") == before
     upgrade(url)
 
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     try:
         kiosk = hub.gate.kiosk_id(token)
         assert kiosk is not None
@@ -156,7 +157,7 @@ def assert_hospital_data_carried_to_0501(url: str, clock: FakeClock) -> None:
     upgrade(url)
     command.downgrade(alembic_config(url), "0310")
     upgrade(url)
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     try:
         with hub.reader() as session:
             department, room = session.get(Department, "KKB"), session.get(Room, "KKB-01")

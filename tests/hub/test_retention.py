@@ -32,6 +32,7 @@ from kiosk_hub.retention.registry import PURGEABLE
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.hub.servers import REPO, serve_in_thread
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -152,7 +153,7 @@ def run_purge_command(url: str, *extra: str) -> dict[str, object]:
 
 def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url: str) -> None:
     clock = FakeClock(LONG_AGO)
-    hub = build_hub(HubSettings(database_url=store_url), clock=clock)
+    hub = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)), clock=clock)
     try:
         seed(hub)  # its bookings are at LONG_AGO's day
         token = enrol(hub)
@@ -205,8 +206,8 @@ def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url
 
 
 def test_one_process_purges_at_a_time(store_url: str) -> None:
-    first = build_hub(HubSettings(database_url=store_url))
-    second = build_hub(HubSettings(database_url=store_url))
+    first = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)))
+    second = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)))
     try:
         with purge_lock(first.engine) as held:
             assert held

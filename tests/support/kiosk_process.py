@@ -8,11 +8,25 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.processes import stop
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def heard_ready(listener: socket.socket, timeout: float, log: Callable[[], str]) -> float:
+    """Seconds until the kiosk's READY=1 reached systemd's notify socket (`listener`), or the log's end in the
+    failure."""
+    started = time.monotonic()
+    listener.settimeout(timeout)
+    try:
+        message = listener.recv(256).decode()
+    except TimeoutError as exc:
+        raise AssertionError(f"no READY=1 within {timeout} s:\n{log()[-4000:]}") from exc
+    assert message == "READY=1", message
+    return time.monotonic() - started
 
 
 class KioskProcess:
@@ -34,12 +48,7 @@ class KioskProcess:
 
     def ready(self, timeout: float = 60) -> None:
         """Until the kiosk tells systemd READY=1 (its first screen, in service or not, is drawn)."""
-        self._listener.settimeout(timeout)
-        try:
-            message = self._listener.recv(256).decode()
-        except TimeoutError as exc:
-            raise AssertionError(f"no READY=1 within {timeout} s:\n{self.log()[-3000:]}") from exc
-        assert message == "READY=1", message
+        heard_ready(self._listener, timeout, self.log)
 
     def wait(self, timeout: float = 60) -> int:
         try:

@@ -24,6 +24,7 @@ from kiosk_hub.hub import build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.hub.servers import serve_in_thread
+from tests.support.keys import key_file_for
 from tests.support.kiosk_process import REPO, KioskProcess
 from tests.support.tls_pki import CertificateAuthority, IssuedCertificate
 
@@ -36,7 +37,7 @@ class TlsHub:
     def __init__(self, tmp_path: Path) -> None:
         self.url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
         upgrade(self.url)
-        self.hub = build_hub(HubSettings(database_url=self.url))
+        self.hub = build_hub(HubSettings(database_url=self.url, key_file=key_file_for(self.url)))
         self.ca = CertificateAuthority(tmp_path / "pki")
 
     def new_code(self) -> str:
