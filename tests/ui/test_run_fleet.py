@@ -189,7 +189,9 @@ def _console_shows(base_url: str, engine: Engine, kiosk_id: str, first: int) -> 
         page = browser.get(f"/fleet/kiosks/{kiosk_id}")
         fleet = browser.get("/fleet")
     # A kiosk drawing offscreen is not green on the fleet page, and its page says what its panel does.
-    assert '<span class="badge bad">display: missing</span>' in fleet.text
+    badge = re.search(r'<span class="badge device ([a-z]*)" data-device="display" data-state="([a-z]+)"', fleet.text)
+    assert badge is not None, fleet.text
+    assert badge.groups() == ("bad", "missing")
     display = re.search(r'<p id="display">.*?</p>', page.text)
     assert display is not None
     assert re.search(r"offscreen 1080×1920 · [1-9]\d* ", display.group(0)), display.group(0)
