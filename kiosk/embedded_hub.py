@@ -23,8 +23,7 @@ from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
 from kiosk_hub.db.engine import utc_now
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet.enrolment import add_kiosk
-from kiosk_hub.his.demo_people import demo_people
-from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+from kiosk_hub.his.demo_seed import seed_demo_hospital
 from kiosk_hub.hub import Hub, build_hub, system_clock
 from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import upgrade
@@ -83,10 +82,7 @@ async def embedded_hub(
 
 def _seed(hub: Hub) -> None:
     with hub.writer() as session:
-        seed_departments(session)
-        seed_patients(session, demo_people())
-        session.flush()
-        seed_appointments(session, hub.clock())
+        seed_demo_hospital(session, hub.clock())
         session.commit()
 
 

@@ -15,9 +15,13 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from kiosk_hub.api import routes_care, routes_tickets, status_page
+from kiosk_hub.events import console as events_console
+from kiosk_hub.events import routes as events_routes
+from kiosk_hub.events.worker import events_loop
 from kiosk_hub.fleet import routes as fleet_routes
 from kiosk_hub.health.routes import router as health_router
 from kiosk_hub.health.store import store_fault
+from kiosk_hub.his.worker import announce_adapter, his_loop
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
 from kiosk_hub.queue.group_commit import IssueBatcher
@@ -60,12 +64,17 @@ async def _purge_loop(hub: Hub) -> None:
 
 
 def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
-    """The Kiosk HIS API over a built hub; `background` runs the BHXH re-check and retention purge loops."""
+    """The Kiosk HIS API over a built hub; `background` runs the BHXH re-check and retention purge loops, the HIS
+    visits and department sync, and the event feed's publishing and delivery while serving."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.write(hub.prepare_config_keys)
-        tasks = [asyncio.create_task(_recheck_loop(hub)), asyncio.create_task(_purge_loop(hub))] if background else []
+        tasks = []
+        if background:
+            await announce_adapter(hub)
+            loops = (_recheck_loop(hub), _purge_loop(hub), his_loop(hub), events_loop(hub))
+            tasks = [asyncio.create_task(loop) for loop in loops]
         # What start-up allocated (modules, routes, models, the ORM's mappers) lives as long as the process: frozen
         # out of the collector, its full passes no longer walk it (those passes were ~100 ms p99 stalls under load).
         gc.freeze()
@@ -78,6 +87,7 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
                     await task
             if hub.owns_http:
                 await hub.http.aclose()
+            getattr(hub.his, "close", lambda: None)()  # an adapter's own connections (the REST adapter's)
 
     app = FastAPI(
         title="Kiosk HIS API",
@@ -96,5 +106,7 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     fleet_routes.include(app)
     app.include_router(leases_router)
     app.include_router(health_router)
+    app.include_router(events_routes.router)
+    app.include_router(events_console.router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     return app

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from kiosk_hub.catalogue import cli as catalogue_cli
+from kiosk_hub.events import cli as events_cli
 from kiosk_hub.fleet import cli as fleet_cli
+from kiosk_hub.his import cli as his_cli
 from kiosk_hub.retention import cli as retention_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
 
@@ -82,18 +84,12 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _seed_demo(args: argparse.Namespace) -> int:
-    from kiosk_hub.his.demo_people import demo_people
-    from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+    from kiosk_hub.his.demo_seed import seed_demo_hospital
     from kiosk_hub.hub import build_hub, system_clock
 
     hub = build_hub(settings_from_env(args.db))
     with hub.writer() as session:
-        counts = {
-            "departments": seed_departments(session),
-            "patients": seed_patients(session, demo_people()),
-        }
-        session.flush()
-        counts["appointments"] = seed_appointments(session, system_clock())
+        counts = seed_demo_hospital(session, system_clock())
         session.commit()
     print(json.dumps({"added": counts}, ensure_ascii=False))
     return 0
@@ -161,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(handler=_bhxh_simulator)
     catalogue_cli.register(sub)
     fleet_cli.register(sub)
+    his_cli.register(sub)
+    events_cli.register(sub)
     retention_cli.register(sub)
     return parser
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -18,10 +19,13 @@ from kiosk.domain.bhyt_code import benefit_percent, parse_bhyt_code
 from kiosk.domain.entitlement import EntitlementAction, card_valid_on, result_for_code
 from kiosk.domain.errors import DomainParseError
 from kiosk_hub import wire
-from kiosk_hub.bhxh.client import BhxhClient, BhxhError, GatewayCredentialsError
+from kiosk_hub.bhxh.client import BhxhClient, BhxhError, GatewayCredentialsError, OfficerSource
 from kiosk_hub.bhxh.wire import GATEWAY_DATE, CardAnswer
 from kiosk_hub.db.engine import utc_now
 from kiosk_hub.db.models import EntitlementRecheck
+from kiosk_hub.events.outbox import EventType, record_event, subject_of
+from kiosk_hub.his.contract import EntitlementRecord
+from kiosk_hub.his.models import EntitlementCheck
 
 log = logging.getLogger("kiosk_hub.entitlement")
 GATEWAY_DOWN_CODES = frozenset({"100", "101", "500"})
@@ -130,13 +134,26 @@ def without_answer(request: wire.EntitlementRequest, code: str | None) -> wire.E
     )
 
 
+async def _nobody() -> tuple[str, str]:
+    return "", ""
+
+
 class EntitlementChecker:
     """Runs card checks for kiosks and keeps the ones the gateway could not answer for a later re-check."""
 
-    def __init__(self, client: BhxhClient, writer: sessionmaker[Session], facility_code: str) -> None:
+    def __init__(
+        self,
+        client: BhxhClient,
+        writer: sessionmaker[Session],
+        facility_code: str,
+        officer: OfficerSource | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._client = client
         self._writer = writer
         self._facility_code = facility_code
+        self._officer = officer or _nobody
+        self._clock = clock or utc_now
 
     async def check(self, request: wire.EntitlementRequest, today: date) -> wire.Entitlement:
         try:
@@ -149,11 +166,59 @@ class EntitlementChecker:
         except BhxhError as exc:
             log.warning("BHXH gateway unavailable (%s): patient registered, check queued", exc)
             await asyncio.to_thread(self.queue_recheck, request)
-            return without_answer(request, None)
+            result = without_answer(request, None)
+            await asyncio.to_thread(self.record, request, result, await self._officer())
+            return result
         result = normalise(answer, today, self._facility_code)
         if result.to_recheck:
             await asyncio.to_thread(self.queue_recheck, request)
+        await asyncio.to_thread(self.record, request, result, await self._officer())
         return result
+
+    def record(
+        self, request: wire.EntitlementRequest, result: wire.Entitlement, officer: tuple[str, str] = ("", "")
+    ) -> None:
+        """Keep the check for the patient's visit in the HIS (with the officer it was made on behalf of), and announce
+        it (one transaction)."""
+        if request.patient_id is None:
+            return
+        now = self._clock()
+        record = EntitlementRecord(
+            checked_at=now,
+            result_code=result.bhxh_code or "500",
+            note=result.bhxh_note,
+            card_code=result.card_code,
+            registered_facility_code=result.registered_facility_code,
+            valid_from=result.valid_from,
+            valid_to=result.valid_to,
+            to_recheck=result.to_recheck,
+            officer_name=officer[0] or None,
+            officer_id_number=officer[1] or None,
+        )
+        with self._writer() as session:
+            session.add(
+                EntitlementCheck(
+                    id=str(uuid.uuid4()),
+                    patient_ref=request.patient_id,
+                    record=record.model_dump_json(),
+                    checked_at=now,
+                )
+            )
+            record_event(
+                session,
+                EventType.ENTITLEMENT_CHECKED,
+                subject=subject_of(request.patient_id),
+                data={
+                    "patient_ref": request.patient_id,
+                    "result_code": record.result_code,
+                    "action": result.action.value,
+                    "to_recheck": result.to_recheck,
+                    "valid_today": result.valid_today,
+                    "registered_here": result.registered_here,
+                },
+                occurred_at=now,
+            )
+            session.commit()
 
     def queue_recheck(self, request: wire.EntitlementRequest) -> None:
         with self._writer() as session:

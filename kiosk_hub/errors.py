@@ -52,3 +52,16 @@ def ticket_not_cancellable() -> HubError:
 
 def queue_empty() -> HubError:
     return HubError(409, "queue_empty", "No ticket is waiting in this department")
+
+
+def identifier_required() -> HubError:
+    return HubError(422, "identifier_required", "An ID number, BHXH number or BHYT code is required")
+
+
+def his_unavailable() -> HubError:
+    """A lookup the HIS could not answer: the kiosk registers the patient from the card and the hub queues it."""
+    return HubError(404, "his_unavailable", "The hospital's HIS did not answer; register the patient to go on")
+
+
+def his_refused(code: str) -> HubError:
+    return HubError(409, f"his_{code}"[:64], "The hospital's HIS refused the request", "hub.his_refused")

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import httpx
@@ -24,10 +24,15 @@ from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.bhxh.officer import OfficerBook
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
+from kiosk_hub.events.delivery import WebhookCourier
 from kiosk_hub.fleet.signing import ConfigKeys, SigningKeyUnavailableError
 from kiosk_hub.health.store import StoreWatch
+from kiosk_hub.his.bhyt_checkin import CheckInSubmissions
+from kiosk_hub.his.loading import AdapterContext, load_adapter
 from kiosk_hub.his.port import HisAdapter
-from kiosk_hub.his.register import PatientRegister
+from kiosk_hub.his.reception import Reception
+from kiosk_hub.his.ticket_feed import TicketFeed
+from kiosk_hub.his.visits import VisitDispatcher
 from kiosk_hub.kiosk_tokens import KioskGate
 from kiosk_hub.queue.tickets import QueueBook
 from kiosk_hub.settings import HubSettings
@@ -50,7 +55,13 @@ class Hub:
     clock: Clock
     gate: KioskGate
     queue: QueueBook
-    his: HisAdapter
+    his: HisAdapter  # the adapter itself (loaded by name); routes reach it through `reception`
+    reception: Reception
+    visits: VisitDispatcher
+    feed: TicketFeed
+    courier: WebhookCourier
+    bhxh: BhxhClient
+    checkins: CheckInSubmissions | None  # BHYT check-in records sent to the gateway (off by default)
     entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
@@ -85,6 +96,16 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
     config_keys = ConfigKeys(settings.key_file_path())
     officer = OfficerBook(settings.bhxh, reader, config_keys)
     client = BhxhClient(settings.bhxh, http, clock, officer=officer.name_and_id)
+    feed = TicketFeed()
+    adapter = load_adapter(AdapterContext(settings.his, settings.facility_code, reader, writer, clock))
+    reception = Reception(adapter, reader, writer, clock)
+    # A claimed visit is held a few HIS timeouts long: a process that dies mid-call lets another take it over.
+    lease = timedelta(seconds=4 * settings.his.timeout_seconds + 5)
+    checkins = (
+        CheckInSubmissions(writer, reader, clock, settings.facility_code, settings.his.province_code)
+        if settings.his.send_bhyt_checkin
+        else None
+    )
     return Hub(
         settings=settings,
         engine=engine,
@@ -92,9 +113,15 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         writer=writer,
         clock=clock,
         gate=KioskGate(reader),
-        queue=QueueBook(reader, writer, clock, settings.public_base_url),
-        his=PatientRegister(reader, writer, clock),
-        entitlement=EntitlementChecker(client, writer, settings.facility_code),
+        queue=QueueBook(reader, writer, clock, settings.public_base_url, feed),
+        his=adapter,
+        reception=reception,
+        visits=VisitDispatcher(reception, reader, writer, clock, lease, checkins.prepare if checkins else None),
+        feed=feed,
+        courier=WebhookCourier(reader, writer, http, clock, settings.events),
+        bhxh=client,
+        checkins=checkins,
+        entitlement=EntitlementChecker(client, writer, settings.facility_code, officer.name_and_id, clock),
         http=http,
         # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
         # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from datetime import timedelta
@@ -25,6 +26,32 @@ class BhxhSettings(BaseModel):
     timeout_seconds: float = 8.0
     # Some gateway guides ask for the MD5 in upper-case hex; the gateway has been seen to accept both.
     md5_uppercase: bool = False
+
+
+class HisSettings(BaseModel):
+    """Which HIS adapter the hub runs (an entry point of `kiosk_hub.his_adapters`) and how it reaches the HIS."""
+
+    adapter: str = "register"  # the hub's own register; `demo` adds the demo hospital; `rest`, `fhir`, a vendor's
+    base_url: str = ""
+    token: SecretStr = SecretStr("")
+    timeout_seconds: float = 3.0  # one call; the check-in never waits on the HIS for a visit (it is queued)
+    options: dict[str, str] = Field(default_factory=dict)  # adapter-specific, from KIOSK_HUB_HIS_OPTIONS (JSON)
+    poll_seconds: float = 0.5  # how often the visit dispatcher looks for visits to open (and retries are due)
+    sync_minutes: float = 60.0  # departments and rooms from the HIS; 0 = only on demand (`kiosk-hub his sync`)
+    # Send the BHYT check-in record (XML0) to the BHXH gateway. Off: the hospital's HIS sends it after the first
+    # cost of the visit, and two senders would make BHXH receive it twice.
+    send_bhyt_checkin: bool = False
+    province_code: str = ""  # maTinh for the check-in submission; the first 2 digits of the facility code if empty
+
+
+class EventSettings(BaseModel):
+    """The event feed: how often it publishes and delivers, how long events are kept for pull consumers."""
+
+    poll_seconds: float = 0.5
+    retention_days: float = 7.0
+    delivery_timeout_seconds: float = 10.0
+    concurrency: int = 16  # webhook requests in flight at once (different patients; one patient's are in order)
+    give_up_after_hours: float = 72.0  # then a delivery is dead-lettered: an admin replays it in the console
 
 
 class ServerLimits(BaseModel):
@@ -54,6 +81,8 @@ class HubSettings(BaseModel):
     max_body_bytes: int = 64 * 1024
     bhxh: BhxhSettings = Field(default_factory=BhxhSettings)
     recheck_interval_seconds: float = 300.0
+    his: HisSettings = Field(default_factory=HisSettings)
+    events: EventSettings = Field(default_factory=EventSettings)
     server: ServerLimits = Field(default_factory=ServerLimits)
     # Below this much free space beside the SQLite file `/healthz` says disk_full: a day of a large hospital's tickets
     # is a few megabytes, and SQLite needs room for its WAL and checkpoints on top.
@@ -121,8 +150,28 @@ def settings_from_env(db: str | None = None) -> HubSettings:
             officer_name=env.get("KIOSK_HUB_BHXH_OFFICER_NAME", ""),
             officer_id_number=env.get("KIOSK_HUB_BHXH_OFFICER_CCCD", ""),  # type: ignore[arg-type]
         ),
+        his=his_settings_from_env(env),
+        events=EventSettings(
+            poll_seconds=float(env.get("KIOSK_HUB_EVENTS_POLL_SECONDS", EventSettings().poll_seconds)),
+            retention_days=float(env.get("KIOSK_HUB_EVENTS_RETENTION_DAYS", EventSettings().retention_days)),
+        ),
         server=_server_limits(env),
         min_free_disk_mb=int(env.get("KIOSK_HUB_MIN_FREE_DISK_MB", base.min_free_disk_mb)),
         retention_days=int(env.get("KIOSK_HUB_RETENTION_DAYS", base.retention_days)),
         purge_interval_seconds=float(env.get("KIOSK_HUB_PURGE_INTERVAL_SECONDS", base.purge_interval_seconds)),
+    )
+
+
+def his_settings_from_env(env: Mapping[str, str]) -> HisSettings:
+    base = HisSettings()
+    return HisSettings(
+        adapter=env.get("KIOSK_HUB_HIS_ADAPTER", base.adapter),
+        base_url=env.get("KIOSK_HUB_HIS_URL", base.base_url),
+        token=env.get("KIOSK_HUB_HIS_TOKEN", ""),  # type: ignore[arg-type]
+        timeout_seconds=float(env.get("KIOSK_HUB_HIS_TIMEOUT_SECONDS", base.timeout_seconds)),
+        options=json.loads(env.get("KIOSK_HUB_HIS_OPTIONS", "{}")),
+        poll_seconds=float(env.get("KIOSK_HUB_HIS_POLL_SECONDS", base.poll_seconds)),
+        sync_minutes=float(env.get("KIOSK_HUB_HIS_SYNC_MINUTES", base.sync_minutes)),
+        send_bhyt_checkin=env.get("KIOSK_HUB_BHYT_CHECKIN", "off").lower() in ("on", "send", "1", "true"),
+        province_code=env.get("KIOSK_HUB_PROVINCE_CODE", ""),
     )

@@ -108,3 +108,23 @@ _.call_seq
 rooms_hidden
 # Departments kept by the HIS (the HIS adapter's sync writes this origin; the console and exports show it).
 HIS
+# HIS adapters' factories: loaded by name from the entry-point group kiosk_hub.his_adapters (pyproject.toml).
+demo_adapter
+rest_adapter
+fhir_adapter
+# The BHYT check-in record's elements: written to the XML by name (kiosk_hub/bhxh/checkin.py, model_dump).
+MA_LK
+MA_BN
+HO_TEN
+MA_LY_DO_VNT
+TEN_THUOC
+TEN_VAT_TU
+DU_PHONG
+# Contract fields and table columns that travel or are kept for the HIS and IT, read by no hub code.
+bhyt_covered
+_.opened_at
+_.entitlement_code
+_.synced_at
+_.ma_lk
+# pytest's hook, called by name (tests/conftest.py: the run removes its temporary key files).
+pytest_sessionfinish

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Header, Response
 from pydantic import Field
 
 from kiosk.domain.dates import local_date
+from kiosk.domain.masking import mask_id
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk_hub import errors, wire
 from kiosk_hub.db.models import AppointmentStatus, Room
-from kiosk_hub.his.port import BookedAppointment
+from kiosk_hub.his.contract import HisAppointment
+from kiosk_hub.his.port import HisUnavailableError
 from kiosk_hub.queue.departments import list_departments, room_wire
 from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.web.auth import KioskId
@@ -28,8 +32,10 @@ def get_departments(hub: HubDep, _kiosk: KioskId) -> wire.DepartmentList:
 
 @router.post("/patients/lookup", response_model=wire.Patient, responses=problems(404), tags=["patients"])
 def lookup_patient(body: wire.PatientLookup, hub: HubDep, _kiosk: KioskId) -> wire.Patient:
-    """The patient with this identifier (sent in the body, never in a URL that access logs keep)."""
-    found = hub.his.find_patient(body.kind, body.value)
+    """The patient with this identifier (sent in the body, never in a URL that access logs keep). 404
+    `patient_not_found`, or 404 `his_unavailable` when the HIS did not answer: register the patient from the card,
+    the hub keeps the registration for the HIS and the patient gets their number."""
+    found = hub.reception.find_patient(body.kind, body.value)
     if found is None:
         raise errors.not_found("patient")
     return found
@@ -45,8 +51,9 @@ def lookup_patient(body: wire.PatientLookup, hub: HubDep, _kiosk: KioskId) -> wi
 async def register_patient(
     body: wire.PatientRegistration, response: Response, hub: HubDep, _kiosk: KioskId
 ) -> wire.Patient:
-    """Register a patient; 201 when created, 200 with the existing record when they were already registered."""
-    patient, created = await hub.write(hub.his.register_patient, body)
+    """Register a patient; 201 when created, 200 with the existing record when they were already registered.
+    While the HIS does not answer: 201 with a provisional patient (`id` "pending:…"), registered in the HIS later."""
+    patient, created = await asyncio.to_thread(hub.reception.register_patient, body)
     response.status_code = 201 if created else 200
     return patient
 
@@ -57,7 +64,17 @@ async def check_entitlement(body: wire.EntitlementRequest, hub: HubDep, _kiosk: 
     return await hub.entitlement.check(body, local_date(hub.clock()))
 
 
-def _appointment_wire(hub: HubDep, booked: BookedAppointment) -> wire.Appointment:
+def _booking(hub: HubDep, code: str) -> HisAppointment:
+    try:
+        booked = hub.his.find_appointment(code)
+    except HisUnavailableError as exc:
+        raise errors.HubError(503, "his_unavailable", "The hospital's HIS did not answer") from exc
+    if booked is None:
+        raise errors.not_found("appointment")
+    return booked
+
+
+def _appointment_wire(hub: HubDep, booked: HisAppointment) -> wire.Appointment:
     with hub.reader() as session:
         room = session.get(Room, booked.room_id) if booked.room_id else None
         return wire.Appointment(
@@ -72,17 +89,16 @@ def _appointment_wire(hub: HubDep, booked: BookedAppointment) -> wire.Appointmen
             check_in_closes_at=booked.starts_at + hub.settings.check_in_closes_after,
             patient_name=booked.patient_name,
             patient_birth_year=booked.patient_birth_year,
-            patient_id_masked=booked.patient_id_masked,
+            patient_id_masked=mask_id(booked.patient_id_number) if booked.patient_id_number else None,
         )
 
 
-@router.get("/appointments/{code}", response_model=wire.Appointment, responses=problems(404), tags=["appointments"])
+@router.get(
+    "/appointments/{code}", response_model=wire.Appointment, responses=problems(404, 503), tags=["appointments"]
+)
 def get_appointment(code: str, hub: HubDep, _kiosk: KioskId) -> wire.Appointment:
-    """The booking behind the code in a booking QR."""
-    booked = hub.his.find_appointment(code)
-    if booked is None:
-        raise errors.not_found("appointment")
-    return _appointment_wire(hub, booked)
+    """The booking behind the code in a booking QR (503 `his_unavailable` when the HIS does not answer)."""
+    return _appointment_wire(hub, _booking(hub, code))
 
 
 class CheckInRequest(wire.Wire):
@@ -92,7 +108,10 @@ class CheckInRequest(wire.Wire):
 
 
 @router.post(
-    "/appointments/{code}/check-in", response_model=wire.CheckIn, responses=problems(404, 409), tags=["appointments"]
+    "/appointments/{code}/check-in",
+    response_model=wire.CheckIn,
+    responses=problems(404, 409, 503),
+    tags=["appointments"],
 )
 def check_in(
     code: str,
@@ -102,9 +121,7 @@ def check_in(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=128),
 ) -> wire.CheckIn:
     """Check in for a booking inside its window; the answer carries the queue ticket (the same one on a retry)."""
-    booked = hub.his.find_appointment(code)
-    if booked is None:
-        raise errors.not_found("appointment")
+    booked = _booking(hub, code)
     appointment = _appointment_wire(hub, booked)
     now = hub.clock()
     if booked.status is AppointmentStatus.CANCELLED:
@@ -122,6 +139,11 @@ def check_in(
         priority_reasons=body.priority_reasons,
         visit_type=body.visit_type,
     )
-    ticket, _existing = hub.queue.issue(IssueRequest(kiosk, idempotency_key or f"check-in:{code}", ticket_request))
-    booked = hub.his.mark_checked_in(code, now)
+    issue = IssueRequest(kiosk, idempotency_key or f"check-in:{code}", ticket_request, appointment_code=code)
+    ticket, _existing = hub.queue.issue(issue)
+    try:
+        booked = hub.his.mark_checked_in(code, now)
+    except HisUnavailableError:
+        # The ticket stands; the visit queued with it carries the booking's code to the HIS when it answers.
+        booked = booked.model_copy(update={"status": AppointmentStatus.CHECKED_IN})
     return wire.CheckIn(appointment=_appointment_wire(hub, booked), ticket=ticket)

@@ -7,6 +7,7 @@ tree. Credentials and card data never reach a log line.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,11 +17,20 @@ from typing import TypeVar
 import httpx
 from pydantic import ValidationError
 
-from kiosk_hub.bhxh.wire import CARD_CHECK_PATH, TOKEN_PATH, CardAnswer, CardQuery, TokenAnswer, TokenRequest
+from kiosk_hub.bhxh.wire import (
+    CARD_CHECK_PATH,
+    CHECKIN_PATH,
+    TOKEN_PATH,
+    CardAnswer,
+    CardQuery,
+    CheckInAnswer,
+    TokenAnswer,
+    TokenRequest,
+)
 from kiosk_hub.settings import BhxhSettings
 
 log = logging.getLogger("kiosk_hub.bhxh")
-M = TypeVar("M", TokenAnswer, CardAnswer)
+M = TypeVar("M", TokenAnswer, CardAnswer, CheckInAnswer)
 TOKEN_MARGIN = timedelta(seconds=60)
 # The lookup officer (name, CCCD) each check is made on behalf of: read when asked, so IT may change it at run time.
 OfficerSource = Callable[[], Awaitable[tuple[str, str]]]
@@ -85,6 +95,29 @@ class BhxhClient:
 
     async def _officer_of_settings(self) -> tuple[str, str]:
         return self._settings.officer_name, self._settings.officer_id_number.get_secret_value()
+
+    async def send_checkin(self, xml: bytes, facility_code: str, province_code: str) -> CheckInAnswer:
+        """Send one check-in file (XML0) as the gateway's guide says: form fields, the token in headers."""
+        form = {
+            "username": self._settings.username,
+            "loaiHoSo": "0",
+            "maTinh": province_code,
+            "maCSKCB": facility_code,
+            "fileHSBase64": base64.b64encode(xml).decode(),
+        }
+        for attempt in range(2):
+            token = await self._current_token(renew=attempt > 0)
+            headers = {
+                "accessToken": token.access,
+                "tokenId": token.id_token,
+                "passwordHash": password_md5(self._settings.password.get_secret_value(), uppercase=True),
+            }
+            response = await self._send(CHECKIN_PATH, data=form, headers=headers)
+            if response.status_code != 401:
+                answer = self._parse(response, CheckInAnswer)
+                if answer.maKetQua != "401":
+                    return answer
+        raise GatewayCredentialsError("the gateway refused a fresh token for the check-in")
 
     async def _post_check(self, query: CardQuery, token: _Token) -> CardAnswer | None:
         params = {

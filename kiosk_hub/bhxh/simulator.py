@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse
 
 from kiosk.domain.text import name_key
 from kiosk_hub.bhxh.demo_cards import DEMO_CARDS, DemoCard
-from kiosk_hub.bhxh.wire import CARD_CHECK_PATH, TOKEN_PATH, CardQuery
+from kiosk_hub.bhxh.simulator_checkin import receive_checkin
+from kiosk_hub.bhxh.wire import CARD_CHECK_PATH, CHECKIN_PATH, TOKEN_PATH, CardQuery
 
 
 @dataclass
@@ -40,6 +41,7 @@ class SimulatedGateway:
     tokens: dict[str, datetime] = field(default_factory=dict)
     token_requests: int = 0
     card_checks: int = 0
+    checkins: list[dict[str, str]] = field(default_factory=list)  # the TRANG_THAI_KCB rows received
 
     def expire_tokens(self) -> None:
         self.tokens.clear()
@@ -148,5 +150,18 @@ def create_simulator(gateway: SimulatedGateway) -> FastAPI:
             return JSONResponse({"maKetQua": "401", "ghiChu": "Token không hợp lệ"}, status_code=401)
         query = CardQuery.model_validate(await request.json())
         return JSONResponse(answer_check(gateway, query))
+
+    @app.post(CHECKIN_PATH)
+    async def check_in(request: Request) -> JSONResponse:
+        fault = await _faults()
+        if fault is not None:
+            return fault
+        expires = gateway.tokens.get(request.headers.get("accessToken", ""))
+        if expires is None or expires <= datetime.now(UTC):
+            return JSONResponse({"maKetQua": "401", "thongDiep": "Token không hợp lệ"})
+        if request.headers.get("passwordHash", "").lower() != gateway.password_md5:
+            return JSONResponse({"maKetQua": "401", "thongDiep": "Sai mật khẩu"})
+        form = {key: str(value) for key, value in (await request.form()).items()}
+        return JSONResponse(receive_checkin(gateway.checkins, gateway.username, form))
 
     return app

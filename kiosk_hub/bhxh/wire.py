@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 TOKEN_PATH = "/api/token/take"  # noqa: S105 - a URL path, not a secret
 CARD_CHECK_PATH = "/api/egw/KQNhanLichSuKCB2024"
+# The check-in table (XML0) of QĐ 4750 as amended by QĐ 3176; the 4750-era path was /api/qd130/checkInKcbQd4750.
+CHECKIN_PATH = "/api/qd130/checkInKcbQd3176"
+CHECKIN_ACCEPTED = "Tiếp nhận thành công"
 GATEWAY_DATE = "%d/%m/%Y"
 
 
@@ -63,3 +66,16 @@ class CardAnswer(GatewayModel):
     maDKBDMoi: str | None = None  # noqa: N815
     tenDKBDMoi: str | None = None  # noqa: N815
     dsLichSuKCB2018: list[dict[str, Any]] | None = Field(default=None)  # noqa: N815 - visit history
+
+
+class CheckInAnswer(GatewayModel):
+    """The gateway's receipt for a check-in file: keep maGiaoDich to reconcile (its portal shows 60 days)."""
+
+    maKetQua: str  # noqa: N815
+    maGiaoDich: str | None = None  # noqa: N815
+    thoiGianTiepNhan: str | None = None  # noqa: N815 - yyyyMMddHHmmss
+    thongDiep: str | None = None  # noqa: N815 - the message; errors are listed here
+
+    @property
+    def accepted(self) -> bool:
+        return self.maKetQua == "200" and (self.thongDiep or "").strip() in ("", CHECKIN_ACCEPTED)

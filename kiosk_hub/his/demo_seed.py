@@ -173,3 +173,14 @@ def seed_appointments(session: Session, today: datetime) -> int:
             )
             added += 1
     return added
+
+
+def seed_demo_hospital(session: Session, now: datetime) -> dict[str, int]:
+    """The whole demo hospital (departments, patients, today's bookings), what is missing only; counts added.
+    The caller commits."""
+    from kiosk_hub.his.demo_people import demo_people
+
+    counts = {"departments": seed_departments(session), "patients": seed_patients(session, demo_people())}
+    session.flush()
+    counts["appointments"] = seed_appointments(session, now)
+    return counts

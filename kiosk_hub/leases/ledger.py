@@ -171,7 +171,7 @@ class LeaseLedger:
             return item.patient_id
         if item.patient is None:
             return None
-        patient, _created = self._hub.his.register_patient(item.patient)  # registering twice returns the first
+        patient, _created = self._hub.reception.register_patient(item.patient)  # registering twice returns the first
         return patient.id
 
     def _place(self, kiosk_id: str, item: wire.ProvisionalRegistration, patient_ref: str | None) -> _Placement:
@@ -270,6 +270,8 @@ class LeaseLedger:
         )
         session.add(ticket)
         session.flush()
+        # Announced like an online ticket (event, visit to open in the HIS), in the replay's transaction.
+        self._hub.feed.issued(session.connection(), [(IssueRequest(kiosk_id, item.idempotency_key, order), ticket)])
         return ticket
 
     def _answer(

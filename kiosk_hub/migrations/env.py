@@ -7,7 +7,9 @@ from sqlalchemy import create_engine, pool
 
 from kiosk_hub.bhxh import models as _bhxh_models  # noqa: F401 - the lookup officer's table
 from kiosk_hub.db.models import Base
+from kiosk_hub.events import models as _event_models  # noqa: F401 - the event feed's tables
 from kiosk_hub.fleet import models as _fleet_models  # noqa: F401 - fleet tables in the metadata for autogenerate
+from kiosk_hub.his import models as _his_models  # noqa: F401 - the HIS integration's tables
 from kiosk_hub.leases import models as _lease_models  # noqa: F401 - lease tables too
 
 config = context.config

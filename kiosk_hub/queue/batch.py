@@ -27,6 +27,7 @@ from kiosk_hub import errors, wire
 from kiosk_hub.db.models import Ticket, TicketStatus
 from kiosk_hub.queue.catalog import Catalog
 from kiosk_hub.queue.state import QueueCounts, add_to_counter
+from kiosk_hub.queue.watch import QueueWatcher, WatchedTicket
 
 TICKETS = cast(Table, Ticket.__table__)
 IssueOutcome = tuple[wire.Ticket, bool] | errors.HubError
@@ -54,6 +55,7 @@ class IssueRequest:
     kiosk_id: str
     idempotency_key: str
     body: wire.TicketRequest
+    appointment_code: str | None = None  # a booking checked in: its visit in the HIS is that booking's
 
     def fingerprint(self) -> str:
         canonical = json.dumps(self.body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
@@ -106,11 +108,19 @@ def look_up(conn: Connection, requests: Sequence[IssueRequest], day: date) -> Kn
 
 
 def write_batch(
-    session: Session, requests: Sequence[IssueRequest], known: Known, catalog: Catalog, day: date, now: datetime
+    session: Session,
+    requests: Sequence[IssueRequest],
+    known: Known,
+    catalog: Catalog,
+    day: date,
+    now: datetime,
+    watcher: QueueWatcher,
 ) -> list[Decision]:
-    """Each request's decision, in the requests' order; the new tickets are inserted, numbered and counted."""
+    """Each request's decision, in the requests' order; the new tickets are inserted, numbered and counted, and
+    the watcher told in the same transaction (the outbox rows commit with the tickets, one statement each)."""
     decisions: list[Decision | None] = [None] * len(requests)
     queues: dict[tuple[str, str], list[SimpleNamespace]] = {}
+    placed: list[tuple[IssueRequest, WatchedTicket]] = []
     for i, request in enumerate(requests):  # in arrival order: the first of two requests for a patient wins
         body = request.body
         key = (request.kiosk_id, request.idempotency_key)
@@ -132,10 +142,13 @@ def write_batch(
         if patient is not None:
             known.by_patient[patient] = cast(TicketFacts, ticket)
         queues.setdefault((body.department_id, body.lane.value), []).append(ticket)
+        placed.append((request, cast(WatchedTicket, ticket)))
         decisions[i] = Placed(cast(TicketFacts, ticket), existing=False)
     if queues:
         _number(session, catalog, day, queues)
-        session.connection().execute(_INSERT, [vars(ticket) for queue in queues.values() for ticket in queue])
+        conn = session.connection()
+        conn.execute(_INSERT, [vars(ticket) for queue in queues.values() for ticket in queue])
+        watcher.issued(conn, placed)
         _count_positions(session, catalog, day, queues, decisions)
     return [d for d in decisions if d is not None]
 

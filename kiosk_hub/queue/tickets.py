@@ -33,6 +33,7 @@ from kiosk_hub.queue.batch import (
 from kiosk_hub.queue.catalog import Catalog
 from kiosk_hub.queue.order import next_is_priority, wait_minutes
 from kiosk_hub.queue.state import first_waiting, normals_since_priority, record_call, tickets_ahead
+from kiosk_hub.queue.watch import QueueWatcher, Unwatched
 
 Clock = Callable[[], datetime]
 __all__ = ["IssueOutcome", "IssueRequest", "QueueBook", "TicketFacts"]
@@ -43,8 +44,14 @@ class QueueBook:
     kiosk and every hub process on the same database."""
 
     def __init__(
-        self, reader: sessionmaker[Session], writer: sessionmaker[Session], clock: Clock, public_base_url: str
+        self,
+        reader: sessionmaker[Session],
+        writer: sessionmaker[Session],
+        clock: Clock,
+        public_base_url: str,
+        watcher: QueueWatcher | None = None,
     ) -> None:
+        self._watcher = watcher or Unwatched()
         self._reader = reader
         self._writer = writer
         self._clock = clock
@@ -93,7 +100,7 @@ class QueueBook:
     def _write(self, session: Session, requests: Sequence[IssueRequest]) -> list[Decision]:
         day = self.today()
         known = self._look_up(session, requests, day)
-        decisions = write_batch(session, requests, known, self.catalog, day, self._clock())
+        decisions = write_batch(session, requests, known, self.catalog, day, self._clock(), self._watcher)
         for decision in decisions:
             if isinstance(decision, Placed) and decision.existing:  # the batch counted only its new tickets
                 decision.ahead = self._position(session, decision.ticket)
@@ -134,6 +141,7 @@ class QueueBook:
             ticket.status = TicketStatus.CANCELLED
             ticket.cancelled_at = self._clock()
             session.flush()
+            self._watcher.cancelled(session.connection(), ticket, ticket.cancelled_at)
             answer = self._to_wire(session, ticket, reprint=False)
             session.commit()
             return answer
@@ -169,6 +177,7 @@ class QueueBook:
             ticket.called_at = self._clock()
             ticket.call_seq = record_call(session, department_id, day, lane)
             session.flush()
+            self._watcher.called(session.connection(), ticket, ticket.called_at)
             answer = self._to_wire(session, ticket, reprint=False)
             session.commit()
             return answer

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Table, and_, exists, select
 
 from kiosk_hub.db.models import Appointment, EntitlementRecheck, Patient, Ticket
+from kiosk_hub.his.models import BhytCheckIn, EntitlementCheck, HisVisit, PendingRegistration, RegisterVisit
 from kiosk_hub.leases.models import LeaseReplay
 
 
@@ -41,6 +42,11 @@ REPLAYS: Table = LeaseReplay.__table__  # type: ignore[assignment]
 RECHECKS: Table = EntitlementRecheck.__table__  # type: ignore[assignment]
 APPOINTMENTS: Table = Appointment.__table__  # type: ignore[assignment]
 PATIENTS: Table = Patient.__table__  # type: ignore[assignment]
+HIS_VISITS: Table = HisVisit.__table__  # type: ignore[assignment]
+CARD_CHECKS: Table = EntitlementCheck.__table__  # type: ignore[assignment]
+PENDING: Table = PendingRegistration.__table__  # type: ignore[assignment]
+REGISTER_VISITS: Table = RegisterVisit.__table__  # type: ignore[assignment]
+CHECKINS: Table = BhytCheckIn.__table__  # type: ignore[assignment]
 
 
 def _patient_gone_quiet(cutoff: Cutoff) -> ColumnElement[bool]:
@@ -58,6 +64,31 @@ def _patient_gone_quiet(cutoff: Cutoff) -> ColumnElement[bool]:
 
 
 PURGEABLE: tuple[PurgeableTable, ...] = (
+    PurgeableTable(
+        HIS_VISITS,
+        "tickets' visits to open in the HIS (patient ref, visit code); go with their ticket's day",
+        lambda c: HIS_VISITS.c.created_at < c.moment,
+    ),
+    PurgeableTable(
+        CARD_CHECKS,
+        "BHYT card checks kept to hand to the HIS with the visit (card code, validity, the lookup officer)",
+        lambda c: CARD_CHECKS.c.checked_at < c.moment,
+    ),
+    PurgeableTable(
+        PENDING,
+        "registrations made while the HIS was away (personal data until the HIS has the patient, then a reference)",
+        lambda c: PENDING.c.created_at < c.moment,
+    ),
+    PurgeableTable(
+        REGISTER_VISITS,
+        "visits in the hub's own register (patient, department, card check result)",
+        lambda c: REGISTER_VISITS.c.opened_at < c.moment,
+    ),
+    PurgeableTable(
+        CHECKINS,
+        "BHYT check-in receipts (the record itself is kept only until the gateway takes it)",
+        lambda c: CHECKINS.c.created_at < c.moment,
+    ),
     PurgeableTable(
         REPLAYS,
         "offline tickets replayed from a kiosk (which ticket a provisional number became); go with their ticket",

@@ -28,6 +28,14 @@ SERVICES = (
     "catalogue/",
     "explain.py",
     "tls.py",
+    "events/outbox.py",
+    "events/publisher.py",
+    "events/delivery.py",
+    "events/signing.py",
+    "events/status.py",
+    "events/models.py",
+    "events/worker.py",
+    "bhxh/checkin.py",
 )
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")
 
@@ -87,6 +95,8 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.leases.page",
         "kiosk_hub.fleet.console.pages_departments",
         "kiosk_hub.health.routes",
+        "kiosk_hub.events.routes",
+        "kiosk_hub.events.console",
     } <= route_modules()
 
 

@@ -1,7 +1,9 @@
-"""Hub fixtures: a migrated SQLite file per test, a settable clock, an enrolled kiosk, the app over ASGI."""
+"""Hub fixtures: a migrated SQLite file per test, a settable clock, an enrolled kiosk, the app over ASGI; a hub whose
+HIS is the reference HIS over loopback HTTP (the `rest` adapter), its visit rounds run by the tests."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,14 +17,14 @@ from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
 from kiosk_hub.db.engine import utc_now
 from kiosk_hub.fleet.enrolment import add_kiosk
-from kiosk_hub.his.demo_people import demo_people
-from kiosk_hub.his.demo_seed import seed_appointments, seed_departments, seed_patients
+from kiosk_hub.his.demo_seed import seed_demo_hospital
 from kiosk_hub.hub import Hub, build_hub
 from kiosk_hub.migrate import upgrade
-from kiosk_hub.settings import BhxhSettings, HubSettings
+from kiosk_hub.settings import BhxhSettings, HisSettings, HubSettings
 from tests.hub.servers import serve_in_thread
 from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer, available, running_postgres
+from tests.support.reference_his import TOKEN, ReferenceHis, create_reference_his
 
 OFFICER = ("Nguyễn Thị Tra Cứu", "001190000001")
 FACILITY_USER, FACILITY_PASSWORD = "01043_BV", "mật-khẩu-demo"
@@ -87,10 +89,7 @@ def enrol(hub: Hub, name: str = "kiosk-1") -> str:
 
 def seed(hub: Hub) -> None:
     with hub.writer() as session:
-        seed_departments(session)
-        seed_patients(session, demo_people())
-        session.flush()
-        seed_appointments(session, hub.clock())
+        seed_demo_hospital(session, hub.clock())
         session.commit()
 
 
@@ -132,3 +131,51 @@ def postgres() -> Iterator[PostgresServer]:
         pytest.skip("Debian's PostgreSQL 15 binaries are not installed")
     with running_postgres() as server:
         yield server
+
+
+@dataclass
+class HisHub:
+    hub: Hub
+    client: httpx.AsyncClient
+    his: ReferenceHis
+    clock: FakeClock
+
+
+@pytest.fixture
+def reference_his() -> Iterator[tuple[ReferenceHis, str]]:
+    his = ReferenceHis()
+    with serve_in_thread(create_reference_his(his)) as url:
+        yield his, url
+
+
+@contextlib.asynccontextmanager
+async def open_his_hub(
+    sqlite_url: str, clock: FakeClock, gateway_url: str, his: ReferenceHis, url: str, **his_settings: object
+) -> AsyncIterator[HisHub]:
+    settings = HubSettings(
+        database_url=sqlite_url,
+        bhxh=bhxh_settings(gateway_url),
+        public_base_url="http://hub.test",
+        his=HisSettings.model_validate(
+            {"adapter": "rest", "base_url": url, "token": TOKEN, "timeout_seconds": 1.0, **his_settings}
+        ),
+    )
+    async with httpx.AsyncClient() as outbound:
+        hub = build_hub(settings, clock=clock, http=outbound)
+        seed(hub)  # the hub's departments (the HIS's NOI is among them)
+        token = enrol(hub)
+        transport = httpx.ASGITransport(app=create_app(hub, background=False))
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as client:
+            yield HisHub(hub, client, his, clock)
+        getattr(hub.his, "close", lambda: None)()
+        hub.engine.dispose()
+
+
+@pytest.fixture
+async def his_hub(
+    sqlite_url: str, clock: FakeClock, gateway_url: str, reference_his: tuple[ReferenceHis, str]
+) -> AsyncIterator[HisHub]:
+    his, url = reference_his
+    async with open_his_hub(sqlite_url, clock, gateway_url, his, url) as opened:
+        yield opened

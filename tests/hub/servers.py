@@ -71,7 +71,6 @@ class ServeOptions:
     pid: list[int] | None = None  # the PID is appended, for a test that kills the hub itself
     startup_log: list[str] | None = None  # its log lines up to "running on"
     log: list[str] | None = None  # every log line, read as they come (a full pipe never blocks the server)
-    port: int = 0  # 0: any free port
 
 
 @contextlib.contextmanager
@@ -89,9 +88,10 @@ def hub_process(
     """`kiosk-hub serve --port PORT ARGS` (0: any free port) in its own process; yields its base URL (http or https),
     stops it by PID."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
-    options = ServeOptions(args, open_files, pid, startup_log, log, port)
+    cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", str(port)]
+    options = ServeOptions(args, open_files, pid, startup_log, log)
     with _key_file_for(database_url, full_env):
-        yield from _serve(database_url, full_env, options)
+        yield from _serve([*cmd, "--log-level", "info", *args], full_env, options)
 
 
 @contextlib.contextmanager
@@ -104,10 +104,19 @@ def _key_file_for(database_url: str, env: dict[str, str]) -> Iterator[None]:
     yield
 
 
-def _serve(database_url: str, full_env: dict[str, str], options: ServeOptions) -> Iterator[str]:
-    cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", str(options.port)]
+@contextlib.contextmanager
+def uvicorn_process(
+    cmd: list[str], env: dict[str, str] | None = None, *, open_files: int | None = None, log: list[str] | None = None
+) -> Iterator[str]:
+    """A command that serves with uvicorn on a free port (a test receiver), in its own process; yields its URL, stops
+    it by PID."""
+    full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
+    yield from _serve(cmd, full_env, ServeOptions(open_files=open_files, log=log))
+
+
+def _serve(cmd: list[str], full_env: dict[str, str], options: ServeOptions) -> Iterator[str]:
     proc = subprocess.Popen(
-        [*cmd, "--log-level", "info", *options.args],
+        cmd,
         cwd=REPO,
         env=full_env,
         stderr=subprocess.PIPE,
@@ -133,7 +142,7 @@ def _serve(database_url: str, full_env: dict[str, str], options: ServeOptions) -
         proc.kill()
         proc.wait()
         proc.stderr.close()
-        raise RuntimeError("hub did not start:\n" + "".join(lines))
+        raise RuntimeError("server did not start:\n" + "".join(lines))
     stderr, log = proc.stderr, options.log
     if log is not None:
         log.extend(lines)

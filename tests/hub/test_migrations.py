@@ -18,7 +18,7 @@ from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import alembic_config, current_head, upgrade
 from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.settings import HubSettings
-from tests.hub.conftest import FakeClock, enrol
+from tests.hub.conftest import FakeClock, enrol, seed
 from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
@@ -32,6 +32,17 @@ TABLES = {
     "demo_patients",
     "demo_appointments",
     "entitlement_rechecks",
+    "outbox_events",
+    "event_counter",
+    "event_readers",
+    "webhook_subscriptions",
+    "webhook_deliveries",
+    "his_visits",
+    "his_pending_registrations",
+    "his_entitlement_checks",
+    "register_visits",
+    "his_department_links",
+    "bhyt_checkins",
     "alembic_version",
 }
 DAY = date(2026, 11, 23)  # the local day of the `clock` fixture
@@ -183,3 +194,59 @@ def test_0500_and_0501_carry_departments_and_old_kiosks_on_postgresql(
     postgres: PostgresServer, clock: FakeClock
 ) -> None:
     assert_hospital_data_carried_to_0501(postgres.create_database("hub_golive_0501"), clock)
+
+
+def assert_events_and_visits_arrive_with_data(url: str, clock: FakeClock) -> None:
+    """A hub with a morning of tickets at 0501 (the revision before the events) upgrades: the old tickets stay, the
+    next ticket is announced and its visit queued; downgrading to 0501 drops only the new tables and keeps the
+    tickets."""
+    upgrade(url, "0501")
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
+    seed(hub)
+    token = enrol(hub)
+    kiosk = hub.gate.kiosk_id(token)
+    assert kiosk is not None
+    with hub.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO tickets (id, public_token, department_id, day, lane, number, patient_ref, visit_type,"
+                " priority_reasons, status, issued_at, kiosk_id, idempotency_key, request_fingerprint) VALUES"
+                " ('old-1', 'tok-old-1', 'NOI', :day, 'normal', 1, 'p-old', 'bhyt', '', 'waiting', :at, :kiosk,"
+                " 'old-key', 'f')"
+            ),
+            {"day": DAY, "at": clock.now, "kiosk": kiosk},
+        )
+        conn.execute(text("INSERT INTO queue_counters VALUES ('NOI', :day, 'normal', 1)"), {"day": DAY})
+    hub.engine.dispose()
+    upgrade(url)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
+    try:
+        body = wire.TicketRequest.model_validate({"department_id": "NOI", "patient_id": "p-new"})
+        ticket, _ = hub.queue.issue(IssueRequest(kiosk, "new-key", body))
+        assert ticket.number == 2
+        with hub.reader() as session:
+            assert session.scalar(text("SELECT count(*) FROM outbox_events")) == 1
+            assert session.scalar(text("SELECT patient_ref FROM his_visits")) == "p-new"
+            assert session.scalar(text("SELECT last_position FROM event_counter")) == 0
+    finally:
+        hub.engine.dispose()
+    command.downgrade(alembic_config(url), "0501")
+    engine = create_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        assert "outbox_events" not in tables
+        assert "his_visits" not in tables
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM tickets")) == 2
+    finally:
+        engine.dispose()
+    upgrade(url)
+
+
+def test_0700_0710_arrive_with_data_on_sqlite(tmp_path: Path, clock: FakeClock) -> None:
+    assert_events_and_visits_arrive_with_data(f"sqlite:///{tmp_path / 'events.sqlite3'}", clock)
+
+
+@pytest.mark.postgres
+def test_0700_0710_arrive_with_data_on_postgresql(postgres: PostgresServer, clock: FakeClock) -> None:
+    assert_events_and_visits_arrive_with_data(postgres.create_database("hub_events_0700"), clock)

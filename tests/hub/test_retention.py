@@ -168,6 +168,11 @@ def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url
         dry = run_purge_command(store_url, "--dry-run")
         assert dry["dry_run"] is True
         assert dry["rows"] == {
+            "his_visits": 2,  # the old morning's two registered patients' visits (the third ticket had no patient)
+            "his_entitlement_checks": 0,
+            "his_pending_registrations": 0,
+            "register_visits": 0,  # no dispatcher ran here: the visits were never opened
+            "bhyt_checkins": 0,
             "lease_replays": 1,
             "tickets": 3,
             "entitlement_rechecks": 1,

@@ -114,6 +114,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.actor": ("Người thực hiện", "Who"),
     "audit.action": ("Thay đổi", "What"),
     "audit.target": ("Đối tượng", "Target"),
+    "nav.his": ("Kết nối HIS", "HIS link"),
+    "his.subscriptions": ("Nơi nhận sự kiện (webhook)", "Event receivers (webhooks)"),
+    "his.pending": ("Đang chờ gửi", "Waiting"),
+    "his.dead": ("Gửi thất bại", "Dead letters"),
+    "his.none": ("Không có.", "None."),
+    "his.replay": ("Gửi lại", "Replay"),
+    "his.replay_all": ("Gửi lại tất cả", "Replay all"),
+    "his.event": ("Sự kiện", "Event"),
+    "his.error": ("Lỗi gần nhất", "Last error"),
+    "his.attempts": ("Số lần thử", "Attempts"),
+    "his.failed_visits": (
+        "Lượt khám HIS chưa mở được (quầy tiếp đón mở tay)",
+        "Visits the HIS did not open (the desk opens them)",
+    ),
+    "his.retry": ("Thử lại", "Retry"),
+    "his.checkins": ("Dữ liệu check-in BHYT chưa gửi được", "BHYT check-ins not sent"),
+    "his.adapter": ("Bộ kết nối HIS", "HIS adapter"),
+    "his.feed": ("Vị trí sự kiện mới nhất", "Last event position"),
 }
 
 MESSAGES.update(GO_LIVE_MESSAGES)
