@@ -92,6 +92,7 @@ def redeem(session: Session, keys: ConfigKeys, code: str, name: str, now: dateti
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise EnrolmentError("code_used")
+    _free_name_of_revoked(session, name)
     token = _add(session, kiosk_id, name, row.group_id, now)
     key = keys.prepare(session, now)
     version = desired_under(current_rollout(session, row.group_id), canary=False, config_version=0) or 0
@@ -116,6 +117,15 @@ def _add(session: Session, kiosk_id: str, name: str, group_id: str, now: datetim
     session.add(FleetKiosk(kiosk_id=kiosk_id, group_id=group_id, enrolled_at=now))
     audit.record(session, now, f"kiosk:{kiosk_id}", "kiosk.enrolled", name)
     return token
+
+
+def _free_name_of_revoked(session: Session, name: str) -> None:
+    """A kiosk enrolled again under its name after it was revoked (`kiosk enrol --code`): the revoked record keeps
+    its history under the name with its id appended; a name an active kiosk holds stays taken."""
+    holder = session.scalars(select(Kiosk).where(Kiosk.name == name, Kiosk.revoked.is_(True))).first()
+    if holder is not None:
+        holder.name = f"{name}~{holder.id[:8]}"
+        session.flush()
 
 
 def revoke(session: Session, kiosk_id: str, actor: str, now: datetime) -> None:

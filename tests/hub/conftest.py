@@ -24,6 +24,7 @@ from kiosk_hub.hub import Hub, build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import BhxhSettings, HisSettings, HubSettings
 from tests.hub.servers import serve_in_thread
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer, available, running_postgres
 from tests.support.reference_his import TOKEN, ReferenceHis, create_reference_his
 
@@ -105,7 +106,7 @@ def add_integration(hub: Hub, name: str = "his", scopes: frozenset[Scope] = froz
 def prepared_database(database_url: str) -> str:
     """Migrate, seed the demo hospital and enrol a kiosk in a store a hub process will serve; its token."""
     upgrade(database_url)
-    hub = build_hub(HubSettings(database_url=database_url))
+    hub = build_hub(HubSettings(database_url=database_url, key_file=key_file_for(database_url)))
     seed(hub)
     token = enrol(hub)
     hub.engine.dispose()

@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -30,9 +29,10 @@ from kiosk_hub.leases.models import LeaseReplay, NumberLease
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.retention.purge import purge, purge_lock
 from kiosk_hub.retention.registry import PURGEABLE
-from kiosk_hub.settings import AccessSettings, HubSettings
+from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.hub.servers import REPO, serve_in_thread
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -162,11 +162,10 @@ def run_purge_command(url: str, *extra: str) -> dict[str, object]:
     return dict(json.loads(done.stdout))
 
 
-def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url: str, tmp_path: Path) -> None:
+def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url: str) -> None:
     clock = FakeClock(LONG_AGO)
-    # The lookup log's key in the test's folder (on PostgreSQL the default is the installed place in /etc).
-    access = AccessSettings(access_log_key_file=tmp_path / "access-log.key")
-    hub = build_hub(HubSettings(database_url=store_url, access=access), clock=clock)
+    # Both keys (configuration signing, lookup log) in the run's own place, never the installed one in /etc.
+    hub = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)), clock=clock)
     try:
         seed(hub)  # its bookings are at LONG_AGO's day
         token = enrol(hub)
@@ -228,8 +227,8 @@ def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url
 
 
 def test_one_process_purges_at_a_time(store_url: str) -> None:
-    first = build_hub(HubSettings(database_url=store_url))
-    second = build_hub(HubSettings(database_url=store_url))
+    first = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)))
+    second = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)))
     try:
         with purge_lock(first.engine) as held:
             assert held

@@ -73,6 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "funnel.desk_slips": ("Phiếu ra quầy", "Desk slips"),
     "funnel.print_failures": ("Lỗi in", "Print failures"),
     "kiosk.history": ("Nhịp tim gần đây", "Recent heartbeats"),
+    "kiosk.display": ("Màn hình", "Display"),
+    "kiosk.frames_per_minute": ("khung hình trong phút qua", "frames in the last minute"),
     "kiosk.alerts": ("Cảnh báo cho IT", "IT alerts"),
     "kiosk.reports": ("Kết quả áp dụng cấu hình", "Configuration outcomes"),
     "kiosk.actions": ("Thao tác từ xa", "Remote actions"),
