@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -9,10 +10,13 @@ import subprocess
 
 def stop(proc: subprocess.Popen[bytes], timeout: float = 15) -> None:
     """SIGTERM (if it still runs), wait up to `timeout`, then SIGKILL; reaped either way."""
+    # Another thread may reap it between the check and the signal (a supervisor waiting on it): gone is stopped.
     if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
