@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
 
+from kiosk.domain.priority import PriorityReason
+
 KEY_FILE_NAME = "config-signing.key"
 INSTALLED_KEY_FILE = Path("/etc/vn-hospital-kiosk/hub-keys") / KEY_FILE_NAME
 
@@ -73,7 +75,7 @@ class PaymentSettings(BaseModel):
     late_poll_seconds: float = 60.0  # payments past it, until the day ends
     timeout_seconds: float = 10.0
     pay_later: bool = False  # the patient may take the ticket now, with the QR printed on it, and pay from a phone
-    exempt_reasons: tuple[str, ...] = ()  # priority reasons that pay nothing at the kiosk (hospital policy)
+    exempt_reasons: tuple[PriorityReason, ...] = ()  # priority reasons that pay nothing at the kiosk (policy)
     silent_minutes: float = 20.0  # the window the silent-feed alerts look back over
     silent_after_payments: int = 3  # payments opened in the window with no transfer at all: the feed is silent
     callback_max_age_hours: float = 72.0  # a callback about a transfer older than this is refused

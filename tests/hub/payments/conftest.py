@@ -30,11 +30,10 @@ CALLBACK_PATH = "/api/v1/payments/callback/payos"
 
 
 def payment_settings(peer_url: str, **changes: object) -> PaymentSettings:
-    return PaymentSettings.model_validate(
-        {"provider": "payos", "base_url": peer_url, "client_id": CLIENT_ID, "api_key": API_KEY,
-         "checksum_key": CHECKSUM_KEY, "bank_bin": BANK_BIN, "account_number": ACCOUNT, "account_name": ACCOUNT_NAME,
-         **changes}  # fmt: skip
-    )
+    given = {"provider": "payos", "base_url": peer_url, "client_id": CLIENT_ID, "api_key": API_KEY,
+             "checksum_key": CHECKSUM_KEY, "bank_bin": BANK_BIN, "account_number": ACCOUNT,
+             "account_name": ACCOUNT_NAME}  # fmt: skip
+    return PaymentSettings.model_validate({**given, **changes})
 
 
 def price_noi(hub: Hub, amount: int = FEE_VND) -> None:
@@ -102,14 +101,15 @@ class PayingHub:
 
 
 async def paying_hub(
-    database_url: str, clock: FakeClock, peer: PayOsPeer, peer_url: str, **changes: object
+    database_url: str, clock: FakeClock, peer: PayOsPeer, peer_url: str, token: str | None = None, **changes: object
 ) -> AsyncIterator[PayingHub]:
+    """A paying hub over this store; `token`: the kiosk enrolled by an earlier hub on it (a restart)."""
     settings = HubSettings(
         database_url=database_url, public_base_url="http://hub.test", payments=payment_settings(peer_url, **changes)
     )
     hub = build_hub(settings, clock=clock)
     seed(hub)
-    token = enrol(hub)
+    token = token or enrol(hub)
     price_noi(hub)
     try:
         # With its lifespan: the gateway's connections, made on the server's loop, are closed on it.

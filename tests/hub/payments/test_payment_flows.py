@@ -206,7 +206,9 @@ async def test_a_callback_before_the_gateways_answer_keeps_the_payment_paid(payi
 
     paying.peer.faults.create_delay_seconds = 1.0
     opening = asyncio.ensure_future(paying.open())
-    while not paying.peer.links:  # the gateway has the order; its answer is still on its way
+    for _ in range(200):  # until the gateway has the order; its answer is still on its way
+        if paying.peer.links:
+            break
         await asyncio.sleep(0.02)
     (code,) = paying.peer.links
     assert paying.peer.deliver(paying.peer.pay(code, at=paying.clock.now)) == 200
