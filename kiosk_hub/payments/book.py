@@ -73,12 +73,24 @@ class PaymentBook:
     def quote(self, question: wire.FeeQuestion) -> wire.FeeQuote:
         """What the kiosk shows before the patient commits (blocking: the HIS may be asked)."""
         if not self.enabled:
-            return wire.FeeQuote(payment_required=False, amount_vnd=None, service_name=None, source=None,
-                                 reason="payments_off", pay_later=False)  # fmt: skip
+            return wire.FeeQuote(
+                payment_required=False,
+                amount_vnd=None,
+                service_name=None,
+                source=None,
+                reason="payments_off",
+                pay_later=False,
+            )
         fee = self.fees.quote(question.department_id, question.visit_type, question.room_id, question.priority_reasons)
         if fee is None:
-            return wire.FeeQuote(payment_required=False, amount_vnd=None, service_name=None, source=None,
-                                 reason="fee_unknown", pay_later=False)  # fmt: skip
+            return wire.FeeQuote(
+                payment_required=False,
+                amount_vnd=None,
+                service_name=None,
+                source=None,
+                reason="fee_unknown",
+                pay_later=False,
+            )
         free = fee.amount_vnd == 0
         return wire.FeeQuote(
             payment_required=not free,
@@ -232,9 +244,10 @@ class PaymentBook:
         receipt = None
         if payment.paid_at is not None and payment.bank_reference and payment.paid_amount_vnd is not None:
             receipt = wire.PaymentReceipt(
-                amount_vnd=payment.paid_amount_vnd, bank_reference=payment.bank_reference,
+                amount_vnd=payment.paid_amount_vnd,
+                bank_reference=payment.bank_reference,
                 paid_at=as_utc(payment.paid_at),
-            )  # fmt: skip
+            )
         expires = as_utc(payment.expires_at)
         return wire.Payment(
             id=payment.id,

@@ -38,8 +38,15 @@ def payments_page(request: Request, user: SignedIn, day: str | None = None) -> R
         report = day_report(session, chosen)
         alerts = list(session.scalars(select(PaymentAlert).where(PaymentAlert.open_code.is_not(None))))
         feed = session.get(BankFeed, hub.payments.gateway.name) if hub.payments.gateway else None
-        return render(request, "payments.html", user=user, report=report, alerts=alerts, feed=feed,
-                      enabled=hub.payments.book.enabled)  # fmt: skip
+        return render(
+            request,
+            "payments.html",
+            user=user,
+            report=report,
+            alerts=alerts,
+            feed=feed,
+            enabled=hub.payments.book.enabled,
+        )
 
 
 @router.get("/statement.csv")
@@ -50,8 +57,7 @@ def statement(request: Request, _user: SignedIn, day: str | None = None) -> Resp
         text = statement_csv(session, chosen)
     disposition = f'attachment; filename="thanh-toan-{chosen.isoformat()}.csv"'
     # A BOM so that a spreadsheet opens the Vietnamese memos as UTF-8.
-    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": disposition})  # fmt: skip
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
 
 
 @router.post("/refunded")
@@ -63,8 +69,14 @@ def refunded(request: Request, change: AdminChange) -> Response:
         payment = session.get(Payment, payment_id)
         if payment is not None and payment.refund_due_vnd and payment.refunded_at is None:
             payment.refunded_at, payment.refunded_by = hub.clock(), change.user.username
-            audit.record(session, hub.clock(), change.user.username, "payments.refunded", payment.reference,
-                         amount_vnd=payment.refund_due_vnd)  # fmt: skip
+            audit.record(
+                session,
+                hub.clock(),
+                change.user.username,
+                "payments.refunded",
+                payment.reference,
+                amount_vnd=payment.refund_due_vnd,
+            )
         session.commit()
         day = payment.day.isoformat() if payment is not None else ""
     return RedirectResponse(f"/fleet/payments?day={day}", status_code=303)
@@ -76,8 +88,17 @@ def prices_page(request: Request, user: SignedIn, saved: int = 0, problem: int =
     with hub.reader() as session:
         prices = price_list(session)
         departments = session.execute(select(Department.id, Department.name_vi).order_by(Department.sort_order)).all()
-        return render(request, "prices.html", 422 if problem else 200, user=user, prices=prices, saved=saved,
-                      problem=problem, departments=departments, visit_types=[v.value for v in VisitType])  # fmt: skip
+        return render(
+            request,
+            "prices.html",
+            422 if problem else 200,
+            user=user,
+            prices=prices,
+            saved=saved,
+            problem=problem,
+            departments=departments,
+            visit_types=[v.value for v in VisitType],
+        )
 
 
 @router.post("/prices")
@@ -90,12 +111,14 @@ def save_price(request: Request, change: AdminChange) -> Response:
     valid_visit = visit in {v.value for v in VisitType}
     amount = int(amount_text) if amount_text.isdigit() else None
     removing = amount_text == "" and bool(department) and valid_visit
-    if not removing and not (department and valid_visit and amount is not None and amount <= MAX_PRICE_VND
-                             and code and name):  # fmt: skip
+    if not removing and not (
+        department and valid_visit and amount is not None and amount <= MAX_PRICE_VND and code and name
+    ):
         return RedirectResponse("/fleet/payments/prices?problem=1", status_code=303)
     with hub.writer() as session:
         set_price(session, department, VisitType(visit), amount, (code, name), change.user.username, hub.clock())
-        audit.record(session, hub.clock(), change.user.username, "payments.price", f"{department}/{visit}",
-                     amount_vnd=amount)  # fmt: skip
+        audit.record(
+            session, hub.clock(), change.user.username, "payments.price", f"{department}/{visit}", amount_vnd=amount
+        )
         session.commit()
     return RedirectResponse("/fleet/payments/prices?saved=1", status_code=303)

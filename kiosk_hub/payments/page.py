@@ -51,9 +51,11 @@ main{{max-width:28rem;margin:auto;background:#fff;border-radius:1rem;padding:1.5
 
 def render(view: PaymentView, hospital: str) -> str:
     state_vi, state_en = _STATES[view.state]
-    rows = [("Nội dung chuyển khoản · Transfer memo", escape(view.reference)),
-            ("Số tiền · Amount", format_vnd(view.amount_vnd)),
-            ("Dịch vụ · Service", escape(view.service_name))]  # fmt: skip
+    rows = [
+        ("Nội dung chuyển khoản · Transfer memo", escape(view.reference)),
+        ("Số tiền · Amount", format_vnd(view.amount_vnd)),
+        ("Dịch vụ · Service", escape(view.service_name)),
+    ]
     if view.receipt is not None:
         rows.append(("Mã giao dịch ngân hàng · Bank reference", escape(view.receipt.bank_reference)))
     if view.refund_due_vnd:
@@ -66,8 +68,13 @@ def render(view: PaymentView, hospital: str) -> str:
             ("Trạng thái số · Ticket status", f'<a href="{escape(ticket.status_url)}">{escape(ticket.status_url)}</a>')
         )
     details = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return _PAGE.format(reference=escape(view.reference), hospital=escape(hospital), state_vi=state_vi,
-                        state_en=state_en, details=details)  # fmt: skip
+    return _PAGE.format(
+        reference=escape(view.reference),
+        hospital=escape(hospital),
+        state_vi=state_vi,
+        state_en=state_en,
+        details=details,
+    )
 
 
 @router.get("/p/{token}", response_class=HTMLResponse)

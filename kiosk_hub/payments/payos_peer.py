@@ -28,12 +28,23 @@ from kiosk_hub.payments.payos_signature import sign, sign_payment_request
 
 # The test data payOS sends when a webhook URL is confirmed (its documentation's sample).
 CONFIRM_SAMPLE: dict[str, Any] = {
-    "orderCode": 123, "amount": 3000, "description": "VQRIO123", "accountNumber": "12345678",
-    "reference": "TF230204212323", "transactionDateTime": "2023-02-04 18:25:00", "currency": "VND",
-    "paymentLinkId": "124c33293c43417ab7879e14c8d9eb18", "code": "00", "desc": "Thành công",
-    "counterAccountBankId": "", "counterAccountBankName": "", "counterAccountName": "", "counterAccountNumber": "",
-    "virtualAccountName": "", "virtualAccountNumber": "",
-}  # fmt: skip
+    "orderCode": 123,
+    "amount": 3000,
+    "description": "VQRIO123",
+    "accountNumber": "12345678",
+    "reference": "TF230204212323",
+    "transactionDateTime": "2023-02-04 18:25:00",
+    "currency": "VND",
+    "paymentLinkId": "124c33293c43417ab7879e14c8d9eb18",
+    "code": "00",
+    "desc": "Thành công",
+    "counterAccountBankId": "",
+    "counterAccountBankName": "",
+    "counterAccountName": "",
+    "counterAccountNumber": "",
+    "virtualAccountName": "",
+    "virtualAccountNumber": "",
+}
 
 
 @dataclass
@@ -64,12 +75,17 @@ class Link:
 
     def data(self) -> dict[str, Any]:
         return {
-            "id": self.id, "orderCode": self.order_code, "amount": self.amount, "amountPaid": self.paid,
-            "amountRemaining": max(0, self.amount - self.paid), "status": self.status,
+            "id": self.id,
+            "orderCode": self.order_code,
+            "amount": self.amount,
+            "amountPaid": self.paid,
+            "amountRemaining": max(0, self.amount - self.paid),
+            "status": self.status,
             "createdAt": self.created_at.astimezone(VN_TZ).isoformat(timespec="seconds"),
-            "transactions": self.transactions, "canceledAt": self.canceled_at,
+            "transactions": self.transactions,
+            "canceledAt": self.canceled_at,
             "cancellationReason": self.cancellation_reason,
-        }  # fmt: skip
+        }
 
 
 @dataclass
@@ -101,23 +117,41 @@ class PayOsPeer:
             if order_code in self.links:
                 return self.envelope(None, "231", "Đơn thanh toán đã tồn tại")
             qr = encode_vietqr(self.bank_bin, self.account_number, amount, description)
-            link = Link(secrets.token_hex(16), order_code, amount, description, qr, datetime.now(UTC),
-                        body.get("expiredAt"))  # fmt: skip
+            link = Link(
+                secrets.token_hex(16), order_code, amount, description, qr, datetime.now(UTC), body.get("expiredAt")
+            )
             self.links[order_code] = link
-        return self.envelope({
-            "bin": self.bank_bin, "accountNumber": self.account_number, "accountName": self.account_name,
-            "amount": amount, "description": description, "orderCode": order_code, "currency": "VND",
-            "paymentLinkId": link.id, "status": "PENDING", "expiredAt": link.expired_at,
-            "checkoutUrl": f"https://pay.payos.vn/web/{link.id}", "qrCode": qr,
-        })  # fmt: skip
+        return self.envelope(
+            {
+                "bin": self.bank_bin,
+                "accountNumber": self.account_number,
+                "accountName": self.account_name,
+                "amount": amount,
+                "description": description,
+                "orderCode": order_code,
+                "currency": "VND",
+                "paymentLinkId": link.id,
+                "status": "PENDING",
+                "expiredAt": link.expired_at,
+                "checkoutUrl": f"https://pay.payos.vn/web/{link.id}",
+                "qrCode": qr,
+            }
+        )
 
     def find(self, ref: str) -> Link | None:
         if ref.isdigit() and int(ref) in self.links:
             return self.links[int(ref)]
         return next((link for link in self.links.values() if link.id == ref), None)
 
-    def pay(self, order_code: int, amount: int | None = None, *, reference: str | None = None,
-            at: datetime | None = None, description: str | None = None) -> bytes:  # fmt: skip
+    def pay(
+        self,
+        order_code: int,
+        amount: int | None = None,
+        *,
+        reference: str | None = None,
+        at: datetime | None = None,
+        description: str | None = None,
+    ) -> bytes:
         """The patient's transfer for this payment (its whole amount unless `amount`); the signed callback."""
         link = self.links[order_code]
         moment = (at or datetime.now(UTC)).astimezone(VN_TZ)
@@ -125,20 +159,42 @@ class PayOsPeer:
         paid = link.amount if amount is None else amount
         memo = description if description is not None else link.description
         with self._lock:
-            link.transactions.append({
-                "reference": ref, "amount": paid, "accountNumber": self.account_number, "description": memo,
-                "transactionDateTime": moment.isoformat(timespec="seconds"), "virtualAccountName": None,
-                "virtualAccountNumber": None, "counterAccountBankId": "970436", "counterAccountBankName": None,
-                "counterAccountName": "NGUYEN VAN A", "counterAccountNumber": "9876543210",
-            })  # fmt: skip
+            link.transactions.append(
+                {
+                    "reference": ref,
+                    "amount": paid,
+                    "accountNumber": self.account_number,
+                    "description": memo,
+                    "transactionDateTime": moment.isoformat(timespec="seconds"),
+                    "virtualAccountName": None,
+                    "virtualAccountNumber": None,
+                    "counterAccountBankId": "970436",
+                    "counterAccountBankName": None,
+                    "counterAccountName": "NGUYEN VAN A",
+                    "counterAccountNumber": "9876543210",
+                }
+            )
             link.status = "PAID" if link.paid >= link.amount else "UNDERPAID"
-        return self.callback({
-            "orderCode": order_code, "amount": paid, "description": memo, "accountNumber": self.account_number,
-            "reference": ref, "transactionDateTime": moment.strftime("%Y-%m-%d %H:%M:%S"), "currency": "VND",
-            "paymentLinkId": link.id, "code": "00", "desc": "success", "counterAccountBankId": "970436",
-            "counterAccountBankName": "", "counterAccountName": "NGUYEN VAN A", "counterAccountNumber": "9876543210",
-            "virtualAccountName": "", "virtualAccountNumber": "",
-        })  # fmt: skip
+        return self.callback(
+            {
+                "orderCode": order_code,
+                "amount": paid,
+                "description": memo,
+                "accountNumber": self.account_number,
+                "reference": ref,
+                "transactionDateTime": moment.strftime("%Y-%m-%d %H:%M:%S"),
+                "currency": "VND",
+                "paymentLinkId": link.id,
+                "code": "00",
+                "desc": "success",
+                "counterAccountBankId": "970436",
+                "counterAccountBankName": "",
+                "counterAccountName": "NGUYEN VAN A",
+                "counterAccountNumber": "9876543210",
+                "virtualAccountName": "",
+                "virtualAccountNumber": "",
+            }
+        )
 
     def callback(self, data: dict[str, Any]) -> bytes:
         body = {"code": "00", "desc": "success", "success": True, "data": data, "signature": sign(data, self._key())}
@@ -207,9 +263,16 @@ def create_payos_peer(peer: PayOsPeer) -> FastAPI:
         if not answer.is_success:
             return JSONResponse(peer.envelope(None, "20", "Webhook url invalid"), status_code=400)
         peer.webhook_url = url
-        return JSONResponse(peer.envelope({
-            "webhookUrl": url, "accountName": peer.account_name, "accountNumber": peer.account_number,
-            "name": peer.account_name, "shortName": "DEMO",
-        }))  # fmt: skip
+        return JSONResponse(
+            peer.envelope(
+                {
+                    "webhookUrl": url,
+                    "accountName": peer.account_name,
+                    "accountNumber": peer.account_number,
+                    "name": peer.account_name,
+                    "shortName": "DEMO",
+                }
+            )
+        )
 
     return app

@@ -25,9 +25,19 @@ PAID_STATES = frozenset({_S.PAID, _S.TICKET_ISSUED})
 # The day's columns: a payment given up and one whose countdown ran out both ended unpaid ("expired").
 COUNTED_AS = {_S.ABANDONED: "expired", _S.REFUND_DUE: "paid_no_ticket"}
 STATEMENT_COLUMNS = (
-    "transferred_at", "bank_reference", "amount_vnd", "account", "memo", "payment_reference", "department_id",
-    "outcome", "via", "payment_state", "ticket_id", "refund_due_vnd",
-)  # fmt: skip
+    "transferred_at",
+    "bank_reference",
+    "amount_vnd",
+    "account",
+    "memo",
+    "payment_reference",
+    "department_id",
+    "outcome",
+    "via",
+    "payment_state",
+    "ticket_id",
+    "refund_due_vnd",
+)
 
 
 @dataclass
@@ -74,21 +84,37 @@ def day_report(session: Session, day: date) -> DayReport:
 
 def statement_csv(session: Session, day: date) -> str:
     """The day's credits, one line each, in the bank's order and with the bank's reference, amount and memo."""
-    payments = {p.id: p for p in session.scalars(select(Payment).where(Payment.id.in_(
-        select(BankTransfer.payment_id).where(BankTransfer.day == day, BankTransfer.payment_id.is_not(None))
-    )))}  # fmt: skip
+    payments = {
+        p.id: p
+        for p in session.scalars(
+            select(Payment).where(
+                Payment.id.in_(
+                    select(BankTransfer.payment_id).where(BankTransfer.day == day, BankTransfer.payment_id.is_not(None))
+                )
+            )
+        )
+    }
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(STATEMENT_COLUMNS)
     for transfer in day_transfers(session, day):
         payment = payments.get(transfer.payment_id or "")
-        writer.writerow([
-            as_utc(transfer.transferred_at).astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M:%S"),
-            transfer.bank_reference, transfer.amount_vnd, transfer.account_number, transfer.description,
-            payment.reference if payment else "", payment.department_id if payment else "", transfer.outcome,
-            transfer.via, payment.state if payment else "", (payment.ticket_id or "") if payment else "",
-            payment.refund_due_vnd if payment else 0,
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                as_utc(transfer.transferred_at).astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M:%S"),
+                transfer.bank_reference,
+                transfer.amount_vnd,
+                transfer.account_number,
+                transfer.description,
+                payment.reference if payment else "",
+                payment.department_id if payment else "",
+                transfer.outcome,
+                transfer.via,
+                payment.state if payment else "",
+                (payment.ticket_id or "") if payment else "",
+                payment.refund_due_vnd if payment else 0,
+            ]
+        )
     return out.getvalue()
 
 

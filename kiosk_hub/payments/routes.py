@@ -36,9 +36,11 @@ async def quote(body: wire.FeeQuestion, hub: HubDep, _kiosk: KioskId) -> wire.Fe
     "",
     response_model=wire.Payment,
     status_code=201,
-    responses={200: {"model": wire.Payment, "description": "the payment of an earlier request with this key"},
-               **problems(400, 409, 503)},
-)  # fmt: skip
+    responses={
+        200: {"model": wire.Payment, "description": "the payment of an earlier request with this key"},
+        **problems(400, 409, 503),
+    },
+)
 async def open_payment(
     body: wire.PaymentRequest,
     hub: HubDep,
@@ -55,10 +57,12 @@ async def open_payment(
         raise errors.payments_off()
     fee = None
     if await run_in_threadpool(book.existing, kiosk, idempotency_key, body) is None:
-        question = wire.FeeQuestion(department_id=body.department_id, room_id=body.room_id,
-                                    priority_reasons=body.priority_reasons)  # fmt: skip
-        fee = await run_in_threadpool(book.fees.quote, question.department_id, question.visit_type,
-                                      question.room_id, question.priority_reasons)  # fmt: skip
+        question = wire.FeeQuestion(
+            department_id=body.department_id, room_id=body.room_id, priority_reasons=body.priority_reasons
+        )
+        fee = await run_in_threadpool(
+            book.fees.quote, question.department_id, question.visit_type, question.room_id, question.priority_reasons
+        )
     payment_id, existed = await hub.write(book.begin, kiosk, idempotency_key, body, fee)
     await book.open(payment_id)
     answer = await run_in_threadpool(_view, hub.payments, payment_id, kiosk)

@@ -134,8 +134,9 @@ class Settler:
             if local_date(now) != payment.day:  # its ticket was for a day that is over
                 payment.state = _S.REFUND_DUE
                 self._owe(payment, transfer.amount_vnd, "paid_after_day")
-                record_event(session, "payment.refund_due", subject=subject, data=refund_note(payment, transfer),
-                             occurred_at=now)  # fmt: skip
+                record_event(
+                    session, "payment.refund_due", subject=subject, data=refund_note(payment, transfer), occurred_at=now
+                )
                 return
             payment.state = _S.TICKET_ISSUED if payment.ticket_id else _S.PAID
             record_event(session, "payment.paid", subject=subject, data=paid_note(payment), occurred_at=now)
@@ -147,8 +148,9 @@ class Settler:
                 record_event(
                     session, "payment.held", subject=subject, data=held_note(payment, transfer), occurred_at=now
                 )
-            record_event(session, "payment.refund_due", subject=subject, data=refund_note(payment, transfer),
-                         occurred_at=now)  # fmt: skip
+            record_event(
+                session, "payment.refund_due", subject=subject, data=refund_note(payment, transfer), occurred_at=now
+            )
 
     @staticmethod
     def _owe(payment: Payment, amount_vnd: int, reason: str) -> None:
@@ -182,8 +184,13 @@ class Settler:
             if changed:
                 paid = session.get(Payment, payment_id)
                 assert paid is not None
-                record_event(session, "payment.ticket_issued", subject=subject_of(paid.patient_ref, ticket.id),
-                             data=ticket_note(paid), occurred_at=self.clock())  # fmt: skip
+                record_event(
+                    session,
+                    "payment.ticket_issued",
+                    subject=subject_of(paid.patient_ref, ticket.id),
+                    data=ticket_note(paid),
+                    occurred_at=self.clock(),
+                )
             session.commit()
         return ticket.id
 
@@ -195,8 +202,13 @@ class Settler:
                 return
             payment.state = _S.REFUND_DUE
             self._owe(payment, payment.paid_amount_vnd or payment.amount_vnd, "no_ticket")
-            record_event(session, "payment.refund_due", subject=subject_of(payment.patient_ref, payment.id),
-                         data=refund_note(payment, None), occurred_at=self.clock())  # fmt: skip
+            record_event(
+                session,
+                "payment.refund_due",
+                subject=subject_of(payment.patient_ref, payment.id),
+                data=refund_note(payment, None),
+                occurred_at=self.clock(),
+            )
             session.commit()
 
 

@@ -82,8 +82,13 @@ def watch_feed(session: Session, settings: PaymentSettings, provider: str, now: 
                 session.add(PaymentAlert(code=code, open_code=code, raised_at=now, detail=detail))
         except IntegrityError:
             continue  # another hub process raised it a moment ago
-        record_event(session, "payment.feed_silent", subject=f"bank:{provider}",
-                     data={"code": code, "detail": detail, "provider": provider}, occurred_at=now)  # fmt: skip
+        record_event(
+            session,
+            "payment.feed_silent",
+            subject=f"bank:{provider}",
+            data={"code": code, "detail": detail, "provider": provider},
+            occurred_at=now,
+        )
         log.warning("payment alert for IT: %s (%s)", code, detail)
         raised.append(code)
     return raised

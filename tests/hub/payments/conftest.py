@@ -30,9 +30,16 @@ CALLBACK_PATH = "/api/v1/payments/callback/payos"
 
 
 def payment_settings(peer_url: str, **changes: object) -> PaymentSettings:
-    given = {"provider": "payos", "base_url": peer_url, "client_id": CLIENT_ID, "api_key": API_KEY,
-             "checksum_key": CHECKSUM_KEY, "bank_bin": BANK_BIN, "account_number": ACCOUNT,
-             "account_name": ACCOUNT_NAME}  # fmt: skip
+    given = {
+        "provider": "payos",
+        "base_url": peer_url,
+        "client_id": CLIENT_ID,
+        "api_key": API_KEY,
+        "checksum_key": CHECKSUM_KEY,
+        "bank_bin": BANK_BIN,
+        "account_number": ACCOUNT,
+        "account_name": ACCOUNT_NAME,
+    }
     return PaymentSettings.model_validate({**given, **changes})
 
 

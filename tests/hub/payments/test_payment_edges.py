@@ -66,8 +66,9 @@ async def test_a_restart_between_money_and_ticket_on_postgresql(
 
 async def test_a_gateway_that_fails_sends_the_patient_to_the_cashier(paying: PayingHub) -> None:
     paying.peer.faults.failing_requests = 2  # the first try and its one retry
-    answer = await paying.client.post("/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-1"},
-                                      headers={"Idempotency-Key": "k"})  # fmt: skip
+    answer = await paying.client.post(
+        "/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-1"}, headers={"Idempotency-Key": "k"}
+    )
     assert answer.status_code == 503
     assert answer.json()["code"] == "bank_unavailable"
     with paying.hub.reader() as session:
@@ -76,8 +77,9 @@ async def test_a_gateway_that_fails_sends_the_patient_to_the_cashier(paying: Pay
 
 async def test_a_qr_for_another_account_is_never_shown(paying: PayingHub) -> None:
     paying.peer.account_number = "9999999999"  # the gateway is linked to another account than the hub expects
-    answer = await paying.client.post("/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-1"},
-                                      headers={"Idempotency-Key": "k"})  # fmt: skip
+    answer = await paying.client.post(
+        "/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-1"}, headers={"Idempotency-Key": "k"}
+    )
     assert answer.status_code == 503
     with paying.hub.reader() as session:
         row = session.scalars(select(Payment)).one()
@@ -87,8 +89,9 @@ async def test_a_qr_for_another_account_is_never_shown(paying: PayingHub) -> Non
 
 async def test_answers_signed_with_another_key_are_not_believed(paying: PayingHub) -> None:
     paying.peer.faults.wrong_key = True
-    answer = await paying.client.post("/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-1"},
-                                      headers={"Idempotency-Key": "k"})  # fmt: skip
+    answer = await paying.client.post(
+        "/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-1"}, headers={"Idempotency-Key": "k"}
+    )
     assert answer.status_code == 503
 
 
@@ -151,9 +154,13 @@ async def test_pay_later_is_refused_where_the_hospital_does_not_allow_it(paying:
     ],
 )
 async def test_quotes(
-    body: dict[str, object], expected: tuple[object, ...], sqlite_url: str, clock: FakeClock, peer: PayOsPeer,
+    body: dict[str, object],
+    expected: tuple[object, ...],
+    sqlite_url: str,
+    clock: FakeClock,
+    peer: PayOsPeer,
     peer_url: str,
-) -> None:  # fmt: skip
+) -> None:
     async for paying in paying_hub(sqlite_url, clock, peer, peer_url, exempt_reasons=("merit_to_revolution",)):
         answer = (await paying.client.post("/api/v1/payments/quote", json=body)).json()
         assert (answer["payment_required"], answer["amount_vnd"], answer["source"], answer["reason"]) == expected
@@ -162,8 +169,9 @@ async def test_quotes(
 async def test_without_a_gateway_the_fee_is_the_cashiers(hub_api: HubUnderTest) -> None:
     answer = await hub_api.client.post("/api/v1/payments/quote", json={"department_id": "NOI"})
     assert answer.json()["reason"] == "payments_off"
-    opened = await hub_api.client.post("/api/v1/payments", json={"department_id": "NOI", "patient_id": "p"},
-                                       headers={"Idempotency-Key": "k"})  # fmt: skip
+    opened = await hub_api.client.post(
+        "/api/v1/payments", json={"department_id": "NOI", "patient_id": "p"}, headers={"Idempotency-Key": "k"}
+    )
     assert opened.status_code == 409
     assert opened.json()["code"] == "payments_off"
 
@@ -179,8 +187,9 @@ async def test_a_transfer_into_another_account_is_not_accepted(paying: PayingHub
     from kiosk_hub.payments.gateway import Transfer
 
     payment = await paying.open()
-    elsewhere = Transfer(paying.order_code(payment), FEE_VND, "FT-ELSEWHERE", "5555555555", str(payment["reference"]),
-                         paying.clock.now)  # fmt: skip
+    elsewhere = Transfer(
+        paying.order_code(payment), FEE_VND, "FT-ELSEWHERE", "5555555555", str(payment["reference"]), paying.clock.now
+    )
     settled = await paying.hub.payments.settle(elsewhere, "callback")
     assert settled.outcome == "wrong_account"
     assert (await paying.read(payment["id"]))["state"] == "awaiting"

@@ -46,8 +46,11 @@ async def test_paid_in_time_issues_the_ticket_with_the_banks_receipt(paying: Pay
 
     paid = await paying.read(payment["id"])
     assert paid["state"] == "ticket_issued"
-    assert paid["receipt"] == {"amount_vnd": FEE_VND, "bank_reference": "FT26327AAAA01",
-                               "paid_at": "2026-11-23T02:00:00Z"}  # fmt: skip
+    assert paid["receipt"] == {
+        "amount_vnd": FEE_VND,
+        "bank_reference": "FT26327AAAA01",
+        "paid_at": "2026-11-23T02:00:00Z",
+    }
     ticket = paid["ticket"]
     assert isinstance(ticket, dict)
     assert ticket["department_id"] == "NOI"
@@ -59,8 +62,17 @@ async def test_paid_in_time_issues_the_ticket_with_the_banks_receipt(paying: Pay
     assert note["bank_reference"] == "FT26327AAAA01"
     assert note["payment_method"] == "CK"
     assert (note["total_vnd"], note["vat_vnd"]) == (FEE_VND, 0)
-    assert note["items"] == [{"service_code": "02.1896", "service_name": "Khám Nội", "unit": "Lần", "quantity": 1,
-                              "unit_price_vnd": FEE_VND, "amount_vnd": FEE_VND, "vat_rate": "KCT"}]  # fmt: skip
+    assert note["items"] == [
+        {
+            "service_code": "02.1896",
+            "service_name": "Khám Nội",
+            "unit": "Lần",
+            "quantity": 1,
+            "unit_price_vnd": FEE_VND,
+            "amount_vnd": FEE_VND,
+            "vat_rate": "KCT",
+        }
+    ]
     assert [e["ticket_id"] for e in events(paying, "payment.ticket_issued")] == [ticket["id"]]
     (row,) = transfers(paying)
     assert (row.outcome, row.via, row.payer_account_last4) == ("applied", "callback", "3210")
@@ -188,12 +200,14 @@ async def test_a_kiosk_reads_only_its_own_payments(paying: PayingHub) -> None:
 
 async def test_a_retry_answers_the_same_payment(paying: PayingHub) -> None:
     first = await paying.open(key="k")
-    again = await paying.client.post("/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-1"},
-                                     headers={"Idempotency-Key": "k"})  # fmt: skip
+    again = await paying.client.post(
+        "/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-1"}, headers={"Idempotency-Key": "k"}
+    )
     assert again.status_code == 200
     assert again.json()["id"] == first["id"]
-    other_body = await paying.client.post("/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-2"},
-                                          headers={"Idempotency-Key": "k"})  # fmt: skip
+    other_body = await paying.client.post(
+        "/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-2"}, headers={"Idempotency-Key": "k"}
+    )
     assert other_body.status_code == 409
     assert other_body.json()["code"] == "idempotency_key_reused"
     with paying.hub.reader() as session:

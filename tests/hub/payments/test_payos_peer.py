@@ -27,8 +27,13 @@ def sdk(peer_url: str) -> Iterator[PayOS]:
 
 
 def test_the_official_sdk_opens_reads_and_verifies_against_the_peer(sdk: PayOS, peer: PayOsPeer) -> None:
-    request = CreatePaymentLinkRequest(order_code=250101000123, amount=150000, description="KB250101000123",
-                                       cancel_url="http://127.0.0.1/p/x", return_url="http://127.0.0.1/p/x")  # fmt: skip
+    request = CreatePaymentLinkRequest(
+        order_code=250101000123,
+        amount=150000,
+        description="KB250101000123",
+        cancel_url="http://127.0.0.1/p/x",
+        return_url="http://127.0.0.1/p/x",
+    )
     created = sdk.payment_requests.create(request)  # the SDK signs the request and checks the answer's signature
     qr = decode_vietqr(created.qr_code)
     assert (qr.bank_bin, qr.account, qr.amount_vnd, qr.reference) == (BANK_BIN, ACCOUNT, 150000, "KB250101000123")
@@ -43,8 +48,9 @@ def test_the_official_sdk_opens_reads_and_verifies_against_the_peer(sdk: PayOS, 
 def test_a_callback_signed_with_another_key_fails_the_sdk_too(sdk: PayOS, peer: PayOsPeer) -> None:
     from payos._core.exceptions import WebhookError
 
-    request = CreatePaymentLinkRequest(order_code=7, amount=2000, description="KB7", cancel_url="http://x",
-                                       return_url="http://x")  # fmt: skip
+    request = CreatePaymentLinkRequest(
+        order_code=7, amount=2000, description="KB7", cancel_url="http://x", return_url="http://x"
+    )
     sdk.payment_requests.create(request)
     peer.faults.wrong_key = True
     with pytest.raises(WebhookError):

@@ -14,12 +14,23 @@ from tests.domain.strategies import FAST
 # payos.vn/docs/tich-hop-webhook/kiem-tra-du-lieu-voi-signature
 DOCS_KEY = "1a54716c8f0efb2744fb28b6e38b25da7f67a925d98bc1c18bd8faaecadd7675"
 DOCS_WEBHOOK = {
-    "orderCode": 123, "amount": 3000, "description": "VQRIO123", "accountNumber": "12345678",
-    "reference": "TF230204212323", "transactionDateTime": "2023-02-04 18:25:00", "currency": "VND",
-    "paymentLinkId": "124c33293c43417ab7879e14c8d9eb18", "code": "00", "desc": "Thành công",
-    "counterAccountBankId": "", "counterAccountBankName": "", "counterAccountName": "", "counterAccountNumber": "",
-    "virtualAccountName": "", "virtualAccountNumber": "",
-}  # fmt: skip
+    "orderCode": 123,
+    "amount": 3000,
+    "description": "VQRIO123",
+    "accountNumber": "12345678",
+    "reference": "TF230204212323",
+    "transactionDateTime": "2023-02-04 18:25:00",
+    "currency": "VND",
+    "paymentLinkId": "124c33293c43417ab7879e14c8d9eb18",
+    "code": "00",
+    "desc": "Thành công",
+    "counterAccountBankId": "",
+    "counterAccountBankName": "",
+    "counterAccountName": "",
+    "counterAccountNumber": "",
+    "virtualAccountName": "",
+    "virtualAccountNumber": "",
+}
 DOCS_CANONICAL = (
     "accountNumber=12345678&amount=3000&code=00&counterAccountBankId=&counterAccountBankName=&counterAccountName="
     "&counterAccountNumber=&currency=VND&desc=Thành công&description=VQRIO123&orderCode=123&paymentLinkId="
@@ -29,17 +40,35 @@ DOCS_CANONICAL = (
 # payOSHQ/payos-lib-python tests/_crypto/testCases.json (key "test_checksum_key").
 SDK_KEY = "test_checksum_key"
 SDK_WEBHOOK = {
-    "accountNumber": "0123456789", "amount": 20000, "description": "thanh toan", "reference": "FT-REFERENCE",
-    "transactionDateTime": "2025-12-12 09:00:00", "virtualAccountNumber": "", "counterAccountBankId": "01202001",
-    "counterAccountBankName": "", "counterAccountName": "NGUYEN VAN A", "counterAccountNumber": "9876543210",
-    "virtualAccountName": "", "currency": "VND", "orderCode": 0, "paymentLinkId": "payment-link-id", "code": "00",
+    "accountNumber": "0123456789",
+    "amount": 20000,
+    "description": "thanh toan",
+    "reference": "FT-REFERENCE",
+    "transactionDateTime": "2025-12-12 09:00:00",
+    "virtualAccountNumber": "",
+    "counterAccountBankId": "01202001",
+    "counterAccountBankName": "",
+    "counterAccountName": "NGUYEN VAN A",
+    "counterAccountNumber": "9876543210",
+    "virtualAccountName": "",
+    "currency": "VND",
+    "orderCode": 0,
+    "paymentLinkId": "payment-link-id",
+    "code": "00",
     "desc": "success",
-}  # fmt: skip
+}
 SDK_PENDING_LINK = {
-    "id": "payment-link-id", "orderCode": 0, "amount": 2000, "amountPaid": 0, "amountRemaining": 2000,
-    "status": "PENDING", "createdAt": "2025-12-12T09:00:00+07:00", "transactions": [], "canceledAt": None,
+    "id": "payment-link-id",
+    "orderCode": 0,
+    "amount": 2000,
+    "amountPaid": 0,
+    "amountRemaining": 2000,
+    "status": "PENDING",
+    "createdAt": "2025-12-12T09:00:00+07:00",
+    "transactions": [],
+    "canceledAt": None,
     "cancellationReason": None,
-}  # fmt: skip
+}
 
 
 def test_the_documentation_vector() -> None:
@@ -63,17 +92,31 @@ def test_the_sdk_vectors(data: dict[str, object], expected: str) -> None:
 
 
 def test_a_payment_request_is_signed_over_five_fields() -> None:
-    body = {"amount": 2000, "description": "Thanh toán đơn hàng", "orderCode": 0, "cancelUrl": "http://localhost",
-            "returnUrl": "http://localhost", "items": [{"name": "x", "quantity": 1, "price": 2000}]}  # fmt: skip
+    body = {
+        "amount": 2000,
+        "description": "Thanh toán đơn hàng",
+        "orderCode": 0,
+        "cancelUrl": "http://localhost",
+        "returnUrl": "http://localhost",
+        "items": [{"name": "x", "quantity": 1, "price": 2000}],
+    }
     assert sign_payment_request(body, SDK_KEY) == "d8b7b0e5d19edfe7b1f53dedeb8d1c7c2b62fabd7eb320dbc514c58f13e9e2c5"
 
 
 values = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.text(max_size=30),
     st.sampled_from(["null", "undefined", ""]),
-    st.lists(st.dictionaries(st.sampled_from(["reference", "amount", "b", "a"]),
-                             st.one_of(st.none(), st.integers(0, 10**9), st.text(max_size=10))), max_size=3),
-)  # fmt: skip
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["reference", "amount", "b", "a"]),
+            st.one_of(st.none(), st.integers(0, 10**9), st.text(max_size=10)),
+        ),
+        max_size=3,
+    ),
+)
 
 
 @FAST

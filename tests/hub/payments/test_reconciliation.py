@@ -34,8 +34,10 @@ async def a_day_of_payments(paying: PayingHub) -> dict[str, dict[str, object]]:
     with paying.hub.writer() as session:
         set_price(session, "KKB", VisitType.FEE, KKB_FEE, ("02.1896", "Khám bệnh"), "test", paying.clock.now)
         session.commit()
-    made = {name: await paying.open(key=name, patient=f"p-{name}", department=dep)
-            for name, dep in (("a", "NOI"), ("b", "NOI"), ("c", "NOI"), ("d", "NOI"), ("e", "NOI"), ("f", "KKB"))}  # fmt: skip
+    made = {
+        name: await paying.open(key=name, patient=f"p-{name}", department=dep)
+        for name, dep in (("a", "NOI"), ("b", "NOI"), ("c", "NOI"), ("d", "NOI"), ("e", "NOI"), ("f", "KKB"))
+    }
     bank = paying.peer
 
     def pay(name: str, amount: int | None = None) -> None:
@@ -69,8 +71,17 @@ async def test_the_day_in_the_console_and_its_csv(paying: PayingHub, console: ht
     page = await console.get("/fleet/payments?day=2026-11-23")
     assert page.status_code == 200
     counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', page.text))
-    assert counts == {"created": "6", "paid": "3", "ticket_issued": "3", "expired": "2", "held": "1", "failed": "0",
-                      "refund_due": "2", "paid_late": "0", "paid_no_ticket": "0"}  # fmt: skip
+    assert counts == {
+        "created": "6",
+        "paid": "3",
+        "ticket_issued": "3",
+        "expired": "2",
+        "held": "1",
+        "failed": "0",
+        "refund_due": "2",
+        "paid_late": "0",
+        "paid_no_ticket": "0",
+    }
     per_department = dict(re.findall(r'data-department="(\w+)">([\d.]+) đ', page.text))
     assert per_department == {"KKB": "100.000", "NOI": "300.000"}
     assert 'class="refunded"' not in page.text  # a viewer sees no refund button
@@ -92,8 +103,9 @@ async def test_an_admin_records_a_refund_and_a_viewer_cannot(paying: PayingHub, 
     assert refused.status_code == 403
     console.cookies.clear()
     await log_in(console, "it-admin")
-    done = await post_form(console, "/fleet/payments?day=2026-11-23", "/fleet/payments/refunded",
-                           {"payment": str(made["b"]["id"])})  # fmt: skip
+    done = await post_form(
+        console, "/fleet/payments?day=2026-11-23", "/fleet/payments/refunded", {"payment": str(made["b"]["id"])}
+    )
     assert done.status_code == 200
     assert done.url.path == "/fleet/payments"
     counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', done.text))
@@ -102,8 +114,13 @@ async def test_an_admin_records_a_refund_and_a_viewer_cannot(paying: PayingHub, 
 
 async def test_the_price_list_is_an_admins(paying: PayingHub, console: httpx.AsyncClient) -> None:
     await log_in(console, "it-admin")
-    form = {"department_id": "NGOAI", "visit_type": "fee", "amount_vnd": "120.000", "service_code": "02.1897",
-            "service_name": "Khám Ngoại"}  # fmt: skip
+    form = {
+        "department_id": "NGOAI",
+        "visit_type": "fee",
+        "amount_vnd": "120.000",
+        "service_code": "02.1897",
+        "service_name": "Khám Ngoại",
+    }
     saved = await post_form(console, "/fleet/payments/prices", "/fleet/payments/prices", form)
     assert 'data-price="NGOAI/fee"' in saved.text
     quote = await paying.client.post("/api/v1/payments/quote", json={"department_id": "NGOAI"})
