@@ -60,8 +60,8 @@ class Settler:
             if known is not None:
                 return known
             with self.writer() as session:
-                settlement = self._decide(session, provider, transfer, via)
                 try:
+                    settlement = self._decide(session, provider, transfer, via)
                     session.commit()
                 except IntegrityError:
                     session.rollback()  # the same transfer arrived by another path at the same moment
