@@ -17,7 +17,8 @@ from pathlib import Path
 import httpx
 
 from kiosk.backend_client.client import HisClient, Timeouts
-from kiosk.flow.ports import HisPort
+from kiosk.backend_client.payments import PaymentClient
+from kiosk.flow.ports import HisPort, PaymentPort
 from kiosk.offline.lease_client import LeaseClient
 from kiosk.offline.resilient_his import ResilientHis
 from kiosk.offline.store import OfflineStore
@@ -43,6 +44,9 @@ class FleetLink:
 class HubLine:
     his: HisPort
     fleet: FleetLink | None  # None: embedded hub, or a token from the settings file (not enrolled)
+    # The exam fee by VietQR: on the plain HIS client, never the outage wrapper (a payment needs the hub online;
+    # whether the hub takes payments at all, it says itself when asked for a price).
+    payments: PaymentPort | None = None
 
 
 @contextlib.asynccontextmanager
@@ -53,22 +57,25 @@ async def hub_line(settings: KioskSettings, state: StateDir) -> AsyncIterator[Hu
 
         with tempfile.TemporaryDirectory(prefix="kiosk-hub-") as data:
             async with embedded_hub(Path(data)) as hub:
-                yield HubLine(HisClient(hub.client, token=hub.token, timeouts=timeouts), None)
+                client = HisClient(hub.client, token=hub.token, timeouts=timeouts)
+                yield HubLine(client, None, PaymentClient(client))
         return
     async with httpx.AsyncClient(base_url=settings.hub.base_url or "", limits=HUB_CONNECTIONS) as http:
         token = settings.hub.token.get_secret_value() if settings.hub.token else None
         credentials = None if token else await enrolled(http, settings, state)
         token = credentials.token if credentials is not None else token or ""
-        async with resilient(HisClient(http, token=token, timeouts=timeouts), http, token, state.offline) as his:
+        client = HisClient(http, token=token, timeouts=timeouts)
+        payments = PaymentClient(client)
+        async with resilient(client, http, token, state.offline) as his:
             if credentials is None:
                 log.info("hub token from the settings file: not enrolled, so no fleet configuration or heartbeats")
-                yield HubLine(his, None)
+                yield HubLine(his, None, payments)
                 return
             auth = {"Authorization": f"Bearer {token}"}
             async with httpx.AsyncClient(
                 base_url=settings.hub.base_url or "", headers=auth, timeout=10, limits=HUB_CONNECTIONS
             ) as fleet:
-                yield HubLine(his, FleetLink(fleet, credentials))
+                yield HubLine(his, FleetLink(fleet, credentials), payments)
 
 
 async def enrolled(http: httpx.AsyncClient, settings: KioskSettings, state: StateDir) -> KioskCredentials:
