@@ -27,7 +27,7 @@ from kiosk_hub.his.demo_seed import seed_demo_hospital
 from kiosk_hub.hub import Hub, build_hub, system_clock
 from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import upgrade
-from kiosk_hub.settings import BhxhSettings, HubSettings
+from kiosk_hub.settings import BhxhSettings, HubSettings, PaymentSettings
 
 BASE_URL = "http://hub.embedded"
 EMBEDDED_KIOSK = "embedded"  # the name of the in-process kiosk's record in the hub
@@ -46,8 +46,13 @@ class EmbeddedHub:
 
 @contextlib.asynccontextmanager
 async def embedded_hub(
-    data_dir: Path, clock: Callable[[], datetime] = system_clock, *, gateway_timeout_s: float = 2.0
+    data_dir: Path,
+    clock: Callable[[], datetime] = system_clock,
+    *,
+    gateway_timeout_s: float = 2.0,
+    payments: PaymentSettings | None = None,
 ) -> AsyncIterator[EmbeddedHub]:
+    """`payments`: the payment gateway to confirm transfers with (off by default: the cashier takes the fee)."""
     url = f"sqlite:///{data_dir / 'hub.sqlite3'}"
     logging.getLogger("alembic").setLevel(logging.WARNING)
     upgrade(url)
@@ -65,7 +70,9 @@ async def embedded_hub(
         officer_id_number=_OFFICER[1],  # type: ignore[arg-type]
         timeout_seconds=gateway_timeout_s,
     )
-    settings = HubSettings(database_url=url, bhxh=bhxh, public_base_url=BASE_URL)
+    settings = HubSettings(
+        database_url=url, bhxh=bhxh, public_base_url=BASE_URL, payments=payments or PaymentSettings()
+    )
     gateway_transport = httpx.ASGITransport(app=create_simulator(gateway))
     async with httpx.AsyncClient(transport=gateway_transport, base_url=bhxh.base_url) as bhxh_http:
         hub = build_hub(settings, clock=clock, http=bhxh_http)

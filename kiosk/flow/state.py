@@ -34,6 +34,7 @@ class Step(StrEnum):
     ENTITLEMENT_PROBLEM = "entitlement_problem"  # card cannot be used today: fee-paying or the desk
     VISIT_TYPE = "visit_type"
     DEPARTMENT = "department"
+    PRICING = "pricing"  # a fee-paying visit: the hub is asked its price, so the confirm screen shows it
     CONFIRM = "confirm"
     ISSUING = "issuing"
     OPENING_PAYMENT = "opening_payment"  # the hub asks the bank for the payment's QR
@@ -55,6 +56,7 @@ BUSY_STEPS = frozenset(
     {
         Step.FINDING_PATIENT,
         Step.CHECKING_ENTITLEMENT,
+        Step.PRICING,
         Step.ISSUING,
         Step.OPENING_PAYMENT,
         Step.PRINTING,
@@ -111,7 +113,6 @@ class Session:
     pin_failures: int = 0
     appointment: AppointmentRecord | None = None  # checking in for a booking (its QR was scanned)
     fee: FeeQuote | None = None  # the fee-paying visit's price, once the hub answered (None: still asking)
-    fee_asked: bool = False
     payment: PaymentRecord | None = None  # the exam fee's payment, once opened
     payment_deadline: float | None = None  # monotonic: the kiosk stops waiting for the bank then
 

@@ -34,8 +34,6 @@ from kiosk.flow.triage import choose_fee
 
 
 def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
-    if isinstance(event, FeeQuoted):
-        return Transition(replace(session, fee=event.quote))
     if isinstance(event, HubFailed):
         failed = replace(session.at(Step.HUB_FAILED, ctx.now), failed_operation=event.operation)
         return Transition(replace(failed, notice_key=event.message_key))
@@ -66,14 +64,19 @@ def _department(session: Session, event: Event, ctx: Context, config: FlowConfig
             return Transition(session)
         if not chosen.open_now:
             return Transition(replace(session, notice_key="department.closed"))
-        confirm = replace(session.at(Step.CONFIRM, ctx.now), department_id=chosen.id, ticket_key=None, fee=None)
+        chosen_one = replace(session, department_id=chosen.id, ticket_key=None, fee=None)
         if session.visit != VisitType.FEE:
-            return Transition(replace(confirm, fee_asked=False))
-        # The price is asked now, so it is on the screen before the patient commits.
-        reasons = tuple(sorted(priority_for(confirm, ctx)))
-        return Transition(
-            replace(confirm, fee_asked=True), (QuoteFee(session.generation, chosen.id, VisitType.FEE, reasons),)
-        )
+            return Transition(chosen_one.at(Step.CONFIRM, ctx.now))
+        # The price first: the confirm screen (and the voice) show it before the patient can commit.
+        reasons = tuple(sorted(priority_for(chosen_one, ctx)))
+        quote = QuoteFee(session.generation, chosen.id, VisitType.FEE, reasons)
+        return Transition(chosen_one.at(Step.PRICING, ctx.now), (quote,))
+    return Transition(session)
+
+
+def _pricing(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
+    if isinstance(event, FeeQuoted):
+        return Transition(replace(session.at(Step.CONFIRM, ctx.now), fee=event.quote))
     return Transition(session)
 
 
@@ -83,7 +86,7 @@ def _confirm(session: Session, event: Event, ctx: Context, config: FlowConfig) -
     if isinstance(event, Back):
         if session.appointment is not None:  # the booking names the department: back is a fresh identify
             return Transition(back_to_identify(session, None, ctx))
-        return Transition(replace(session.at(Step.DEPARTMENT, ctx.now), ticket_key=None, fee=None, fee_asked=False))
+        return Transition(replace(session.at(Step.DEPARTMENT, ctx.now), ticket_key=None, fee=None))
     if isinstance(event, Confirm):
         key = session.ticket_key or ctx.fresh_key
         ready = replace(session, priority=priority_for(session, ctx), ticket_key=key)
@@ -152,6 +155,7 @@ def _desk_slip(session: Session, event: Event, ctx: Context, config: FlowConfig)
 _HANDLERS = {
     Step.VISIT_TYPE: _visit_type,
     Step.DEPARTMENT: _department,
+    Step.PRICING: _pricing,
     Step.CONFIRM: _confirm,
     Step.ISSUING: _issuing,
     Step.PRINTER_NOT_READY: _printer_not_ready,

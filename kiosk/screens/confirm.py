@@ -55,8 +55,8 @@ class ConfirmScreen(KioskScreen):
     def _fee(self, session: Session) -> str:
         """The fee before the patient commits: the amount taken here, or where it is paid."""
         fee = session.fee
-        if fee is None:
-            return self.t("confirm.fee_asking") if session.fee_asked else self.t("confirm.fee_at_cashier")
+        if fee is None:  # a booking's check-in: the fee is the desk's, as before
+            return self.t("confirm.fee_at_cashier")
         if session.takes_payment and fee.amount_vnd:
             return format_vnd(fee.amount_vnd)
         return self.t("confirm.fee_at_cashier") if fee.reason in CASHIER_REASONS else self.t("confirm.fee_none")

@@ -45,6 +45,7 @@ STEPS: dict[Step, tuple[str, str]] = {
         "Chọn khoa khám. Dùng phím mũi tên để nghe từng khoa, rồi nhấn phím chọn.",
         "Choose a department. Use the arrow keys to hear each one, then press select.",
     ),
+    Step.PRICING: ("Đang lấy giá khám, vui lòng chờ.", "Getting the exam fee, please wait."),
     Step.CONFIRM: ("Xác nhận thông tin.", "Please confirm."),
     Step.ISSUING: ("Đang lấy số thứ tự, vui lòng chờ.", "Getting your queue number, please wait."),
     Step.OPENING_PAYMENT: ("Đang tạo mã thanh toán, vui lòng chờ.", "Preparing the payment, please wait."),

@@ -23,7 +23,6 @@ from kiosk.flow.events import (
     Cancel,
     CardRemoved,
     Confirm,
-    FeeQuoted,
     HubFailed,
     PayLater,
     PaymentChanged,
@@ -55,10 +54,9 @@ def paid_ticket(bank_reference: str | None = "FT26327AAAA01") -> PaymentRecord:
 
 
 def quoted(fee: FeeQuote = FEE) -> Driver:
-    d = at_confirm(visit=VisitType.FEE)
+    d = at_confirm(visit=VisitType.FEE, fee=fee)
     (ask,) = [e for e in d.effects if isinstance(e, QuoteFee)]
     assert (ask.department_id, ask.visit) == ("NOI", VisitType.FEE)
-    d.send(FeeQuoted(d.gen, fee))
     return d
 
 

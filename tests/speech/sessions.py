@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from kiosk.domain.dates import VN_TZ
 from kiosk.domain.ticket import Lane, VisitType
-from kiosk.flow.fakes import DEMO_DEPARTMENTS, answer_for
 from kiosk.domain.vietqr import encode_vietqr
+from kiosk.flow.fakes import DEMO_DEPARTMENTS, answer_for
 from kiosk.flow.records import Bilingual, FeeQuote, IssuedTicket, PaymentRecord, PaymentState
 from kiosk.flow.state import Session, Step
 from tests.flow.driver import CHIP, PATIENT
@@ -53,7 +53,7 @@ def session_at(step: Step, language: str = "vi") -> Session:
     """A session on `step` as the flow would leave it (the patient from the flow tests, a Khoa Nội ticket)."""
     base = Session(language=language, identity=CHIP, patient=PATIENT, entitlement=ANSWER, departments=DEMO_DEPARTMENTS)
     if step in (Step.OPENING_PAYMENT, Step.PAYING):  # a fee-paying visit with its payment open
-        base = replace(base, fee=FEE, fee_asked=True, payment=PAYMENT, payment_deadline=600.0)
+        base = replace(base, fee=FEE, payment=PAYMENT, payment_deadline=600.0)
         return replace(base, step=step, visit=VisitType.FEE, department_id="NOI")
     return replace(
         base,
