@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk_hub.fleet.models import Role
+from kiosk_hub.access.roles import Role
 from kiosk_hub.hub import build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings

@@ -43,6 +43,7 @@ from kiosk_hub.payments.payos_peer import PayOsPeer, create_payos_peer
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import enrol, seed
 from tests.hub.servers import hub_process, serve_in_thread
+from tests.support.keys import key_file_for
 from tests.support.postgres import running_postgres
 
 CLIENT_ID, API_KEY, CHECKSUM_KEY = "bench-client", "bench-api-key", "bench-checksum-key"
@@ -56,7 +57,7 @@ def pct(values: list[float], q: int) -> float:
 
 def prepare(url: str) -> str:
     upgrade(url)
-    hub = build_hub(HubSettings(database_url=url))
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)))
     try:
         seed(hub)
         token = enrol(hub, "bench-kiosk")
@@ -134,7 +135,7 @@ async def throughput(url: str, token: str, peer: PayOsPeer, n: int, concurrency:
 
 
 def check(url: str, expected: int) -> None:
-    hub = build_hub(HubSettings(database_url=url))
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)))
     try:
         with hub.reader() as session:
             tickets = session.scalar(select(func.count()).select_from(Ticket))

@@ -28,8 +28,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.tickets import run_load
-from kiosk_hub.fleet.console.auth import add_user
-from kiosk_hub.fleet.models import Role
+from kiosk_hub.access.roles import Role
+from kiosk_hub.access.users import add_user
 from kiosk_hub.hub import build_hub
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import prepared_database
@@ -48,11 +48,15 @@ async def login_flood(url: str, stop: asyncio.Event, count: list[int], flooders:
             page = await client.get("/fleet/login")
             csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
             assert csrf is not None, "the sign-in page has no CSRF field"
+            token = csrf.group(1)
             while not stop.is_set():
-                form = {"csrf": csrf.group(1), "username": ADMIN, "password": f"sai-{count[0]}"}
+                form = {"csrf": token, "username": ADMIN, "password": f"sai-{count[0]}"}
                 answer = await client.post("/fleet/login", data=form)
                 if answer.status_code not in (303, 429):
                     raise RuntimeError(f"sign-in answered {answer.status_code}")
+                # A throttled attempt is answered with a new sign-in form (a new token and cookie): follow it.
+                renewed = re.search(r'name="csrf" value="([^"]+)"', answer.text)
+                token = renewed.group(1) if renewed else token
                 count[0] += 1
 
     await asyncio.gather(*(one() for _ in range(flooders)))

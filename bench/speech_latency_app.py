@@ -19,7 +19,7 @@ import time
 from datetime import date
 from typing import Any
 
-from kiosk.app import build_app, prepare_kivy, run_app
+from kiosk.app import build_app, has_display, prepare_kivy, run_app
 from kiosk.domain.dates import parse_iso_partial_date as dob
 from kiosk.flow.events import CardPresented
 from kiosk.flow.fakes import FakeHis, FakePrinter, answer_for
@@ -106,7 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=8)
     args = parser.parse_args()
-    prepare_kivy(SIZE)
+    prepare_kivy(SIZE, headless=not has_display())
     service, people = _service(args.patients)
     voice = EspeakSpeech(EspeakSettings(player=()), sink=lambda _chunk: None)
     voice.speak("khởi động", "vi")  # espeak-ng's data from disk once, as on a kiosk that has been up a while

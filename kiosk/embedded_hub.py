@@ -27,7 +27,7 @@ from kiosk_hub.his.demo_seed import seed_demo_hospital
 from kiosk_hub.hub import Hub, build_hub, system_clock
 from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import upgrade
-from kiosk_hub.settings import BhxhSettings, HubSettings, PaymentSettings
+from kiosk_hub.settings import AccessSettings, BhxhSettings, HubSettings, PaymentSettings
 
 BASE_URL = "http://hub.embedded"
 EMBEDDED_KIOSK = "embedded"  # the name of the in-process kiosk's record in the hub
@@ -70,8 +70,15 @@ async def embedded_hub(
         officer_id_number=_OFFICER[1],  # type: ignore[arg-type]
         timeout_seconds=gateway_timeout_s,
     )
+    # One kiosk inside the hub's own process: the lookup allowance guards a hub on the network against a stolen
+    # token, and here it would only stop a soak run that serves a patient every fraction of a second.
+    unlimited = AccessSettings(lookup_burst=1_000_000, lookup_refill_seconds=0.001)
     settings = HubSettings(
-        database_url=url, bhxh=bhxh, public_base_url=BASE_URL, payments=payments or PaymentSettings()
+        database_url=url,
+        bhxh=bhxh,
+        public_base_url=BASE_URL,
+        access=unlimited,
+        payments=payments or PaymentSettings(),
     )
     gateway_transport = httpx.ASGITransport(app=create_simulator(gateway))
     async with httpx.AsyncClient(transport=gateway_transport, base_url=bhxh.base_url) as bhxh_http:

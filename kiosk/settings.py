@@ -1,15 +1,17 @@
-"""The kiosk's local settings (one TOML file per kiosk): validated once at the edge, typed after.
+"""The kiosk's local settings (one TOML file per kiosk, `/etc/vn-hospital-kiosk/kiosk.toml`): validated once at the
+edge, typed after.
 
-What is local: how to reach the hub, which devices are attached, screen orientation and accessibility modes, and
-the session timers. Hospital-wide policy arrives later through remote configuration (kiosk/remote_config).
+What is local: how to reach the hub, which devices are attached, the panel (video driver, size, rotation) and
+accessibility modes, and the session timers. Hospital-wide policy arrives later through remote configuration
+(kiosk/remote_config). The file is the one place: no environment variable overrides it (`KIOSK_STATE_DIR`, where
+the kiosk keeps its state, is systemd's; see `kiosk config check`).
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
@@ -23,11 +25,21 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+DEFAULT_SETTINGS_FILE = Path("/etc/vn-hospital-kiosk/kiosk.toml")
+VideoDriver = Literal["auto", "kmsdrm", "x11", "offscreen"]
+
+
 class HubSettings(Section):
+    # "embedded" runs the demo hub (made-up patients) inside the kiosk: refused unless the file says demo = true.
     mode: Literal["embedded", "remote"] = "embedded"
     base_url: str | None = Field(default=None, pattern=r"^https?://")
     token: SecretStr | None = None
     timeout_s: float = Field(default=5.0, gt=0, le=30)
+    # The hospital's CA (PEM), trusted besides the operating system's store (where update-ca-certificates puts it).
+    ca_file: Path | None = None
+    # The one-time code from the console, for a kiosk that enrols by itself at first start (`kiosk enrol --code`
+    # does it by hand); used once, then the saved credentials count.
+    enrolment_code: SecretStr | None = Field(default=None, min_length=4, max_length=40)
 
     @model_validator(mode="after")
     def _remote_needs_an_address(self) -> HubSettings:
@@ -46,7 +58,16 @@ class DeviceSettings(Section):
 
 
 class ScreenSettings(Section):
-    orientation: Literal["portrait", "landscape"] = "portrait"
+    # auto: x11 when DISPLAY is set (a kiosk session on weston or cage, through Xwayland), else kmsdrm (the panel
+    # straight from the kernel). offscreen draws into memory only: nothing on the panel (tests).
+    video_driver: VideoDriver = "auto"
+    # The panel's size in pixels; unset: the display's own mode. A panel mounted on its side turns by `rotation`.
+    width: int | None = Field(default=None, ge=320, le=7680)
+    height: int | None = Field(default=None, ge=320, le=7680)
+    rotation: Literal[0, 90, 180, 270] = 0
+    # auto: portrait when the (rotated) panel is taller than wide
+    orientation: Literal["auto", "portrait", "landscape"] = "auto"
+
     fullscreen: bool = True
     language: Language = DEFAULT_LANGUAGE
     high_contrast: bool = False
@@ -55,9 +76,18 @@ class ScreenSettings(Section):
     # Anti-aliasing of shape edges (0, 2, 4); off by default: 64 MB of memory at 1080×1920 for rounder corners.
     multisamples: Literal[0, 2, 4] = 0
 
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> ScreenSettings:
+        if (self.width is None) != (self.height is None):
+            raise ValueError("set both width and height, or neither (the display's own size)")
+        return self
+
     @property
     def size(self) -> tuple[int, int]:
-        return (1080, 1920) if self.orientation == "portrait" else (1920, 1080)
+        """The configured size, or the standard panel for the configured orientation (when no display says)."""
+        if self.width is not None and self.height is not None:
+            return (self.width, self.height)
+        return (1920, 1080) if self.orientation == "landscape" else (1080, 1920)
 
 
 class SessionSettings(Section):
@@ -72,6 +102,8 @@ class SessionSettings(Section):
 
 
 class KioskSettings(Section):
+    # The demo: simulated devices and the embedded demo hub are allowed, and the kiosk says it is a demo.
+    demo: bool = False
     hospital_name: str = Field(default="Bệnh viện Đa khoa Demo", min_length=1, max_length=120)
     kiosk_name: str = Field(default="kiosk-1", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     # Staff open the maintenance screen with it (five taps on the hospital's name); unset: no maintenance screen.
@@ -98,29 +130,31 @@ class SettingsError(ValueError):
         self.problems = problems
 
 
-def settings_from_environment(env: Mapping[str, str]) -> KioskSettings:
-    """No settings file: the defaults, with what systemd's environment file says (KIOSK_NAME, KIOSK_HUB_URL)."""
-    data: dict[str, object] = {}
-    if env.get("KIOSK_NAME"):
-        data["kiosk_name"] = env["KIOSK_NAME"]
-    if env.get("KIOSK_HUB_URL"):
-        data["hub"] = {"mode": "remote", "base_url": env["KIOSK_HUB_URL"]}
+def read_settings_file(path: Path) -> dict[str, Any]:
+    """The file's TOML as written (what `kiosk config check` compares with the defaults)."""
     try:
-        return KioskSettings.model_validate(data)
-    except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
-        raise SettingsError(Path("<environment>"), problems) from exc
-
-
-def load_settings(path: Path) -> KioskSettings:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SettingsError(path, [f"cannot read: {exc.strerror}"]) from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(path, [f"not TOML: {exc}"]) from exc
+
+
+def load_settings(path: Path) -> KioskSettings:
+    data = read_settings_file(path)
     try:
         return KioskSettings.model_validate(data)
     except ValidationError as exc:
         problems = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise SettingsError(path, problems) from exc
+
+
+def refusals(settings: KioskSettings) -> list[str]:
+    """Why an installed kiosk must not serve patients with these settings (empty: it may). Simulated devices and
+    the embedded demo hub are for the demo only: a kiosk needs `demo = true` to run with them."""
+    if settings.demo:
+        return []
+    found = [f"devices.{name} is simulated ({VIRTUAL})" for name, value in settings.devices if value == VIRTUAL]
+    if settings.hub.mode == "embedded":
+        found.append("hub.mode is embedded (the demo hub with made-up patients)")
+    return found

@@ -11,10 +11,12 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
-from kiosk_hub.api import routes_care, routes_tickets, status_page
+from kiosk_hub.api import routes_calling, routes_care, routes_tickets, status_page
 from kiosk_hub.events import console as events_console
 from kiosk_hub.events import routes as events_routes
 from kiosk_hub.events.worker import events_loop
@@ -30,11 +32,14 @@ from kiosk_hub.payments import routes as payments_routes
 from kiosk_hub.payments.worker import payments_loop
 from kiosk_hub.queue.group_commit import IssueBatcher
 from kiosk_hub.retention.purge import purge
+from kiosk_hub.web import api_docs
+from kiosk_hub.web.headers import SecurityHeaders
 from kiosk_hub.web.limits import BodyLimit
 from kiosk_hub.web.problems import install_problem_handlers
 
 log = logging.getLogger("kiosk_hub")
 API_VERSION = "1.0.0"
+STATIC = Path(__file__).parent / "web" / "static"
 
 
 async def _recheck_loop(hub: Hub) -> None:
@@ -96,12 +101,17 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
             if hub.payments_http is not None:
                 await hub.payments_http.aclose()
             getattr(hub.his, "close", lambda: None)()  # an adapter's own connections (the REST adapter's)
+            hub.access.hasher.close()
 
     app = FastAPI(
         title="Kiosk HIS API",
         version=API_VERSION,
         summary="What a hospital self-service kiosk asks the hospital: departments, patients, BHYT, tickets.",
         lifespan=lifespan,
+        # The contract is served by a route that states its rule (public); the interactive pages are for admins.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.hub = hub
     # Ticket commits are grouped on both stores: on SQLite one fsync serves a batch; on PostgreSQL a batch is one
@@ -110,9 +120,13 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(routes_care.router)
     app.include_router(routes_tickets.router)
+    app.include_router(routes_calling.router)
     app.include_router(status_page.router)
     fleet_routes.include(app)
     app.include_router(leases_router)
+    api_docs.include(app, hub.settings.access.api_docs)
+    # Styles and scripts of the console and the ticket pages: files, because the policy allows nothing inline.
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(health_router)
     app.include_router(events_routes.router)
     app.include_router(events_console.router)
@@ -120,4 +134,5 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(payment_page.router)
     app.include_router(payments_console.router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
+from kiosk_hub.access import cli as access_cli
 from kiosk_hub.catalogue import cli as catalogue_cli
 from kiosk_hub.events import cli as events_cli
 from kiosk_hub.fleet import cli as fleet_cli
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--officer-name", default="Nguyễn Thị Tra Cứu")
     sim.add_argument("--officer-cccd", default="001190000001")
     sim.set_defaults(handler=_bhxh_simulator)
+    access_cli.register(sub)
     catalogue_cli.register(sub)
     fleet_cli.register(sub)
     his_cli.register(sub)

@@ -30,6 +30,7 @@ from kiosk_hub.his.models import EntitlementCheck
 log = logging.getLogger("kiosk_hub.entitlement")
 GATEWAY_DOWN_CODES = frozenset({"100", "101", "500"})
 NEW_CARD_CODES = frozenset({"003", "004"})
+MAX_CARDS_ON_FILE = 2  # of the three a patient may have on file, the two the kiosk did not send
 
 
 def gateway_date(text: str | None) -> date | None:
@@ -148,14 +149,30 @@ class EntitlementChecker:
         facility_code: str,
         officer: OfficerSource | None = None,
         clock: Callable[[], datetime] | None = None,
+        cards_on_file: Callable[[str], list[str]] | None = None,
     ) -> None:
         self._client = client
         self._writer = writer
         self._facility_code = facility_code
         self._officer = officer or _nobody
         self._clock = clock or utc_now
+        # The patient's cards the hub holds (the kiosk is never sent them); none known: no second try.
+        self._cards_on_file = cards_on_file or (lambda _patient: [])
 
     async def check(self, request: wire.EntitlementRequest, today: date) -> wire.Entitlement:
+        """The card's check; when the gateway does not know it (050–053) and the patient is named, their other
+        cards on file are tried (the kiosk never receives those numbers, so it cannot try them itself)."""
+        result = await self._check_one(request, today)
+        if result.action is not EntitlementAction.TRY_OTHER_IDENTIFIER or request.patient_id is None:
+            return result
+        on_file = await asyncio.to_thread(self._cards_on_file, request.patient_id)
+        for code in [c for c in on_file if c != request.card_code][:MAX_CARDS_ON_FILE]:
+            other = await self._check_one(request.model_copy(update={"card_code": code}), today)
+            if other.action is not EntitlementAction.TRY_OTHER_IDENTIFIER:
+                return other
+        return result
+
+    async def _check_one(self, request: wire.EntitlementRequest, today: date) -> wire.Entitlement:
         try:
             answer = await self._client.check_card(
                 request.card_code, request.full_name, partial_to_gateway(request.date_of_birth)

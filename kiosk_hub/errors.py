@@ -6,12 +6,20 @@ from __future__ import annotations
 class HubError(Exception):
     """A request the hub refuses for a reason the caller can act on (never a bug: those are 500)."""
 
-    def __init__(self, status: int, code: str, title: str, message_key: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        title: str,
+        message_key: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(title)
         self.status = status
         self.code = code
         self.title = title
         self.message_key = message_key or f"hub.{code}"
+        self.headers = headers or {}
 
 
 def not_found(what: str) -> HubError:
@@ -20,6 +28,24 @@ def not_found(what: str) -> HubError:
 
 def unauthorized() -> HubError:
     return HubError(401, "unauthorized", "A valid kiosk bearer token is required", "hub.kiosk_not_enrolled")
+
+
+def integration_unauthorized() -> HubError:
+    return HubError(401, "unauthorized", "A valid integration credential is required")
+
+
+def forbidden(title: str) -> HubError:
+    return HubError(403, "forbidden", title)
+
+
+def lookups_rate_limited(retry_after_seconds: int) -> HubError:
+    """The kiosk's patient-lookup allowance is spent: it may look up again after `Retry-After` seconds."""
+    return HubError(
+        429,
+        "rate_limited",
+        "Too many patient lookups from this kiosk",
+        headers={"Retry-After": str(retry_after_seconds)},
+    )
 
 
 def idempotency_key_required() -> HubError:

@@ -20,6 +20,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk_hub.access.revocations import RevocationWatch
+from kiosk_hub.access.services import AccessServices, build_access
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.bhxh.officer import OfficerBook
 from kiosk_hub.db.engine import make_engine, session_factories
@@ -71,6 +73,7 @@ class Hub:
     entitlement: EntitlementChecker
     http: httpx.AsyncClient
     writes: ThreadPoolExecutor
+    access: AccessServices
     store: StoreWatch  # the last store failure a write met, until a write commits again
     config_keys: ConfigKeys  # the fleet's config-signing keys, sealed in the store with the key file's key
     officer: OfficerBook  # the BHXH lookup officer (the settings', or the console's)
@@ -120,13 +123,14 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         if settings.his.send_bhyt_checkin
         else None
     )
+    revocations = RevocationWatch(reader)
     return Hub(
         settings=settings,
         engine=engine,
         reader=reader,
         writer=writer,
         clock=clock,
-        gate=KioskGate(reader),
+        gate=KioskGate(reader, revocations),
         queue=queue,
         his=adapter,
         reception=reception,
@@ -135,11 +139,12 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         courier=WebhookCourier(reader, writer, http, clock, settings.events),
         bhxh=client,
         checkins=checkins,
-        entitlement=EntitlementChecker(client, writer, settings.facility_code, officer.name_and_id, clock),
+        entitlement=EntitlementChecker(
+            client, writer, settings.facility_code, officer.name_and_id, clock, reception.cards_on_file
+        ),
         http=http,
-        # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
-        # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
         writes=writes,
+        access=build_access(settings, reader, writer, writes, revocations, clock),
         store=StoreWatch(engine, clock),
         config_keys=config_keys,
         officer=officer,

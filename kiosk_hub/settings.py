@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -28,6 +29,20 @@ class BhxhSettings(BaseModel):
     timeout_seconds: float = 8.0
     # Some gateway guides ask for the MD5 in upper-case hex; the gateway has been seen to accept both.
     md5_uppercase: bool = False
+
+
+class AccessSettings(BaseModel):
+    """Who may reach what: patient-lookup allowance, the access log's key, sign-in hashing, API docs. (Which proxy's
+    X-Forwarded-For/-Proto is believed — the client address sign-in throttling counts, the scheme that turns on HSTS
+    and Secure cookies — is `ServerLimits.proxy_addresses`.)"""
+
+    lookup_burst: int = Field(default=5, ge=1)
+    lookup_refill_seconds: float = Field(default=12.0, gt=0)
+    # HMAC key of the patient-lookup log; None: `access-log.key` beside the config-signing key file (`key_file_path`).
+    access_log_key_file: Path | None = None
+    password_hash_workers: int = Field(default=1, ge=1, le=4)
+    # /docs and /redoc (Swagger UI, ReDoc): for signed-in admins, or not served at all.
+    api_docs: Literal["admin", "off"] = "admin"
 
 
 class HisSettings(BaseModel):
@@ -112,6 +127,7 @@ class HubSettings(BaseModel):
     max_body_bytes: int = 64 * 1024
     bhxh: BhxhSettings = Field(default_factory=BhxhSettings)
     recheck_interval_seconds: float = 300.0
+    access: AccessSettings = Field(default_factory=AccessSettings)
     his: HisSettings = Field(default_factory=HisSettings)
     events: EventSettings = Field(default_factory=EventSettings)
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
@@ -182,6 +198,7 @@ def settings_from_env(db: str | None = None) -> HubSettings:
             officer_name=env.get("KIOSK_HUB_BHXH_OFFICER_NAME", ""),
             officer_id_number=env.get("KIOSK_HUB_BHXH_OFFICER_CCCD", ""),  # type: ignore[arg-type]
         ),
+        access=_access_from_env(env),
         his=his_settings_from_env(env),
         events=EventSettings(
             poll_seconds=float(env.get("KIOSK_HUB_EVENTS_POLL_SECONDS", EventSettings().poll_seconds)),
@@ -192,6 +209,18 @@ def settings_from_env(db: str | None = None) -> HubSettings:
         min_free_disk_mb=int(env.get("KIOSK_HUB_MIN_FREE_DISK_MB", base.min_free_disk_mb)),
         retention_days=int(env.get("KIOSK_HUB_RETENTION_DAYS", base.retention_days)),
         purge_interval_seconds=float(env.get("KIOSK_HUB_PURGE_INTERVAL_SECONDS", base.purge_interval_seconds)),
+    )
+
+
+def _access_from_env(env: Mapping[str, str]) -> AccessSettings:
+    base = AccessSettings()
+    key_file = env.get("KIOSK_HUB_ACCESS_LOG_KEY_FILE")
+    return AccessSettings(
+        lookup_burst=int(env.get("KIOSK_HUB_LOOKUP_BURST", base.lookup_burst)),
+        lookup_refill_seconds=float(env.get("KIOSK_HUB_LOOKUP_REFILL_SECONDS", base.lookup_refill_seconds)),
+        access_log_key_file=Path(key_file) if key_file else None,
+        password_hash_workers=int(env.get("KIOSK_HUB_PASSWORD_HASH_WORKERS", base.password_hash_workers)),
+        api_docs=env.get("KIOSK_HUB_API_DOCS", base.api_docs),  # type: ignore[arg-type]
     )
 
 

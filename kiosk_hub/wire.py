@@ -88,14 +88,14 @@ class PatientLookup(Wire):
 
 
 class Patient(Wire):
+    """A patient as a kiosk may know them: what its next steps need (print the name and birth year, the priority
+    lane by age, the BHYT check by name and date of birth). The HIS's other identifiers (card numbers, the full ID
+    number, the patient code) stay on the hub: the entitlement check with `patient_id` tries the cards on file."""
+
     id: str = Field(description="the HIS's patient reference, used in tickets and entitlement checks")
-    patient_code: str
     full_name: str
     date_of_birth: PartialDateText
-    sex: Sex | None
     id_number_masked: str | None = Field(description="the citizen ID with all but the last 4 digits hidden")
-    bhxh_number: str | None
-    bhyt_code: str | None
 
 
 class PatientRegistration(Wire):
@@ -117,7 +117,11 @@ class EntitlementRequest(Wire):
     )
     full_name: ShortText
     date_of_birth: PartialDateText
-    patient_id: str | None = None
+    patient_id: str | None = Field(
+        default=None,
+        description="the HIS's patient: when the gateway does not know this card (050–053), the hub tries the"
+        " patient's other cards on file before answering",
+    )
 
 
 class Entitlement(Wire):

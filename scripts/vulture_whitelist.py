@@ -10,6 +10,16 @@ header_en
 footer_en
 logo_png_base64
 uptime_seconds
+# The out-of-service panel's .kv rule reads these (kiosk/screens/out_of_service.kv).
+title_vi
+title_en
+reason_vi
+reason_en
+desk_vi
+desk_en
+for_it
+# The console script weston's [autolaunch] starts (pyproject.toml: kiosk-panel).
+panel_main
 # httpx calls a transport's hook by name.
 handle_async_request
 # Carried with every scan, for IT's log and the tests of the camera (kiosk.hardware.camera.port.QrScan).
@@ -50,6 +60,7 @@ _.optionxform  # configparser: keep the case of systemd's keys
 _.should_exit  # uvicorn's server stops when it is set
 error_level  # a parsed QR's error level, for the assertions that read it
 _.autocommit  # psycopg: CREATE DATABASE needs it
+client_context  # tests/support/tls_pki.py (shared with the hub's TLS tests, which verify with it)
 
 # Secure messaging ciphers a card may name in its PACEInfo (found by their arc, CipherSuite.from_arc).
 AES_CBC_CMAC_192
@@ -97,6 +108,8 @@ _.call_seq
 rooms_hidden
 # Departments kept by the HIS (the HIS adapter's sync writes this origin; the console and exports show it).
 HIS
+# An integration scope admins can grant (the console and CLI list every Scope); the event feed will check it.
+REGISTRATIONS
 # HIS adapters' factories: loaded by name from the entry-point group kiosk_hub.his_adapters (pyproject.toml).
 demo_adapter
 rest_adapter
@@ -115,3 +128,5 @@ _.opened_at
 _.entitlement_code
 _.synced_at
 _.ma_lk
+# pytest's hook, called by name (tests/conftest.py: the run removes its temporary key files).
+pytest_sessionfinish

@@ -15,3 +15,10 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("explore", derandomize=False, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_sessionfinish() -> None:
+    """The key files test hubs on PostgreSQL kept in temporary directories (tests/support/keys.py)."""
+    from tests.support.keys import remove_key_files
+
+    remove_key_files()

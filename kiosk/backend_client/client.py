@@ -20,7 +20,13 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from kiosk.backend_client import mapping, wire
-from kiosk.backend_client.errors import HisAuthError, HisConnectionError, HisError, HisResponseError
+from kiosk.backend_client.errors import (
+    HisAuthError,
+    HisConnectionError,
+    HisError,
+    HisRateLimitedError,
+    HisResponseError,
+)
 from kiosk.domain.dates import PartialDate
 from kiosk.flow.ports import PortError
 from kiosk.flow.records import (
@@ -216,5 +222,8 @@ def _read(response: httpx.Response, answer: type[AnswerT]) -> AnswerT:
         problem = wire.Problem.model_validate_json(response.content)
     except ValidationError:
         problem = wire.Problem(status=response.status_code, code=f"http_{response.status_code}")
+    if response.status_code == 429:
+        wait = response.headers.get("retry-after", "")
+        raise HisRateLimitedError(problem.code, problem.message_key, problem.title, int(wait) if wait.isdigit() else 30)
     error = HisAuthError if response.status_code == 401 else HisResponseError
     raise error(response.status_code, problem.code, problem.message_key, problem.title)

@@ -1,4 +1,5 @@
-"""The HIS client's errors: three classes a caller can act on, each naming a patient-facing message key."""
+"""The HIS client's errors: three classes a caller can act on (and two refinements of a refusal), each naming a
+patient-facing message key."""
 
 from __future__ import annotations
 
@@ -30,3 +31,12 @@ class HisResponseError(HisError):
 
 class HisAuthError(HisResponseError):
     """The kiosk's token was refused: hospital IT must enrol it again (never retried)."""
+
+
+class HisRateLimitedError(HisResponseError):
+    """The hub refused because this kiosk asked too often (429): the patient waits `retry_after_seconds` and tries
+    again; retrying at once only extends the wait."""
+
+    def __init__(self, code: str, message_key: str | None, title: str, retry_after_seconds: int) -> None:
+        super().__init__(429, code, message_key or "hub.rate_limited", title)
+        self.retry_after_seconds = retry_after_seconds

@@ -40,13 +40,13 @@ def bilingual(text: wire.LocalizedText) -> Bilingual:
 
 
 def patient(answer: wire.Patient) -> PatientRecord:
+    # No card codes: the hub keeps them, and tries the patient's other cards itself when the kiosk names the patient
+    # in the entitlement check.
     return PatientRecord(
         id=answer.id,
         full_name=answer.full_name,
         date_of_birth=partial_date(answer.date_of_birth),
         id_number_masked=answer.id_number_masked,
-        bhyt_code=answer.bhyt_code,
-        bhxh_number=answer.bhxh_number,
     )
 
 

@@ -65,12 +65,12 @@ class PatientRegistration(Request):
 
 
 class Patient(Answer):
+    """What the hub tells a kiosk of a patient: no card numbers (the hub's entitlement check tries those)."""
+
     id: str
     full_name: str
     date_of_birth: str
     id_number_masked: str | None = None
-    bhxh_number: str | None = None
-    bhyt_code: str | None = None
 
 
 class EntitlementRequest(Request):

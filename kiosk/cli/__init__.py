@@ -15,6 +15,17 @@ from collections.abc import Callable, Sequence
 Handler = Callable[[argparse.Namespace], int]
 
 
+def settings_file_option(parser: argparse.ArgumentParser) -> None:
+    """`--config FILE`: the kiosk's one settings file, /etc/vn-hospital-kiosk/kiosk.toml unless told."""
+    from pathlib import Path
+
+    from kiosk.settings import DEFAULT_SETTINGS_FILE
+
+    parser.add_argument(
+        "--config", type=Path, default=DEFAULT_SETTINGS_FILE, help=f"settings file (default {DEFAULT_SETTINGS_FILE})"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Self-service hospital kiosk")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

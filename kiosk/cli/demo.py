@@ -26,6 +26,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from kiosk.app import has_display, prepare_kivy
 
+    print(
+        "DEMO — ki-ốt trình diễn: máy chủ nhúng với người bệnh giả, thiết bị mô phỏng; không dùng cho người bệnh / "
+        "demo kiosk: embedded hub with made-up patients, simulated devices; not for patients",
+        file=sys.stderr,
+    )
     scripted = args.script or not has_display()
     shots: Path | None = args.screenshots
     if scripted and shots is None:

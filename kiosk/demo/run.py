@@ -38,6 +38,7 @@ async def demo(scripted: bool, shots: Path | None) -> int:
             )
             service = FlowService(config, his, printer, monotonic=clock.monotonic, wall=clock.wall)
             app = build_app(service, monotonic=clock.monotonic)
+            app.title = "Kiosk — DEMO"
             reader = FakeChipReader()  # any key opens it: the demo's cards are made up
             bridge = ChipBridge(reader, service)
             watching = asyncio.ensure_future(bridge.watch())

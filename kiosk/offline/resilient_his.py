@@ -222,9 +222,15 @@ class ResilientHis:
 
     async def run(self, every_s: float = 10.0, busy_every_s: float = 2.0) -> None:
         """The background loop (a task on the kiosk's loop); faster while tickets wait for the hub."""
+        said = ""
         while True:
             try:
                 await self.maintain()
+                said = ""
+            except HisResponseError as refused:  # e.g. the token revoked: one line while it lasts, no traceback
+                if str(refused) != said:
+                    said = str(refused)
+                    log.warning("offline maintenance: the hub refused: %s", said)
             except Exception:  # the loop must outlive one bad round; the reason is logged without personal data
                 log.exception("offline maintenance round failed")
             await asyncio.sleep(busy_every_s if self._store.journal_size() else every_s)

@@ -17,6 +17,7 @@ import httpx
 from pydantic import ValidationError
 
 from kiosk.remote_config.envelope import SignedConfig
+from kiosk.remote_config.hub_trouble import TroubleLog
 from kiosk.remote_config.schema import ApplyStatus, ConfigReport, RemoteConfig
 from kiosk.remote_config.signature import ConfigRefusedError
 from kiosk.remote_config.store import ConfigStore
@@ -87,6 +88,7 @@ class SyncAgent:
         self.config, self.applied_version = start.config, start.version
         self.last_status: ApplyStatus | None = None
         self.wake = asyncio.Event()
+        self._trouble = TroubleLog("configuration poll")
 
     async def poll_once(self) -> SyncOutcome:
         """One round: apply a held document if the kiosk is free, then ask the hub for a newer one."""
@@ -233,8 +235,9 @@ class SyncAgent:
             self.wake.clear()
             try:
                 await self.poll_once()
+                self._trouble.succeeded()
             except httpx.HTTPError as exc:
-                log.warning("configuration poll failed: %s", type(exc).__name__)
+                self._trouble.failed(exc)
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
             _done, rest = await asyncio.wait(waiters, timeout=interval(), return_when=asyncio.FIRST_COMPLETED)
             for waiter in rest:

@@ -42,8 +42,12 @@ class EnrolmentRefusedError(Exception):
 
 async def enrol(http: httpx.AsyncClient, code: str, name: str) -> KioskCredentials:
     response = await http.post(ENROL_PATH, json={"code": code, "name": name})
-    if response.status_code in (400, 401, 403, 404, 409, 410):
-        raise EnrolmentRefusedError(response.json().get("title", "refused"))
+    if response.status_code in (400, 401, 403, 404, 409, 410, 422):
+        try:
+            title = str(response.json().get("title", "refused"))
+        except ValueError:  # not the hub's problem+json (a proxy's page)
+            title = f"refused (HTTP {response.status_code})"
+        raise EnrolmentRefusedError(title)
     response.raise_for_status()
     reply = _EnrolReply.model_validate_json(response.content)
     if public_key_id(load_public_key(reply.config_public_key)) != reply.config_key_id:
@@ -55,9 +59,14 @@ async def enrol(http: httpx.AsyncClient, code: str, name: str) -> KioskCredentia
 
 
 def save_credentials(path: Path, credentials: KioskCredentials) -> None:
+    """Write (or replace: a re-enrolment) the credentials atomically, readable by the kiosk's user only. Written
+    by root (`sudo kiosk enrol`), the file goes to the owner of the state directory, the kiosk's user."""
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps(credentials.model_dump(), ensure_ascii=False).encode())
     os.chmod(path, 0o600)  # the token is the kiosk's password
+    if os.geteuid() == 0:
+        owner = path.parent.stat()
+        os.chown(path, owner.st_uid, owner.st_gid)
 
 
 def load_credentials(path: Path) -> KioskCredentials:

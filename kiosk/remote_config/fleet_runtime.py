@@ -16,7 +16,7 @@ from kiosk.remote_config.alerts import FleetAlerts
 from kiosk.remote_config.enrolment import KioskCredentials
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.heartbeat import ActionHandler, HeartbeatSender
-from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, Heartbeat, RemoteConfig
+from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, DisplayReport, Heartbeat, RemoteConfig
 from kiosk.remote_config.store import ConfigStore
 from kiosk.remote_config.trust import Clock, ConfigTrust, StartingConfig, utc_now
 
@@ -37,6 +37,8 @@ class KioskHooks:
     test_print: ActionHandler
     screenshot: ActionHandler  # PNG of the current screen with personal data masked
     alerts: FleetAlerts | None = None  # IT alerts ride on the next heartbeat
+    display: Callable[[], DisplayReport | None] = lambda: None  # what the panel shows (driver, size, frames)
+    refused: Callable[[], None] = lambda: None  # the hub refuses the kiosk's token: it was revoked
 
 
 class FleetRuntime:
@@ -59,8 +61,9 @@ class FleetRuntime:
             ActionKind.SCREENSHOT: hooks.screenshot,
         }
         self.sender = HeartbeatSender(
-            http, self.heartbeat, handlers, on_config_wanted=lambda _v: self.agent.reload(), delivered=self._delivered
-        )
+            http, self.heartbeat, handlers, on_config_wanted=lambda _v: self.agent.reload(), delivered=self._delivered,
+            refused=hooks.refused,
+        )  # fmt: skip
         if hooks.alerts is not None:
             hooks.alerts.on_new = self.sender.wake.set  # IT hears of it now, not a heartbeat interval later
 
@@ -75,6 +78,7 @@ class FleetRuntime:
             day=day,
             uptime_seconds=int(time.monotonic() - self.started),
             alerts=self.hooks.alerts.waiting() if self.hooks.alerts else [],
+            display=self.hooks.display(),
         )
 
     async def _apply(self, config: RemoteConfig) -> None:

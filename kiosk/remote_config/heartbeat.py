@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import httpx
 
+from kiosk.remote_config.hub_trouble import TroubleLog
 from kiosk.remote_config.schema import ActionKind, ActionResult, Heartbeat, HeartbeatReply, PendingAction
 
 log = logging.getLogger(__name__)
@@ -36,12 +37,15 @@ class HeartbeatSender:
         handlers: Mapping[ActionKind, ActionHandler],
         on_config_wanted: Callable[[int], None] = lambda _version: None,
         delivered: Callable[[Heartbeat], None] = lambda _beat: None,
+        refused: Callable[[], None] = lambda: None,
     ) -> None:
         self._http = http
         self._snapshot = snapshot
         self._handlers = dict(handlers)
         self._on_config_wanted = on_config_wanted
         self._delivered = delivered  # e.g. the alerts it carried can be forgotten
+        self._refused = refused  # the hub refuses the token (revoked): the kiosk stops beating with it
+        self._trouble = TroubleLog("heartbeat")
         self.sent = 0
         self.wake = asyncio.Event()  # beat now rather than at the next interval (e.g. a new config was applied)
 
@@ -80,8 +84,14 @@ class HeartbeatSender:
             self.wake.clear()
             try:
                 await self.beat_once()
+                self._trouble.succeeded()
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code in (401, 403):
+                    self._refused()
+                    return
+                self._trouble.failed(exc)
             except (httpx.HTTPError, ValueError) as exc:
-                log.warning("heartbeat failed: %s", type(exc).__name__)
+                self._trouble.failed(exc)
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
             _done, rest = await asyncio.wait(waiters, timeout=interval(), return_when=asyncio.FIRST_COMPLETED)
             for waiter in rest:

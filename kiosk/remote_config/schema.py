@@ -174,6 +174,17 @@ class FunnelCounters(BaseModel):
     print_failures: int = 0
 
 
+class DisplayReport(BaseModel):
+    """What the panel shows: a kiosk drawing offscreen, or drawing nothing, is not a working kiosk however green
+    its devices are."""
+
+    driver: str = Field(max_length=16, description="SDL video driver: kmsdrm, x11 (under a compositor), offscreen")
+    width: int = Field(ge=0, le=16384)
+    height: int = Field(ge=0, le=16384)
+    rotation: int = Field(default=0, ge=0, le=270)
+    frames_last_minute: int = Field(ge=0, description="frames drawn in the last 60 s (at least one every 10 s)")
+
+
 class Heartbeat(BaseModel):
     app_version: str = Field(max_length=40)
     config_version: int = 0
@@ -185,6 +196,7 @@ class Heartbeat(BaseModel):
     alerts: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")]] = Field(
         default_factory=list, max_length=20, description="IT alerts since the last heartbeat: reason codes only"
     )
+    display: DisplayReport | None = None  # None: a kiosk without a panel (tests) or older than this field
 
 
 class ActionKind(StrEnum):

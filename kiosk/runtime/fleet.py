@@ -26,12 +26,13 @@ from kiosk.remote_config.alerts import FleetAlerts
 from kiosk.remote_config.fleet_runtime import KioskHooks
 from kiosk.remote_config.funnel import FunnelTally
 from kiosk.remote_config.probes import hub_reachable
-from kiosk.remote_config.schema import ActionResult, DeviceState, RemoteConfig
+from kiosk.remote_config.schema import ActionResult, DeviceState, DisplayReport, RemoteConfig
 from kiosk.remote_config.screenshot import capture
 from kiosk.runtime.devices import camera_state
 
 if TYPE_CHECKING:
     from kiosk.hardware.camera.scanner import CameraScanner
+    from kiosk.runtime.display import DisplayMonitor
     from kiosk.screens.app import KioskApp
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class RunningKiosk:
     app: KioskApp | None  # None: no screens (the fleet's tests)
     alerts: FleetAlerts = field(default_factory=FleetAlerts)
     offline: OfflineHealth | None = None  # the hub / printer breakers for the heartbeat
+    display: DisplayMonitor | None = None  # None: no panel (the fleet's tests)
     exit_code: int = 0
 
     def session_active(self) -> bool:
@@ -106,6 +108,8 @@ class RunningKiosk:
             "camera": camera_state(self.camera),
             "hub": ok if self.service.hub_ok else DeviceState.DEGRADED,
         }
+        if self.display is not None:
+            states["display"] = self.display.state()
         return {**states, **self.offline.device_states()} if self.offline is not None else states
 
     async def test_print(self) -> ActionResult:
@@ -124,9 +128,21 @@ class RunningKiosk:
     async def screenshot(self) -> ActionResult:
         return capture(self.app.root if self.app is not None else None)
 
+    def display_report(self) -> DisplayReport | None:
+        return self.display.report() if self.display is not None else None
+
+    def refused(self) -> None:
+        """The hub refuses this kiosk's token (revoked in the console): start again, into the out-of-service panel,
+        which checks back with a long backoff instead of every heartbeat."""
+        log.warning("the hub refuses this kiosk's token (revoked?): starting again out of service")
+        self._leave()
+
     def restart(self) -> None:
         """Leave the app with a non-zero code; systemd starts a fresh process."""
         log.warning("restart asked from the fleet console")
+        self._leave()
+
+    def _leave(self) -> None:
         self.exit_code = RESTART_EXIT_CODE
         if self.app is not None:
             self.app.stop()
@@ -143,7 +159,7 @@ class RunningKiosk:
         return KioskHooks(
             apply=self.apply, probes=probes, session_active=self.session_active, device_states=self.device_states,
             funnel=funnel, restart=self.restart, test_print=self.test_print, screenshot=self.screenshot,
-            alerts=self.alerts,
+            alerts=self.alerts, display=self.display_report, refused=self.refused,
         )  # fmt: skip
 
 

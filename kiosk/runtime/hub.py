@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,14 +21,12 @@ from kiosk.flow.ports import HisPort, PaymentPort
 from kiosk.offline.lease_client import LeaseClient
 from kiosk.offline.resilient_his import ResilientHis
 from kiosk.offline.store import OfflineStore
-from kiosk.remote_config.enrolment import KioskCredentials, enrol, load_credentials, save_credentials
+from kiosk.remote_config.enrolment import KioskCredentials, load_credentials
+from kiosk.runtime.admission import hub_http
 from kiosk.runtime.state import StateDir
 from kiosk.settings import KioskSettings
 
 log = logging.getLogger("kiosk.run")
-# The hub closes a keep-alive connection after 5 idle seconds. A kiosk that kept one as long (httpx's default) would
-# now and then send its next request into a socket the hub is closing, and get a read error for nothing.
-HUB_CONNECTIONS = httpx.Limits(keepalive_expiry=3.0)
 
 
 @dataclass(frozen=True)
@@ -60,9 +57,10 @@ async def hub_line(settings: KioskSettings, state: StateDir) -> AsyncIterator[Hu
                 client = HisClient(hub.client, token=hub.token, timeouts=timeouts)
                 yield HubLine(client, None, PaymentClient(client))
         return
-    async with httpx.AsyncClient(base_url=settings.hub.base_url or "", limits=HUB_CONNECTIONS) as http:
+    async with hub_http(settings.hub) as http:
         token = settings.hub.token.get_secret_value() if settings.hub.token else None
-        credentials = None if token else await enrolled(http, settings, state)
+        # Admitted before the screens open (runtime/admission.py): enrolled, accepted, the certificate trusted.
+        credentials = None if token else load_credentials(state.credentials)
         token = credentials.token if credentials is not None else token or ""
         client = HisClient(http, token=token, timeouts=timeouts)
         payments = PaymentClient(client)
@@ -71,23 +69,8 @@ async def hub_line(settings: KioskSettings, state: StateDir) -> AsyncIterator[Hu
                 log.info("hub token from the settings file: not enrolled, so no fleet configuration or heartbeats")
                 yield HubLine(his, None, payments)
                 return
-            auth = {"Authorization": f"Bearer {token}"}
-            async with httpx.AsyncClient(
-                base_url=settings.hub.base_url or "", headers=auth, timeout=10, limits=HUB_CONNECTIONS
-            ) as fleet:
+            async with hub_http(settings.hub, token, timeout_s=10) as fleet:
                 yield HubLine(his, FleetLink(fleet, credentials), payments)
-
-
-async def enrolled(http: httpx.AsyncClient, settings: KioskSettings, state: StateDir) -> KioskCredentials:
-    """The credentials saved at enrolment, or enrol now with the one-time code from the environment file."""
-    if state.credentials.exists():
-        return load_credentials(state.credentials)
-    code = os.environ.get("KIOSK_ENROLMENT_CODE", "")
-    if not code:
-        raise SystemExit("not enrolled: set KIOSK_ENROLMENT_CODE (from the hub console) or hub.token in the settings")
-    credentials = await enrol(http, code, settings.kiosk_name)
-    save_credentials(state.credentials, credentials)
-    return credentials
 
 
 @contextlib.asynccontextmanager

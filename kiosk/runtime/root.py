@@ -1,6 +1,7 @@
-"""The installed kiosk, built in dependency order from its settings and run until the app ends: the window, the
-state on disk, the printer, the line to the hub, the flow, the chip reader and camera, the voice, the app, the
-fleet's view of it all, and the tasks beside the app. Each object is built after everything it needs."""
+"""The installed kiosk, built in dependency order from its settings and run until the app ends: the panel, the
+checks that it may serve (the settings are not a demo's, the kiosk is enrolled and accepted: else the out-of-service
+panel), the state on disk, the printer, the line to the hub, the flow, the chip reader and camera, the voice, the
+app, the fleet's view of it all, and the tasks beside the app. Each object is built after everything it needs."""
 
 from __future__ import annotations
 
@@ -9,17 +10,22 @@ import functools
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.app import prepare_kivy, run_app
+from kiosk.domain.out_of_service import OutOfService
 from kiosk.flow.maintenance import pin_digest
 from kiosk.flow.ports import PrinterPort
 from kiosk.flow.transition import FlowConfig
+from kiosk.panel import Panel, PanelUnavailableError, open_window, plan_panel
 from kiosk.remote_config import live
 from kiosk.remote_config.schema import DeviceState
 from kiosk.runtime import devices
+from kiosk.runtime.display import DisplayMonitor
+from kiosk.runtime.out_of_service import Board, changed, show_out_of_service, wait_for
 from kiosk.runtime.state import StartingPoint, StateDir
-from kiosk.settings import KioskSettings
+from kiosk.settings import KioskSettings, ScreenSettings, refusals
 
 if TYPE_CHECKING:
     from kiosk.flow.chip_bridge import ChipBridge
@@ -30,19 +36,68 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.run")
 
 
-def run_kiosk(settings: KioskSettings, *, windowed: bool = False) -> int:
-    """Set Kivy up for the panel, run the kiosk, and return the process's exit code (75: restart me)."""
-    screen = settings.screen
-    prepare_kivy(screen.size, fullscreen=screen.fullscreen and not windowed, multisamples=screen.multisamples)
-    from kiosk.screens import theme
+PANEL_UNAVAILABLE_EXIT_CODE = 69  # EX_UNAVAILABLE: the panel cannot be opened (the journal says why)
 
-    landscape = screen.orientation == "landscape"
-    theme.use(
-        theme.theme_for(screen.high_contrast, screen.large_text, landscape=landscape,
-                        diagonal_inches=screen.diagonal_inches)
-    )  # fmt: skip
+
+def run_kiosk(settings: KioskSettings, *, settings_file: Path | None = None, windowed: bool = False) -> int:
+    """Open the panel, then serve patients, or say on the panel why not; return the process's exit code (75:
+    restart me, 69: no panel)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return asyncio.run(_run(settings))
+    panel = _open_panel(settings.screen, windowed=windowed)
+    if panel is None:
+        return PANEL_UNAVAILABLE_EXIT_CODE
+    watched = [settings_file] if settings_file is not None else []
+    return asyncio.run(_serve(settings, panel, watched))
+
+
+def show_bad_settings(settings_file: Path, problems: list[str]) -> int | None:
+    """A settings file that cannot be used, said on the panel (opened with the defaults) until IT edits the file;
+    None when not even the panel opens."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if _open_panel(ScreenSettings(), windowed=False) is None:
+        return None
+    board = Board("", OutOfService.BAD_SETTINGS, "; ".join(problems))
+    return asyncio.run(show_out_of_service(board, lambda _b: wait_for(changed([settings_file]))))
+
+
+def _open_panel(screen: ScreenSettings, *, windowed: bool) -> Panel | None:
+    try:
+        panel = plan_panel(screen)
+        prepare_kivy(
+            panel.window, driver=panel.driver, rotation=panel.rotation, fullscreen=screen.fullscreen and not windowed,
+            multisamples=screen.multisamples,
+        )  # fmt: skip
+        from kiosk.screens import theme
+
+        theme.use(
+            theme.theme_for(screen.high_contrast, screen.large_text, landscape=panel.landscape,
+                            diagonal_inches=screen.diagonal_inches)
+        )  # fmt: skip
+        open_window(panel.driver)
+    except PanelUnavailableError as exc:
+        log.error("%s", exc.log_line())
+        return None
+    log.info("panel: %s %d×%d, rotation %d (%s)", panel.driver, *panel.size, panel.rotation, panel.why)
+    return panel
+
+
+async def _serve(settings: KioskSettings, panel: Panel, watched: list[Path]) -> int:
+    refused = refusals(settings)
+    if refused:
+        board = Board(settings.kiosk_name, OutOfService.DEMO_ONLY, "; ".join(refused) + ": set demo = true if meant")
+        return await show_out_of_service(board, lambda _b: wait_for(changed(watched)))
+    if settings.demo:
+        log.warning("DEMO kiosk: simulated devices or the demo hub are allowed by demo = true; not for patients")
+    state = StateDir.from_environment()
+    if settings.hub.mode == "remote" and settings.hub.token is None:
+        from kiosk.runtime.admission import admit, hub_http
+
+        async with hub_http(settings.hub) as http:
+            admission = await admit(http, settings, state, watched)
+            if admission.problem is not None and admission.recovery is not None:
+                board = Board(settings.kiosk_name, *admission.problem)
+                return await show_out_of_service(board, admission.recovery)
+    return await _run(settings, panel, state)
 
 
 def flow_config(settings: KioskSettings) -> FlowConfig:
@@ -59,7 +114,7 @@ def flow_config(settings: KioskSettings) -> FlowConfig:
     )
 
 
-async def _run(settings: KioskSettings) -> int:
+async def _run(settings: KioskSettings, panel: Panel, state: StateDir) -> int:
     from kiosk.flow.chip_bridge import ChipBridge
     from kiosk.flow.service import FlowService
     from kiosk.offline.health import OfflineHealth
@@ -68,7 +123,6 @@ async def _run(settings: KioskSettings) -> int:
     from kiosk.runtime.fleet import RunningKiosk
     from kiosk.runtime.hub import hub_line
 
-    state = StateDir.from_environment()
     start = StartingPoint.of(settings, state)
     local = settings.devices
     printer = live.LivePrinter(devices.printer(local.printer, local.paper_mm, local.printer_confirm_with),
@@ -86,9 +140,11 @@ async def _run(settings: KioskSettings) -> int:
         reader = devices.chip_reader(start.reader_name, start.trust_anchor_files(state) or None)
         bridge = ChipBridge(reader, service)
         app = _app(settings, service, bridge, scanner)
+        display = DisplayMonitor(panel)
+        display.start()
         kiosk = RunningKiosk(
             service, base, printer, departments, _printer_factory(settings), local.printer, local.paper_mm,
-            reader=bridge, camera=scanner, app=app, alerts=alerts, offline=offline,
+            reader=bridge, camera=scanner, app=app, alerts=alerts, offline=offline, display=display,
         )  # fmt: skip
         await kiosk.apply(start.config)  # the departments and the printer the fleet chose before the restart
         background = Background(kiosk, reader, bridge)

@@ -148,6 +148,10 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Your details do not match our records. Please go to the reception desk.",
     ),
     "hub.department_not_found": ("Không tìm thấy khoa.", "The department was not found."),
+    "hub.rate_limited": (
+        "Máy đang tạm dừng tra cứu. Vui lòng thử lại sau ít phút, hoặc đến quầy tiếp đón.",
+        "This kiosk has made too many lookups. Please try again in a minute, or go to the reception desk.",
+    ),
     # --- a booking's QR (kiosk/flow/appointments.py; added by the kiosk-app engineer) -----------------------------
     "appointment.found": (
         "Đã tìm thấy lịch hẹn của bạn. Kiểm tra thông tin rồi chọn lấy số thứ tự.",

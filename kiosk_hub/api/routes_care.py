@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Header, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
 from kiosk.domain.dates import local_date
@@ -12,33 +13,63 @@ from kiosk.domain.masking import mask_id
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk_hub import errors, wire
+from kiosk_hub.access.lookups import LookupRefusedError
+from kiosk_hub.access.principals import KioskPrincipal
 from kiosk_hub.db.models import AppointmentStatus, Room
 from kiosk_hub.his.contract import HisAppointment
 from kiosk_hub.his.port import HisUnavailableError
+from kiosk_hub.hub import Hub
 from kiosk_hub.queue.departments import list_departments, room_wire
 from kiosk_hub.queue.tickets import IssueRequest
-from kiosk_hub.web.auth import KioskId
 from kiosk_hub.web.deps import HubDep, problems
 
 router = APIRouter(prefix="/api/v1")
 
 
 @router.get("/departments", response_model=wire.DepartmentList, responses=problems(), tags=["departments"])
-def get_departments(hub: HubDep, _kiosk: KioskId) -> wire.DepartmentList:
+def get_departments(hub: HubDep, _kiosk: KioskPrincipal) -> wire.DepartmentList:
     """Departments with rooms, opening hours, today's queue length and the wait for a ticket issued now."""
     with hub.reader() as session:
         return wire.DepartmentList(departments=list_departments(session, hub.clock()))
 
 
-@router.post("/patients/lookup", response_model=wire.Patient, responses=problems(404), tags=["patients"])
-def lookup_patient(body: wire.PatientLookup, hub: HubDep, _kiosk: KioskId) -> wire.Patient:
-    """The patient with this identifier (sent in the body, never in a URL that access logs keep). 404
-    `patient_not_found`, or 404 `his_unavailable` when the HIS did not answer: register the patient from the card,
-    the hub keeps the registration for the HIS and the patient gets their number."""
-    found = hub.reception.find_patient(body.kind, body.value)
+@router.post(
+    "/patients/lookup",
+    response_model=wire.Patient,
+    responses={
+        **problems(404),
+        429: {
+            "model": wire.Problem,
+            "content": {"application/problem+json": {}},
+            "description": "the kiosk's lookup allowance is spent: again after `Retry-After` seconds",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+        },
+    },
+    tags=["patients"],
+)
+async def lookup_patient(body: wire.PatientLookup, hub: HubDep, kiosk: KioskPrincipal) -> wire.Patient:
+    """The patient with this identifier (sent in the body, never in a URL that access logs keep), with only what the
+    kiosk's next steps need. Each kiosk has an allowance — a burst of a few lookups, then one every few seconds;
+    beyond it 429 with `Retry-After` — and every lookup is logged (kiosk, time, kind, a keyed hash of the
+    identifier) for the hospital's IT to read. 404 `patient_not_found`, or 404 `his_unavailable` when the HIS did
+    not answer: register the patient from the card, the hub keeps the registration for the HIS and the patient gets
+    their number."""
+    guard = hub.access.lookups
+    try:
+        guard.check_recent_refusal(kiosk, hub.clock())
+        found = await run_in_threadpool(hub.reception.find_patient, body.kind, body.value)
+        await hub.write(_admit_and_log, hub, kiosk, body, found is not None)
+    except LookupRefusedError as refused:
+        raise errors.lookups_rate_limited(refused.retry_after_seconds) from None
     if found is None:
         raise errors.not_found("patient")
     return found
+
+
+def _admit_and_log(hub: Hub, kiosk: str, body: wire.PatientLookup, found: bool) -> None:
+    with hub.writer() as session:
+        hub.access.lookups.admit_and_log(session, kiosk, body.kind.value, body.value, found, hub.clock())
+        session.commit()
 
 
 @router.post(
@@ -49,7 +80,7 @@ def lookup_patient(body: wire.PatientLookup, hub: HubDep, _kiosk: KioskId) -> wi
     tags=["patients"],
 )
 async def register_patient(
-    body: wire.PatientRegistration, response: Response, hub: HubDep, _kiosk: KioskId
+    body: wire.PatientRegistration, response: Response, hub: HubDep, _kiosk: KioskPrincipal
 ) -> wire.Patient:
     """Register a patient; 201 when created, 200 with the existing record when they were already registered.
     While the HIS does not answer: 201 with a provisional patient (`id` "pending:…"), registered in the HIS later."""
@@ -59,7 +90,7 @@ async def register_patient(
 
 
 @router.post("/entitlement/check", response_model=wire.Entitlement, responses=problems(), tags=["entitlement"])
-async def check_entitlement(body: wire.EntitlementRequest, hub: HubDep, _kiosk: KioskId) -> wire.Entitlement:
+async def check_entitlement(body: wire.EntitlementRequest, hub: HubDep, _kiosk: KioskPrincipal) -> wire.Entitlement:
     """The BHYT card check through the BHXH gateway, normalised; a gateway outage answers register_and_recheck."""
     return await hub.entitlement.check(body, local_date(hub.clock()))
 
@@ -96,7 +127,7 @@ def _appointment_wire(hub: HubDep, booked: HisAppointment) -> wire.Appointment:
 @router.get(
     "/appointments/{code}", response_model=wire.Appointment, responses=problems(404, 503), tags=["appointments"]
 )
-def get_appointment(code: str, hub: HubDep, _kiosk: KioskId) -> wire.Appointment:
+def get_appointment(code: str, hub: HubDep, _kiosk: KioskPrincipal) -> wire.Appointment:
     """The booking behind the code in a booking QR (503 `his_unavailable` when the HIS does not answer)."""
     return _appointment_wire(hub, _booking(hub, code))
 
@@ -116,7 +147,7 @@ class CheckInRequest(wire.Wire):
 def check_in(
     code: str,
     hub: HubDep,
-    kiosk: KioskId,
+    kiosk: KioskPrincipal,
     body: CheckInRequest | None = None,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=128),
 ) -> wire.CheckIn:

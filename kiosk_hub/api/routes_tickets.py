@@ -1,13 +1,18 @@
-"""Kiosk HIS API v1: queue tickets (issue with an Idempotency-Key, read, cancel) and calling the next one."""
+"""Kiosk HIS API v1: queue tickets (issue with an Idempotency-Key, read, cancel), each kiosk only its own.
+
+A kiosk reads and cancels the tickets it issued, and those it was handed back as a reprint (the same patient today,
+ticket issued at another kiosk: the patient now stands at this one; the hand-over is recorded). Any other ticket
+answers 404, as if it did not exist. Calling numbers is staff's or the HIS's (`routes_calling.py`), never a kiosk's.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Header, Request, Response
 
 from kiosk_hub import errors, wire
+from kiosk_hub.access.principals import KioskPrincipal
 from kiosk_hub.queue.group_commit import IssueBatcher
 from kiosk_hub.queue.tickets import IssueRequest
-from kiosk_hub.web.auth import KioskId
 from kiosk_hub.web.deps import HubDep, problems
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
@@ -25,14 +30,16 @@ router = APIRouter(prefix="/api/v1", tags=["tickets"])
 async def issue_ticket(
     request: Request,
     body: wire.TicketRequest,
-    kiosk: KioskId,
+    kiosk: KioskPrincipal,
     idempotency_key: str | None = Header(
         default=None,
         alias="Idempotency-Key",
         description="required; a retry with the same key and body returns the same ticket",
     ),
 ) -> Response:
-    """A queue number for today in the department and lane; the same patient today gets their ticket back."""
+    """A queue number for today in the department and lane. A retry gets its ticket back; so does the same patient
+    today (`reprint: true`), also when another kiosk issued it — this kiosk may then read and cancel that ticket
+    (recorded); its id is not otherwise shown to other kiosks."""
     if not idempotency_key or len(idempotency_key) > 128:
         raise errors.idempotency_key_required()
     issue = IssueRequest(kiosk, idempotency_key, body)
@@ -48,18 +55,14 @@ def _batcher(request: Request) -> IssueBatcher:
 
 
 @router.get("/tickets/{ticket_id}", response_model=wire.Ticket, responses=problems(404))
-def get_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
-    """The ticket's status: position, whether it was called, the wait estimate."""
-    return hub.queue.get(ticket_id)
+def get_ticket(ticket_id: str, hub: HubDep, kiosk: KioskPrincipal) -> wire.Ticket:
+    """The ticket's status: position, whether it was called, the wait estimate. Only a ticket this kiosk issued or
+    was handed back as a reprint; any other is 404."""
+    return hub.queue.get_for_kiosk(kiosk, ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket, responses=problems(404, 409))
-async def cancel_ticket(ticket_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
-    """Cancel a waiting ticket (cancelling twice answers the cancelled ticket)."""
-    return await hub.write(hub.queue.cancel, ticket_id)
-
-
-@router.post("/departments/{department_id}/call-next", response_model=wire.Ticket, responses=problems(404, 409))
-async def call_next(department_id: str, hub: HubDep, _kiosk: KioskId) -> wire.Ticket:
-    """Call the department's next ticket by its lane policy (for the counter display and tests)."""
-    return await hub.write(hub.queue.call_next, department_id)
+async def cancel_ticket(ticket_id: str, hub: HubDep, kiosk: KioskPrincipal) -> wire.Ticket:
+    """Cancel a waiting ticket this kiosk issued or was handed back (cancelling twice answers the cancelled
+    ticket); any other is 404."""
+    return await hub.write(hub.queue.cancel, kiosk, ticket_id)

@@ -7,6 +7,7 @@ from html import escape
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from kiosk_hub.access.principals import Public
 from kiosk_hub.db.models import TicketStatus
 from kiosk_hub.errors import HubError
 from kiosk_hub.web.deps import HubDep
@@ -19,12 +20,7 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="30">
 <title>{title}</title>
-<style>
-body{{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;background:#f4f7f6;color:#123}}
-main{{max-width:28rem;margin:auto;background:#fff;border-radius:1rem;padding:1.5rem;box-shadow:0 2px 8px #0002}}
-.num{{font-size:4rem;font-weight:700;text-align:center;margin:.5rem 0}}
-.state{{text-align:center;font-size:1.4rem}} .en{{color:#567;font-size:.9em}} dt{{font-weight:600}}
-</style></head><body><main>
+<link rel="stylesheet" href="/static/status.css"></head><body><main>
 <h1>{hospital}</h1>
 <p>{department_vi}<br><span class="en">{department_en}</span></p>
 <div class="num">{number}</div>
@@ -68,7 +64,7 @@ def render(ticket: Ticket, hospital: str) -> str:
     )
 
 
-@router.get("/t/{token}", response_class=HTMLResponse)
+@router.get("/t/{token}", response_class=HTMLResponse, dependencies=[Public])
 def ticket_status_page(token: str, hub: HubDep) -> HTMLResponse:
     try:
         ticket = hub.queue.by_public_token(token)

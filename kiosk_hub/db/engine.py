@@ -9,7 +9,8 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk_hub.db.files import private_file, sqlite_file
@@ -116,3 +117,11 @@ def as_utc(moment: datetime) -> datetime:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def insert_or_skip(session: Session, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    """Inserts the rows, skipping those whose `keys` exist already (`ON CONFLICT DO NOTHING`, both stores)."""
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(table).values(rows).on_conflict_do_nothing(index_elements=keys))

@@ -54,24 +54,6 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reader(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import IntegrityError
-
-    from kiosk_hub.events.readers import add_reader
-
-    hub = _hub(args)
-    with hub.writer() as session:
-        token = add_reader(session, args.name, hub.clock())
-        try:
-            session.commit()
-        except IntegrityError:
-            print(json.dumps({"error": "reader_name_taken", "name": args.name}, ensure_ascii=False), file=sys.stderr)
-            return 1
-    # The only time the token is shown: the hub keeps its hash.
-    print(json.dumps({"name": args.name, "token": token}, ensure_ascii=False))
-    return 0
-
-
 def _replay(args: argparse.Namespace) -> int:
     from kiosk_hub.events.delivery import replay_dead
 
@@ -94,10 +76,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     status = events.add_parser("status", help="subscriptions, pending and dead deliveries")
     status.add_argument("--db")
     status.set_defaults(handler=_list)
-    reader = events.add_parser("reader", help="add a system that pulls GET /api/v1/events; prints its token once")
-    reader.add_argument("name")
-    reader.add_argument("--db")
-    reader.set_defaults(handler=_reader)
     replay = events.add_parser("replay", help="put a dead delivery (or all) back in line")
     replay.add_argument("delivery_id", nargs="?", type=int)
     replay.add_argument("--all", action="store_true")

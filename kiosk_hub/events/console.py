@@ -8,17 +8,18 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select, update
 
+from kiosk_hub.access.principals import AdminChange, ConsoleReader
 from kiosk_hub.events.delivery import replay_dead
 from kiosk_hub.events.status import feed_status
 from kiosk_hub.fleet import audit
-from kiosk_hub.fleet.console.web import AdminChange, SignedIn, form_text, hub_of, render
+from kiosk_hub.fleet.console.web import form_text, hub_of, render
 from kiosk_hub.his.models import BhytCheckIn, HisVisit
 
 router = APIRouter(prefix="/fleet/his", include_in_schema=False)
 
 
 @router.get("")
-def his_page(request: Request, user: SignedIn) -> Response:
+def his_page(request: Request, user: ConsoleReader) -> Response:
     hub = hub_of(request)
     with hub.reader() as session:
         failed = list(session.scalars(select(HisVisit).where(HisVisit.failed.is_(True)).limit(200)))

@@ -82,14 +82,3 @@ class WebhookDelivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)  # a status or an exception class
-
-
-class EventReader(Base):
-    """A system that pulls the feed (`GET /api/v1/events`): a named bearer token, only its SHA-256 kept. A stand-in
-    for the hub's integration credentials (scope `events`): the pull route's one dependency is all that changes."""
-
-    __tablename__ = "event_readers"
-    name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked: Mapped[bool] = mapped_column(Boolean, default=False)

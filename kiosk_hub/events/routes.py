@@ -1,4 +1,5 @@
-"""The pull feed, for a HIS that cannot receive webhooks: `GET /api/v1/events?after=<position>`.
+"""The pull feed, for a HIS that cannot receive webhooks: `GET /api/v1/events?after=<position>`, for an integration
+credential holding the `events` scope (`kiosk-hub integration add NAME --scope events`, or the console).
 
 Events come in position order; `after` is the last position the reader has handled (0 at first). Positions are
 given out by one publisher at a time, so a reader that asks again with the last position it saw never skips an
@@ -8,15 +9,17 @@ event. The same envelopes as the webhooks; kept for the retention period (KIOSK_
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 
+from kiosk_hub.access.integrations import Integration
+from kiosk_hub.access.principals import integration
+from kiosk_hub.access.roles import Scope
 from kiosk_hub.events.delivery import envelope
 from kiosk_hub.events.models import OutboxEvent
-from kiosk_hub.events.readers import EventReaderName
 from kiosk_hub.web.deps import HubDep, problems
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
@@ -36,10 +39,10 @@ class FeedPage(BaseModel):
     last_position: int = Field(description="the position to ask `after` next time (the `after` given if none)")
 
 
-@router.get("/events", response_model=FeedPage, responses=problems())
+@router.get("/events", response_model=FeedPage, responses=problems(403))
 def pull_events(
     hub: HubDep,
-    _reader: EventReaderName,
+    _reader: Annotated[Integration, integration(Scope.EVENTS)],
     after: int = Query(0, ge=0),
     limit: int = Query(100, ge=1, le=1000),
     types: str = Query("", max_length=500, description="comma-separated type prefixes, e.g. ticket.,visit.opened"),

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from kiosk.remote_config.envelope import Audience
 from kiosk.remote_config.schema import ActionResult, ConfigReport, Heartbeat
 from kiosk_hub import errors
+from kiosk_hub.access.principals import KioskPrincipal, Public, stated
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import actions, enrolment, intake, issuing, rollout
 from kiosk_hub.fleet.configs import config_of
@@ -22,7 +23,6 @@ from kiosk_hub.fleet.key_rotation import key_changes
 from kiosk_hub.fleet.models import FleetKiosk
 from kiosk_hub.fleet.signing import SigningKeyUnavailableError
 from kiosk_hub.hub import Hub
-from kiosk_hub.web.auth import current_kiosk
 
 router = APIRouter(prefix="/fleet/v1", tags=["fleet"], include_in_schema=False)
 log = logging.getLogger("kiosk_hub.fleet")
@@ -35,8 +35,8 @@ def _hub(request: Request) -> Hub:
     return hub
 
 
-def _live_kiosk(request: Request, kiosk_id: Annotated[str, Depends(current_kiosk)]) -> str:
-    # The bearer gate caches tokens for a while; a revoked kiosk is refused here at once.
+def _live_kiosk(request: Request, kiosk_id: KioskPrincipal) -> str:
+    # The bearer gate sees a revocation within a second; these calls read the kiosk's row anyway: refused at once.
     with _hub(request).reader() as session:
         kiosk = session.get(Kiosk, kiosk_id)
         if kiosk is None or kiosk.revoked:
@@ -61,7 +61,7 @@ class EnrolReply(BaseModel):
     config_version: int  # what the kiosk's group runs now: the kiosk never accepts an older version
 
 
-@router.post("/enrol", status_code=201)
+@router.post("/enrol", status_code=201, dependencies=[Public])  # the one-time code in the body is the credential
 def enrol(request: Request, body: EnrolRequest) -> EnrolReply:
     hub = _hub(request)
     with hub.writer() as session:
@@ -122,7 +122,7 @@ def config_report(request: Request, kiosk_id: LiveKiosk, report: ConfigReport) -
         session.commit()
 
 
-@router.post("/heartbeat")
+@router.post("/heartbeat", dependencies=[stated("kiosk")])
 async def heartbeat(request: Request) -> Response:
     """The hot path (~333/s at 10,000 kiosks): cached token, pydantic parsing of the raw bytes, group commit.
     Answered only after the heartbeat's batch committed; a revoked kiosk is refused by its batch at once."""

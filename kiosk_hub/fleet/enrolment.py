@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk_hub.access.revocations import record_revocation
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import audit
@@ -91,6 +92,7 @@ def redeem(session: Session, keys: ConfigKeys, code: str, name: str, now: dateti
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise EnrolmentError("code_used")
+    _free_name_of_revoked(session, name)
     token = _add(session, kiosk_id, name, row.group_id, now)
     key = keys.prepare(session, now)
     version = desired_under(current_rollout(session, row.group_id), canary=False, config_version=0) or 0
@@ -117,9 +119,19 @@ def _add(session: Session, kiosk_id: str, name: str, group_id: str, now: datetim
     return token
 
 
+def _free_name_of_revoked(session: Session, name: str) -> None:
+    """A kiosk enrolled again under its name after it was revoked (`kiosk enrol --code`): the revoked record keeps
+    its history under the name with its id appended; a name an active kiosk holds stays taken."""
+    holder = session.scalars(select(Kiosk).where(Kiosk.name == name, Kiosk.revoked.is_(True))).first()
+    if holder is not None:
+        holder.name = f"{name}~{holder.id[:8]}"
+        session.flush()
+
+
 def revoke(session: Session, kiosk_id: str, actor: str, now: datetime) -> None:
     kiosk = session.get(Kiosk, kiosk_id)
     if kiosk is None:
         raise EnrolmentError("unknown_kiosk")
     kiosk.revoked = True
+    record_revocation(session, "kiosk", kiosk_id, now)  # every hub process drops the token within a second
     audit.record(session, now, actor, "kiosk.revoked", kiosk.name)

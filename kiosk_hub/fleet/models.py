@@ -1,6 +1,6 @@
-"""Tables of fleet management: console users and sessions, the audit log, enrolment codes, kiosk groups and fleet
-state, configuration versions and the keys that sign them, rollouts, configuration reports, heartbeats and remote
-actions.
+"""Tables of fleet management: console users (roles: `kiosk_hub.access.roles`) and sessions, the audit log,
+enrolment codes, kiosk groups and fleet state, configuration versions and the keys that sign them, rollouts,
+configuration reports, heartbeats and remote actions.
 
 The hub's `kiosks` table stays the hub's: fleet state lives beside it in `fleet_kiosks`, keyed by the kiosk id.
 """
@@ -16,11 +16,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kiosk_hub.db.models import Base
 
 
-class Role(StrEnum):
-    ADMIN = "admin"  # may change anything
-    VIEWER = "viewer"  # may look at everything, change nothing
-
-
 class RolloutPhase(StrEnum):
     CANARY = "canary"  # only the group's canary kiosks get the new version
     WIDE = "wide"  # every kiosk of the group gets it
@@ -33,9 +28,11 @@ class ConsoleUser(Base):
     __tablename__ = "fleet_users"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))  # a kiosk_hub.access.roles.Role
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Staff only: whether their calling pages show patients' names (otherwise numbers alone).
+    may_see_names: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ConsoleSession(Base):

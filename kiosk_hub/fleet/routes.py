@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from kiosk_hub.access.principals import ConsoleRefusedError
 from kiosk_hub.fleet import api
-from kiosk_hub.fleet.console import pages, pages_config, pages_departments, pages_settings
-from kiosk_hub.fleet.console.web import ConsoleRefusedError, answer_refusal
+from kiosk_hub.fleet.console import (
+    pages,
+    pages_access_log,
+    pages_config,
+    pages_departments,
+    pages_integrations,
+    pages_settings,
+    pages_sign_in,
+    pages_users,
+)
+from kiosk_hub.fleet.console.web import answer_refusal
 
 router = APIRouter()
 router.include_router(api.router)
@@ -14,6 +24,11 @@ router.include_router(pages.router)
 router.include_router(pages_config.router)
 router.include_router(pages_settings.router)
 router.include_router(pages_departments.router)
+router.include_router(pages_sign_in.router)
+router.include_router(pages_users.router)
+router.include_router(pages_integrations.router)
+router.include_router(pages_access_log.router)
+router.include_router(pages_access_log.csv_router)
 
 
 def include(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from kiosk_hub.access.principals import Public
 from kiosk_hub.health.checks import Check, readiness
 from kiosk_hub.health.store import StoreFault
 from kiosk_hub.web.deps import HubDep
@@ -22,6 +23,7 @@ router = APIRouter(tags=["health"])
 
 @router.get(
     "/healthz",
+    dependencies=[Public],
     summary="Readiness: 200 when the store answers, takes writes and is migrated; 503 problem with the reason",
     responses={503: {"description": "not ready: the reason in `detail`", "content": {"application/json": {}}}},
 )

@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -36,17 +38,47 @@ _REFUSALS: dict[str, Callable[[], errors.HubError]] = {
 
 
 def patient_wire(p: c.HisPatient) -> wire.Patient:
-    """What the kiosk sees of a patient: the ID number masked to its last 4 digits."""
+    """What a kiosk is told of a patient: what its next steps need (the ticket's name and year, the age for the
+    priority lane, the gateway's name and date check), never the card numbers, the full ID number or the patient
+    code (`docs/security.md`)."""
     return wire.Patient(
         id=p.patient_id,
-        patient_code=p.patient_code,
         full_name=p.full_name,
         date_of_birth=p.date_of_birth,
-        sex=p.sex,
         id_number_masked=mask_id(p.id_number) if p.id_number else None,
-        bhxh_number=p.bhxh_number,
-        bhyt_code=p.bhyt_code,
     )
+
+
+def card_codes(p: c.HisPatient | wire.PatientRegistration) -> tuple[str, ...]:
+    """The codes the gateway takes as maThe, most specific first (BHYT code, BHXH number, citizen ID)."""
+    codes = (p.bhyt_code, p.bhxh_number, p.id_number)
+    return tuple(dict.fromkeys(code for code in codes if code))
+
+
+class CardsOnFile:
+    """The cards of the patients this process looked up or registered lately, by patient id: the entitlement check
+    tries them when the card the kiosk sent is unknown to the gateway (the kiosk is never sent them). In memory
+    only, for the length of a patient's visit at the kiosk; a check reaching another hub process than the lookup
+    finds none and answers with the kiosk's card alone."""
+
+    def __init__(self, keep: timedelta = timedelta(minutes=15), most: int = 10_000) -> None:
+        self._keep, self._most = keep, most
+        self._seen: OrderedDict[str, tuple[tuple[str, ...], datetime]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, patient_id: str, codes: tuple[str, ...], now: datetime) -> None:
+        if not codes:
+            return
+        with self._lock:
+            self._seen[patient_id] = (codes, now + self._keep)
+            self._seen.move_to_end(patient_id)
+            while len(self._seen) > self._most:
+                self._seen.popitem(last=False)
+
+    def codes(self, patient_id: str, now: datetime) -> list[str]:
+        with self._lock:
+            found = self._seen.get(patient_id)
+        return list(found[0]) if found and found[1] > now else []
 
 
 def identity_key(r: wire.PatientRegistration) -> str:
@@ -66,6 +98,11 @@ class Reception:
         self._reader = reader
         self._writer = writer
         self._clock = clock
+        self._cards = CardsOnFile()
+
+    def cards_on_file(self, patient_id: str) -> list[str]:
+        """The cards of a patient this process looked up or registered in the last minutes (possibly none)."""
+        return self._cards.codes(patient_id, self._clock())
 
     def find_patient(self, kind: wire.IdentifierKind, value: str) -> wire.Patient | None:
         try:
@@ -73,7 +110,10 @@ class Reception:
         except HisUnavailableError as exc:
             log.warning("HIS did not answer a patient lookup (%s)", type(exc.__cause__ or exc).__name__)
             raise errors.his_unavailable() from exc
-        return patient_wire(found) if found else None
+        if found is None:
+            return None
+        self._cards.remember(found.patient_id, card_codes(found), self._clock())
+        return patient_wire(found)
 
     def register_patient(self, registration: wire.PatientRegistration) -> tuple[wire.Patient, bool]:
         """The patient and whether they are new; a provisional patient when the HIS cannot answer."""
@@ -89,6 +129,7 @@ class Reception:
             with self._writer() as session:
                 announce_registration(session, answer.patient, self._clock())
                 session.commit()
+        self._cards.remember(answer.patient.patient_id, card_codes(answer.patient), self._clock())
         return patient_wire(answer.patient), answer.created
 
     def _provisional(self, registration: wire.PatientRegistration) -> wire.Patient:
@@ -111,15 +152,12 @@ class Reception:
                         select(PendingRegistration).where(PendingRegistration.identity_key == key)
                     ).one()
         patient_id = row.his_patient_id or f"{PENDING}{row.id}"
+        self._cards.remember(patient_id, card_codes(registration), self._clock())
         return wire.Patient(
             id=patient_id,
-            patient_code="",  # the HIS gives it once it has the patient
             full_name=registration.full_name,
             date_of_birth=registration.date_of_birth,
-            sex=registration.sex,
             id_number_masked=mask_id(registration.id_number) if registration.id_number else None,
-            bhxh_number=registration.bhxh_number,
-            bhyt_code=registration.bhyt_code,
         )
 
     def resolve(self, patient_ref: str) -> str:

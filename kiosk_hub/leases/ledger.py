@@ -23,6 +23,7 @@ from kiosk.domain.dates import local_date
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk_hub import errors
 from kiosk_hub import wire as api_wire
+from kiosk_hub.access.grants import grant_tickets
 from kiosk_hub.db.models import Ticket, TicketStatus
 from kiosk_hub.leases import wire
 from kiosk_hub.leases.counters import reserve_block
@@ -183,6 +184,8 @@ class LeaseLedger:
                 outcome = ReplayOutcome.PLACED
             elif outcome is ReplayOutcome.RENUMBERED:
                 ticket.number = item.number  # the patient holds this number on paper; the hub's never left it
+            if ticket.kiosk_id != kiosk_id:  # merged into the patient's ticket from another kiosk: it may read it
+                grant_tickets(session, [(ticket.id, kiosk_id)], "replay", self._hub.clock())
             session.add(
                 LeaseReplay(
                     id=str(uuid.uuid4()),

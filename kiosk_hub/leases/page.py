@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from kiosk_hub.access.principals import Public
 from kiosk_hub.leases.models import LeaseReplay, NumberLease
 from kiosk_hub.web.deps import HubDep
 
@@ -25,13 +26,14 @@ _WAITING = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="30">
-<title>Số tạm · Provisional number</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:28rem;margin:auto;padding:1.5rem">
+<title>Số tạm · Provisional number</title>
+<link rel="stylesheet" href="/static/status.css"></head>
+<body><main>
 <h1>Số tạm · Provisional number</h1>
 <p>Hệ thống chưa nhận được số này từ máy lấy số. Số của bạn vẫn giữ nguyên; vui lòng xác nhận tại quầy tiếp đón.</p>
-<p style="color:#567">Not yet received from the kiosk. Your number stands; please confirm it at the reception desk.</p>
-<p style="color:#567">Cập nhật mỗi 30 giây · Refreshes every 30 seconds</p>
-</body></html>
+<p class="en">Not yet received from the kiosk. Your number stands; please confirm it at the reception desk.</p>
+<p class="en">Cập nhật mỗi 30 giây · Refreshes every 30 seconds</p>
+</main></body></html>
 """
 
 
@@ -40,7 +42,7 @@ def key_hash(idempotency_key: str) -> str:
     return hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
 
 
-@router.get("/t/k/{lease_id}/{hashed}", response_class=HTMLResponse)
+@router.get("/t/k/{lease_id}/{hashed}", response_class=HTMLResponse, dependencies=[Public])
 def provisional_ticket_page(lease_id: str, hashed: str, hub: HubDep) -> Response:
     if not _HASH.fullmatch(hashed) or len(lease_id) > 36:
         return HTMLResponse(_NOT_FOUND, status_code=404)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from kiosk_hub.access import models as _access_models  # noqa: F401 - access tables too
 from kiosk_hub.bhxh import models as _bhxh_models  # noqa: F401 - the lookup officer's table
 from kiosk_hub.db.models import Base
 from kiosk_hub.events import models as _event_models  # noqa: F401 - the event feed's tables

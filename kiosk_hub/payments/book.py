@@ -284,9 +284,9 @@ class PaymentBook:
     def choose_pay_later(self, payment_id: str, kiosk_id: str) -> bool:
         """Mark the payment to be paid from a phone after the ticket (stored before the ticket is issued); whether
         a ticket is due for it now."""
+        payment = self.owned(payment_id, kiosk_id)  # first: another kiosk is not told whether it exists
         if not self.settings.pay_later:
             raise errors.pay_later_off()
-        payment = self.owned(payment_id, kiosk_id)
         if payment.state not in (_S.AWAITING, _S.EXPIRED) and not payment.pay_later:
             return payment.state == _S.PAID
         with self.writer() as session:

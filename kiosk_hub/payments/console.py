@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from kiosk.domain.dates import local_date
 from kiosk.domain.ticket import VisitType
+from kiosk_hub.access.principals import AdminChange, ConsoleReader
 from kiosk_hub.db.models import Department
 from kiosk_hub.fleet import audit
-from kiosk_hub.fleet.console.web import AdminChange, SignedIn, form_text, hub_of, render
+from kiosk_hub.fleet.console.web import form_text, hub_of, render
 from kiosk_hub.payments.fees import price_list, set_price
 from kiosk_hub.payments.models import BankFeed, Payment, PaymentAlert
 from kiosk_hub.payments.reconcile import day_report, statement_csv
@@ -31,7 +32,7 @@ def _day(text: str | None, today: date) -> date:
 
 
 @router.get("")
-def payments_page(request: Request, user: SignedIn, day: str | None = None) -> Response:
+def payments_page(request: Request, user: ConsoleReader, day: str | None = None) -> Response:
     hub = hub_of(request)
     chosen = _day(day, local_date(hub.clock()))
     with hub.reader() as session:
@@ -50,7 +51,7 @@ def payments_page(request: Request, user: SignedIn, day: str | None = None) -> R
 
 
 @router.get("/statement.csv")
-def statement(request: Request, _user: SignedIn, day: str | None = None) -> Response:
+def statement(request: Request, _user: ConsoleReader, day: str | None = None) -> Response:
     hub = hub_of(request)
     chosen = _day(day, local_date(hub.clock()))
     with hub.reader() as session:
@@ -83,7 +84,7 @@ def refunded(request: Request, change: AdminChange) -> Response:
 
 
 @router.get("/prices")
-def prices_page(request: Request, user: SignedIn, saved: int = 0, problem: int = 0) -> Response:
+def prices_page(request: Request, user: ConsoleReader, saved: int = 0, problem: int = 0) -> Response:
     hub = hub_of(request)
     with hub.reader() as session:
         prices = price_list(session)

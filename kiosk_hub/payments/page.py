@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from kiosk.domain.vietqr import format_vnd
+from kiosk_hub.access.principals import Public
 from kiosk_hub.payments.models import Payment, PaymentState
 from kiosk_hub.payments.wire import Payment as PaymentView
 from kiosk_hub.web.deps import HubDep
@@ -36,11 +37,7 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="15">
 <title>{reference}</title>
-<style>
-body{{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;background:#f4f7f6;color:#123}}
-main{{max-width:28rem;margin:auto;background:#fff;border-radius:1rem;padding:1.5rem;box-shadow:0 2px 8px #0002}}
-.state{{text-align:center;font-size:1.4rem}} .en{{color:#567;font-size:.9em}} .num{{font-size:3rem;font-weight:700}}
-</style></head><body><main>
+<link rel="stylesheet" href="/static/status.css"></head><body><main>
 <h1>{hospital}</h1>
 <p class="state" id="state">{state_vi}<br><span class="en">{state_en}</span></p>
 <dl>{details}</dl>
@@ -77,9 +74,9 @@ def render(view: PaymentView, hospital: str) -> str:
     )
 
 
-@router.get("/p/{token}", response_class=HTMLResponse)
-async def payment_page(token: str, hub: HubDep) -> HTMLResponse:
-    view = await run_in_threadpool(_by_token, hub, token)
+@router.get("/p/{payment_token}", response_class=HTMLResponse, dependencies=[Public])
+async def payment_page(payment_token: str, hub: HubDep) -> HTMLResponse:
+    view = await run_in_threadpool(_by_token, hub, payment_token)
     if view is None:
         page = "<!doctype html><meta charset=utf-8><p>Không tìm thấy thanh toán · Payment not found</p>"
         return HTMLResponse(page, status_code=404)

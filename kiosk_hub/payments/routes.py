@@ -11,11 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from kiosk_hub import errors
+from kiosk_hub.access.principals import KioskPrincipal, stated
 from kiosk_hub.payments import wire
 from kiosk_hub.payments.desk import PaymentDesk
 from kiosk_hub.payments.gateway import ForgedCallbackError, MalformedCallbackError
 from kiosk_hub.payments.models import SETTLED
-from kiosk_hub.web.auth import KioskId
 from kiosk_hub.web.deps import HubDep, problems
 
 router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
@@ -26,7 +26,7 @@ READ_EVERY_SECONDS = 0.25
 
 
 @router.post("/quote", response_model=wire.FeeQuote, responses=problems())
-async def quote(body: wire.FeeQuestion, hub: HubDep, _kiosk: KioskId) -> wire.FeeQuote:
+async def quote(body: wire.FeeQuestion, hub: HubDep, _kiosk: KioskPrincipal) -> wire.FeeQuote:
     """What this visit costs at the kiosk, shown before the patient commits (the HIS's price, else the hospital's
     price list; nothing for BHYT, exempt patients, or when the hub takes no payments)."""
     return await run_in_threadpool(hub.payments.book.quote, body)
@@ -44,7 +44,7 @@ async def quote(body: wire.FeeQuestion, hub: HubDep, _kiosk: KioskId) -> wire.Fe
 async def open_payment(
     body: wire.PaymentRequest,
     hub: HubDep,
-    kiosk: KioskId,
+    kiosk: KioskPrincipal,
     idempotency_key: str | None = Header(
         default=None, alias="Idempotency-Key", description="required; a retry answers the same payment"
     ),
@@ -77,7 +77,7 @@ def _view(desk: PaymentDesk, payment_id: str, kiosk: str | None) -> wire.Payment
 async def read_payment(
     payment_id: str,
     hub: HubDep,
-    kiosk: KioskId,
+    kiosk: KioskPrincipal,
     wait: float = Query(default=0, ge=0, le=MAX_WAIT_SECONDS, description="seconds to wait for a change"),
     seen: str | None = Query(default=None, max_length=16, description="the state the kiosk shows now"),
 ) -> wire.Payment:
@@ -92,14 +92,14 @@ async def read_payment(
 
 
 @router.post("/{payment_id}/abandon", response_model=wire.Payment, responses=problems(404))
-async def abandon(payment_id: str, hub: HubDep, kiosk: KioskId) -> wire.Payment:
+async def abandon(payment_id: str, hub: HubDep, kiosk: KioskPrincipal) -> wire.Payment:
     """The patient cancelled or the kiosk's countdown ran out; money still on its way settles it later."""
     await hub.write(hub.payments.book.abandon, payment_id, kiosk)
     return await run_in_threadpool(_view, hub.payments, payment_id, kiosk)
 
 
 @router.post("/{payment_id}/pay-later", response_model=wire.Payment, responses=problems(404, 409))
-async def pay_later(payment_id: str, hub: HubDep, kiosk: KioskId) -> wire.Payment:
+async def pay_later(payment_id: str, hub: HubDep, kiosk: KioskPrincipal) -> wire.Payment:
     """The ticket now, the payment from a phone later (the QR printed on the ticket), where the hospital allows it."""
     desk = hub.payments
     if await hub.write(desk.book.choose_pay_later, payment_id, kiosk):
@@ -107,7 +107,7 @@ async def pay_later(payment_id: str, hub: HubDep, kiosk: KioskId) -> wire.Paymen
     return await run_in_threadpool(_view, desk, payment_id, kiosk)
 
 
-@router.post("/callback/payos", include_in_schema=False)
+@router.post("/callback/payos", include_in_schema=False, dependencies=[stated("gateway-signature")])
 async def payos_callback(request: Request, hub: HubDep) -> JSONResponse:
     """payOS's webhook. No bearer token: only the checksum key's signature makes it believed."""
     desk = hub.payments

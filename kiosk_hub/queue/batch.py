@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.ticket import Lane
 from kiosk_hub import errors, wire
+from kiosk_hub.access.grants import grant_tickets
 from kiosk_hub.db.models import Ticket, TicketStatus
 from kiosk_hub.queue.catalog import Catalog
 from kiosk_hub.queue.state import QueueCounts, add_to_counter
@@ -48,6 +49,7 @@ class TicketFacts(Protocol):
     issued_at: datetime
     called_at: datetime | None
     request_fingerprint: str
+    kiosk_id: str
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,12 @@ def write_batch(
     watcher: QueueWatcher,
 ) -> list[Decision]:
     """Each request's decision, in the requests' order; the new tickets are inserted, numbered and counted, and
-    the watcher told in the same transaction (the outbox rows commit with the tickets, one statement each)."""
+    the watcher told in the same transaction (the outbox rows commit with the tickets, one statement each). A kiosk
+    handed back another kiosk's ticket (the same patient today) is granted that ticket (`access/grants.py`)."""
     decisions: list[Decision | None] = [None] * len(requests)
     queues: dict[tuple[str, str], list[SimpleNamespace]] = {}
     placed: list[tuple[IssueRequest, WatchedTicket]] = []
+    handed: list[tuple[str, str]] = []
     for i, request in enumerate(requests):  # in arrival order: the first of two requests for a patient wins
         body = request.body
         key = (request.kiosk_id, request.idempotency_key)
@@ -136,6 +140,8 @@ def write_batch(
         queued = known.by_patient.get(patient) if patient is not None else None
         if queued is not None:
             decisions[i] = Placed(queued, existing=True)
+            if queued.kiosk_id != request.kiosk_id:
+                handed.append((queued.id, request.kiosk_id))
             continue
         ticket = _new_ticket(request, day, now)
         known.by_key[key] = cast(TicketFacts, ticket)
@@ -150,6 +156,7 @@ def write_batch(
         conn.execute(_INSERT, [vars(ticket) for queue in queues.values() for ticket in queue])
         watcher.issued(conn, placed)
         _count_positions(session, catalog, day, queues, decisions)
+    grant_tickets(session, handed, "reprint", now)
     return [d for d in decisions if d is not None]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.domain.dates import local_date
 from kiosk.domain.ticket import Lane, VisitType, display_number
 from kiosk_hub import errors, wire
+from kiosk_hub.access.grants import may_use
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Department, LanePolicy, Ticket, TicketStatus
 from kiosk_hub.queue.batch import (
@@ -116,11 +117,26 @@ class QueueBook:
         return look_up(session.connection(), requests, day)
 
     def get(self, ticket_id: str) -> wire.Ticket:
+        """Any ticket, for the hub itself (a replay's answer, the provisional page); kiosks go through
+        `get_for_kiosk`."""
         with self._reader() as session:
             ticket = session.get(Ticket, ticket_id)
             if ticket is None:
                 raise errors.not_found("ticket")
             return self._to_wire(session, ticket, reprint=False)
+
+    def get_for_kiosk(self, kiosk_id: str, ticket_id: str) -> wire.Ticket:
+        """The ticket if this kiosk issued it or was handed it; any other answers "no such ticket"."""
+        with self._reader() as session:
+            ticket = self._kiosk_ticket(session, kiosk_id, ticket_id)
+            return self._to_wire(session, ticket, reprint=False)
+
+    @staticmethod
+    def _kiosk_ticket(session: Session, kiosk_id: str, ticket_id: str) -> Ticket:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or not may_use(session, ticket.id, ticket.kiosk_id, kiosk_id):
+            raise errors.not_found("ticket")  # 404 either way: another kiosk's ticket is not confirmed to exist
+        return ticket
 
     def by_public_token(self, token: str) -> wire.Ticket:
         with self._reader() as session:
@@ -129,11 +145,10 @@ class QueueBook:
                 raise errors.not_found("ticket")
             return self._to_wire(session, ticket, reprint=False)
 
-    def cancel(self, ticket_id: str) -> wire.Ticket:
+    def cancel(self, kiosk_id: str, ticket_id: str) -> wire.Ticket:
+        """Cancels a waiting ticket this kiosk issued or was handed."""
         with self._writer() as session:
-            ticket = session.get(Ticket, ticket_id)
-            if ticket is None:
-                raise errors.not_found("ticket")
+            ticket = self._kiosk_ticket(session, kiosk_id, ticket_id)
             if ticket.status == TicketStatus.CANCELLED:
                 return self._to_wire(session, ticket, reprint=False)  # cancelling twice is a retry, not an error
             if ticket.status != TicketStatus.WAITING:
@@ -147,7 +162,8 @@ class QueueBook:
             return answer
 
     def call_next(self, department_id: str) -> wire.Ticket:
-        """Call the next waiting ticket of the department (the counter or the HIS drives this)."""
+        """Call the next waiting ticket of the department: staff of the department or a HIS decide (the routes
+        check who); two callers at once never take the same ticket."""
         with self._writer() as session:
             department = session.get(Department, department_id)
             if department is None:

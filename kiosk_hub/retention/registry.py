@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Table, and_, exists, select
 
+from kiosk_hub.access.models import PatientLookupEntry, TicketGrant
 from kiosk_hub.db.models import Appointment, EntitlementRecheck, Patient, Ticket
 from kiosk_hub.his.models import BhytCheckIn, EntitlementCheck, HisVisit, PendingRegistration, RegisterVisit
 from kiosk_hub.leases.models import LeaseReplay
@@ -42,6 +43,8 @@ REPLAYS: Table = LeaseReplay.__table__  # type: ignore[assignment]
 RECHECKS: Table = EntitlementRecheck.__table__  # type: ignore[assignment]
 APPOINTMENTS: Table = Appointment.__table__  # type: ignore[assignment]
 PATIENTS: Table = Patient.__table__  # type: ignore[assignment]
+GRANTS: Table = TicketGrant.__table__  # type: ignore[assignment]
+LOOKUPS: Table = PatientLookupEntry.__table__  # type: ignore[assignment]
 HIS_VISITS: Table = HisVisit.__table__  # type: ignore[assignment]
 CARD_CHECKS: Table = EntitlementCheck.__table__  # type: ignore[assignment]
 PENDING: Table = PendingRegistration.__table__  # type: ignore[assignment]
@@ -95,9 +98,19 @@ PURGEABLE: tuple[PurgeableTable, ...] = (
         lambda c: REPLAYS.c.ticket_id.in_(select(TICKETS.c.id).where(TICKETS.c.day < c.day)),
     ),
     PurgeableTable(
+        GRANTS,
+        "which kiosk a ticket was handed to as a reprint (or a merged replay); go with their ticket",
+        lambda c: GRANTS.c.ticket_id.in_(select(TICKETS.c.id).where(TICKETS.c.day < c.day)),
+    ),
+    PurgeableTable(
         TICKETS,
         "queue tickets: the patient, department, number and times of a visit",
         lambda c: TICKETS.c.day < c.day,
+    ),
+    PurgeableTable(
+        LOOKUPS,
+        "patient lookups by kiosks: which kiosk, when, the kind of identifier and its keyed hash",
+        lambda c: LOOKUPS.c.at < c.moment,
     ),
     PurgeableTable(
         RECHECKS,

@@ -1,2 +1,2 @@
-"""What every concern's routes share: the hub behind a request, the kiosk's bearer token, problem+json answers and
-the body limit."""
+"""What every concern's routes share: the hub behind a request, problem+json answers, the body limit and the
+security headers (who may call a route is `kiosk_hub.access.principals`)."""

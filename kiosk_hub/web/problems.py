@@ -24,6 +24,7 @@ STORE_RETRY_AFTER_SECONDS = 30
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
@@ -52,9 +53,9 @@ def store_unavailable(fault: StoreFault) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer", **exc.headers} if exc.status == 401 else exc.headers
         problem = Problem(title=exc.title, status=exc.status, code=exc.code, message_key=exc.message_key)
-        return problem_response(problem, headers)
+        return problem_response(problem, headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

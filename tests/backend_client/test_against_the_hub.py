@@ -30,14 +30,24 @@ async def test_a_known_patient_is_found_by_citizen_id_with_the_id_masked(client:
     card = card_for_result("000")
     found = await client.find_patient(IdentifierKind.CCCD, card.id_number)
     assert found is not None
-    assert (found.full_name, found.date_of_birth, found.bhyt_code) == (
-        card.full_name,
-        dob(card.iso_date_of_birth),
-        card.card_code,
-    )
+    assert (found.full_name, found.date_of_birth) == (card.full_name, dob(card.iso_date_of_birth))
     assert found.id_number_masked is not None
     assert found.id_number_masked.endswith(card.id_number[-4:])
     assert card.id_number not in found.id_number_masked
+
+
+async def test_a_lookup_answer_carries_no_card_number_nor_the_full_id(hub: EmbeddedHub) -> None:
+    """What goes over the wire, not what the client keeps of it: the hub holds the cards back."""
+    card = card_for_result("000")
+    answer = await hub.client.post(
+        "/api/v1/patients/lookup",
+        json={"kind": "cccd", "value": card.id_number},
+        headers={"Authorization": f"Bearer {hub.token}"},
+    )
+    assert answer.status_code == 200
+    assert set(answer.json()) == {"id", "full_name", "date_of_birth", "id_number_masked"}
+    for secret in (card.card_code, card.card_code[-10:], card.id_number):
+        assert secret not in answer.text
 
 
 async def test_an_unknown_patient_is_none_not_an_error(client: HisClient) -> None:

@@ -41,26 +41,27 @@ def console_users(db: str) -> None:
 
 
 @contextlib.contextmanager
-def chromium_page(base_url: str) -> Iterator[object]:
-    """A fresh page (Vietnamese locale) of a headless Chromium, closed afterwards."""
+def chromium_page(base_url: str, args: tuple[str, ...] = ()) -> Iterator[object]:
+    """A fresh page (Vietnamese locale) of a headless Chromium started with these extra arguments, closed
+    afterwards."""
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *args])
         context = browser.new_context(base_url=base_url, locale="vi-VN")
         yield context.new_page()
         context.close()
         browser.close()
 
 
-def sign_in(page: object, username: str) -> None:
+def sign_in(page: object, username: str, password: str = PASSWORD) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
     page.goto("/fleet/login")
     page.fill("#username", username)
-    page.fill("#password", PASSWORD)
+    page.fill("#password", password)
     page.click("#login")
     expect(page.locator("#who")).to_contain_text(username)

@@ -22,6 +22,7 @@ from kiosk_hub.fleet import enrolment
 from kiosk_hub.hub import Hub, build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer, available, running_postgres
 
 
@@ -68,7 +69,7 @@ def postgres() -> Iterator[PostgresServer]:
 @pytest.fixture
 async def fleet(hub_url: str) -> AsyncIterator[FleetHub]:
     clock = FakeClock()
-    hub = build_hub(HubSettings(database_url=hub_url), clock=clock)
+    hub = build_hub(HubSettings(database_url=hub_url, key_file=key_file_for(hub_url)), clock=clock)
     app = create_app(hub, background=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as client:
         yield FleetHub(hub, app, client, clock)

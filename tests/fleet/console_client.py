@@ -6,8 +6,8 @@ import re
 
 import httpx
 
-from kiosk_hub.fleet.console.auth import add_user
-from kiosk_hub.fleet.models import Role
+from kiosk_hub.access.roles import Role
+from kiosk_hub.access.users import add_user
 from kiosk_hub.hub import Hub
 
 PASSWORD = "mật-khẩu-đủ-dài-42"

@@ -8,8 +8,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from kiosk_hub.fleet.console.auth import IDLE_LIFETIME
-from kiosk_hub.fleet.models import AuditEntry, ConfigVersion, ConsoleUser, Role
+from kiosk_hub.access.roles import Role
+from kiosk_hub.access.sessions import IDLE_LIFETIME
+from kiosk_hub.fleet.models import AuditEntry, ConfigVersion, ConsoleUser
 from tests.fleet.conftest import FleetHub
 from tests.fleet.console_client import PASSWORD, add_console_user, csrf_of, editor_form, log_in, post_form
 

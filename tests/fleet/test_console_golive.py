@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.remote_config.schema import RemoteConfig, remote_config_json_schema
+from kiosk_hub.access.roles import Role
 from kiosk_hub.catalogue import store
 from kiosk_hub.catalogue.records import DepartmentRecord
 from kiosk_hub.fleet import configs, rollout
 from kiosk_hub.fleet.console import editor_words, schema_form
 from kiosk_hub.fleet.enrolment import default_group
-from kiosk_hub.fleet.models import FleetKiosk, RemoteAction, Role
+from kiosk_hub.fleet.models import FleetKiosk, RemoteAction
 from kiosk_hub.his.demo_people import demo_people
 from kiosk_hub.his.demo_seed import seed_patients
 from tests.fleet.conftest import FleetHub, enrolled_kiosk

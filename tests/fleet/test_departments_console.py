@@ -11,9 +11,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from kiosk_hub.access.roles import Role
 from kiosk_hub.catalogue.files import read_csv
 from kiosk_hub.fleet import enrolment
-from kiosk_hub.fleet.models import AuditEntry, ConfigVersion, Role
+from kiosk_hub.fleet.models import AuditEntry, ConfigVersion
 from tests.fleet.conftest import FleetHub
 from tests.fleet.console_client import add_console_user, csrf_of, editor_form, log_in, post_form
 

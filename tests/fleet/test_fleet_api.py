@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from kiosk.remote_config.enrolment import EnrolmentRefusedError, enrol
 from kiosk.remote_config.schema import ActionKind, ActionResult, ApplyStatus, DeviceState, Heartbeat, RemoteConfig
+from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import actions, configs, rollout
 from kiosk_hub.fleet.enrolment import default_group, revoke
 from kiosk_hub.fleet.models import AuditEntry, FleetKiosk, HeartbeatRow, RemoteAction, RolloutPhase
@@ -162,6 +163,21 @@ async def test_a_revoked_kiosk_is_refused_at_once(fleet: FleetHub, tmp_kiosks: P
     refused = await kiosk.http.post("/fleet/v1/heartbeat", json={"app_version": "1"})
     assert refused.status_code == 401
     assert (await kiosk.http.get("/fleet/v1/config")).status_code == 401
+
+
+async def test_a_name_is_taken_while_its_kiosk_is_active_and_freed_when_it_is_revoked(fleet: FleetHub) -> None:
+    first = await enrol(fleet.client, fleet.new_code(), "sanh-c-1")
+    with pytest.raises(EnrolmentRefusedError, match="name_taken"):
+        await enrol(fleet.client, fleet.new_code(), "sanh-c-1")
+    with fleet.hub.writer() as session:
+        revoke(session, first.kiosk_id, "it-admin", fleet.clock())
+        session.commit()
+    again = await enrol(fleet.client, fleet.new_code(), "sanh-c-1")  # `kiosk enrol --code` after a revocation
+    assert again.kiosk_id != first.kiosk_id
+    with fleet.hub.reader() as session:
+        names = {row.id: row.name for row in session.execute(select(Kiosk.id, Kiosk.name))}
+    assert names[again.kiosk_id] == "sanh-c-1"
+    assert names[first.kiosk_id] == f"sanh-c-1~{first.kiosk_id[:8]}"  # the revoked record keeps its history
 
 
 async def test_the_hub_refuses_to_save_an_invalid_config(fleet: FleetHub) -> None:

@@ -20,6 +20,7 @@ from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.fleet.conftest import FakeClock, FleetHub, enrolled_kiosk
 from tests.fleet.test_fleet_api import make_canary, phase, roll_out, save
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.postgres
@@ -30,7 +31,7 @@ async def fleet_pg(postgres: PostgresServer) -> AsyncIterator[FleetHub]:
     url = postgres.create_database(f"fleet_{uuid.uuid4().hex[:8]}")
     upgrade(url)
     clock = FakeClock()
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     app = create_app(hub, background=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as client:
         yield FleetHub(hub, app, client, clock)
@@ -40,6 +41,10 @@ async def fleet_pg(postgres: PostgresServer) -> AsyncIterator[FleetHub]:
 
 async def test_a_rollout_halts_on_a_failing_canary_on_postgresql(fleet_pg: FleetHub, tmp_path: Path) -> None:
     canary = await enrolled_kiosk(fleet_pg, tmp_path, "canary")
+    # The enrolment made the signing key: sealed by the test's own key file, never the machine's in /etc.
+    key_file = fleet_pg.hub.config_keys.key_file
+    assert key_file.exists()
+    assert not key_file.is_relative_to("/etc")
     other = await enrolled_kiosk(fleet_pg, tmp_path, "other")
     make_canary(fleet_pg, canary)
     roll_out(fleet_pg, save(fleet_pg))

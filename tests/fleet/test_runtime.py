@@ -23,9 +23,10 @@ from kiosk.remote_config.heartbeat import screenshot_result
 from kiosk.remote_config.probes import hub_reachable
 from kiosk.remote_config.schema import ActionKind, ActionResult, DeviceState, RemoteConfig
 from kiosk.remote_config.store import ConfigStore
+from kiosk_hub.access.roles import Role
 from kiosk_hub.fleet import actions
 from kiosk_hub.fleet.enrolment import revoke
-from kiosk_hub.fleet.models import FleetKiosk, RemoteAction, Role
+from kiosk_hub.fleet.models import FleetKiosk, RemoteAction
 from tests.fleet.conftest import FleetHub
 from tests.fleet.console_client import add_console_user, log_in
 

@@ -1,6 +1,7 @@
-"""The systemd units, udev rules and install script: `systemd-analyze verify`, the options the kiosk relies on, the
-hub's migrations run once before one or several hub processes, udev groups that Debian has, and an install into a
-scratch root (DESTDIR) that keeps IT's environment files on a re-run."""
+"""The systemd units, udev rules and install script: `systemd-analyze verify`, the options the kiosk relies on (the
+panel's VT, no getty on it, the watchdog pinged by the kiosk inside weston's session), the hub's migrations run once
+before one or several hub processes, udev groups that Debian has, and an install into a scratch root (DESTDIR) that
+keeps IT's settings on a re-run. The real install is run by tests/golive."""
 
 from __future__ import annotations
 
@@ -15,10 +16,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 UNITS = REPO / "systemd"
-PREFIX = "/opt/vn-hospital-kiosk"
+# A release's virtualenv (systemd/install.sh): this checkout's .venv stands in for it.
+RELEASES = {"/opt/vn-hospital-kiosk-hub/current": ".venv", "/opt/vn-hospital-kiosk/current": ".venv"}
+KIOSK_UNITS = ("kiosk.service", "kiosk-weston.service")
 HUB_UNITS = ("kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@.service", "kiosk-hub.target")
 # Where Debian defines its system groups: base-passwd's static list, and those systemd creates at boot.
 DEBIAN_GROUPS = (Path("/usr/share/base-passwd/group.master"), Path("/usr/lib/sysusers.d/basic.conf"))
+# And those Debian's udev package adds when it is installed (its postinst), as it is on every kiosk (not in this
+# test machine's container, which has no udev): the touch panel's `input`, the GPU's `render`.
+UDEV_GROUPS = {"input", "kvm", "render", "sgx"}
 
 
 def _unit(name: str) -> configparser.ConfigParser:
@@ -40,8 +46,10 @@ def staged_units(tmp_path: Path) -> Path:
     """The units with the install prefix pointed at this checkout, so ExecStart names real executables."""
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed (Debian: systemd)")
-    for name in ("kiosk.service", *HUB_UNITS):
-        text = (UNITS / name).read_text(encoding="utf-8").replace(PREFIX, str(REPO))
+    for name in (*KIOSK_UNITS, *HUB_UNITS):
+        text = (UNITS / name).read_text(encoding="utf-8")
+        for release, venv in RELEASES.items():
+            text = text.replace(release, str(REPO / venv))
         (tmp_path / name).write_text(text, encoding="utf-8")
     shutil.copy(tmp_path / "kiosk-hub@.service", tmp_path / "kiosk-hub@8081.service")  # an instance of the template
     return tmp_path
@@ -49,9 +57,11 @@ def staged_units(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     "name",
-    ["kiosk.service", "kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@8081.service", "kiosk-hub.target"],
+    [*KIOSK_UNITS, "kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@8081.service", "kiosk-hub.target"],
 )
 def test_systemd_analyze_verify_passes_without_a_warning(staged_units: Path, name: str) -> None:
+    if name == "kiosk-weston.service" and not shutil.which("weston"):
+        pytest.skip("weston is not installed (Debian: weston)")
     result = _verify(staged_units / name)
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
@@ -61,6 +71,33 @@ def test_verify_would_catch_a_mistyped_unit(staged_units: Path) -> None:
     broken.write_text((staged_units / "kiosk.service").read_text().replace("Type=notify", "Type=notifyy"))
     result = _verify(broken)
     assert "notifyy" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", KIOSK_UNITS)
+def test_a_kiosk_session_owns_the_panels_vt_with_watchdog_restart_and_a_dedicated_user(name: str) -> None:
+    unit = _unit(name)
+    service = unit["Service"]
+    assert service["TTYPath"] == "/dev/tty1"
+    assert "getty@tty1.service" in unit["Unit"]["Conflicts"].split()  # no login prompt on the panel
+    assert service["Type"] == "notify"
+    assert int(service["WatchdogSec"]) > 0
+    assert service["Restart"] == "always"
+    assert service["User"] == "kiosk"
+    assert "EnvironmentFile" not in service  # the settings file is the one place
+    assert service["Environment"].startswith("KIOSK_STATE_DIR=")
+
+
+def test_weston_starts_the_kiosk_which_pings_for_the_session() -> None:
+    service = _unit("kiosk-weston.service")["Service"]
+    assert service["NotifyAccess"] == "all"  # the kiosk is weston's child, not the main process
+    assert service["PAMName"] == "login"  # a logind session: weston gets the DRM device and the touch panel
+    weston = configparser.ConfigParser(strict=False, interpolation=None)
+    weston.read(REPO / "deploy" / "kiosk" / "weston.ini")
+    assert weston["core"]["shell"] == "kiosk-shell.so"
+    assert weston["core"]["idle-time"] == "0"  # never blanks
+    assert weston["keyboard"]["vt-switching"] == "false"
+    assert weston["autolaunch"]["path"] == "/opt/vn-hospital-kiosk/current/bin/kiosk-panel"
+    assert weston["autolaunch"]["watch"] == "true"
 
 
 def test_the_kiosk_unit_has_watchdog_restart_a_dedicated_user_and_hardening() -> None:
@@ -121,7 +158,7 @@ def test_the_hub_keeps_its_key_file_out_of_its_state_directory_and_may_write_onl
 def test_the_migration_is_a_oneshot_and_the_template_serves_its_instance_port_on_loopback() -> None:
     migrate = _unit("kiosk-hub-migrate.service")["Service"]
     assert (migrate["Type"], migrate["RemainAfterExit"], migrate["User"]) == ("oneshot", "yes", "kiosk-hub")
-    assert migrate["ExecStart"] == f"{PREFIX}/.venv/bin/kiosk-hub migrate"
+    assert migrate["ExecStart"] == "/opt/vn-hospital-kiosk-hub/current/bin/kiosk-hub migrate"
     template = _unit("kiosk-hub@.service")
     assert template["Service"]["ExecStart"].endswith("kiosk-hub serve --host 127.0.0.1 --port %i")
     assert template["Install"]["WantedBy"] == "kiosk-hub.target"
@@ -133,6 +170,7 @@ def test_udev_rules_name_only_groups_debian_has() -> None:
         pytest.skip("base-passwd's and systemd's group lists are not installed")
     known = {line.split(":")[0] for line in DEBIAN_GROUPS[0].read_text().splitlines() if line}
     known |= {line.split()[1] for line in DEBIAN_GROUPS[1].read_text().splitlines() if line.startswith("g ")}
+    known |= UDEV_GROUPS
     named = set(re.findall(r'GROUP="(\w+)"', (UNITS / "70-kiosk-devices.rules").read_text()))
     assert named  # not vacuous: the printer's and the camera's rules name groups
     assert named <= known, named - known  # a group Debian lacks (e.g. "pcscd") leaves the node root's
@@ -153,32 +191,47 @@ def test_udev_rules_give_every_device_a_stable_name_and_no_world_access() -> Non
         mode = re.search(r'MODE="(\d+)"', rule)
         assert mode, rule
         assert mode.group(1)[-1] == "0", f"world-accessible: {rule}"
-    assert names == {"kiosk-printer", "kiosk-camera", "kiosk-reader"}
+    assert names == {"kiosk-printer", "kiosk-camera", "kiosk-reader", "kiosk-touch"}
 
 
-def test_install_script_puts_units_rules_and_env_files_in_place(tmp_path: Path) -> None:
+def test_install_script_puts_units_rules_and_settings_in_place_and_keeps_them(tmp_path: Path) -> None:
     env = {**os.environ, "DESTDIR": str(tmp_path)}
     subprocess.run(["bash", "-n", str(UNITS / "install.sh")], check=True, timeout=30)
-    subprocess.run([str(UNITS / "install.sh"), "all"], env=env, check=True, timeout=60)
+    for role in ("kiosk", "hub"):
+        subprocess.run([str(UNITS / "install.sh"), role], env=env, check=True, timeout=60)
     root = tmp_path / "etc"
-    assert (root / "systemd/system/kiosk.service").read_bytes() == (UNITS / "kiosk.service").read_bytes()
+    for name in KIOSK_UNITS:
+        assert (root / "systemd/system" / name).read_bytes() == (UNITS / name).read_bytes()
     for unit in HUB_UNITS:
         assert (root / "systemd/system" / unit).read_bytes() == (UNITS / unit).read_bytes()
-    assert (root / "haproxy/kiosk-hub.cfg.example").exists()
+    assert (root / "haproxy/kiosk-hub.cfg.example").read_bytes() == (REPO / "deploy/haproxy/kiosk-hub.cfg").read_bytes()
+    assert (tmp_path / "usr/local/bin/kiosk-hub").stat().st_mode & 0o777 == 0o755  # IT's `sudo kiosk-hub …`
     assert (root / "udev/rules.d/70-kiosk-devices.rules").exists()
-    kiosk_env = root / "vn-hospital-kiosk/kiosk.env"
-    assert kiosk_env.stat().st_mode & 0o777 == 0o600
+    assert (root / "vn-hospital-kiosk/weston.ini").exists()
+    assert (root / "systemd/logind.conf.d/vn-hospital-kiosk.conf").exists()
+    assert (root / "sysctl.d/60-vn-hospital-kiosk.conf").exists()
+    assert not (root / "vn-hospital-kiosk/kiosk.env").exists()  # one settings file, no environment file
+    settings = root / "vn-hospital-kiosk/kiosk.toml"
+    assert settings.read_bytes() == (REPO / "config/kiosk.example.toml").read_bytes()
+    assert settings.stat().st_mode & 0o777 == 0o640
+    assert (root / "vn-hospital-kiosk/kiosk-hub.env").stat().st_mode & 0o777 == 0o600
     assert (root / "vn-hospital-kiosk/hub-keys").stat().st_mode & 0o777 == 0o700
     assert (root / "vn-hospital-kiosk").stat().st_mode & 0o777 == 0o751
-    kiosk_env.write_text("KIOSK_NAME=sanh-b-02\n")
+    settings.write_text('kiosk_name = "sanh-b-02"\n')
     subprocess.run([str(UNITS / "install.sh"), "kiosk"], env=env, check=True, timeout=60)
-    assert kiosk_env.read_text() == "KIOSK_NAME=sanh-b-02\n"  # IT's settings survive a re-install
+    assert settings.read_text() == 'kiosk_name = "sanh-b-02"\n'  # IT's settings survive a re-install
 
 
-def test_install_script_refuses_an_unknown_role(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [["everything"], ["kiosk", "--processes", "2"], ["hub", "--session", "weston"], ["hub", "--processes", "0"],
+     ["hub", "--processes", "two"], ["kiosk", "--session", "gnome"]],
+)  # fmt: skip
+def test_install_script_refuses_an_unknown_role_or_option(tmp_path: Path, args: list[str]) -> None:
     result = subprocess.run(
-        [str(UNITS / "install.sh"), "everything"], env={**os.environ, "DESTDIR": str(tmp_path)},
+        [str(UNITS / "install.sh"), *args], env={**os.environ, "DESTDIR": str(tmp_path)},
         capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert result.returncode == 2
-    assert "usage" in result.stderr
+    assert "usage" in result.stderr or "install:" in result.stderr
+    assert not (tmp_path / "etc").exists()  # nothing installed

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kiosk_hub.access.integrations import create_credential
+from kiosk_hub.access.roles import Scope
 from kiosk_hub.app import create_app
 from kiosk_hub.bhxh.client import password_md5
 from kiosk_hub.bhxh.simulator import SimulatedGateway, create_simulator
@@ -22,6 +24,7 @@ from kiosk_hub.hub import Hub, build_hub
 from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import BhxhSettings, HisSettings, HubSettings
 from tests.hub.servers import serve_in_thread
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer, available, running_postgres
 from tests.support.reference_his import TOKEN, ReferenceHis, create_reference_his
 
@@ -92,10 +95,18 @@ def seed(hub: Hub) -> None:
         session.commit()
 
 
+def add_integration(hub: Hub, name: str = "his", scopes: frozenset[Scope] = frozenset({Scope.CALLING})) -> str:
+    """An integration credential (the HIS); returns its bearer token."""
+    with hub.writer() as session:
+        _id, token = create_credential(session, name, set(scopes), "test", hub.clock())
+        session.commit()
+    return token
+
+
 def prepared_database(database_url: str) -> str:
     """Migrate, seed the demo hospital and enrol a kiosk in a store a hub process will serve; its token."""
     upgrade(database_url)
-    hub = build_hub(HubSettings(database_url=database_url))
+    hub = build_hub(HubSettings(database_url=database_url, key_file=key_file_for(database_url)))
     seed(hub)
     token = enrol(hub)
     hub.engine.dispose()
@@ -107,6 +118,12 @@ class HubUnderTest:
     hub: Hub
     client: httpx.AsyncClient
     token: str
+    his_token: str = ""  # an integration credential with the calling scope
+
+    @property
+    def as_his(self) -> dict[str, str]:
+        """Headers that make a request the HIS's instead of the kiosk's."""
+        return {"Authorization": f"Bearer {self.his_token}"}
 
 
 @pytest.fixture
@@ -116,11 +133,12 @@ async def hub_api(sqlite_url: str, clock: FakeClock, gateway_url: str) -> AsyncI
         hub = build_hub(settings, clock=clock, http=bhxh_http)
         seed(hub)
         token = enrol(hub)
+        his_token = add_integration(hub)
         app = create_app(hub, background=False)
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as client:
-            yield HubUnderTest(hub, client, token)
+            yield HubUnderTest(hub, client, token, his_token)
         hub.engine.dispose()
 
 

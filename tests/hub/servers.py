@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,16 +18,20 @@ from typing import Literal
 import uvicorn
 from starlette.types import ASGIApp
 
+from tests.support.keys import key_file_for
 from tests.support.processes import stop
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def serve_in_thread(app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "off") -> Iterator[str]:
-    """Serve an ASGI app on 127.0.0.1, a free port; yields its base URL."""
+def serve_in_thread(
+    app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "off", tls: tuple[Path, Path] | None = None
+) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1, a free port; yields its base URL. `tls`: (certificate, key) for HTTPS."""
+    files = {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls is not None else {}
     with serve_config_in_thread(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan=lifespan)
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan=lifespan, **files)
     ) as url:
         yield url
 
@@ -48,7 +49,7 @@ def serve_config_in_thread(config: uvicorn.Config) -> Iterator[str]:
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if config.is_ssl else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -80,33 +81,27 @@ def hub_process(
     pid: list[int] | None = None,
     startup_log: list[str] | None = None,
     *,
+    port: int = 0,
     open_files: int | None = None,
     log: list[str] | None = None,
 ) -> Iterator[str]:
-    """`kiosk-hub serve --port 0 ARGS` in its own process; yields its base URL (http or https), stops it by PID."""
+    """`kiosk-hub serve --port PORT ARGS` (0: any free port) in its own process; yields its base URL (http or https),
+    stops it by PID."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", "0", "--log-level", "info"]
+    cmd = [sys.executable, "-m", "kiosk_hub.cli", "serve", "--db", database_url, "--port", str(port)]
     options = ServeOptions(args, open_files, pid, startup_log, log)
     with _key_file_for(database_url, full_env):
-        yield from _serve([*cmd, *args], full_env, options)
+        yield from _serve([*cmd, "--log-level", "info", *args], full_env, options)
 
 
 @contextlib.contextmanager
 def _key_file_for(database_url: str, env: dict[str, str]) -> Iterator[None]:
     """A SQLite hub keeps its key file beside its database; one on PostgreSQL would use the installed place in /etc:
-    the processes of a test share one in a temporary directory instead (made by the first, removed with it)."""
-    if "KIOSK_HUB_KEY_FILE" in env or database_url.startswith("sqlite"):
-        yield
-        return
-    name = hashlib.sha256(database_url.encode()).hexdigest()[:16]
-    directory = Path(tempfile.gettempdir()) / f"kiosk-hub-test-keys-{name}"
-    env["KIOSK_HUB_KEY_FILE"] = str(directory / "config-signing.key")
-    made = not directory.exists()
-    try:
-        yield
-    finally:
-        if made:
-            shutil.rmtree(directory, ignore_errors=True)
+    the hubs of a test share one in a temporary directory instead (tests/support/keys.py)."""
+    key_file = key_file_for(database_url)
+    if "KIOSK_HUB_KEY_FILE" not in env and key_file is not None:
+        env["KIOSK_HUB_KEY_FILE"] = str(key_file)
+    yield
 
 
 @contextlib.contextmanager

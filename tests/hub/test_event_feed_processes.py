@@ -27,8 +27,9 @@ def add_subscription(url: str, receiver_url: str) -> None:
     from kiosk_hub.hub import build_hub
     from kiosk_hub.settings import HubSettings
     from tests.hub.test_event_feed import subscribe
+    from tests.support.keys import key_file_for
 
-    hub = build_hub(HubSettings(database_url=url))
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)))
     subscribe(hub, receiver_url)
     hub.engine.dispose()
 

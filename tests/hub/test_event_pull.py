@@ -1,4 +1,5 @@
-"""The pull feed for a HIS that cannot take webhooks (its own bearer token, position order, paging without gaps,
+"""The pull feed for a HIS that cannot take webhooks (an integration credential with the events scope, position
+order, paging without gaps,
 type filters, only published events) and the console's HIS page (dead letters replayed by an admin, not a viewer;
 failed visits retried), over the ASGI stack as a browser and a HIS would use them."""
 
@@ -9,21 +10,17 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from kiosk_hub.access.roles import Role, Scope
 from kiosk_hub.events.publisher import publish
-from kiosk_hub.events.readers import add_reader
 from kiosk_hub.events.worker import events_round
-from kiosk_hub.fleet.models import Role
 from kiosk_hub.hub import Hub
 from tests.fleet.console_client import add_console_user, log_in, post_form
-from tests.hub.conftest import FakeClock, HubUnderTest
+from tests.hub.conftest import FakeClock, HubUnderTest, add_integration
 from tests.hub.test_event_feed import issue, subscribe
 
 
 def reader_token(hub: Hub) -> str:
-    with hub.writer() as session:
-        token = add_reader(session, "his-pull", hub.clock())
-        session.commit()
-    return token
+    return add_integration(hub, "his-pull", frozenset({Scope.EVENTS}))
 
 
 async def pull(client: httpx.AsyncClient, token: str, **params: object) -> httpx.Response:
@@ -52,12 +49,14 @@ async def test_a_reader_pages_through_the_feed_without_gaps(hub_api: HubUnderTes
     assert {e["type"] for e in only} == {"ticket.cancelled"}
 
 
-async def test_the_feed_needs_a_reader_token(hub_api: HubUnderTest) -> None:
+async def test_the_feed_needs_a_credential_with_the_events_scope(hub_api: HubUnderTest) -> None:
     anonymous = await hub_api.client.get("/api/v1/events", headers={"Authorization": ""})
     assert anonymous.status_code == 401
     as_kiosk = await hub_api.client.get("/api/v1/events")  # the kiosk's own token: not a reader
     assert (as_kiosk.status_code, as_kiosk.json()["code"]) == (401, "unauthorized")
-    assert (await pull(hub_api.client, "khe_not-a-token")).status_code == 401
+    assert (await pull(hub_api.client, "khi_not-a-token")).status_code == 401
+    calling_only = await pull(hub_api.client, hub_api.his_token)  # the HIS's calling credential
+    assert (calling_only.status_code, calling_only.json()["code"]) == (403, "forbidden")
 
 
 @pytest.fixture

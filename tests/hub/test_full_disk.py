@@ -45,10 +45,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def fill(disk: Path) -> Path:
     """Writes a file until the disk is full; returns it (delete it to free the space)."""
     filler = disk / "filler"
-    with filler.open("wb") as out, contextlib.suppress(OSError):
+    # Unbuffered: a buffered file would keep the last partial block and raise ENOSPC again when closed.
+    with contextlib.suppress(OSError), filler.open("wb", buffering=0) as out:
         while True:
             out.write(b"\0" * 65536)
-            out.flush()
     return filler
 
 

@@ -129,7 +129,7 @@ async def test_a_batch_answers_positions_as_the_status_endpoint_counts_them_afte
     hub.queue.call_next("KKB")
     first = issued[1]
     assert not isinstance(first, errors.HubError)
-    hub.queue.cancel(first[0].id)
+    hub.queue.cancel(k, first[0].id)
     batch = [lane_request(f"n{i}", d, lane) for i, (d, lane) in enumerate(product(["NOI", "KKB"], LANES * 4))]
     batch.append(lane_request("b0", "KKB", "normal"))  # a retry among them: its ticket as it stands
     batch.append(lane_request("n0", "NOI", "normal"))  # the same key twice in one batch: one ticket

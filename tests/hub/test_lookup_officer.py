@@ -14,9 +14,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from kiosk.remote_config.schema import RemoteConfig
+from kiosk_hub.access.roles import Role
 from kiosk_hub.app import create_app
 from kiosk_hub.bhxh.demo_cards import card_for_result
-from kiosk_hub.fleet.models import AuditEntry, Role
+from kiosk_hub.fleet.models import AuditEntry
 from kiosk_hub.hub import Hub, build_hub
 from kiosk_hub.settings import HubSettings
 from tests.fleet.console_client import add_console_user, csrf_of, log_in

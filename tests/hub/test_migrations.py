@@ -19,6 +19,7 @@ from kiosk_hub.migrate import alembic_config, current_head, upgrade
 from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FakeClock, enrol, seed
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 TABLES = {
@@ -33,7 +34,6 @@ TABLES = {
     "entitlement_rechecks",
     "outbox_events",
     "event_counter",
-    "event_readers",
     "webhook_subscriptions",
     "webhook_deliveries",
     "his_visits",
@@ -96,7 +96,7 @@ def assert_calling_carried_over(url: str, clock: FakeClock) -> None:
     """A morning of calling written before 0310 (the call sequence and the interleave rhythm as `queue_counters`
     rows) goes on after it: the next call continues both, and downgrading puts the rows back."""
     upgrade(url, "0300")
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     token = enrol(hub)
     # KKB calls one priority ticket after every 3 normal ones: its priority turn is due. Written as the tables
     # stood at 0300 (the models describe the head).
@@ -119,7 +119,7 @@ def assert_calling_carried_over(url: str, clock: FakeClock) -> None:
     assert _counter_rows(url, "queue_counters") == before
     upgrade(url)
 
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     try:
         kiosk = hub.gate.kiosk_id(token)
         assert kiosk is not None
@@ -172,7 +172,7 @@ def assert_hospital_data_carried_to_0501(url: str, clock: FakeClock) -> None:
     upgrade(url)
     command.downgrade(alembic_config(url), "0310")
     upgrade(url)
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     try:
         with hub.reader() as session:
             department, room = session.get(Department, "KKB"), session.get(Room, "KKB-01")
@@ -205,7 +205,7 @@ def assert_events_and_visits_arrive_with_data(url: str, clock: FakeClock) -> Non
     next ticket is announced and its visit queued; downgrading to 0501 drops only the new tables and keeps the
     tickets."""
     upgrade(url, "0501")
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     seed(hub)
     token = enrol(hub)
     kiosk = hub.gate.kiosk_id(token)
@@ -223,7 +223,7 @@ def assert_events_and_visits_arrive_with_data(url: str, clock: FakeClock) -> Non
         conn.execute(text("INSERT INTO queue_counters VALUES ('NOI', :day, 'normal', 1)"), {"day": DAY})
     hub.engine.dispose()
     upgrade(url)
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     try:
         body = wire.TicketRequest.model_validate({"department_id": "NOI", "patient_id": "p-new"})
         ticket, _ = hub.queue.issue(IssueRequest(kiosk, "new-key", body))

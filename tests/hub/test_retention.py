@@ -32,6 +32,7 @@ from kiosk_hub.retention.registry import PURGEABLE
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.hub.servers import REPO, serve_in_thread
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -128,6 +129,17 @@ def replayed_offline(hub: Hub, kiosk_id: str, ticket_id: str) -> None:
         session.commit()
 
 
+def looked_up_and_reprinted(hub: Hub, token: str, tag: str, morning: Morning) -> None:
+    """Another kiosk looks the morning's first patient up and is handed their ticket (a lookup entry, a grant)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with served(hub) as client:
+        lookup = {"kind": "bhxh_number", "value": f"79{ord(tag[0]):03d}00000"}  # as `a_morning` registered them
+        assert client.post("/api/v1/patients/lookup", json=lookup, headers=headers).json()["id"] == morning.patients[0]
+        body = {"department_id": "KKB", "lane": "normal", "patient_id": morning.patients[0]}
+        answer = client.post("/api/v1/tickets", json=body, headers={**headers, "Idempotency-Key": "reprint"})
+        assert (answer.status_code, answer.json()["id"]) == (200, morning.tickets[0])
+
+
 def counts(hub: Hub) -> dict[str, int]:
     with hub.reader() as session:
         return {e.name: session.execute(text(f"SELECT count(*) FROM {e.name}")).scalar_one() for e in PURGEABLE}
@@ -152,7 +164,8 @@ def run_purge_command(url: str, *extra: str) -> dict[str, object]:
 
 def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url: str) -> None:
     clock = FakeClock(LONG_AGO)
-    hub = build_hub(HubSettings(database_url=store_url), clock=clock)
+    # Both keys (configuration signing, lookup log) in the run's own place, never the installed one in /etc.
+    hub = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)), clock=clock)
     try:
         seed(hub)  # its bookings are at LONG_AGO's day
         token = enrol(hub)
@@ -160,8 +173,10 @@ def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url
         assert kiosk_id is not None
         old = a_morning(hub, token, "old")
         replayed_offline(hub, kiosk_id, old.tickets[0])
+        looked_up_and_reprinted(hub, enrol(hub, "kiosk-2"), "old", old)
         clock.now = NOW
         new = a_morning(hub, token, "new", returning=old.patients[1])  # came back today
+        looked_up_and_reprinted(hub, enrol(hub, "kiosk-3"), "new", new)
         before, numbers_before = counts(hub), counters(hub)
 
         dry = run_purge_command(store_url, "--dry-run")
@@ -173,7 +188,9 @@ def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url
             "register_visits": 0,  # no dispatcher ran here: the visits were never opened
             "bhyt_checkins": 0,
             "lease_replays": 1,
+            "ticket_grants": 1,  # the old morning's reprint; today's stays
             "tickets": 3,
+            "patient_lookups": 1,
             "entitlement_rechecks": 1,
             "demo_appointments": DEMO_BOOKINGS,  # seeded on the old morning
             "demo_patients": 1,  # the old morning's first patient; the second came back today
@@ -210,8 +227,8 @@ def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url
 
 
 def test_one_process_purges_at_a_time(store_url: str) -> None:
-    first = build_hub(HubSettings(database_url=store_url))
-    second = build_hub(HubSettings(database_url=store_url))
+    first = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)))
+    second = build_hub(HubSettings(database_url=store_url, key_file=key_file_for(store_url)))
     try:
         with purge_lock(first.engine) as held:
             assert held

@@ -20,6 +20,7 @@ from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import bhxh_settings, enrol, seed
 from tests.hub.servers import serve_in_thread
+from tests.support.keys import key_file_for
 
 KEYS = itertools.count()
 
@@ -29,7 +30,8 @@ def served_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     url = f"sqlite:///{tmp_path_factory.mktemp('schemathesis') / 'hub.sqlite3'}"
     upgrade(url)
     # The gateway points at a closed port: entitlement checks take the "register and re-check" path quickly.
-    settings_ = HubSettings(database_url=url, bhxh=bhxh_settings("http://127.0.0.1:9", timeout=0.2))
+    gateway = bhxh_settings("http://127.0.0.1:9", timeout=0.2)
+    settings_ = HubSettings(database_url=url, key_file=key_file_for(url), bhxh=gateway)
     hub = build_hub(settings_)
     seed(hub)
     token = enrol(hub)

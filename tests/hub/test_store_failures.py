@@ -20,6 +20,7 @@ from kiosk_hub.migrate import current_head, upgrade
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FakeClock, prepared_database
 from tests.hub.servers import serve_in_thread
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 TICKET = {"department_id": "KKB", "lane": "normal"}
@@ -27,7 +28,8 @@ TICKET = {"department_id": "KKB", "lane": "normal"}
 
 @contextlib.contextmanager
 def serving(database_url: str, clock: FakeClock | None = None) -> Iterator[str]:
-    hub = build_hub(HubSettings(database_url=database_url), **({"clock": clock} if clock else {}))
+    settings = HubSettings(database_url=database_url, key_file=key_file_for(database_url))
+    hub = build_hub(settings, **({"clock": clock} if clock else {}))
     try:
         with serve_in_thread(create_app(hub, background=False)) as url:
             yield url

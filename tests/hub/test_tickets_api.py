@@ -95,8 +95,9 @@ async def test_priority_and_normal_lanes_number_separately(hub_api: HubUnderTest
     assert refreshed["position"] == 1
 
 
-async def call(client: httpx.AsyncClient, department: str) -> str:
-    response = await client.post(f"/api/v1/departments/{department}/call-next")
+async def call(hub_api: HubUnderTest, department: str) -> str:
+    """The HIS calls the next number (kiosks may not)."""
+    response = await hub_api.client.post(f"/api/v1/departments/{department}/call-next", headers=hub_api.as_his)
     assert response.status_code == 200, response.text
     return str(response.json()["display_number"])
 
@@ -110,9 +111,9 @@ async def test_interleaved_lanes_call_one_priority_every_n(hub_api: HubUnderTest
     for i in range(2):
         body = {"department_id": "KKB", "lane": "priority"}
         await hub_api.client.post("/api/v1/tickets", json=body, headers={"Idempotency-Key": f"p{i}"})
-    called = [await call(hub_api.client, "KKB") for _ in range(9)]
+    called = [await call(hub_api, "KKB") for _ in range(9)]
     assert called == ["0001", "0002", "0003", "UT-0001", "0004", "0005", "0006", "UT-0002", "0007"]
-    empty = await hub_api.client.post("/api/v1/departments/KKB/call-next")
+    empty = await hub_api.client.post("/api/v1/departments/KKB/call-next", headers=hub_api.as_his)
     assert empty.status_code == 409
     assert empty.json()["code"] == "queue_empty"
 
@@ -124,13 +125,13 @@ async def test_positions_promised_match_the_calling_order(hub_api: HubUnderTest)
         tickets.append(
             (await hub_api.client.post("/api/v1/tickets", json=body, headers={"Idempotency-Key": str(i)})).json()
         )
-    await call(hub_api.client, "KKB")  # the rhythm carries over from calls already made
+    await call(hub_api, "KKB")  # the rhythm carries over from calls already made
     promised = {}
     for t in tickets:
         status = (await hub_api.client.get(f"/api/v1/tickets/{t['id']}")).json()
         if status["position"] is not None:
             promised[status["position"]] = status["display_number"]
-    called = [await call(hub_api.client, "KKB") for _ in range(len(promised))]
+    called = [await call(hub_api, "KKB") for _ in range(len(promised))]
     assert called == [promised[i] for i in range(len(promised))]
 
 

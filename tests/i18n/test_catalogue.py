@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.entitlement import KNOWN_CODES, result_for_code
+from kiosk.domain.out_of_service import DESK_KEY, TITLE_KEY, OutOfService
 from kiosk.flow.state import BUSY_STEPS
 from kiosk.hardware.chip.errors import MESSAGE_KEYS as CHIP_KEYS
 from kiosk.hardware.chip.errors import ChipError, ChipErrorCode
@@ -18,7 +19,7 @@ from kiosk.i18n.catalogue import CATALOGUE, translate
 REPO = Path(__file__).resolve().parents[2]
 KEY = re.compile(
     r'"((?:identify|entitlement|printer|hub|department|visit|ticket|desk|benefit|app|idle|confirm|'
-    r'status|busy|home|failed|chip|priority|maintenance|appointment|payment)\.[a-z0-9_]+)"'
+    r'status|busy|home|failed|chip|priority|maintenance|appointment|out_of_service|payment)\.[a-z0-9_]+)"'
 )
 
 
@@ -37,6 +38,7 @@ def needed_keys() -> set[str]:
     keys |= set(CHIP_KEYS.values())
     keys |= {"printer.paper_out", "printer.cover_open", "printer.failed", "hub.unavailable", "hub.timeout"}
     keys |= {f"busy.{step.value}" for step in BUSY_STEPS}
+    keys |= {reason.message_key for reason in OutOfService} | {TITLE_KEY, DESK_KEY}
     return keys
 
 

@@ -27,6 +27,7 @@ from kiosk_hub.migrate import upgrade
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FACILITY_PASSWORD, FACILITY_USER, OFFICER, bhxh_settings, enrol, seed
 from tests.hub.servers import hub_process
+from tests.support.keys import key_file_for
 
 
 class FaultyLink:
@@ -113,7 +114,7 @@ class HubSite:
     @classmethod
     def create_at(cls, url: str, gateway_url: str, kiosks: int = 1) -> HubSite:
         upgrade(url)
-        hub = build_hub(HubSettings(database_url=url, bhxh=bhxh_settings(gateway_url)))
+        hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url), bhxh=bhxh_settings(gateway_url)))
         seed(hub)
         tokens = [enrol(hub, f"kiosk-{n}") for n in range(kiosks)]
         hub.engine.dispose()

@@ -23,9 +23,9 @@ async def test_kiosk_run_issues_provisional_tickets_when_its_hub_goes(
     monkeypatch.setenv("KIOSK_STATE_DIR", str(tmp_path / "state"))
     with FaultyLink() as link:
         example = (REPO / "config" / "kiosk.example.toml").read_text(encoding="utf-8")
-        remote = f'mode = "remote"\nbase_url = "{link.url}"\ntoken = "{site.tokens[0]}"'
+        remote = f'base_url = "{link.url}"\ntoken = "{site.tokens[0]}"'
         config = tmp_path / "kiosk.toml"
-        config.write_text(example.replace('mode = "embedded"', remote), encoding="utf-8")
+        config.write_text(example.replace('base_url = "https://kiosk-hub.benhvien.local"', remote), encoding="utf-8")
         settings = load_settings(config)
         async with hub_line(settings, StateDir.from_environment()) as line:
             his = line.his

@@ -1,4 +1,5 @@
-"""The kiosk's local settings: the example file is valid, and bad files are refused with field-level reasons."""
+"""The kiosk's local settings: the production example is a kiosk that may serve, the demo example a demo, bad files
+are refused with field-level reasons, and simulated devices or the demo hub need `demo = true`."""
 
 from __future__ import annotations
 
@@ -6,13 +7,32 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.settings import KioskSettings, SettingsError, load_settings
+from kiosk.settings import KioskSettings, SettingsError, load_settings, refusals
+from tests.support.kiosk_settings import DEMO_EXAMPLE, PRODUCTION_EXAMPLE
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "kiosk.example.toml"
+
+def test_the_production_example_is_a_remote_kiosk_with_real_devices_that_may_serve() -> None:
+    settings = load_settings(PRODUCTION_EXAMPLE)
+    assert (settings.demo, settings.hub.mode, settings.screen.video_driver) == (False, "remote", "auto")
+    assert "VIRTUAL" not in settings.devices.model_dump().values()
+    assert refusals(settings) == []
 
 
-def test_the_example_file_is_the_defaults() -> None:
-    assert load_settings(EXAMPLE) == KioskSettings()
+def test_the_demo_example_says_demo_and_is_therefore_allowed_its_simulated_parts() -> None:
+    settings = load_settings(DEMO_EXAMPLE)
+    assert (settings.demo, settings.hub.mode, settings.devices.printer) == (True, "embedded", "VIRTUAL")
+    assert refusals(settings) == []
+    undeclared = settings.model_copy(update={"demo": False})
+    assert refusals(undeclared) == [
+        "devices.chip_reader is simulated (VIRTUAL)",
+        "devices.camera is simulated (VIRTUAL)",
+        "devices.printer is simulated (VIRTUAL)",
+        "hub.mode is embedded (the demo hub with made-up patients)",
+    ]
+
+
+def test_the_defaults_alone_are_refused_an_installed_kiosk_never_runs_simulated_by_accident() -> None:
+    assert len(refusals(KioskSettings())) == 4
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -29,6 +49,10 @@ def write(tmp_path: Path, text: str) -> Path:
         ('[hub]\nmode = "remote"\nbase_url = "ftp://x"\n', "hub.base_url"),
         ('[devices]\nprinter_uri = "x"\n', "devices.printer_uri"),
         ('[screen]\norientation = "upside-down"\n', "screen.orientation"),
+        ('[screen]\nvideo_driver = "wayland"\n', "screen.video_driver"),  # not in Kivy's SDL: Xwayland
+        ("[screen]\nwidth = 1080\n", "screen"),  # both or neither
+        ("[screen]\nrotation = 45\n", "screen.rotation"),
+        ('[hub]\nenrolment_code = "x"\n', "hub.enrolment_code"),
         ("[screen]\nmultisamples = 3\n", "screen.multisamples"),
         ('kiosk_name = "Kiosk 1"\n', "kiosk_name"),
         ("[session\n", "not TOML"),
@@ -55,16 +79,3 @@ def test_a_missing_file_is_a_settings_error(tmp_path: Path) -> None:
 
 def test_landscape_is_supported() -> None:
     assert KioskSettings.model_validate({"screen": {"orientation": "landscape"}}).screen.size == (1920, 1080)
-
-
-def test_without_a_file_the_environment_names_the_kiosk_and_its_hub() -> None:
-    from kiosk.settings import settings_from_environment
-
-    settings = settings_from_environment({"KIOSK_NAME": "sanh-a-01", "KIOSK_HUB_URL": "https://hub.bv.local"})
-    assert (settings.kiosk_name, settings.hub.mode, settings.hub.base_url) == (
-        "sanh-a-01",
-        "remote",
-        "https://hub.bv.local",
-    )
-    assert settings.hub.token is None  # from the saved credentials, or enrolment with the one-time code
-    assert settings_from_environment({}) == KioskSettings()

@@ -72,16 +72,22 @@ def _wait_ready(host: str, port: int, proc: subprocess.Popen[bytes], deadline: f
 
 
 @contextlib.contextmanager
-def running_postgres(*, durable: bool = False) -> Iterator[PostgresServer]:
+def running_postgres(
+    *, durable: bool = False, port: int | None = None, socket_dir: Path | None = None, user: str = "hub"
+) -> Iterator[PostgresServer]:
     """A throwaway server in a temporary directory; `durable` keeps fsync on (benchmarks: a commit costs what it
-    costs in a hospital), tests leave it off."""
+    costs in a hospital), tests leave it off. `port`, `socket_dir` and the superuser `user` default to a free port,
+    the temporary directory and "hub"; a machine of its own (the go-live sandbox) may take Debian's: 5432,
+    /run/postgresql and "postgres"."""
     root = Path(tempfile.mkdtemp(prefix="hub-pg-"))
     data = root / "data"
+    sockets = socket_dir or root
     prefix = _as_postgres_user()
     if prefix:
         pw = pwd.getpwnam("postgres")
-        os.chown(root, pw.pw_uid, pw.pw_gid)
-    user = "hub"
+        for directory in {root, sockets}:
+            directory.mkdir(parents=True, exist_ok=True)
+            os.chown(directory, pw.pw_uid, pw.pw_gid)
     proc: subprocess.Popen[bytes] | None = None
     try:
         subprocess.run(
@@ -89,7 +95,7 @@ def running_postgres(*, durable: bool = False) -> Iterator[PostgresServer]:
             check=True,
             capture_output=True,
         )
-        port = _free_port()
+        port = port or _free_port()
         log = (root / "server.log").open("wb")
         proc = subprocess.Popen(
             [
@@ -98,7 +104,7 @@ def running_postgres(*, durable: bool = False) -> Iterator[PostgresServer]:
                 "-D", str(data),
                 "-h", "127.0.0.1",
                 "-p", str(port),
-                "-k", str(root),
+                "-k", str(sockets),
                 "-c", f"fsync={'on' if durable else 'off'}",
                 "-c", "max_connections=300",
             ],

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.kiosk_settings import write_demo_settings
+
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_kiosk_run_tells_systemd_it_is_ready_and_alive(tmp_path: Path) -> None:
@@ -24,9 +25,10 @@ def test_kiosk_run_tells_systemd_it_is_ready_and_alive(tmp_path: Path) -> None:
     listener.settimeout(60)
     env = dict(os.environ, NOTIFY_SOCKET=str(notify), WATCHDOG_USEC="1000000", KIVY_HOME=str(tmp_path / "kivy"))
     env.pop("WATCHDOG_PID", None)
+    config = str(write_demo_settings(tmp_path / "kiosk.toml"))
     started = time.monotonic()
     kiosk = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "run", "--config", str(REPO / "config" / "kiosk.example.toml"), "--windowed"],
+        [sys.executable, "-m", "kiosk", "run", "--config", config, "--windowed"],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -52,7 +54,7 @@ def test_kiosk_run_loads_no_demo_code(tmp_path: Path) -> None:
     listener.bind(str(notify))
     listener.settimeout(60)
     env = dict(os.environ, NOTIFY_SOCKET=str(notify), KIVY_HOME=str(tmp_path / "kivy"))
-    config = str(REPO / "config" / "kiosk.example.toml")
+    config = str(write_demo_settings(tmp_path / "kiosk.toml"))
     log = tmp_path / "imports.log"  # a file, not a pipe: the log is longer than a pipe holds
     with log.open("wb") as stderr:
         kiosk = subprocess.Popen(

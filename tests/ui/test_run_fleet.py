@@ -10,15 +10,12 @@ import io
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import httpx
 import pytest
@@ -28,26 +25,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from kiosk.remote_config.schema import ActionKind, RemoteConfig
+from kiosk_hub.access.roles import Role
+from kiosk_hub.access.users import add_user
 from kiosk_hub.fleet import actions, configs, enrolment, rollout
-from kiosk_hub.fleet.console.auth import add_user
-from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction, Role
+from kiosk_hub.fleet.models import ConfigReportRow, FleetKiosk, HeartbeatRow, RemoteAction
 from kiosk_hub.his.demo_seed import seed_departments
 from kiosk_hub.migrate import upgrade
 from tests.hub.servers import hub_process
+from tests.support.processes import stop
+from tests.support.waiting import until
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
-T = TypeVar("T")
-
-
-def until(what: str, probe: Callable[[], T | None], timeout: float = 40.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found is not None:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def closed_port() -> int:
@@ -91,16 +80,15 @@ def test_kiosk_run_applies_reports_beats_acts_and_reverts(hub: tuple[str, Engine
         code = enrolment.create_code(session, "it-admin", datetime.now(UTC))
         session.commit()
     settings = tmp_path / "kiosk.toml"
-    settings.write_text(
-        f'kiosk_name = "sanh-fleet-1"\n[hub]\nmode = "remote"\nbase_url = "{base_url}"\n'
-        '[devices]\nchip_reader = "VIRTUAL"\ncamera = "VIRTUAL"\nprinter = "VIRTUAL"\n',
+    settings.write_text(  # simulated devices on a real hub: a demo kiosk, drawing offscreen (no panel here)
+        f'demo = true\nkiosk_name = "sanh-fleet-1"\n[hub]\nmode = "remote"\nbase_url = "{base_url}"\n'
+        f'enrolment_code = "{code}"\n'
+        '[devices]\nchip_reader = "VIRTUAL"\ncamera = "VIRTUAL"\nprinter = "VIRTUAL"\n'
+        '[screen]\nvideo_driver = "offscreen"\n',
         encoding="utf-8",
     )
     state = tmp_path / "state"
-    env = dict(
-        os.environ, KIOSK_STATE_DIR=str(state), KIOSK_ENROLMENT_CODE=code, KIVY_HOME=str(tmp_path / "kivy"),
-        SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1",
-    )  # fmt: skip
+    env = dict(os.environ, KIOSK_STATE_DIR=str(state), KIVY_HOME=str(tmp_path / "kivy"), KIVY_NO_ARGS="1")
     env.pop("NOTIFY_SOCKET", None)
     log_path = tmp_path / "kiosk.log"
     with log_path.open("wb") as log_file:
@@ -119,13 +107,7 @@ def test_kiosk_run_applies_reports_beats_acts_and_reverts(hub: tuple[str, Engine
             print(log_path.read_text(errors="replace")[-4000:])
             raise
         finally:
-            if kiosk.poll() is None:  # still running: the test failed before the restart
-                os.kill(kiosk.pid, signal.SIGTERM)
-                try:
-                    kiosk.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.kill(kiosk.pid, signal.SIGKILL)
-                    kiosk.wait()
+            stop(kiosk)  # still running only when the test failed before the restart
     log = log_path.read_text(errors="replace")
     assert exit_code == 75, log[-4000:]
     assert "Traceback" not in log, log[-4000:]
@@ -140,7 +122,9 @@ def _scenario(engine: Engine, first: int, quick: dict[str, int], state: Path) ->
 
     kiosk = until("the kiosk to apply and report v1", fleet_row, timeout=60)
     assert kiosk.config_status == "applied"
-    assert json.loads(kiosk.devices) == {"printer": "ok", "reader": "ok", "camera": "ok", "hub": "ok"}
+    # Drawing offscreen: nothing reaches a panel, so the display is not green, whatever the other devices say.
+    devices = {"printer": "ok", "reader": "ok", "camera": "ok", "hub": "ok", "display": "missing"}
+    assert json.loads(kiosk.devices) == devices
     assert json.loads((state / "remote-config" / "last-good.json").read_text())["version"] == first
     with Session(engine) as session:
         session.get(FleetKiosk, kiosk.kiosk_id).canary = True  # type: ignore[union-attr]
@@ -186,6 +170,9 @@ def _scenario(engine: Engine, first: int, quick: dict[str, int], state: Path) ->
     assert (latest.app_version, latest.config_version) == ("0.1.0", first)
     assert json.loads(latest.devices)["printer"] == "ok"
     assert all(json.loads(b.body)["alerts"] == [] for b in history)  # nothing went wrong for a patient
+    display = json.loads(history[-1].body)["display"]
+    assert (display["driver"], display["width"], display["height"]) == ("offscreen", 1080, 1920)
+    assert display["frames_last_minute"] >= 1  # it draws, just not on a panel
     return kiosk.kiosk_id
 
 
@@ -201,6 +188,14 @@ def _console_shows(base_url: str, engine: Engine, kiosk_id: str, first: int) -> 
         assert csrf is not None
         browser.post("/fleet/login", data={"csrf": csrf.group(1), "username": "it-admin", "password": password})
         page = browser.get(f"/fleet/kiosks/{kiosk_id}")
+        fleet = browser.get("/fleet")
+    # A kiosk drawing offscreen is not green on the fleet page, and its page says what its panel does.
+    badge = re.search(r'<span class="badge device ([a-z]*)" data-device="display" data-state="([a-z]+)"', fleet.text)
+    assert badge is not None, fleet.text
+    assert badge.groups() == ("bad", "missing")
+    display = re.search(r'<p id="display">.*?</p>', page.text)
+    assert display is not None
+    assert re.search(r"offscreen 1080×1920 · [1-9]\d* ", display.group(0)), display.group(0)
     assert page.status_code == 200
     assert f'<strong id="applied-version">{first}</strong>' in page.text
     assert "probe_failed: printer" in page.text

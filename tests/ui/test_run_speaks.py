@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.speech.audio import stream_sound
+from tests.support.kiosk_settings import write_demo_settings
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_kiosk_run_says_the_first_screen_through_the_configured_player(tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ always_on = true
 triggers = ["any_key"]
 player = "sh -c 'cat > {heard}'"
 """
-    config.write_text((REPO / "config" / "kiosk.example.toml").read_text(encoding="utf-8") + speech, encoding="utf-8")
+    write_demo_settings(config, speech)
     env = dict(os.environ, KIVY_HOME=str(tmp_path / "kivy"))
     env.pop("NOTIFY_SOCKET", None)
     kiosk = subprocess.Popen(

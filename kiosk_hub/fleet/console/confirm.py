@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
+from kiosk_hub.access.principals import Change
 from kiosk_hub.fleet.console.i18n import translator
-from kiosk_hub.fleet.console.web import Change, form_text, language, render
+from kiosk_hub.fleet.console.web import form_text, language, render
 
 
 def confirmed(change: Change) -> bool:

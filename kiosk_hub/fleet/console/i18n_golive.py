@@ -111,6 +111,7 @@ GO_LIVE_MESSAGES: dict[str, tuple[str, str]] = {
     "device.reader": ("Đầu đọc thẻ", "Card reader"),
     "device.camera": ("Máy quét QR", "QR camera"),
     "device.hub": ("Kết nối trung tâm", "Hub link"),
+    "device.display": ("Màn hình", "Display"),
     "state.ok": ("tốt", "ok"),
     "state.degraded": ("chập chờn", "degraded"),
     "state.missing": ("không thấy", "missing"),

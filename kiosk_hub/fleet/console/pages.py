@@ -1,33 +1,22 @@
-"""Console pages: log in and out, the fleet at a glance, one kiosk (history, actions, group, revoke), the audit log."""
+"""Console pages: the fleet at a glance, one kiosk (history, actions, group, revoke), the audit log."""
 
 from __future__ import annotations
 
 import base64
 import json
-import secrets
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from kiosk.domain.language import LANGUAGES
 from kiosk.remote_config.schema import ActionKind, FunnelCounters
+from kiosk_hub.access.principals import AdminChange, ConsoleReader
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import actions, audit, enrolment, readiness
-from kiosk_hub.fleet.console import auth, confirm
-from kiosk_hub.fleet.console.web import (
-    LANG_COOKIE,
-    SESSION_COOKIE,
-    AdminChange,
-    SignedIn,
-    current_user,
-    form_text,
-    hub_of,
-    render,
-    to_login,
-)
+from kiosk_hub.fleet.console import confirm
+from kiosk_hub.fleet.console.web import form_text, hub_of, render
 from kiosk_hub.fleet.models import (
     AuditEntry,
     ConfigReportRow,
@@ -41,54 +30,6 @@ from kiosk_hub.hub import Hub
 
 router = APIRouter(prefix="/fleet", include_in_schema=False)
 STALE_AFTER = timedelta(seconds=90)  # three missed heartbeats at the default 30 s
-LOGIN_CSRF_COOKIE = "kh_login_csrf"
-
-
-@router.get("/login")
-def login_page(request: Request, expired: int = 0, failed: int = 0) -> Response:
-    token = secrets.token_urlsafe(24)  # double-submit: no session yet to hold a CSRF token
-    response = render(request, "login.html", csrf=token, expired=expired, failed=failed, user=None)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/fleet")
-    return response
-
-
-@router.post("/login")
-async def login(request: Request) -> Response:
-    form = await request.form()
-    if not auth.csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form_text(form, "csrf") or None):
-        return render(request, "error.html", 403, user=None, message_key="error.csrf")
-    hub = hub_of(request)
-    with hub.writer() as session:
-        user = auth.check_password(session, form_text(form, "username")[:64], form_text(form, "password")[:200])
-        token = auth.open_session(session, user, hub.clock()) if user else None
-        session.commit()
-    if token is None:
-        return RedirectResponse("/fleet/login?failed=1", status_code=303)
-    response = RedirectResponse("/fleet", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", path="/fleet")
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/fleet")
-    return response
-
-
-@router.post("/logout")
-async def logout(request: Request) -> Response:
-    user = current_user(request)
-    form = await request.form()
-    if user is not None and auth.csrf_matches(user.csrf_token, form_text(form, "csrf") or None):
-        hub = hub_of(request)
-        with hub.writer() as session:
-            auth.close_session(session, request.cookies.get(SESSION_COOKIE))
-            session.commit()
-    return to_login(request, expired=False)
-
-
-@router.get("/lang/{lang}")
-def switch_language(lang: str, request: Request) -> Response:
-    back = request.headers.get("referer", "/fleet")
-    response = RedirectResponse(back if back.startswith(str(request.base_url)) else "/fleet", status_code=303)
-    if lang in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, samesite="lax", path="/fleet", max_age=365 * 86400)
-    return response
 
 
 def _funnel_totals(rows: list[FleetKiosk], day: str) -> FunnelCounters:
@@ -108,7 +49,7 @@ def _funnel_totals(rows: list[FleetKiosk], day: str) -> FunnelCounters:
 
 
 @router.get("")
-def fleet_view(request: Request, user: SignedIn) -> Response:
+def fleet_view(request: Request, user: ConsoleReader) -> Response:
     hub = hub_of(request)
     now = hub.clock()
     with hub.reader() as session:
@@ -144,7 +85,7 @@ def _lost(fleet: FleetKiosk, now: datetime) -> bool:
 
 
 @router.get("/kiosks/{kiosk_id}")
-def kiosk_view(kiosk_id: str, request: Request, user: SignedIn) -> Response:
+def kiosk_view(kiosk_id: str, request: Request, user: ConsoleReader) -> Response:
     hub = hub_of(request)
     with hub.reader() as session:
         kiosk, fleet = session.get(Kiosk, kiosk_id), session.get(FleetKiosk, kiosk_id)
@@ -230,7 +171,7 @@ def _kiosk_name(hub: Hub, kiosk_id: str) -> str:
 
 
 @router.get("/actions/{action_id}/screenshot.png")
-def screenshot(action_id: str, request: Request, _user: SignedIn) -> Response:
+def screenshot(action_id: str, request: Request, _user: ConsoleReader) -> Response:
     with hub_of(request).reader() as session:
         action = session.get(RemoteAction, action_id)
         if action is None or not action.screenshot_png_base64:
@@ -240,7 +181,7 @@ def screenshot(action_id: str, request: Request, _user: SignedIn) -> Response:
 
 
 @router.get("/audit")
-def audit_log(request: Request, user: SignedIn) -> Response:
+def audit_log(request: Request, user: ConsoleReader) -> Response:
     with hub_of(request).reader() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300)).all()
     return render(request, "audit.html", user=user, entries=entries)

@@ -11,17 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk_hub.access.principals import AdminChange, ConsoleReader
 from kiosk_hub.db.models import Department
 from kiosk_hub.fleet import audit, configs, enrolment, rollout
 from kiosk_hub.fleet.console import confirm, editor_words, schema_form
-from kiosk_hub.fleet.console.web import (
-    AdminChange,
-    SignedIn,
-    form_text,
-    hub_of,
-    language,
-    render,
-)
+from kiosk_hub.fleet.console.web import form_text, hub_of, language, render
 from kiosk_hub.fleet.models import ConfigVersion, KioskGroup
 
 router = APIRouter(prefix="/fleet", include_in_schema=False)
@@ -40,7 +34,7 @@ def _department_choices(session: Session, lang: str) -> dict[str, list[schema_fo
 
 
 @router.get("/config")
-def config_page(request: Request, user: SignedIn, base: int = 0, saved: int = 0) -> Response:
+def config_page(request: Request, user: ConsoleReader, base: int = 0, saved: int = 0) -> Response:
     lang = language(request)
     with hub_of(request).reader() as session:
         versions = session.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(50)).all()
@@ -76,7 +70,7 @@ async def save_config(request: Request, change: AdminChange) -> Response:
 
 
 @router.get("/config/{version}.json")
-def config_json(version: int, request: Request, _user: SignedIn) -> Response:
+def config_json(version: int, request: Request, _user: ConsoleReader) -> Response:
     with hub_of(request).reader() as session:
         row = session.get(ConfigVersion, version)
         if row is None:
@@ -86,7 +80,7 @@ def config_json(version: int, request: Request, _user: SignedIn) -> Response:
 
 
 @router.get("/enrol")
-def enrol_page(request: Request, user: SignedIn) -> Response:
+def enrol_page(request: Request, user: ConsoleReader) -> Response:
     with hub_of(request).reader() as session:
         groups = session.scalars(select(KioskGroup).order_by(KioskGroup.name)).all()
     return render(request, "enrol.html", user=user, groups=groups, code=None)
@@ -108,7 +102,7 @@ async def create_code(request: Request, change: AdminChange) -> Response:
 
 
 @router.get("/rollouts")
-def rollouts_page(request: Request, user: SignedIn, error: str = "") -> Response:
+def rollouts_page(request: Request, user: ConsoleReader, error: str = "") -> Response:
     hub = hub_of(request)
     with hub.writer() as session:
         enrolment.default_group(session, hub.clock())  # there is always somewhere to roll out to

@@ -13,11 +13,12 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from kiosk_hub.access.principals import AdminChange, ConsoleReader
 from kiosk_hub.catalogue import files, store
 from kiosk_hub.catalogue.records import DepartmentRecord
 from kiosk_hub.explain import explain, field_path
 from kiosk_hub.fleet.console.i18n import translator
-from kiosk_hub.fleet.console.web import AdminChange, SignedIn, form_text, hub_of, language, render
+from kiosk_hub.fleet.console.web import form_text, hub_of, language, render
 
 router = APIRouter(prefix="/fleet", include_in_schema=False)
 TEXTS = ("name_vi", "name_en", "location_vi", "location_en")
@@ -26,7 +27,7 @@ SPARE_ROOMS = 1  # empty rows under the rooms, to add one
 
 
 @router.get("/departments")
-def departments_page(request: Request, user: SignedIn) -> Response:
+def departments_page(request: Request, user: ConsoleReader) -> Response:
     with hub_of(request).reader() as session:
         found = store.records(session)
         origins = store.origins(session)
@@ -34,7 +35,7 @@ def departments_page(request: Request, user: SignedIn) -> Response:
 
 
 @router.get("/departments/export.{kind}")
-def export(kind: str, request: Request, _user: SignedIn) -> Response:
+def export(kind: str, request: Request, _user: ConsoleReader) -> Response:
     if kind not in ("csv", "json"):
         return Response(status_code=404)
     with hub_of(request).reader() as session:
@@ -46,12 +47,12 @@ def export(kind: str, request: Request, _user: SignedIn) -> Response:
 
 
 @router.get("/departments/new")
-def new_department_page(request: Request, user: SignedIn) -> Response:
+def new_department_page(request: Request, user: ConsoleReader) -> Response:
     return render(request, "department.html", user=user, form=_form(None), new=True, problems=[])
 
 
 @router.get("/departments/{department_id}")
-def department_page(department_id: str, request: Request, user: SignedIn, saved: int = 0) -> Response:
+def department_page(department_id: str, request: Request, user: ConsoleReader, saved: int = 0) -> Response:
     with hub_of(request).reader() as session:
         record = store.record_of(session, department_id)
     if record is None:

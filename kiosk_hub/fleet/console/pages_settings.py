@@ -7,9 +7,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
+from kiosk_hub.access.principals import AdminChange, ConsoleReader
 from kiosk_hub.bhxh.officer import OfficerError
 from kiosk_hub.fleet import audit
-from kiosk_hub.fleet.console.web import AdminChange, SignedIn, form_text, hub_of, render
+from kiosk_hub.fleet.console.web import form_text, hub_of, render
 from kiosk_hub.fleet.models import ACTIVE_KEY, ConfigKeyChange, ConfigSigningKey
 from kiosk_hub.fleet.signing import SigningKeyUnavailableError
 from kiosk_hub.hub import Hub
@@ -29,7 +30,7 @@ def _page(request: Request, hub: Hub, status: int = 200, **context: object) -> R
 
 
 @router.get("/settings")
-def settings_page(request: Request, user: SignedIn, saved: int = 0) -> Response:
+def settings_page(request: Request, user: ConsoleReader, saved: int = 0) -> Response:
     return _page(request, hub_of(request), user=user, saved=saved, problem=None)
 
 

@@ -89,8 +89,8 @@ def test_camera_check_on_the_demo_fake_camera() -> None:
 
 def test_camera_check_reads_the_camera_from_the_kiosk_settings(tmp_path: Path) -> None:
     settings = tmp_path / "kiosk.toml"
-    example = (REPO / "config" / "kiosk.example.toml").read_text(encoding="utf-8")
-    settings.write_text(example, encoding="utf-8")  # the example names the VIRTUAL camera
+    example = (REPO / "config" / "kiosk.demo.toml").read_text(encoding="utf-8")
+    settings.write_text(example, encoding="utf-8")  # the demo example names the VIRTUAL camera
     result = _kiosk("camera", "check", "--config", str(settings), "--seconds", "0.5")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["fourcc"] == "FAKE"

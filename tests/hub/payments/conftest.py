@@ -21,6 +21,7 @@ from kiosk_hub.payments.payos_peer import PayOsPeer, create_payos_peer
 from kiosk_hub.settings import HubSettings, PaymentSettings
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.hub.servers import serve_in_thread
+from tests.support.keys import key_file_for
 
 T = TypeVar("T")
 CLIENT_ID, API_KEY, CHECKSUM_KEY = "hub-test-client", "hub-test-api-key", "hub-test-checksum-key"
@@ -112,7 +113,10 @@ async def paying_hub(
 ) -> AsyncIterator[PayingHub]:
     """A paying hub over this store; `token`: the kiosk enrolled by an earlier hub on it (a restart)."""
     settings = HubSettings(
-        database_url=database_url, public_base_url="http://hub.test", payments=payment_settings(peer_url, **changes)
+        database_url=database_url,
+        key_file=key_file_for(database_url),
+        public_base_url="http://hub.test",
+        payments=payment_settings(peer_url, **changes),
     )
     hub = build_hub(settings, clock=clock)
     seed(hub)

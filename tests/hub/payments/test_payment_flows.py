@@ -192,7 +192,7 @@ async def test_a_kiosk_reads_only_its_own_payments(paying: PayingHub) -> None:
 
     payment = await paying.open()
     other = {"Authorization": f"Bearer {enrol(paying.hub, 'kiosk-2')}"}
-    for method, path in (("GET", ""), ("POST", "/abandon")):
+    for method, path in (("GET", ""), ("POST", "/abandon"), ("POST", "/pay-later")):
         answer = await paying.client.request(method, f"/api/v1/payments/{payment['id']}{path}", headers=other)
         assert answer.status_code == 404
     assert (await paying.read(payment["id"]))["state"] == "awaiting"
@@ -242,3 +242,35 @@ async def test_a_long_poll_answers_when_the_bank_does(paying: PayingHub) -> None
     paying.peer.deliver(paying.peer.pay(paying.order_code(payment), at=paying.clock.now))
     answer = await asyncio.wait_for(waiting, 5)
     assert answer.json()["state"] == "ticket_issued"
+
+
+async def test_a_paid_ticket_is_the_paying_kiosks_to_read_and_cancel(paying: PayingHub) -> None:
+    from tests.hub.conftest import enrol
+
+    payment = await paying.open()
+    paying.peer.deliver(paying.peer.pay(paying.order_code(payment), at=paying.clock.now))
+    ticket = (await paying.read(payment["id"]))["ticket"]
+    assert isinstance(ticket, dict)
+    other = {"Authorization": f"Bearer {enrol(paying.hub, 'kiosk-2')}"}
+    assert (await paying.client.get(f"/api/v1/tickets/{ticket['id']}", headers=other)).status_code == 404
+    assert (await paying.client.post(f"/api/v1/tickets/{ticket['id']}/cancel", headers=other)).status_code == 404
+    mine = await paying.client.get(f"/api/v1/tickets/{ticket['id']}")
+    assert (mine.status_code, mine.json()["number"]) == (200, ticket["number"])
+
+
+async def test_a_patient_holding_another_kiosks_ticket_is_handed_it_after_paying(paying: PayingHub) -> None:
+    """The queue answers a patient's second ticket of the day with the first; the paying kiosk is granted it, as
+    a kiosk reprinting it would be, so it can print, read and cancel it."""
+    from tests.hub.conftest import enrol
+
+    other = {"Authorization": f"Bearer {enrol(paying.hub, 'kiosk-2')}"}
+    earlier = await paying.client.post(
+        "/api/v1/tickets", json={"department_id": "NOI", "patient_id": "p-1"}, headers={**other, "Idempotency-Key": "e"}
+    )
+    assert earlier.status_code == 201
+    payment = await paying.open(patient="p-1")
+    paying.peer.deliver(paying.peer.pay(paying.order_code(payment), at=paying.clock.now))
+    ticket = (await paying.read(payment["id"]))["ticket"]
+    assert isinstance(ticket, dict)
+    assert ticket["id"] == earlier.json()["id"]
+    assert (await paying.client.get(f"/api/v1/tickets/{ticket['id']}")).status_code == 200

@@ -1,5 +1,5 @@
-"""Migration 0900 (the payments' tables) on SQLite and PostgreSQL: a hub at 0710 with a morning of tickets upgrades,
-takes a payment whose ticket numbers on after the old ones, and downgrades to 0710 keeping every ticket."""
+"""Migration 0900 (the payments' tables) on SQLite and PostgreSQL: a hub at 0401 with a morning of tickets upgrades,
+takes a payment whose ticket numbers on after the old ones, and downgrades to 0401 keeping every ticket."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from kiosk_hub.payments.fees import set_price
 from kiosk_hub.payments.gateway import Transfer
 from kiosk_hub.settings import HubSettings, PaymentSettings
 from tests.hub.conftest import FakeClock, enrol, seed
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 DAY = date(2026, 11, 23)
@@ -25,8 +26,8 @@ PAYMENTS = {"payments", "bank_transfers", "exam_prices", "bank_feed", "payment_a
 
 
 def assert_payments_arrive_with_data(url: str, clock: FakeClock) -> None:
-    upgrade(url, "0710")
-    hub = build_hub(HubSettings(database_url=url), clock=clock)
+    upgrade(url, "0401")
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     seed(hub)
     kiosk = hub.gate.kiosk_id(enrol(hub))
     with hub.engine.begin() as conn:
@@ -44,7 +45,11 @@ def assert_payments_arrive_with_data(url: str, clock: FakeClock) -> None:
 
     upgrade(url)
     # No gateway is asked here: the payment is begun and settled directly, as the routes would after the gateway.
-    settings = HubSettings(database_url=url, payments=PaymentSettings(provider="payos", account_number="0123456789"))
+    settings = HubSettings(
+        database_url=url,
+        key_file=key_file_for(url),
+        payments=PaymentSettings(provider="payos", account_number="0123456789"),
+    )
     hub = build_hub(settings, clock=clock)
     try:
         assert kiosk is not None
@@ -65,7 +70,7 @@ def assert_payments_arrive_with_data(url: str, clock: FakeClock) -> None:
     finally:
         hub.engine.dispose()
 
-    command.downgrade(alembic_config(url), "0710")
+    command.downgrade(alembic_config(url), "0401")
     engine = create_engine(url)
     try:
         assert not PAYMENTS & set(inspect(engine).get_table_names())

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from kiosk.domain.ticket import VisitType
-from kiosk_hub.fleet.models import Role
+from kiosk_hub.access.roles import Role
 from kiosk_hub.payments.fees import set_price
 from tests.fleet.console_client import add_console_user, log_in, post_form
 from tests.hub.payments.conftest import FEE_VND, PayingHub

@@ -18,6 +18,7 @@ from kiosk_hub.payments.gateway import Transfer
 from kiosk_hub.payments.models import BankTransfer, Payment
 from kiosk_hub.settings import HubSettings, PaymentSettings
 from tests.hub.conftest import FakeClock, enrol, seed
+from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.postgres
@@ -28,7 +29,11 @@ def test_racing_transfers_are_decided_one_after_the_other(postgres: PostgresServ
     url = postgres.create_database("hub_payment_races")
     upgrade(url)
     hub = build_hub(
-        HubSettings(database_url=url, payments=PaymentSettings(provider="payos", account_number="0123456789")),
+        HubSettings(
+            database_url=url,
+            key_file=key_file_for(url),
+            payments=PaymentSettings(provider="payos", account_number="0123456789"),
+        ),
         clock=clock,
     )
     try:
