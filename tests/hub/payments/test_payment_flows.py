@@ -274,3 +274,30 @@ async def test_a_patient_holding_another_kiosks_ticket_is_handed_it_after_paying
     assert isinstance(ticket, dict)
     assert ticket["id"] == earlier.json()["id"]
     assert (await paying.client.get(f"/api/v1/tickets/{ticket['id']}")).status_code == 200
+
+
+async def test_payment_paid_reaches_the_his_through_the_event_feed(paying: PayingHub) -> None:
+    """What an e-invoice system needs, read as the HIS reads it: the pull feed with an integration credential."""
+    from kiosk_hub.access.roles import Scope
+    from kiosk_hub.events.publisher import publish
+    from tests.hub.conftest import add_integration
+
+    payment = await paying.open()
+    paying.peer.deliver(paying.peer.pay(paying.order_code(payment), at=paying.clock.now, reference="FT26327BBBB02"))
+    publish(paying.hub.writer, paying.clock.now)
+    his = {"Authorization": f"Bearer {add_integration(paying.hub, 'his', frozenset({Scope.EVENTS}))}"}
+    page = await paying.client.get("/api/v1/events?types=payment.", headers=his)
+    assert page.status_code == 200, page.text
+    assert [event["type"] for event in page.json()["events"]] == ["payment.paid", "payment.ticket_issued"]
+    feed = {event["type"]: event for event in page.json()["events"]}
+    paid = feed["payment.paid"]["data"]
+    ticket = (await paying.read(payment["id"]))["ticket"]
+    assert isinstance(ticket, dict)
+    assert (paid["invoice_request_id"], paid["bank_reference"], paid["total_vnd"]) == (
+        payment["id"],
+        "FT26327BBBB02",
+        FEE_VND,
+    )
+    assert paid["ticket_id"] is None  # the money is stored (and announced) before the ticket is issued
+    assert feed["payment.ticket_issued"]["data"]["ticket_id"] == ticket["id"]
+    assert not {"name", "full_name", "id_number", "counterAccountName"} & set(paid)
