@@ -32,8 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.payments import PaymentClient
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import Lane, VisitType
-from kiosk.flow.records import PaymentState, TicketOrder
+from kiosk.flow.records import TicketOrder
 from kiosk_hub.db.models import Ticket
 from kiosk_hub.hub import build_hub
 from kiosk_hub.migrate import upgrade

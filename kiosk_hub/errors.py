@@ -110,10 +110,6 @@ def pay_later_off() -> HubError:
     return HubError(409, "pay_later_off", "This hospital takes the exam fee before the ticket")
 
 
-def payment_closed() -> HubError:
-    return HubError(409, "payment_closed", "This payment takes no more changes")
-
-
 def bad_signature() -> HubError:
     return HubError(401, "bad_signature", "The callback is not signed with the gateway's key")
 

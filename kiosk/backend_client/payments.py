@@ -14,8 +14,9 @@ import httpx
 from kiosk.backend_client import payment_wire as wire
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.mapping import ticket
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import PaymentLine, TicketError, VisitType
-from kiosk.flow.records import FeeQuote, PaymentRecord, PaymentState, TicketOrder
+from kiosk.flow.records import FeeQuote, PaymentRecord, TicketOrder
 
 WAIT_S = 20.0  # the hub answers a long poll after this long at most
 _PAID = frozenset({PaymentState.PAID, PaymentState.TICKET_ISSUED})

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.domain.dates import PartialDate
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import DeskSlip, QueueTicket, VisitType
-from kiosk.flow.records import IdentifierKind, PaymentState, PresentedIdentity, TicketOrder
+from kiosk.flow.records import IdentifierKind, PresentedIdentity, TicketOrder
 
 
 @dataclass(frozen=True, slots=True)

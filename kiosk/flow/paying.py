@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import DeskSlip, PaymentLine, TicketError
 from kiosk.flow.appointments import issue_effect
 from kiosk.flow.desk import to_desk
 from kiosk.flow.effects import AbandonPayment, Effect, OpenPayment, PayPaymentLater, PrintDeskSlip, WatchPayment
 from kiosk.flow.events import Event, HubFailed, PayLater, PaymentChanged, PaymentUnknown
 from kiosk.flow.orders import hand_over, order_for
-from kiosk.flow.records import PaymentRecord, PaymentState
+from kiosk.flow.records import PaymentRecord
 from kiosk.flow.state import PAYMENT_STEPS, Operation, Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 

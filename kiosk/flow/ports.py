@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from kiosk.domain.dates import PartialDate
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import DeskSlip, QueueTicket, VisitType
 from kiosk.flow.records import (
     AppointmentRecord,
@@ -20,7 +21,6 @@ from kiosk.flow.records import (
     IssuedTicket,
     PatientRecord,
     PaymentRecord,
-    PaymentState,
     PresentedIdentity,
     TicketOrder,
 )

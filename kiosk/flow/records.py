@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from kiosk.domain.dates import PartialDate
 from kiosk.domain.entitlement import EntitlementAction
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import Lane, PaymentLine, VisitType
 
 
@@ -156,20 +157,6 @@ class FeeQuote:
 
 # Why a fee-paying visit's fee is not taken at the kiosk although it is due: the cashier takes it, as before.
 CASHIER_REASONS = frozenset({"fee_unknown", "bank_unavailable", "payments_off", "unavailable"})
-
-
-class PaymentState(StrEnum):
-    """The hub's word for where a payment is (the kiosk waits while it is open)."""
-
-    OPENING = "opening"
-    AWAITING = "awaiting"
-    PAID = "paid"
-    TICKET_ISSUED = "ticket_issued"
-    HELD = "held"
-    EXPIRED = "expired"
-    ABANDONED = "abandoned"
-    FAILED = "failed"
-    REFUND_DUE = "refund_due"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.vietqr import VietQrError, decode_vietqr, format_vnd
 from kiosk.flow.events import Cancel, PayLater
-from kiosk.flow.records import PaymentState
 from kiosk.flow.state import Session
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.widgets import qr_texture

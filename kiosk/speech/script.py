@@ -6,8 +6,9 @@ hall, and the patient knows who they are.
 
 from __future__ import annotations
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import Lane, VisitType
-from kiosk.flow.records import CASHIER_REASONS, DepartmentChoice, IssuedTicket, PaymentState
+from kiosk.flow.records import CASHIER_REASONS, DepartmentChoice, IssuedTicket
 from kiosk.flow.state import Session, Step
 from kiosk.speech.keypad import FocusRing
 from kiosk.speech.navigator import DEPARTMENT_PREFIX, Choice

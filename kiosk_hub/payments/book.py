@@ -20,13 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.dates import VN_TZ, local_date
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.vietqr import VietQrError, decode_vietqr, encode_vietqr
 from kiosk_hub import errors
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.payments import wire
 from kiosk_hub.payments.fees import FeeDesk, FeeQuote
 from kiosk_hub.payments.gateway import GatewayError, GatewayRefusedError, OpenedPayment, PaymentGateway, PaymentOpening
-from kiosk_hub.payments.models import Payment, PaymentState
+from kiosk_hub.payments.models import Payment
 from kiosk_hub.queue.tickets import QueueBook
 from kiosk_hub.settings import PaymentSettings
 

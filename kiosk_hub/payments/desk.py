@@ -20,11 +20,12 @@ from typing import TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk_hub import errors
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.payments.book import PaymentBook
 from kiosk_hub.payments.gateway import GatewayError, PaymentGateway, Transfer
-from kiosk_hub.payments.models import Payment, PaymentState, TransferOutcome
+from kiosk_hub.payments.models import Payment, TransferOutcome
 from kiosk_hub.payments.settle import Settlement, Settler
 from kiosk_hub.payments.watch import heard, watch_feed
 

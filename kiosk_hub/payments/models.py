@@ -14,20 +14,8 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk_hub.db.models import Base
-
-
-class PaymentState(StrEnum):
-    OPENING = "opening"  # stored; the bank has not been asked yet (or its answer was lost)
-    AWAITING = "awaiting"  # the QR is shown (or printed, to pay later); no money yet
-    PAID = "paid"  # the bank confirmed the whole amount; the ticket is not issued yet
-    TICKET_ISSUED = "ticket_issued"  # paid and the ticket exists: done
-    HELD = "held"  # money came with another amount: not accepted, the desk decides (refund)
-    EXPIRED = "expired"  # the kiosk's time ran out with no money; money that still comes settles it (paid late)
-    ABANDONED = "abandoned"  # the patient cancelled or left; money that still comes settles it (paid late)
-    FAILED = "failed"  # the bank would not open it: no QR was ever shown
-    REFUND_DUE = "refund_due"  # paid, but no ticket can be issued (paid on a later day, department refused)
-
 
 # States in which money arriving with the right amount makes the payment paid.
 PAYABLE = frozenset(

@@ -10,9 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.vietqr import format_vnd
 from kiosk_hub.access.principals import Public
-from kiosk_hub.payments.models import Payment, PaymentState
+from kiosk_hub.payments.models import Payment
 from kiosk_hub.payments.wire import Payment as PaymentView
 from kiosk_hub.web.deps import HubDep
 

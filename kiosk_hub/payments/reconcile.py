@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.payment_state import PaymentState
 from kiosk_hub.db.engine import as_utc
-from kiosk_hub.payments.models import BankTransfer, Payment, PaymentState
+from kiosk_hub.payments.models import BankTransfer, Payment
 
 _S = PaymentState
 PAID_STATES = frozenset({_S.PAID, _S.TICKET_ISSUED})

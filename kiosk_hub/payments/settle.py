@@ -20,12 +20,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.dates import local_date
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk_hub import errors, wire
 from kiosk_hub.events.outbox import record_event, subject_of
 from kiosk_hub.payments.gateway import Transfer
-from kiosk_hub.payments.models import PAYABLE, BankTransfer, Payment, PaymentState, TransferOutcome
+from kiosk_hub.payments.models import PAYABLE, BankTransfer, Payment, TransferOutcome
 from kiosk_hub.payments.notes import held_note, paid_note, refund_note, ticket_note
 from kiosk_hub.queue.tickets import IssueRequest, QueueBook
 

@@ -18,15 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Department
 from kiosk_hub.events.outbox import record_event
-from kiosk_hub.payments.models import BankFeed, BankTransfer, Payment, PaymentAlert, PaymentState
+from kiosk_hub.payments.models import BankFeed, BankTransfer, Payment, PaymentAlert
 from kiosk_hub.queue.departments import is_open, opening_hours
 from kiosk_hub.settings import PaymentSettings
 
 log = logging.getLogger("kiosk_hub.payments")
-CODES = ("bank_unreachable", "bank_feed_silent", "callbacks_missing")
 
 
 def hospital_open(session: Session, moment: datetime) -> bool:

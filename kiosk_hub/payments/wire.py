@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType
-from kiosk_hub.payments.models import PaymentState
 from kiosk_hub.wire import Ticket, Wire
 
 DepartmentId = Annotated[str, StringConstraints(min_length=1, max_length=32)]

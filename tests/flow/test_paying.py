@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import PaymentLine, VisitType
 from kiosk.domain.vietqr import encode_vietqr
 from kiosk.flow.effects import (
@@ -30,7 +31,7 @@ from kiosk.flow.events import (
     PrinterChecked,
     TryAgain,
 )
-from kiosk.flow.records import FeeQuote, PaymentRecord, PaymentState
+from kiosk.flow.records import FeeQuote, PaymentRecord
 from kiosk.flow.state import Operation, Step
 from tests.flow.driver import Driver
 from tests.flow.test_ticketing import at_confirm, issued

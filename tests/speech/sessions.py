@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from kiosk.domain.dates import VN_TZ
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk.domain.vietqr import encode_vietqr
 from kiosk.flow.fakes import DEMO_DEPARTMENTS, answer_for
-from kiosk.flow.records import Bilingual, FeeQuote, IssuedTicket, PaymentRecord, PaymentState
+from kiosk.flow.records import Bilingual, FeeQuote, IssuedTicket, PaymentRecord
 from kiosk.flow.state import Session, Step
 from tests.flow.driver import CHIP, PATIENT
 

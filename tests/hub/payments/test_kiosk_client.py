@@ -7,8 +7,9 @@ import httpx
 
 from kiosk.backend_client.client import HisClient
 from kiosk.backend_client.payments import PaymentClient
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import Lane, VisitType
-from kiosk.flow.records import PaymentState, TicketOrder
+from kiosk.flow.records import TicketOrder
 from kiosk_hub.payments.payos_peer import PayOsPeer
 from tests.hub.conftest import FakeClock
 from tests.hub.payments.conftest import FEE_VND, PayingHub, paying_hub
