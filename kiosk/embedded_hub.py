@@ -27,7 +27,7 @@ from kiosk_hub.his.demo_seed import seed_demo_hospital
 from kiosk_hub.hub import Hub, build_hub, system_clock
 from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import upgrade
-from kiosk_hub.settings import AccessSettings, BhxhSettings, HubSettings
+from kiosk_hub.settings import AccessSettings, BhxhSettings, HubSettings, PaymentSettings
 
 BASE_URL = "http://hub.embedded"
 EMBEDDED_KIOSK = "embedded"  # the name of the in-process kiosk's record in the hub
@@ -46,8 +46,13 @@ class EmbeddedHub:
 
 @contextlib.asynccontextmanager
 async def embedded_hub(
-    data_dir: Path, clock: Callable[[], datetime] = system_clock, *, gateway_timeout_s: float = 2.0
+    data_dir: Path,
+    clock: Callable[[], datetime] = system_clock,
+    *,
+    gateway_timeout_s: float = 2.0,
+    payments: PaymentSettings | None = None,
 ) -> AsyncIterator[EmbeddedHub]:
+    """`payments`: the payment gateway to confirm transfers with (off by default: the cashier takes the fee)."""
     url = f"sqlite:///{data_dir / 'hub.sqlite3'}"
     logging.getLogger("alembic").setLevel(logging.WARNING)
     upgrade(url)
@@ -68,7 +73,13 @@ async def embedded_hub(
     # One kiosk inside the hub's own process: the lookup allowance guards a hub on the network against a stolen
     # token, and here it would only stop a soak run that serves a patient every fraction of a second.
     unlimited = AccessSettings(lookup_burst=1_000_000, lookup_refill_seconds=0.001)
-    settings = HubSettings(database_url=url, bhxh=bhxh, public_base_url=BASE_URL, access=unlimited)
+    settings = HubSettings(
+        database_url=url,
+        bhxh=bhxh,
+        public_base_url=BASE_URL,
+        access=unlimited,
+        payments=payments or PaymentSettings(),
+    )
     gateway_transport = httpx.ASGITransport(app=create_simulator(gateway))
     async with httpx.AsyncClient(transport=gateway_transport, base_url=bhxh.base_url) as bhxh_http:
         hub = build_hub(settings, clock=clock, http=bhxh_http)

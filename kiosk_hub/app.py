@@ -26,6 +26,10 @@ from kiosk_hub.health.store import store_fault
 from kiosk_hub.his.worker import announce_adapter, his_loop
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
+from kiosk_hub.payments import console as payments_console
+from kiosk_hub.payments import page as payment_page
+from kiosk_hub.payments import routes as payments_routes
+from kiosk_hub.payments.worker import payments_loop
 from kiosk_hub.queue.group_commit import IssueBatcher
 from kiosk_hub.retention.purge import purge
 from kiosk_hub.web import api_docs
@@ -70,7 +74,7 @@ async def _purge_loop(hub: Hub) -> None:
 
 def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     """The Kiosk HIS API over a built hub; `background` runs the BHXH re-check and retention purge loops, the HIS
-    visits and department sync, and the event feed's publishing and delivery while serving."""
+    visits and department sync, the event feed's publishing and delivery, and the payments' round while serving."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -78,7 +82,9 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
         tasks = []
         if background:
             await announce_adapter(hub)
-            loops = (_recheck_loop(hub), _purge_loop(hub), his_loop(hub), events_loop(hub))
+            loops = [_recheck_loop(hub), _purge_loop(hub), his_loop(hub), events_loop(hub)]
+            if hub.payments.gateway is not None:
+                loops.append(payments_loop(hub.payments))
             tasks = [asyncio.create_task(loop) for loop in loops]
         # What start-up allocated (modules, routes, models, the ORM's mappers) lives as long as the process: frozen
         # out of the collector, its full passes no longer walk it (those passes were ~100 ms p99 stalls under load).
@@ -92,6 +98,8 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
                     await task
             if hub.owns_http:
                 await hub.http.aclose()
+            if hub.payments_http is not None:
+                await hub.payments_http.aclose()
             getattr(hub.his, "close", lambda: None)()  # an adapter's own connections (the REST adapter's)
             hub.access.hasher.close()
 
@@ -122,6 +130,9 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(health_router)
     app.include_router(events_routes.router)
     app.include_router(events_console.router)
+    app.include_router(payments_routes.router)
+    app.include_router(payment_page.router)
+    app.include_router(payments_console.router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

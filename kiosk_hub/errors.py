@@ -91,3 +91,28 @@ def his_unavailable() -> HubError:
 
 def his_refused(code: str) -> HubError:
     return HubError(409, f"his_{code}"[:64], "The hospital's HIS refused the request", "hub.his_refused")
+
+
+def payments_off() -> HubError:
+    return HubError(409, "payments_off", "This hub takes no payments; the fee is paid at the cashier")
+
+
+def payment_not_required() -> HubError:
+    return HubError(409, "payment_not_required", "Nothing is to be paid for this visit at the kiosk")
+
+
+def bank_unavailable() -> HubError:
+    """The payment gateway did not open the payment: the kiosk sends the patient to the cashier."""
+    return HubError(503, "bank_unavailable", "The payment gateway did not answer; pay at the cashier")
+
+
+def pay_later_off() -> HubError:
+    return HubError(409, "pay_later_off", "This hospital takes the exam fee before the ticket")
+
+
+def bad_signature() -> HubError:
+    return HubError(401, "bad_signature", "The callback is not signed with the gateway's key")
+
+
+def stale_callback() -> HubError:
+    return HubError(400, "stale_callback", "The callback reports a transfer outside the accepted time")

@@ -36,8 +36,14 @@ from kiosk_hub.his.reception import Reception
 from kiosk_hub.his.ticket_feed import TicketFeed
 from kiosk_hub.his.visits import VisitDispatcher
 from kiosk_hub.kiosk_tokens import KioskGate
+from kiosk_hub.payments.book import PaymentBook
+from kiosk_hub.payments.desk import PaymentDesk
+from kiosk_hub.payments.fees import FeeDesk
+from kiosk_hub.payments.gateway import PaymentGateway
+from kiosk_hub.payments.payos import PayOsGateway
+from kiosk_hub.payments.settle import Settler
 from kiosk_hub.queue.tickets import QueueBook
-from kiosk_hub.settings import HubSettings
+from kiosk_hub.settings import HubSettings, PaymentSettings
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -71,7 +77,9 @@ class Hub:
     store: StoreWatch  # the last store failure a write met, until a write commits again
     config_keys: ConfigKeys  # the fleet's config-signing keys, sealed in the store with the key file's key
     officer: OfficerBook  # the BHXH lookup officer (the settings', or the console's)
+    payments: PaymentDesk  # the exam fee by VietQR (off unless a gateway is set: docs/payment.md)
     owns_http: bool = False
+    payments_http: httpx.AsyncClient | None = None  # the payment gateway's own connections
 
     async def write(self, fn: Callable[..., T], *args: object) -> T:
         """Run a database write off the event loop on the writer threads."""
@@ -104,14 +112,17 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
     reception = Reception(adapter, reader, writer, clock)
     # A claimed visit is held a few HIS timeouts long: a process that dies mid-call lets another take it over.
     lease = timedelta(seconds=4 * settings.his.timeout_seconds + 5)
+    queue = QueueBook(reader, writer, clock, settings.public_base_url, feed)
+    # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
+    # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
+    writes = ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write")
+    payments_http = httpx.AsyncClient() if settings.payments.provider == "payos" else None
+    payments = _payment_desk(settings, adapter, queue, (reader, writer), clock, writes, payments_http)
     checkins = (
         CheckInSubmissions(writer, reader, clock, settings.facility_code, settings.his.province_code)
         if settings.his.send_bhyt_checkin
         else None
     )
-    # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
-    # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
-    writes = ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write")
     revocations = RevocationWatch(reader)
     return Hub(
         settings=settings,
@@ -120,7 +131,7 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         writer=writer,
         clock=clock,
         gate=KioskGate(reader, revocations),
-        queue=QueueBook(reader, writer, clock, settings.public_base_url, feed),
+        queue=queue,
         his=adapter,
         reception=reception,
         visits=VisitDispatcher(reception, reader, writer, clock, lease, checkins.prepare if checkins else None),
@@ -137,5 +148,27 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         store=StoreWatch(engine, clock),
         config_keys=config_keys,
         officer=officer,
+        payments=payments,
         owns_http=owns_http,
+        payments_http=payments_http,
     )
+
+
+def _payment_desk(
+    settings: HubSettings,
+    his: HisAdapter,
+    queue: QueueBook,
+    sessions: tuple[sessionmaker[Session], sessionmaker[Session]],
+    clock: Clock,
+    writes: ThreadPoolExecutor,
+    http: httpx.AsyncClient | None,
+) -> PaymentDesk:
+    config: PaymentSettings = settings.payments
+    gateway: PaymentGateway | None = None
+    if config.provider == "payos" and http is not None:
+        gateway = PayOsGateway(config, http)
+    elif config.provider:
+        raise ValueError(f"unknown payment gateway {config.provider!r} (KIOSK_HUB_PAYMENT_PROVIDER: payos or empty)")
+    fees = FeeDesk(his, sessions[0], config.exempt_reasons)
+    book = PaymentBook(config, gateway, fees, queue, sessions, clock, settings.public_base_url)
+    return PaymentDesk(book, Settler(queue, sessions, clock, config.account_number), writes)

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
+from kiosk.domain.priority import PriorityReason
+
 KEY_FILE_NAME = "config-signing.key"
 INSTALLED_KEY_FILE = Path("/etc/vn-hospital-kiosk/hub-keys") / KEY_FILE_NAME
 
@@ -69,6 +71,35 @@ class EventSettings(BaseModel):
     give_up_after_hours: float = 72.0  # then a delivery is dead-lettered: an admin replays it in the console
 
 
+class PaymentSettings(BaseModel):
+    """Paying the exam fee at the kiosk (docs/payment.md): which gateway confirms transfers, the hospital's account
+    the QR must pay into, how long a kiosk waits, and when IT is alerted about a silent bank feed."""
+
+    provider: str = ""  # "" = off (fee-paying patients pay at the cashier, as before); "payos"
+    base_url: str = "https://api-merchant.payos.vn"
+    client_id: str = ""
+    api_key: SecretStr = SecretStr("")
+    checksum_key: SecretStr = SecretStr("")  # the HMAC key of callbacks, answers and payment requests
+    # The hospital's account linked to the gateway: every QR the gateway hands out is checked against it.
+    bank_bin: str = Field(default="", pattern=r"^(\d{6})?$")
+    account_number: str = ""
+    account_name: str = ""
+    reference_prefix: str = Field(default="KB", pattern=r"^[A-Z]{1,4}$")  # the memo: KB + 12 digits
+    kiosk_minutes: float = 10.0  # the countdown on the kiosk; the gateway takes the money until the day ends
+    poll_seconds: float = 5.0  # payments in their countdown are asked about this often (when no callback came)
+    late_poll_seconds: float = 60.0  # payments past it, until the day ends
+    timeout_seconds: float = 10.0
+    pay_later: bool = False  # the patient may take the ticket now, with the QR printed on it, and pay from a phone
+    exempt_reasons: tuple[PriorityReason, ...] = ()  # priority reasons that pay nothing at the kiosk (policy)
+    silent_minutes: float = 20.0  # the window the silent-feed alerts look back over
+    silent_after_payments: int = 3  # payments opened in the window with no transfer at all: the feed is silent
+    callback_max_age_hours: float = 72.0  # a callback about a transfer older than this is refused
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.provider)
+
+
 class ServerLimits(BaseModel):
     """What one client may hold of a hub process (docs/security.md, "Server limits and store failures")."""
 
@@ -99,6 +130,7 @@ class HubSettings(BaseModel):
     access: AccessSettings = Field(default_factory=AccessSettings)
     his: HisSettings = Field(default_factory=HisSettings)
     events: EventSettings = Field(default_factory=EventSettings)
+    payments: PaymentSettings = Field(default_factory=PaymentSettings)
     server: ServerLimits = Field(default_factory=ServerLimits)
     # Below this much free space beside the SQLite file `/healthz` says disk_full: a day of a large hospital's tickets
     # is a few megabytes, and SQLite needs room for its WAL and checkpoints on top.
@@ -172,6 +204,7 @@ def settings_from_env(db: str | None = None) -> HubSettings:
             poll_seconds=float(env.get("KIOSK_HUB_EVENTS_POLL_SECONDS", EventSettings().poll_seconds)),
             retention_days=float(env.get("KIOSK_HUB_EVENTS_RETENTION_DAYS", EventSettings().retention_days)),
         ),
+        payments=payment_settings_from_env(env),
         server=_server_limits(env),
         min_free_disk_mb=int(env.get("KIOSK_HUB_MIN_FREE_DISK_MB", base.min_free_disk_mb)),
         retention_days=int(env.get("KIOSK_HUB_RETENTION_DAYS", base.retention_days)),
@@ -204,3 +237,26 @@ def his_settings_from_env(env: Mapping[str, str]) -> HisSettings:
         send_bhyt_checkin=env.get("KIOSK_HUB_BHYT_CHECKIN", "off").lower() in ("on", "send", "1", "true"),
         province_code=env.get("KIOSK_HUB_PROVINCE_CODE", ""),
     )
+
+
+def payment_settings_from_env(env: Mapping[str, str]) -> PaymentSettings:
+    names = {
+        "provider": "KIOSK_HUB_PAYMENT_PROVIDER",
+        "base_url": "KIOSK_HUB_PAYOS_URL",
+        "client_id": "KIOSK_HUB_PAYOS_CLIENT_ID",
+        "api_key": "KIOSK_HUB_PAYOS_API_KEY",
+        "checksum_key": "KIOSK_HUB_PAYOS_CHECKSUM_KEY",
+        "bank_bin": "KIOSK_HUB_PAYMENT_BANK_BIN",
+        "account_number": "KIOSK_HUB_PAYMENT_ACCOUNT",
+        "account_name": "KIOSK_HUB_PAYMENT_ACCOUNT_NAME",
+        "reference_prefix": "KIOSK_HUB_PAYMENT_PREFIX",
+        "kiosk_minutes": "KIOSK_HUB_PAYMENT_MINUTES",
+        "poll_seconds": "KIOSK_HUB_PAYMENT_POLL_SECONDS",
+        "silent_minutes": "KIOSK_HUB_PAYMENT_SILENT_MINUTES",
+    }
+    given: dict[str, object] = {field: env[name] for field, name in names.items() if name in env}
+    if "KIOSK_HUB_PAYMENT_PAY_LATER" in env:
+        given["pay_later"] = env["KIOSK_HUB_PAYMENT_PAY_LATER"].lower() in ("on", "1", "true", "yes")
+    if "KIOSK_HUB_FEE_EXEMPT_REASONS" in env:
+        given["exempt_reasons"] = tuple(r.strip() for r in env["KIOSK_HUB_FEE_EXEMPT_REASONS"].split(",") if r.strip())
+    return PaymentSettings.model_validate(given)

@@ -128,5 +128,15 @@ _.opened_at
 _.entitlement_code
 _.synced_at
 _.ma_lk
+# Payments: the console's payments page reads these in its template; the others are kept for the finance office
+# and IT (where the price came from, when a payment was given up or got its ticket).
+paid_vnd
+raised_at
+refunded_by
+price_source
+abandoned_at
+ticket_issued_at
+# A VietQR's bill number (62/01) as read back: part of what a decoded QR is compared with (tests/domain/test_vietqr.py).
+bill_number
 # pytest's hook, called by name (tests/conftest.py: the run removes its temporary key files).
 pytest_sessionfinish

@@ -95,7 +95,7 @@ class HisClient:
     async def find_patient(self, kind: IdentifierKind, value: str) -> PatientRecord | None:
         body = wire.PatientLookup(kind=kind.value, value=value)
         try:
-            found = await self._call("POST", "/api/v1/patients/lookup", wire.Patient, json=body, idempotent=True)
+            found = await self.call("POST", "/api/v1/patients/lookup", wire.Patient, json=body, idempotent=True)
         except HisResponseError as exc:
             if exc.status == 404:
                 return None
@@ -105,7 +105,7 @@ class HisClient:
     async def register_patient(self, identity: PresentedIdentity) -> PatientRecord:
         # The hub answers a second registration of the same person with the first record: safe to retry.
         body = mapping.registration(identity)
-        return mapping.patient(await self._call("POST", "/api/v1/patients", wire.Patient, json=body, idempotent=True))
+        return mapping.patient(await self.call("POST", "/api/v1/patients", wire.Patient, json=body, idempotent=True))
 
     async def check_entitlement(
         self, card_code: str, full_name: str, date_of_birth: PartialDate | None, patient_id: str | None
@@ -113,32 +113,32 @@ class HisClient:
         body = wire.EntitlementRequest(
             card_code=card_code, full_name=full_name, date_of_birth=mapping.iso(date_of_birth), patient_id=patient_id
         )
-        answer = await self._call(
+        answer = await self.call(
             "POST", "/api/v1/entitlement/check", wire.Entitlement, json=body, idempotent=True,
             deadline=self._timeouts.of(self._timeouts.entitlement_s),
         )  # fmt: skip
         return mapping.entitlement(answer)
 
     async def departments(self) -> list[DepartmentChoice]:
-        answer = await self._call("GET", "/api/v1/departments", wire.DepartmentList, idempotent=True)
+        answer = await self.call("GET", "/api/v1/departments", wire.DepartmentList, idempotent=True)
         return [mapping.department(d) for d in answer.departments]
 
     async def issue_ticket(self, order: TicketOrder) -> IssuedTicket:
         headers = {"Idempotency-Key": order.idempotency_key}
         body = mapping.ticket_request(order)
-        answer = await self._call("POST", "/api/v1/tickets", wire.Ticket, json=body, headers=headers, idempotent=True)
+        answer = await self.call("POST", "/api/v1/tickets", wire.Ticket, json=body, headers=headers, idempotent=True)
         return mapping.ticket(answer)
 
     async def cancel_ticket(self, ticket_id: str) -> IssuedTicket:
         # Not idempotent: a second cancel is refused (409), so a lost answer is reported, not retried.
         path = f"/api/v1/tickets/{ticket_id}/cancel"
-        return mapping.ticket(await self._call("POST", path, wire.Ticket, idempotent=False))
+        return mapping.ticket(await self.call("POST", path, wire.Ticket, idempotent=False))
 
     async def find_appointment(self, code: str) -> AppointmentRecord | None:
         """The booking behind the code in its QR, or None when the hub has none."""
         path = f"/api/v1/appointments/{quote(code, safe='')}"
         try:
-            found = await self._call("GET", path, wire.Appointment, idempotent=True)
+            found = await self.call("GET", path, wire.Appointment, idempotent=True)
         except HisResponseError as exc:
             if exc.status == 404:
                 return None
@@ -153,7 +153,7 @@ class HisClient:
         headers = {"Idempotency-Key": order.idempotency_key}
         body = mapping.check_in_request(order)
         try:
-            answer = await self._call("POST", path, wire.CheckIn, json=body, headers=headers, idempotent=True)
+            answer = await self.call("POST", path, wire.CheckIn, json=body, headers=headers, idempotent=True)
         except HisResponseError as exc:
             refusal = mapping.CHECK_IN_REFUSALS.get(exc.code)
             if refusal is None:
@@ -161,9 +161,9 @@ class HisClient:
             raise PortError(refusal) from exc
         return mapping.ticket(answer.ticket)
 
-    # --- one request, with timeout, retries and the problem+json error mapping ------------------------------
+    # --- one request, with timeout, retries and the problem+json error mapping (the payment client's too) ------
 
-    async def _call(
+    async def call(
         self,
         method: str,
         path: str,
@@ -174,6 +174,7 @@ class HisClient:
         headers: dict[str, str] | None = None,
         deadline: httpx.Timeout | None = None,
     ) -> AnswerT:
+        """One call to the hub: `answer` read from a success, a problem raised as `HisResponseError`."""
         attempts = self._retry.attempts if idempotent else 1
         deadline = deadline or self._timeouts.of(self._timeouts.default_s)
         for attempt in range(attempts):

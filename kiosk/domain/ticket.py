@@ -66,6 +66,33 @@ def _require_local_time(moment: datetime) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentLine:
+    """The exam fee as the paper shows it. `bank_reference` is set only from the bank's confirmation (relayed by the
+    hub): with it the paper says "đã thanh toán"; without it the fee is still due and the QR to pay it is printed
+    (the patient pays later from a phone), or the slip names the payment for the desk."""
+
+    amount_vnd: int
+    reference: str  # the transfer memo, e.g. "KB250101000123"
+    bank_reference: str | None = None
+    vietqr: str | None = None
+    account_name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.amount_vnd <= 0:
+            raise TicketError("bad_payment_amount")
+        for value in (self.reference, self.bank_reference or "x"):
+            if not (0 < len(value) <= 64 and value.isascii() and value.isprintable()):
+                raise TicketError("bad_payment_reference")
+        if self.paid and self.vietqr is not None:
+            raise TicketError("paid_with_qr")  # a paid ticket never asks to be paid again
+        object.__setattr__(self, "account_name", _nfc(self.account_name))
+
+    @property
+    def paid(self) -> bool:
+        return self.bank_reference is not None
+
+
+@dataclass(frozen=True, slots=True)
 class QueueTicket:
     """One patient's place in one department's queue, as printed and shown on screen."""
 
@@ -86,6 +113,7 @@ class QueueTicket:
     # The number exactly as the queue system (the hub) shows it on screens and calls it, e.g. "UT-0003" for the
     # priority lane; paper, kiosk screen and the room's display must agree, so it is printed as given.
     number_label: str | None = None
+    payment: PaymentLine | None = None  # a fee-paying visit paid (or to be paid) at the kiosk
 
     def __post_init__(self) -> None:
         for name, reason in (
@@ -128,6 +156,7 @@ class DeskSlip:
     reason_code: str
     data_qr_payload: str
     printed_at: datetime
+    payment: PaymentLine | None = None  # the payment the desk is to look up (never marked paid on a slip)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hospital_name", _require_text(self.hospital_name, "missing_hospital_name"))
@@ -137,3 +166,5 @@ class DeskSlip:
         object.__setattr__(self, "reason_code", reason)
         object.__setattr__(self, "data_qr_payload", _nfc(self.data_qr_payload))
         _require_local_time(self.printed_at)
+        if self.payment is not None and self.payment.paid:
+            raise TicketError("paid_on_slip")

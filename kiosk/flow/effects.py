@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.domain.dates import PartialDate
-from kiosk.domain.ticket import DeskSlip, QueueTicket
+from kiosk.domain.payment_state import PaymentState
+from kiosk.domain.ticket import DeskSlip, QueueTicket, VisitType
 from kiosk.flow.records import IdentifierKind, PresentedIdentity, TicketOrder
 
 
@@ -84,6 +85,47 @@ class CheckInAppointment:
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteFee:
+    """Ask the hub what the chosen visit costs, before the patient commits."""
+
+    generation: int
+    department_id: str
+    visit: VisitType
+    priority_reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPayment:
+    """The hub stores the payment and gets its VietQR; the order's key makes a retry answer the same payment."""
+
+    generation: int
+    order: TicketOrder
+
+
+@dataclass(frozen=True, slots=True)
+class WatchPayment:
+    """Wait (long-poll) for the payment to be other than `seen`."""
+
+    generation: int
+    payment_id: str
+    seen: PaymentState
+
+
+@dataclass(frozen=True, slots=True)
+class PayPaymentLater:
+    generation: int
+    payment_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AbandonPayment:
+    """The patient cancelled or the kiosk's countdown ran out: tell the hub (money on its way still settles it).
+    About the money, not the patient: it outlives the wipe that usually comes with it."""
+
+    payment_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionWiped:
     """The patient is gone: drop work in flight and anything a device still holds about them."""
 
@@ -100,5 +142,10 @@ Effect = (
     | AlertIt
     | FindAppointment
     | CheckInAppointment
+    | QuoteFee
+    | OpenPayment
+    | WatchPayment
+    | PayPaymentLater
+    | AbandonPayment
     | SessionWiped
 )

@@ -15,8 +15,10 @@ from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
+    FeeQuote,
     IssuedTicket,
     PatientRecord,
+    PaymentRecord,
     PresentedIdentity,
 )
 from kiosk.flow.state import Operation
@@ -107,6 +109,11 @@ class OpenMaintenance:
 @dataclass(frozen=True, slots=True)
 class PrintTestSlip:
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class PayLater:
+    """ "Trả sau": the ticket now with the QR printed on it, the fee paid from a phone (where the hospital allows)."""
 
 
 # --- devices ------------------------------------------------------------------------------------------------
@@ -217,6 +224,27 @@ class AppointmentRefused:
     message_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class FeeQuoted:
+    generation: int
+    quote: FeeQuote
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentChanged:
+    """The hub's answer about the payment: opened (its QR), still waiting, paid with its ticket, held, failed."""
+
+    generation: int
+    payment: PaymentRecord
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentUnknown:
+    """The hub could not be asked about the payment just now: the kiosk asks again (the money is the hub's)."""
+
+    generation: int
+
+
 # --- the clock ----------------------------------------------------------------------------------------------
 
 
@@ -243,6 +271,7 @@ UserEvent = (
     | MoreTime
     | OpenMaintenance
     | PrintTestSlip
+    | PayLater
 )
 DeviceEvent = (
     CardPresented | CardUnreadable | CardNeedsKey | CardRemoved | QrScanned | PrinterChecked | Printed | PrintFailed
@@ -256,6 +285,9 @@ HubEvent = (
     | HubFailed
     | AppointmentFound
     | AppointmentRefused
+    | FeeQuoted
+    | PaymentChanged
+    | PaymentUnknown
 )
 Event = UserEvent | DeviceEvent | HubEvent | Tick
 USER_EVENTS: tuple[type, ...] = UserEvent.__args__

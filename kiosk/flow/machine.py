@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.domain.language import LANGUAGES, Language
-from kiosk.flow import appointments, identify, maintenance, ticketing, triage
+from kiosk.flow import appointments, identify, maintenance, paying, ticketing, triage
 from kiosk.flow.effects import SessionWiped
 from kiosk.flow.events import (
     ANSWERS,
@@ -25,7 +25,7 @@ from kiosk.flow.events import (
     Tick,
 )
 from kiosk.flow.records import IdentitySource
-from kiosk.flow.state import BUSY_STEPS, PAPER_IN_HAND_STEPS, Session, Step
+from kiosk.flow.state import BUSY_STEPS, PAPER_IN_HAND_STEPS, PAYMENT_STEPS, Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 
 _BACK_TO_START = frozenset({Step.IDENTIFY, Step.VISIT_TYPE, Step.MAINTENANCE_PIN, Step.MAINTENANCE})
@@ -50,7 +50,8 @@ def step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Tr
         return wipe(session, ctx, config)
     if isinstance(event, CardRemoved):
         chip = session.identity is not None and session.identity.source == IdentitySource.CHIP
-        return wipe(session, ctx, config) if chip else Transition(session)
+        # Paying, the patient may well take the card back to reach for the phone: the payment is not left for it.
+        return wipe(session, ctx, config) if chip and session.step not in PAYMENT_STEPS else Transition(session)
     if isinstance(event, CardPresented) and session.step not in (Step.HOME, Step.IDENTIFY):
         return Transition(session)
     return _by_step(session, event, ctx, config)
@@ -68,14 +69,19 @@ def _by_step(session: Session, event: Event, ctx: Context, config: FlowConfig) -
         return identify.handle(session, event, ctx, config)
     if session.step in triage.STEPS:
         return triage.handle(session, event, ctx, config)
+    if session.step in paying.STEPS:
+        return paying.handle(session, event, ctx, config)
     return ticketing.handle(session, event, ctx, config)
 
 
 def wipe(session: Session, ctx: Context, config: FlowConfig) -> Transition:
-    return Transition(replace(session.wiped(ctx.now), language=config.language), (SessionWiped(),))
+    effects = (*paying.leaving(session), SessionWiped())
+    return Transition(replace(session.wiped(ctx.now), language=config.language), effects)
 
 
 def _tick(session: Session, ctx: Context, config: FlowConfig) -> Transition:
+    if session.step == Step.PAYING:
+        return paying.tick(session, ctx, config)  # its own countdown instead of the idle warning
     if session.step == Step.HOME or session.step in BUSY_STEPS:
         return Transition(session)
     in_hand_for = ctx.now - session.step_entered_at

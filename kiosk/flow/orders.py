@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kiosk.domain.bhyt_code import parse_bhyt_code
 from kiosk.domain.errors import DomainParseError
 from kiosk.domain.priority import PriorityReason, priority_reasons
 from kiosk.domain.ticket import Lane, QueueTicket, TicketError, VisitType
+from kiosk.flow.effects import PrintTicket
 from kiosk.flow.records import IssuedTicket, TicketOrder
-from kiosk.flow.state import Session
-from kiosk.flow.transition import Context, FlowConfig
+from kiosk.flow.state import Session, Step
+from kiosk.flow.transition import Context, FlowConfig, Transition
 
 # Only these are self-declared at the kiosk (and confirmed by staff); the others come from the card and the DOB.
 DECLARABLE = (PriorityReason.PREGNANT, PriorityReason.DISABILITY)
@@ -69,6 +72,16 @@ def queue_ticket(session: Session, issued: IssuedTicket, ctx: Context, config: F
             wait_estimate_minutes=issued.wait_estimate_minutes,
             provisional=issued.provisional,
             number_label=issued.display_number,  # the hub's number is the one on every screen and on paper
+            payment=issued.payment,
         )
     except (TicketError, ValueError):
         return None
+
+
+def hand_over(session: Session, issued: IssuedTicket, ctx: Context, config: FlowConfig) -> Transition:
+    """The hub's ticket to the patient: printed, or on screen when it cannot be or the patient chose so."""
+    with_ticket = replace(session, ticket=issued)
+    printable = queue_ticket(with_ticket, issued, ctx, config)
+    if printable is None or session.ticket_on_screen:
+        return Transition(with_ticket.at(Step.SCREEN_TICKET, ctx.now))
+    return Transition(with_ticket.at(Step.PRINTING, ctx.now), (PrintTicket(session.generation, printable),))

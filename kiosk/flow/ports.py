@@ -10,14 +10,17 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from kiosk.domain.dates import PartialDate
-from kiosk.domain.ticket import DeskSlip, QueueTicket
+from kiosk.domain.payment_state import PaymentState
+from kiosk.domain.ticket import DeskSlip, QueueTicket, VisitType
 from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
+    FeeQuote,
     IdentifierKind,
     IssuedTicket,
     PatientRecord,
+    PaymentRecord,
     PresentedIdentity,
     TicketOrder,
 )
@@ -54,6 +57,23 @@ def bookings_of(his: object) -> AppointmentPort:
     if isinstance(his, AppointmentPort):
         return his
     raise PortError("appointment.unavailable")
+
+
+class PaymentPort(Protocol):
+    """The exam fee at the kiosk (the hub's /payments). The kiosk only asks and shows: whether money arrived is the
+    hub's word, from the bank."""
+
+    async def quote(self, department_id: str, visit: VisitType, priority_reasons: tuple[str, ...]) -> FeeQuote: ...
+
+    async def open_payment(self, order: TicketOrder) -> PaymentRecord: ...
+
+    async def watch_payment(self, payment_id: str, seen: PaymentState) -> PaymentRecord:
+        """The payment once it is other than `seen`, or as it is after the hub's wait (a long poll)."""
+        ...
+
+    async def pay_later(self, payment_id: str) -> PaymentRecord: ...
+
+    async def abandon_payment(self, payment_id: str) -> None: ...
 
 
 class PrinterStatus(Protocol):

@@ -12,7 +12,8 @@ from enum import StrEnum
 
 from kiosk.domain.dates import PartialDate
 from kiosk.domain.entitlement import EntitlementAction
-from kiosk.domain.ticket import Lane, VisitType
+from kiosk.domain.payment_state import PaymentState
+from kiosk.domain.ticket import Lane, PaymentLine, VisitType
 
 
 class IdentitySource(StrEnum):
@@ -139,6 +140,40 @@ class IssuedTicket:
     wait_estimate_minutes: int | None
     reprint: bool
     provisional: bool = False  # from the kiosk's number lease while the hub was unreachable
+    payment: PaymentLine | None = None  # paid at the kiosk (the bank's reference), or to be paid from a phone
+
+
+@dataclass(frozen=True, slots=True)
+class FeeQuote:
+    """What the visit costs at the kiosk, shown before the patient commits; `payment_required` False: nothing is
+    taken here (BHYT, exempt, free, the price unknown or payments off: the cashier takes it, as before)."""
+
+    payment_required: bool
+    amount_vnd: int | None = None
+    service_name: str | None = None
+    pay_later: bool = False
+    reason: str | None = None
+
+
+# Why a fee-paying visit's fee is not taken at the kiosk although it is due: the cashier takes it, as before.
+CASHIER_REASONS = frozenset({"fee_unknown", "bank_unavailable", "payments_off", "unavailable"})
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """A payment as the hub answers it: the QR to show and, once the bank confirmed it, the ticket it bought."""
+
+    id: str
+    reference: str
+    state: PaymentState
+    amount_vnd: int
+    qr_payload: str | None
+    account_name: str
+    expires_in_s: int
+    status_url: str
+    pay_later: bool = False
+    bank_reference: str | None = None  # only from the bank's confirmation
+    ticket: IssuedTicket | None = None
 
 
 class AppointmentStatus(StrEnum):

@@ -23,9 +23,12 @@ from kiosk.flow.events import (
     DepartmentsLoaded,
     EntitlementChecked,
     Event,
+    FeeQuoted,
     HubFailed,
     PatientFound,
     PatientNotFound,
+    PaymentChanged,
+    PaymentUnknown,
     Printed,
     PrinterChecked,
     PrintFailed,
@@ -33,11 +36,13 @@ from kiosk.flow.events import (
     TicketIssued,
 )
 from kiosk.flow.machine import step
-from kiosk.flow.ports import AppointmentPort, HisPort, PrinterPort
+from kiosk.flow.ports import AppointmentPort, HisPort, PaymentPort, PrinterPort
+from kiosk.flow.records import FeeQuote
 from kiosk.flow.state import Operation, Session
 from kiosk.flow.transition import Context, FlowConfig
 
 log = logging.getLogger("kiosk.flow")
+PAYMENT_RETRY_S = 2.0
 Listener = Callable[[Session], None]
 
 
@@ -55,6 +60,7 @@ class FlowService:
         *,
         alerts: AlertPort | None = None,
         appointments: AppointmentPort | None = None,
+        payments: PaymentPort | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(VN_TZ),
     ) -> None:
@@ -64,6 +70,8 @@ class FlowService:
         # reads as "not recognised" (the patient uses a card or a number).
         self._appointments = appointments or (his if isinstance(his, AppointmentPort) else None)
         self.alerts: AlertPort = alerts if alerts is not None else LoggingAlerts()
+        # None: this kiosk takes no payments; fee-paying patients get their ticket and pay at the cashier.
+        self._payments = payments
         self._monotonic, self._wall = monotonic, wall
         self.session = Session(last_activity=monotonic(), language=config.language)
         self._listeners: list[Listener] = []
@@ -105,8 +113,9 @@ class FlowService:
                 task.cancel()
             return
         task = self._spawn(self._perform(effect))
-        if isinstance(effect, fx.AlertIt):
-            # An alert is about the kiosk, not the patient: the wipe that often follows it must not cancel it.
+        if isinstance(effect, fx.AlertIt | fx.AbandonPayment):
+            # An alert is about the kiosk, a given-up payment about the money, not the patient: the wipe that
+            # often follows must not cancel them.
             self._alerting.add(task)
             task.add_done_callback(self._alerting.discard)
 
@@ -119,6 +128,9 @@ class FlowService:
     async def _perform(self, effect: fx.Effect) -> None:
         printing = isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip | fx.CheckPrinter)
         hub_call = not printing and not isinstance(effect, fx.AlertIt)
+        if isinstance(effect, fx.WatchPayment | fx.PayPaymentLater):
+            await self._paying(effect)
+            return
         try:
             event = await self._answer(effect)
         except asyncio.CancelledError:
@@ -158,6 +170,8 @@ class FlowService:
             return TicketIssued(effect.generation, await his.issue_ticket(effect.order))
         if isinstance(effect, fx.FindAppointment | fx.CheckInAppointment):
             return await self._appointment_answer(effect)
+        if isinstance(effect, fx.QuoteFee | fx.OpenPayment | fx.AbandonPayment):
+            return await self._payment_answer(effect)
         if isinstance(effect, fx.CheckPrinter):
             status = await self._printer.check()
             return PrinterChecked(effect.generation, status.printable, str(status.state))
@@ -170,6 +184,45 @@ class FlowService:
         if isinstance(effect, fx.AlertIt):
             await self.alerts.alert(effect.reason)
         return None
+
+    async def _payment_answer(self, effect: fx.QuoteFee | fx.OpenPayment | fx.AbandonPayment) -> Event | None:
+        payments = self._payments
+        if isinstance(effect, fx.QuoteFee):
+            if payments is None:
+                return FeeQuoted(effect.generation, FeeQuote(payment_required=False, reason="payments_off"))
+            try:
+                quote = await payments.quote(effect.department_id, effect.visit, effect.priority_reasons)
+            except Exception as exc:  # no price now: the ticket and the cashier, as before payments
+                log.warning("fee quote failed: %s", type(exc).__name__)
+                quote = FeeQuote(payment_required=False, reason="unavailable")
+            return FeeQuoted(effect.generation, quote)
+        if payments is None:
+            return None
+        if isinstance(effect, fx.OpenPayment):
+            return PaymentChanged(effect.generation, await payments.open_payment(effect.order))
+        await payments.abandon_payment(effect.payment_id)
+        return None
+
+    async def _paying(self, effect: fx.WatchPayment | fx.PayPaymentLater) -> None:
+        """One long poll (or the pay-later call); a failure is reported after a pause, so a hub that is away is
+        asked again every few seconds rather than in a tight loop."""
+        if self._payments is None:
+            return
+        try:
+            if isinstance(effect, fx.WatchPayment):
+                payment = await self._payments.watch_payment(effect.payment_id, effect.seen)
+            else:
+                payment = await self._payments.pay_later(effect.payment_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the money is the hub's: the kiosk keeps asking until its countdown ends
+            log.warning("%s failed: %s", type(effect).__name__, type(exc).__name__)
+            self.hub_ok = False
+            await asyncio.sleep(PAYMENT_RETRY_S)
+            self.dispatch(PaymentUnknown(effect.generation))
+            return
+        self.hub_ok = True
+        self.dispatch(PaymentChanged(effect.generation, payment))
 
     async def _appointment_answer(self, effect: fx.FindAppointment | fx.CheckInAppointment) -> Event:
         if self._appointments is None:
@@ -190,6 +243,7 @@ _OPERATIONS: dict[type, Operation] = {
     fx.LoadDepartments: Operation.LOAD_DEPARTMENTS,
     fx.IssueTicket: Operation.ISSUE_TICKET,
     fx.CheckInAppointment: Operation.ISSUE_TICKET,
+    fx.OpenPayment: Operation.OPEN_PAYMENT,
 }
 
 

@@ -13,8 +13,10 @@ from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
     EntitlementAnswer,
+    FeeQuote,
     IssuedTicket,
     PatientRecord,
+    PaymentRecord,
     PresentedIdentity,
 )
 
@@ -32,8 +34,11 @@ class Step(StrEnum):
     ENTITLEMENT_PROBLEM = "entitlement_problem"  # card cannot be used today: fee-paying or the desk
     VISIT_TYPE = "visit_type"
     DEPARTMENT = "department"
+    PRICING = "pricing"  # a fee-paying visit: the hub is asked its price, so the confirm screen shows it
     CONFIRM = "confirm"
     ISSUING = "issuing"
+    OPENING_PAYMENT = "opening_payment"  # the hub asks the bank for the payment's QR
+    PAYING = "paying"  # the VietQR on screen, the amount, the countdown: waiting for the bank
     PRINTING = "printing"
     DONE = "done"
     SCREEN_TICKET = "screen_ticket"  # the printer failed: the ticket and its QR are on screen
@@ -48,8 +53,18 @@ class Step(StrEnum):
 
 # Named groups, so screens and timers react to kinds of step rather than to each one (OctoPrint's habit).
 BUSY_STEPS = frozenset(
-    {Step.FINDING_PATIENT, Step.CHECKING_ENTITLEMENT, Step.ISSUING, Step.PRINTING, Step.DESK_SLIP_PRINTING}
+    {
+        Step.FINDING_PATIENT,
+        Step.CHECKING_ENTITLEMENT,
+        Step.PRICING,
+        Step.ISSUING,
+        Step.OPENING_PAYMENT,
+        Step.PRINTING,
+        Step.DESK_SLIP_PRINTING,
+    }
 )
+# A payment is open: leaving (cancel, a wipe) tells the hub; no idle warning (the patient is at their phone).
+PAYMENT_STEPS = frozenset({Step.OPENING_PAYMENT, Step.PAYING})
 PAPER_IN_HAND_STEPS = frozenset({Step.DONE, Step.DESK})
 IDENTITY_STEPS = frozenset({Step.HOME, Step.IDENTIFY})
 
@@ -62,6 +77,7 @@ class Operation(StrEnum):
     CHECK_ENTITLEMENT = "check_entitlement"
     LOAD_DEPARTMENTS = "load_departments"
     ISSUE_TICKET = "issue_ticket"
+    OPEN_PAYMENT = "open_payment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +112,9 @@ class Session:
     failed_operation: Operation | None = None
     pin_failures: int = 0
     appointment: AppointmentRecord | None = None  # checking in for a booking (its QR was scanned)
+    fee: FeeQuote | None = None  # the fee-paying visit's price, once the hub answered (None: still asking)
+    payment: PaymentRecord | None = None  # the exam fee's payment, once opened
+    payment_deadline: float | None = None  # monotonic: the kiosk stops waiting for the bank then
 
     def wiped(self, now: float) -> Session:
         """A fresh session for the next patient; the generation makes late answers for this one fall away."""
@@ -108,6 +127,11 @@ class Session:
     @property
     def department(self) -> DepartmentChoice | None:
         return next((d for d in self.departments if d.id == self.department_id), None)
+
+    @property
+    def takes_payment(self) -> bool:
+        """The fee is taken here by VietQR before the ticket (the hub priced the visit and takes payments)."""
+        return self.visit == VisitType.FEE and self.fee is not None and self.fee.payment_required
 
     @property
     def bhyt_allowed(self) -> bool:

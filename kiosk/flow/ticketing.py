@@ -6,9 +6,10 @@ from dataclasses import replace
 
 from kiosk.domain.printer_state import PRINTER_FAILED, message_key
 from kiosk.domain.ticket import VisitType
+from kiosk.flow import paying
 from kiosk.flow.appointments import back_to_identify, issue_effect
 from kiosk.flow.desk import desk_qr_payload, to_desk
-from kiosk.flow.effects import AlertIt, CheckPrinter, LoadDepartments, PrintTicket
+from kiosk.flow.effects import AlertIt, CheckPrinter, LoadDepartments, QuoteFee
 from kiosk.flow.events import (
     Back,
     ChooseDepartment,
@@ -17,6 +18,7 @@ from kiosk.flow.events import (
     Confirm,
     DepartmentsLoaded,
     Event,
+    FeeQuoted,
     HubFailed,
     Printed,
     PrinterChecked,
@@ -25,7 +27,7 @@ from kiosk.flow.events import (
     ToggleDeclared,
     TryAgain,
 )
-from kiosk.flow.orders import DECLARABLE, order_for, priority_for, queue_ticket
+from kiosk.flow.orders import DECLARABLE, hand_over, order_for, priority_for
 from kiosk.flow.state import Session, Step
 from kiosk.flow.transition import Context, FlowConfig, Transition
 from kiosk.flow.triage import choose_fee
@@ -62,7 +64,19 @@ def _department(session: Session, event: Event, ctx: Context, config: FlowConfig
             return Transition(session)
         if not chosen.open_now:
             return Transition(replace(session, notice_key="department.closed"))
-        return Transition(replace(session.at(Step.CONFIRM, ctx.now), department_id=chosen.id, ticket_key=None))
+        chosen_one = replace(session, department_id=chosen.id, ticket_key=None, fee=None)
+        if session.visit != VisitType.FEE:
+            return Transition(chosen_one.at(Step.CONFIRM, ctx.now))
+        # The price first: the confirm screen (and the voice) show it before the patient can commit.
+        reasons = tuple(sorted(priority_for(chosen_one, ctx)))
+        quote = QuoteFee(session.generation, chosen.id, VisitType.FEE, reasons)
+        return Transition(chosen_one.at(Step.PRICING, ctx.now), (quote,))
+    return Transition(session)
+
+
+def _pricing(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
+    if isinstance(event, FeeQuoted):
+        return Transition(replace(session.at(Step.CONFIRM, ctx.now), fee=event.quote))
     return Transition(session)
 
 
@@ -72,7 +86,7 @@ def _confirm(session: Session, event: Event, ctx: Context, config: FlowConfig) -
     if isinstance(event, Back):
         if session.appointment is not None:  # the booking names the department: back is a fresh identify
             return Transition(back_to_identify(session, None, ctx))
-        return Transition(replace(session.at(Step.DEPARTMENT, ctx.now), ticket_key=None))
+        return Transition(replace(session.at(Step.DEPARTMENT, ctx.now), ticket_key=None, fee=None))
     if isinstance(event, Confirm):
         key = session.ticket_key or ctx.fresh_key
         ready = replace(session, priority=priority_for(session, ctx), ticket_key=key)
@@ -86,6 +100,8 @@ def _confirm(session: Session, event: Event, ctx: Context, config: FlowConfig) -
 
 
 def _issue(session: Session, ctx: Context, config: FlowConfig) -> Transition:
+    if session.takes_payment and session.payment is None:
+        return paying.open_payment(session, ctx, config)  # the fee first; the hub issues the ticket it buys
     order = order_for(session, session.ticket_key or ctx.fresh_key)
     if order is None:
         return to_desk(session, "incomplete_session", ctx, config)
@@ -101,11 +117,7 @@ def _issuing(session: Session, event: Event, ctx: Context, config: FlowConfig) -
         return Transition(replace(not_ready, notice_key=notice), (AlertIt(f"printer_{event.state}"),))
     if not isinstance(event, TicketIssued):
         return Transition(session)
-    with_ticket = replace(session, ticket=event.ticket)
-    printable = queue_ticket(with_ticket, event.ticket, ctx, config)
-    if printable is None or session.ticket_on_screen:
-        return Transition(with_ticket.at(Step.SCREEN_TICKET, ctx.now))
-    return Transition(with_ticket.at(Step.PRINTING, ctx.now), (PrintTicket(session.generation, printable),))
+    return hand_over(session, event.ticket, ctx, config)
 
 
 def _printer_not_ready(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Transition:
@@ -143,6 +155,7 @@ def _desk_slip(session: Session, event: Event, ctx: Context, config: FlowConfig)
 _HANDLERS = {
     Step.VISIT_TYPE: _visit_type,
     Step.DEPARTMENT: _department,
+    Step.PRICING: _pricing,
     Step.CONFIRM: _confirm,
     Step.ISSUING: _issuing,
     Step.PRINTER_NOT_READY: _printer_not_ready,

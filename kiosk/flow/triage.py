@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from kiosk.domain.entitlement import EntitlementAction
 from kiosk.domain.ticket import VisitType
+from kiosk.flow import paying
 from kiosk.flow.appointments import issue_effect
 from kiosk.flow.desk import reason_for, to_desk
 from kiosk.flow.effects import AlertIt, CheckEntitlement, Effect, FindPatient, LoadDepartments, RegisterPatient
@@ -48,7 +49,7 @@ def handle(session: Session, event: Event, ctx: Context, config: FlowConfig) -> 
             return to_desk(session, reason_for(session, "patient_chose_desk"), ctx, config)
     if session.step == Step.HUB_FAILED:
         if isinstance(event, TryAgain):
-            return _try_again(session, ctx)
+            return _try_again(session, ctx, config)
         if isinstance(event, ChooseDesk):
             return to_desk(session, "hub_unavailable", ctx, config)
     return Transition(session)
@@ -135,12 +136,14 @@ def _retry_with_correction(session: Session, answer: EntitlementAnswer, ctx: Con
     return _check(replace(session, codes_tried=session.codes_tried[:-1]), code, ctx)
 
 
-def _try_again(session: Session, ctx: Context) -> Transition:
+def _try_again(session: Session, ctx: Context, config: FlowConfig) -> Transition:
     op, gen, identity = session.failed_operation, session.generation, session.identity
     if op == Operation.ISSUE_TICKET and session.ticket_key:
         order = order_for(session, session.ticket_key)  # the same key: a ticket issued before the failure comes back
         if order is not None:
             return Transition(session.at(Step.ISSUING, ctx.now), (issue_effect(session, order),))
+    if op == Operation.OPEN_PAYMENT:
+        return paying.open_payment(session, ctx, config)  # the same key: the payment already opened comes back
     if op == Operation.LOAD_DEPARTMENTS:
         return Transition(session.at(Step.DEPARTMENT, ctx.now), (LoadDepartments(gen),))
     if op == Operation.CHECK_ENTITLEMENT and session.codes_tried:

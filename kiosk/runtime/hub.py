@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 
 from kiosk.backend_client.client import HisClient, Timeouts
-from kiosk.flow.ports import HisPort
+from kiosk.backend_client.payments import PaymentClient
+from kiosk.flow.ports import HisPort, PaymentPort
 from kiosk.offline.lease_client import LeaseClient
 from kiosk.offline.resilient_his import ResilientHis
 from kiosk.offline.store import OfflineStore
@@ -40,6 +41,9 @@ class FleetLink:
 class HubLine:
     his: HisPort
     fleet: FleetLink | None  # None: embedded hub, or a token from the settings file (not enrolled)
+    # The exam fee by VietQR: on the plain HIS client, never the outage wrapper (a payment needs the hub online;
+    # whether the hub takes payments at all, it says itself when asked for a price).
+    payments: PaymentPort | None = None
 
 
 @contextlib.asynccontextmanager
@@ -50,20 +54,23 @@ async def hub_line(settings: KioskSettings, state: StateDir) -> AsyncIterator[Hu
 
         with tempfile.TemporaryDirectory(prefix="kiosk-hub-") as data:
             async with embedded_hub(Path(data)) as hub:
-                yield HubLine(HisClient(hub.client, token=hub.token, timeouts=timeouts), None)
+                client = HisClient(hub.client, token=hub.token, timeouts=timeouts)
+                yield HubLine(client, None, PaymentClient(client))
         return
     async with hub_http(settings.hub) as http:
         token = settings.hub.token.get_secret_value() if settings.hub.token else None
         # Admitted before the screens open (runtime/admission.py): enrolled, accepted, the certificate trusted.
         credentials = None if token else load_credentials(state.credentials)
         token = credentials.token if credentials is not None else token or ""
-        async with resilient(HisClient(http, token=token, timeouts=timeouts), http, token, state.offline) as his:
+        client = HisClient(http, token=token, timeouts=timeouts)
+        payments = PaymentClient(client)
+        async with resilient(client, http, token, state.offline) as his:
             if credentials is None:
                 log.info("hub token from the settings file: not enrolled, so no fleet configuration or heartbeats")
-                yield HubLine(his, None)
+                yield HubLine(his, None, payments)
                 return
             async with hub_http(settings.hub, token, timeout_s=10) as fleet:
-                yield HubLine(his, FleetLink(fleet, credentials))
+                yield HubLine(his, FleetLink(fleet, credentials), payments)
 
 
 @contextlib.asynccontextmanager

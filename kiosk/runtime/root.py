@@ -132,7 +132,8 @@ async def _run(settings: KioskSettings, panel: Panel, state: StateDir) -> int:
         departments = live.ShownDepartments(hub.his)
         alerts = FleetAlerts()
         # The configuration in effect from the first patient on (the voice's idle warning reads it at start).
-        service = FlowService(live.flow_config(base, start.config), departments, printer, alerts=alerts)
+        config = live.flow_config(base, start.config)
+        service = FlowService(config, departments, printer, alerts=alerts, payments=hub.payments)
         offline = OfflineHealth(hub.his, printer)
         offline.follow(service)  # before the app's own listener: the banner reads the breakers' view
         scanner = devices.camera(start.camera_device)

@@ -13,6 +13,7 @@ from kivy.app import App
 from kivy.clock import Clock
 
 from kiosk.app import give_back_freed_memory
+from kiosk.flow.state import Step
 from kiosk.screens import theme
 from kiosk.screens.root import KioskRoot
 from kiosk.screens.tactile import TactileKeypad
@@ -112,7 +113,7 @@ class KioskApp(App):  # type: ignore[misc]
         board.printer, board.network = service.printer_ok, service.hub_ok
         changed = before != (board.reader, board.camera, board.printer, board.network)
         warned = service.session.idle_warning_since
-        if changed or warned is not None:
+        if changed or warned is not None or service.session.step == Step.PAYING:  # the payment's countdown
             root.render(service.session, self._monotonic())
         if warned is not None and self.keypad is not None:
             self.keypad.countdown(service.config.warning_s - (self._monotonic() - warned))

@@ -25,6 +25,8 @@ FOCUS_ALIASES: Mapping[str, tuple[str, ...]] = {
     "try_again": ("again",),
     "ticket_on_screen": ("again",),  # the printer is not ready: the number on screen
     "repeat_ticket": ("number",),  # no button: the ring goes round the number it says again
+    "repeat_payment": ("amount",),  # no button: the ring goes round the amount it says again
+    "pay": ("get_ticket",),  # the confirm screen's one button, labelled with the fee when it takes it
     "finish": ("close", "cancel"),  # the staff screens' way out
 }
 

@@ -6,7 +6,9 @@ from kiosk.domain.dates import VN_TZ
 from kiosk.domain.masking import mask_id
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import VisitType
+from kiosk.domain.vietqr import format_vnd
 from kiosk.flow.events import Back, Cancel, Confirm, ToggleDeclared
+from kiosk.flow.records import CASHIER_REASONS
 from kiosk.flow.state import Session
 from kiosk.screens import theme
 from kiosk.screens.base import KioskScreen, load_kv
@@ -39,9 +41,25 @@ class ConfirmScreen(KioskScreen):
             widget.text = mark + self.t(f"confirm.{reason.value}")
             widget.bg = theme.current.accent if chosen else theme.current.secondary
             widget.color = theme.current.accent_text if chosen else theme.current.secondary_text
-        ids.get_ticket.text = self.t("confirm.get_ticket")
+        ids.fee.label, ids.fee.value = (
+            (self.t("confirm.fee"), self._fee(session)) if session.visit == VisitType.FEE else ("", "")
+        )
+        fee = session.fee
+        if session.takes_payment and fee is not None and fee.amount_vnd:
+            ids.get_ticket.text = self.t("confirm.pay", amount=format_vnd(fee.amount_vnd))
+        else:
+            ids.get_ticket.text = self.t("confirm.get_ticket")
         ids.back.text = self.t("app.back")
         ids.cancel.text = self.t("app.cancel")
+
+    def _fee(self, session: Session) -> str:
+        """The fee before the patient commits: the amount taken here, or where it is paid."""
+        fee = session.fee
+        if fee is None:  # a booking's check-in: the fee is the desk's, as before
+            return self.t("confirm.fee_at_cashier")
+        if session.takes_payment and fee.amount_vnd:
+            return format_vnd(fee.amount_vnd)
+        return self.t("confirm.fee_at_cashier") if fee.reason in CASHIER_REASONS else self.t("confirm.fee_none")
 
     def toggle_pregnant(self) -> None:
         self.send(ToggleDeclared(PriorityReason.PREGNANT))

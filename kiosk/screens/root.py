@@ -28,6 +28,7 @@ from kiosk.screens.home import HomeScreen
 from kiosk.screens.identify import IdentifyScreen
 from kiosk.screens.maintenance import MaintenanceScreen
 from kiosk.screens.maintenance_pin import MaintenancePinScreen
+from kiosk.screens.payment import PaymentScreen
 from kiosk.screens.problem import ProblemScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.visit import VisitScreen
@@ -41,6 +42,7 @@ SCREEN_FOR_STEP: dict[Step, str] = {
     Step.VISIT_TYPE: "visit",
     Step.DEPARTMENT: "department",
     Step.CONFIRM: "confirm",
+    Step.PAYING: "payment",
     Step.DONE: "ticket",
     Step.SCREEN_TICKET: "ticket",
     Step.DESK: "desk",
@@ -59,6 +61,7 @@ SCREENS = (
     VisitScreen,
     DepartmentScreen,
     ConfirmScreen,
+    PaymentScreen,
     TicketScreen,
     DeskScreen,
     BenefitScreen,
@@ -137,6 +140,8 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         manager = self.ids.screens
         name = SCREEN_FOR_STEP[session.step]
         screen = self._screen(name)
+        if isinstance(screen, PaymentScreen):
+            screen.now = now  # its countdown is the flow's deadline less the flow's clock
         screen.show(session)
         if manager.current != name:
             manager.current = name

@@ -4,7 +4,9 @@ when the printer failed."""
 from __future__ import annotations
 
 from kiosk.domain.ticket import Lane, VisitType
+from kiosk.domain.vietqr import format_vnd
 from kiosk.flow.events import Cancel
+from kiosk.flow.records import CASHIER_REASONS
 from kiosk.flow.state import Session, Step
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.widgets import patient_line, qr_texture
@@ -35,6 +37,7 @@ class TicketScreen(KioskScreen):
         else:
             ids.position.text = ""
         ids.patient.text = patient_line(session)
+        ids.payment.text = self._payment(session)
         on_screen = session.step == Step.SCREEN_TICKET
         key = "ticket.on_screen" if on_screen else ("ticket.reprint" if ticket.reprint else "ticket.printed")
         ids.message.text = self.t(key)
@@ -44,6 +47,18 @@ class TicketScreen(KioskScreen):
         ids.message.color = self.ids.lane.color if on_screen else self.ids.title.color
         ids.qr.texture = qr_texture(ticket.status_url) if on_screen else None
         ids.qr.opacity = 1 if on_screen else 0
+
+    def _payment(self, session: Session) -> str:
+        ticket = session.ticket
+        line = ticket.payment if ticket is not None else None
+        if line is not None and line.paid:  # the bank's reference, relayed by the hub: nothing else says "paid"
+            return self.t("ticket.paid", amount=format_vnd(line.amount_vnd), reference=line.bank_reference)
+        if line is not None:
+            return self.t("ticket.unpaid", amount=format_vnd(line.amount_vnd))
+        fee = session.fee
+        if session.visit == VisitType.FEE and fee is not None and fee.reason in CASHIER_REASONS:
+            return self.t("ticket.pay_at_cashier")
+        return ""
 
     def finish(self) -> None:
         self.send(Cancel())

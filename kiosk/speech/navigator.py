@@ -24,6 +24,7 @@ from kiosk.flow.events import (
     KeypadErase,
     KeypadSubmit,
     MoreTime,
+    PayLater,
     StartBenefitLookup,
     StartCheckIn,
     ToggleDeclared,
@@ -97,7 +98,7 @@ def choices_for(session: Session) -> tuple[Choice, ...]:
         return (*departments, Choice("back", Back()), cancel)
     if step == Step.CONFIRM:
         return (
-            Choice("get_ticket", Confirm()),
+            Choice("pay" if session.takes_payment else "get_ticket", Confirm()),
             Choice("pregnant", ToggleDeclared(PriorityReason.PREGNANT)),
             Choice("disability", ToggleDeclared(PriorityReason.DISABILITY)),
             Choice("back", Back()),
@@ -107,6 +108,9 @@ def choices_for(session: Session) -> tuple[Choice, ...]:
         return (Choice("try_again", TryAgain()), Choice("desk", ChooseDesk()), cancel)
     if step == Step.PRINTER_NOT_READY:
         return (Choice("ticket_on_screen", Confirm()), Choice("desk", ChooseDesk()), cancel)
+    if step == Step.PAYING:
+        later = (Choice("pay_later", PayLater()),) if session.fee is not None and session.fee.pay_later else ()
+        return (Choice("repeat_payment", None), *later, cancel)
     if step in (Step.DONE, Step.SCREEN_TICKET):
         return (Choice("repeat_ticket", None), Choice("finish", Cancel()))
     return (Choice("finish", Cancel()),)  # DESK, BENEFIT

@@ -179,4 +179,21 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Chưa kiểm tra được lịch hẹn lúc này. Vui lòng đăng ký khám thông thường hoặc đến quầy tiếp đón.",
         "Your appointment cannot be checked right now. Please register as a walk-in or go to the reception desk.",
     ),
+    # --- paying the exam fee -------------------------------------------------------------------------------------
+    "payment.unconfirmed": (
+        "Ngân hàng chưa xác nhận thanh toán. Nếu bạn đã chuyển tiền, vui lòng mang phiếu vừa in đến quầy thu ngân.",
+        "The bank has not confirmed a payment. If you have paid, please take the slip to the cashier.",
+    ),
+    "payment.held": (
+        "Số tiền đã chuyển không khớp với tiền khám. Vui lòng đến quầy thu ngân để được hoàn tiền.",
+        "The amount paid does not match the exam fee. Please go to the cashier for a refund.",
+    ),
+    "payment.refund": (
+        "Đã nhận tiền nhưng không cấp được số thứ tự. Vui lòng đến quầy thu ngân để được hoàn tiền.",
+        "The payment arrived but no number could be issued. Please go to the cashier for a refund.",
+    ),
+    "hub.bank_unavailable": (
+        "Không thanh toán được tại ki-ốt lúc này. Bạn vẫn được lấy số; vui lòng nộp tiền khám tại quầy thu ngân.",
+        "Paying at the kiosk is not possible now. You still get a number; please pay at the cashier.",
+    ),
 }

@@ -45,8 +45,16 @@ STEPS: dict[Step, tuple[str, str]] = {
         "Chọn khoa khám. Dùng phím mũi tên để nghe từng khoa, rồi nhấn phím chọn.",
         "Choose a department. Use the arrow keys to hear each one, then press select.",
     ),
+    Step.PRICING: ("Đang lấy giá khám, vui lòng chờ.", "Getting the exam fee, please wait."),
     Step.CONFIRM: ("Xác nhận thông tin.", "Please confirm."),
     Step.ISSUING: ("Đang lấy số thứ tự, vui lòng chờ.", "Getting your queue number, please wait."),
+    Step.OPENING_PAYMENT: ("Đang tạo mã thanh toán, vui lòng chờ.", "Preparing the payment, please wait."),
+    Step.PAYING: (
+        "Trả tiền khám bằng mã QR trên màn hình: mở ứng dụng ngân hàng trên điện thoại, quét mã, kiểm tra số tiền "
+        "rồi xác nhận. Ki-ốt sẽ in số thứ tự khi ngân hàng xác nhận.",
+        "Pay the exam fee with the QR code on the screen: open your banking app, scan the code, check the amount "
+        "and confirm. The kiosk prints your number once the bank confirms.",
+    ),
     Step.PRINTING: ("Đang in phiếu, vui lòng chờ.", "Printing your ticket, please wait."),
     Step.DONE: (
         "Vui lòng lấy phiếu ở khe máy in, bên dưới màn hình.",
@@ -89,6 +97,9 @@ CHOICES: dict[str, tuple[str, str]] = {
     "cancel": ("Hủy", "Cancel"),
     "finish": ("Xong, kết thúc", "Done, finish"),
     "repeat_ticket": ("Nghe lại số thứ tự", "Hear my ticket again"),
+    "pay": ("Thanh toán tiền khám bằng mã QR", "Pay the exam fee by QR code"),
+    "repeat_payment": ("Nghe lại số tiền", "Hear the amount again"),
+    "pay_later": ("Lấy số, trả sau bằng điện thoại", "Take the number, pay later by phone"),
 }
 
 # Sentences with values, for details read out on some steps.
@@ -165,6 +176,27 @@ PHRASES: dict[str, tuple[str, str]] = {
         "The printer is not working. Please go to the reception desk and tell the staff.",
     ),
     "benefit.next": ("Bạn có thể đăng ký khám ngay.", "You can register for a visit now."),
+    "confirm.fee": (
+        "Tiền khám là {amount} đồng, trả bằng mã QR trước khi lấy số.",
+        "The exam fee is {amount} dong, paid by QR code before the number.",
+    ),
+    "confirm.fee_at_cashier": ("Tiền khám nộp tại quầy thu ngân.", "The exam fee is paid at the cashier."),
+    "payment.amount": ("Số tiền cần trả là {amount} đồng.", "The amount to pay is {amount} dong."),
+    "payment.account": ("Tiền chuyển vào tài khoản {name}.", "The money goes to the account of {name}."),
+    "payment.time_left": (
+        "Mã còn dùng được khoảng {minutes} phút.",
+        "The code works for about {minutes} more minutes.",
+    ),
+    "payment.confirmed": (
+        "Ngân hàng đã xác nhận, đang cấp số thứ tự.",
+        "The bank confirmed it; your number is coming.",
+    ),
+    "ticket.paid": ("Đã thanh toán {amount} đồng.", "Paid: {amount} dong."),
+    "ticket.unpaid": (
+        "Chưa thanh toán. Mã để trả {amount} đồng được in trên phiếu; hãy quét bằng ứng dụng ngân hàng.",
+        "Not paid yet. The code to pay {amount} dong is printed on the ticket; scan it with your banking app.",
+    ),
+    "ticket.pay_at_cashier": ("Vui lòng nộp tiền khám tại quầy thu ngân.", "Please pay the exam fee at the cashier."),
 }
 
 

@@ -6,8 +6,9 @@ hall, and the patient knows who they are.
 
 from __future__ import annotations
 
+from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.ticket import Lane, VisitType
-from kiosk.flow.records import DepartmentChoice, IssuedTicket
+from kiosk.flow.records import CASHIER_REASONS, DepartmentChoice, IssuedTicket
 from kiosk.flow.state import Session, Step
 from kiosk.speech.keypad import FocusRing
 from kiosk.speech.navigator import DEPARTMENT_PREFIX, Choice
@@ -39,6 +40,9 @@ def ticket_sentences(ticket: IssuedTicket, language: str) -> list[str]:
     if ticket.provisional:
         pending = "ticket.provisional_bhyt" if ticket.visit == VisitType.BHYT else "ticket.provisional"
         said.append(phrase(pending, language))
+    if ticket.payment is not None:
+        key = "ticket.paid" if ticket.payment.paid else "ticket.unpaid"
+        said.append(phrase(key, language, amount=ticket.payment.amount_vnd))
     if ticket.lane == Lane.PRIORITY:
         said.append(phrase("ticket.priority", language))
     room = ticket.room_name.pick(language) if ticket.room_name else ""
@@ -88,10 +92,36 @@ def _details(session: Session) -> list[str]:
         return [notice_text(session.entitlement.message_key, language)]
     if step == Step.CONFIRM and session.department is not None:
         visit = fragment("confirm.visit_bhyt" if session.visit == VisitType.BHYT else "confirm.visit_fee", language)
-        return [phrase("confirm.summary", language, visit=visit, department=session.department.name.pick(language))]
+        department = session.department.name.pick(language)
+        return [phrase("confirm.summary", language, visit=visit, department=department), *_fee(session)]
+    if step == Step.PAYING and session.payment is not None:
+        return _paying(session)
     if step == Step.BENEFIT:
         return _benefit(session)
     return []
+
+
+def _fee(session: Session) -> list[str]:
+    fee = session.fee
+    if session.visit != VisitType.FEE or fee is None:
+        return []
+    if session.takes_payment and fee.amount_vnd:
+        return [phrase("confirm.fee", session.language, amount=fee.amount_vnd)]
+    return [phrase("confirm.fee_at_cashier", session.language)] if fee.reason in CASHIER_REASONS else []
+
+
+def _paying(session: Session) -> list[str]:
+    payment, language = session.payment, session.language
+    assert payment is not None
+    said = [phrase("payment.amount", language, amount=payment.amount_vnd)]
+    if payment.account_name:
+        said.append(phrase("payment.account", language, name=payment.account_name))
+    if payment.state == PaymentState.PAID:
+        said.append(phrase("payment.confirmed", language))
+    elif session.payment_deadline is not None:
+        minutes = max(1, round(payment.expires_in_s / 60))
+        said.append(phrase("payment.time_left", language, minutes=minutes))
+    return said
 
 
 def _benefit(session: Session) -> list[str]:

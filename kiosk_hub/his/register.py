@@ -31,7 +31,6 @@ _COLUMNS = {
 }
 # The register's price list: what a fee-paying exam costs (a hospital with a HIS takes its own from the HIS).
 EXAM_SERVICE = c.ExamService(code="02.1896", name="Khám bệnh")
-EXAM_FEE_VND = 50_000
 
 
 def his_patient(p: Patient) -> c.HisPatient:
@@ -228,7 +227,8 @@ class PatientRegister:
             return _appointment(found, session.get(Patient, found.patient_id))
 
     def exam_fee(self, query: c.ExamFeeQuery) -> c.ExamFee | None:
-        return c.ExamFee(service=EXAM_SERVICE, amount_vnd=EXAM_FEE_VND, bhyt_covered=query.visit_type == "bhyt")
+        # The hub's own register keeps no prices: the hospital's price list in the console does (payments).
+        return None
 
 
 def _appointment(a: Appointment, patient: Patient | None) -> c.HisAppointment:

@@ -7,6 +7,7 @@ the calling and events scopes), and someone with no credential."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,12 +27,25 @@ from kiosk_hub.fleet.enrolment import default_group
 from kiosk_hub.fleet.models import RemoteAction
 from kiosk_hub.hub import Hub, build_hub
 from kiosk_hub.migrate import upgrade
+from kiosk_hub.payments.models import Payment
+from kiosk_hub.payments.payos_peer import PayOsPeer, create_payos_peer
 from kiosk_hub.queue.tickets import IssueRequest
 from kiosk_hub.settings import HubSettings
 from kiosk_hub.wire import TicketRequest
 from tests.access.routes import leaf_routes, stated_rules
 from tests.fleet.console_client import PASSWORD, csrf_of
 from tests.hub.conftest import add_integration, enrol, seed
+from tests.hub.payments.conftest import (
+    ACCOUNT,
+    ACCOUNT_NAME,
+    API_KEY,
+    BANK_BIN,
+    CALLBACK_PATH,
+    CHECKSUM_KEY,
+    CLIENT_ID,
+    payment_settings,
+    price_noi,
+)
 from tests.hub.servers import serve_in_thread
 
 KIOSKS = {"kiosk_a", "kiosk_b"}
@@ -49,8 +63,12 @@ ADMITS = {
     "console:staff-of-department": {"staff_noi", "admin"},
     "integration:calling": {"his"},
     "integration:events": {"his"},
+    "kiosk:own-payment": {"kiosk_a"},
+    "gateway-signature": set(),  # no caller holds the gateway's checksum key: a forged callback is refused
 }
-# Every route and the rule it must state. "kiosk:own-ticket" is the kiosk rule narrowed by the ticket's owner.
+OWN = {"kiosk:own-ticket", "kiosk:own-payment"}  # the kiosk rule narrowed by the owner of the ticket or payment
+# Every route and the rule it must state. "kiosk:own-ticket" and "kiosk:own-payment" are the kiosk rule narrowed by
+# the owner; "gateway-signature": anonymous, believed only with the payment gateway's signature over the body.
 EXPECTED = {
     "GET /api/v1/departments": "kiosk",
     "POST /api/v1/patients/lookup": "kiosk",
@@ -130,6 +148,18 @@ EXPECTED = {
     "GET /fleet/redoc": "console:admin",
     "GET /docs": "public",
     "GET /redoc": "public",
+    "POST /api/v1/payments/quote": "kiosk",
+    "POST /api/v1/payments": "kiosk",
+    "GET /api/v1/payments/{payment_id}": "kiosk:own-payment",
+    "POST /api/v1/payments/{payment_id}/abandon": "kiosk:own-payment",
+    "POST /api/v1/payments/{payment_id}/pay-later": "kiosk:own-payment",
+    "POST /api/v1/payments/callback/payos": "gateway-signature",
+    "GET /p/{payment_token}": "public",
+    "GET /fleet/payments": "console:reader",
+    "GET /fleet/payments/statement.csv": "console:reader",
+    "POST /fleet/payments/refunded": "console:admin",
+    "GET /fleet/payments/prices": "console:reader",
+    "POST /fleet/payments/prices": "console:admin",
 }
 MOUNTS = {"/static"}  # files anyone may read: the console's styles and script, the ticket pages' styles
 # Last: posting it signs the caller out.
@@ -144,6 +174,7 @@ class World:
     hub: Hub
     callers: dict[str, httpx.Client]
     params: dict[str, str]
+    forged_callback: bytes  # the gateway's documented shape for kiosk A's payment, signed with another key
 
 
 def _console_client(url: str, username: str) -> httpx.Client:
@@ -193,29 +224,54 @@ def _things(hub: Hub, kiosk_a: str) -> dict[str, str]:
     }  # fmt: skip
 
 
+def _payment_of(hub: Hub, kiosk_a: httpx.Client, peer: PayOsPeer) -> tuple[dict[str, str], bytes]:
+    """A payment kiosk A opened (its id and public page), and a callback for it that is not the gateway's."""
+    opened = kiosk_a.post("/api/v1/payments", json={"department_id": "NOI", "patient_id": "p-pay"},
+                          headers={"Idempotency-Key": "matrix-payment"})  # fmt: skip
+    assert opened.status_code == 201, opened.text
+    payment_id = opened.json()["id"]
+    with hub.reader() as session:
+        payment = session.get(Payment, payment_id)
+        assert payment is not None
+        token, code = payment.public_token, payment.order_code
+    callback = json.loads(peer.pay(code))
+    callback["signature"] = "0" * 64
+    return {"payment_id": payment_id, "payment_token": token}, json.dumps(callback).encode()
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     db = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'hub.sqlite3'}"
     upgrade(db)
-    hub = build_hub(HubSettings(database_url=db))
+    peer = PayOsPeer(CLIENT_ID, API_KEY, CHECKSUM_KEY, BANK_BIN, ACCOUNT, ACCOUNT_NAME)
+    with serve_in_thread(create_payos_peer(peer)) as peer_url:
+        yield from _world(db, peer, peer_url)
+
+
+def _world(db: str, peer: PayOsPeer, peer_url: str) -> Iterator[World]:
+    hub = build_hub(HubSettings(database_url=db, payments=payment_settings(peer_url)))
     seed(hub)
+    price_noi(hub)
     _people(hub)
     kiosk_a, kiosk_b = enrol(hub, "kiosk-a"), enrol(hub, "kiosk-b")
     his = add_integration(hub, "his", frozenset({Scope.CALLING, Scope.EVENTS}))
     add_integration(hub, "spare", frozenset({Scope.EVENTS}))
     params = _things(hub, kiosk_a)
-    with serve_in_thread(create_app(hub, background=False)) as url:
+    # With its lifespan: the payment gateway's connections, made on the server's loop, are closed on it.
+    with serve_in_thread(create_app(hub, background=False), lifespan="on") as url:
 
         def bearer(token: str) -> httpx.Client:
             return httpx.Client(base_url=url, timeout=20, headers={"Authorization": f"Bearer {token}"})
 
+        peer.webhook_url = url + CALLBACK_PATH
         callers = {
             "kiosk_a": bearer(kiosk_a), "kiosk_b": bearer(kiosk_b), "his": bearer(his),
             "anonymous": httpx.Client(base_url=url, timeout=20),
             "staff_noi": _console_client(url, "staff-noi"), "staff_kkb": _console_client(url, "staff-kkb"),
             "viewer": _console_client(url, "xem"), "admin": _console_client(url, "it-admin"),
         }  # fmt: skip
-        yield World(url, hub, callers, params)
+        paid, forged = _payment_of(hub, callers["kiosk_a"], peer)
+        yield World(url, hub, callers, {**params, **paid}, forged)
         for client in callers.values():
             client.close()
     hub.engine.dispose()
@@ -234,7 +290,7 @@ def test_every_route_states_the_rule_written_here(world: World) -> None:
     unstated = sorted(route for route, rules in stated.items() if not rules)
     assert unstated == []
     assert set(stated) == set(EXPECTED), "a route was added or removed: write its rule in EXPECTED"
-    written = {route: {EXPECTED[route].replace("kiosk:own-ticket", "kiosk")} for route in EXPECTED}
+    written = {route: {"kiosk" if EXPECTED[route] in OWN else EXPECTED[route]} for route in EXPECTED}
     assert stated == written
 
 
@@ -243,6 +299,8 @@ def _request(world: World, caller: str, method: str, path: str) -> httpx.Respons
     filled = re.sub(r"\{(\w+)\}", lambda m: world.params[m.group(1)], path)
     if method == "GET":
         return client.get(filled)
+    if path == CALLBACK_PATH:
+        return client.post(filled, content=world.forged_callback, headers={"Content-Type": "application/json"})
     if path.startswith(("/api/", "/fleet/v1/")):
         return client.post(filled, json={}, headers={"Idempotency-Key": f"matrix-{caller}"})
     form = {}
@@ -260,7 +318,7 @@ def refused(answer: httpx.Response, rule: str) -> bool:
         return False  # its redirects (sign-out to the sign-in page) are its answer, not a refusal
     if answer.status_code == 303 and answer.headers.get("location") in ("/fleet/login", "/fleet/login?expired=1"):
         return True  # sent to sign in: no session (a failed sign-in itself goes to ?failed=1)
-    return rule == "kiosk:own-ticket" and answer.status_code == 404  # another kiosk's ticket "does not exist"
+    return rule in OWN and answer.status_code == 404  # another kiosk's ticket or payment "does not exist"
 
 
 @pytest.mark.slow

@@ -38,6 +38,18 @@ SERVICES = (
     "events/models.py",
     "events/worker.py",
     "bhxh/checkin.py",
+    "payments/book.py",
+    "payments/desk.py",
+    "payments/settle.py",
+    "payments/fees.py",
+    "payments/gateway.py",
+    "payments/payos.py",
+    "payments/payos_signature.py",
+    "payments/models.py",
+    "payments/notes.py",
+    "payments/watch.py",
+    "payments/reconcile.py",
+    "payments/worker.py",
 )
 HTTP_EDGE = {"access/principals.py"}  # the routes' access dependencies: FastAPI by nature
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")
@@ -104,6 +116,9 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.health.routes",
         "kiosk_hub.events.routes",
         "kiosk_hub.events.console",
+        "kiosk_hub.payments.routes",
+        "kiosk_hub.payments.page",
+        "kiosk_hub.payments.console",
     } <= route_modules()
 
 

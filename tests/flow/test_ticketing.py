@@ -21,6 +21,7 @@ from kiosk.flow.events import (
     Confirm,
     DepartmentsLoaded,
     EntitlementChecked,
+    FeeQuoted,
     HubFailed,
     PatientFound,
     Printed,
@@ -31,10 +32,11 @@ from kiosk.flow.events import (
     TryAgain,
 )
 from kiosk.flow.fakes import DEMO_DEPARTMENTS, answer_for
-from kiosk.flow.records import Bilingual, IssuedTicket, PatientRecord, PresentedIdentity
+from kiosk.flow.records import Bilingual, FeeQuote, IssuedTicket, PatientRecord, PresentedIdentity
 from kiosk.flow.state import Operation, Step
 from tests.flow.driver import CHIP, PATIENT, Driver
 
+NO_KIOSK_PAYMENT = FeeQuote(payment_required=False, reason="payments_off")
 VALID = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31), "valid_today": True}
 
 
@@ -57,7 +59,10 @@ def issued(number: int = 12, *, reprint: bool = False, lane: Lane = Lane.NORMAL)
 
 
 def at_confirm(
-    patient: PatientRecord = PATIENT, identity: PresentedIdentity = CHIP, visit: VisitType = VisitType.BHYT
+    patient: PatientRecord = PATIENT,
+    identity: PresentedIdentity = CHIP,
+    visit: VisitType = VisitType.BHYT,
+    fee: FeeQuote = NO_KIOSK_PAYMENT,
 ) -> Driver:
     d = Driver()
     d.send(CardPresented(identity))
@@ -66,6 +71,9 @@ def at_confirm(
     d.send(ChooseVisit(visit))
     d.send(DepartmentsLoaded(0, DEMO_DEPARTMENTS))
     d.send(ChooseDepartment("NOI"))
+    if visit == VisitType.FEE:  # the price first (a hub that takes no payments: the cashier, as before)
+        assert d.step == Step.PRICING
+        d.send(FeeQuoted(d.gen, fee))
     assert d.step == Step.CONFIRM
     return d
 

@@ -42,6 +42,11 @@ TABLES = {
     "register_visits",
     "his_department_links",
     "bhyt_checkins",
+    "payments",
+    "bank_transfers",
+    "exam_prices",
+    "bank_feed",
+    "payment_alerts",
     "alembic_version",
 }
 DAY = date(2026, 11, 23)  # the local day of the `clock` fixture

@@ -19,7 +19,7 @@ from kiosk.i18n.catalogue import CATALOGUE, translate
 REPO = Path(__file__).resolve().parents[2]
 KEY = re.compile(
     r'"((?:identify|entitlement|printer|hub|department|visit|ticket|desk|benefit|app|idle|confirm|'
-    r'status|busy|home|failed|chip|priority|maintenance|appointment|out_of_service)\.[a-z0-9_]+)"'
+    r'status|busy|home|failed|chip|priority|maintenance|appointment|out_of_service|payment)\.[a-z0-9_]+)"'
 )
 
 

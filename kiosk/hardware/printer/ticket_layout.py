@@ -9,7 +9,8 @@ from PIL import Image
 from PIL.ImageFont import FreeTypeFont
 
 from kiosk.domain.dates import VN_TZ
-from kiosk.domain.ticket import DeskSlip, Lane, QueueTicket, VisitType
+from kiosk.domain.ticket import DeskSlip, Lane, PaymentLine, QueueTicket, VisitType
+from kiosk.domain.vietqr import format_vnd
 from kiosk.hardware.printer.blocks import FONT_A_CELL, Block, FeedBlock, NumberBlock, PaperWidth, QrBlock, RasterBlock
 from kiosk.hardware.printer.text_raster import Align, font, render_paragraph, rule
 
@@ -24,6 +25,12 @@ DESK_REASON_TEXT = {
     "configuration_fault": "Máy gặp sự cố cấu hình. Vui lòng đến quầy tiếp đón.",
     "guardian_flow": "Trẻ em cần người giám hộ làm thủ tục tại quầy tiếp đón.",
     "printer_fault": "Không in được số thứ tự. Vui lòng đến quầy tiếp đón.",
+    "payment_unconfirmed": (
+        "Ki-ốt chưa nhận được xác nhận thanh toán của ngân hàng. Nếu bạn đã chuyển tiền, vui lòng đến quầy thu ngân"
+        " với mã thanh toán dưới đây; số thứ tự sẽ được cấp khi ngân hàng xác nhận."
+    ),
+    "payment_held": "Số tiền chuyển khoản không khớp tiền khám. Vui lòng đến quầy thu ngân để được hoàn tiền.",
+    "payment_refund": "Đã nhận tiền nhưng không cấp được số thứ tự. Vui lòng đến quầy thu ngân để được hoàn tiền.",
 }
 DEFAULT_DESK_TEXT = "Vui lòng đến quầy tiếp đón để được hỗ trợ."
 
@@ -104,11 +111,31 @@ def ticket_blocks(ticket: QueueTicket, paper: PaperWidth, logo: Image.Image | No
     if ticket.wait_estimate_minutes is not None:
         wait = f"Thời gian chờ dự kiến: khoảng {ticket.wait_estimate_minutes} phút"
         blocks += _left(wait, body, dots)
+    if ticket.payment is not None:
+        blocks += _payment_blocks(ticket.payment, s, dots)
     blocks.append(FeedBlock(8))
     blocks.append(QrBlock(ticket.status_url, s.qr_module))
     caption = "Quét mã để xem số đang gọi"
     blocks += _centered(caption, font(s.small), dots)
     return blocks
+
+
+def _payment_blocks(payment: PaymentLine, s: _Sizes, dots: int) -> list[Block]:
+    """Paid: the amount, the bank's transaction and the memo. To pay later: the amount due and the VietQR."""
+    body = font(s.body)
+    blocks: list[Block]
+    if payment.paid:
+        blocks = _left(f"Đã thanh toán: {format_vnd(payment.amount_vnd)}", font(s.body, bold=True), dots)
+        blocks += _left(f"Mã giao dịch: {payment.bank_reference}", body, dots)
+        return blocks + _left(f"Nội dung CK: {payment.reference}", body, dots)
+    due = f"CHƯA THANH TOÁN {format_vnd(payment.amount_vnd)}"
+    blocks = [FeedBlock(6), *_centered(due, font(s.body, bold=True), dots, inverse=True)]
+    if payment.vietqr:
+        blocks += _centered("Quét mã VietQR bằng ứng dụng ngân hàng để trả tiền khám", font(s.small), dots)
+        blocks.append(QrBlock(payment.vietqr, max(3, s.qr_module - 1)))
+    if payment.account_name:
+        blocks += _centered(payment.account_name, font(s.small), dots)
+    return blocks + _centered(f"Nội dung CK: {payment.reference}", font(s.small, bold=True), dots)
 
 
 def desk_slip_blocks(slip: DeskSlip, paper: PaperWidth) -> list[Block]:
@@ -123,6 +150,9 @@ def desk_slip_blocks(slip: DeskSlip, paper: PaperWidth) -> list[Block]:
     blocks += _left(text, font(s.body), dots)
     blocks += _left(f"Mã lý do: {slip.reason_code}", font(s.body, bold=True), dots)
     blocks += _left(f"Giờ in: {local_time_text(slip.printed_at)}", font(s.body), dots)
+    if slip.payment is not None:
+        blocks += _left(f"Mã thanh toán: {slip.payment.reference}", font(s.body, bold=True), dots)
+        blocks += _left(f"Số tiền: {format_vnd(slip.payment.amount_vnd)}", font(s.body), dots)
     if slip.data_qr_payload:
         blocks.append(FeedBlock(8))
         # The payload can be long (a whole CCCD QR): smaller modules keep it inside 58 mm paper.
