@@ -42,6 +42,10 @@ TABLES = {
     "register_visits",
     "his_department_links",
     "bhyt_checkins",
+    "ticket_calls",
+    "call_log",
+    "calling_areas",
+    "display_screens",
     "alembic_version",
 }
 DAY = date(2026, 11, 23)  # the local day of the `clock` fixture
