@@ -302,9 +302,9 @@ def refused(answer: httpx.Response, rule: str) -> bool:
     if rule == "public":
         return False  # its redirects (sign-out to the sign-in page) are its answer, not a refusal
     if answer.status_code == 303 and answer.headers.get("location") in ("/fleet/login", "/fleet/login?expired=1"):
-        return True
+        return True  # sent to sign in: no session (a failed sign-in itself goes to ?failed=1)
     if rule == "screen" and answer.status_code == 303 and answer.headers.get("location") == "/screens/enrol":
-        return True  # the screen's page sends a box that is not enrolled to enrol  # sent to sign in: no session (a failed sign-in itself goes to ?failed=1)
+        return True  # the screen's page sends a box that is not enrolled to enrol
     return rule == "kiosk:own-ticket" and answer.status_code == 404  # another kiosk's ticket "does not exist"
 
 
