@@ -5,6 +5,7 @@ the session's CSRF token). Never a kiosk. Both go through `CallingDesk`, so both
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -102,20 +103,23 @@ async def room_state(
 staff_router = APIRouter(include_in_schema=False, prefix="/fleet/calling/departments/{department_id}")
 
 
-def _answer(request: Request, department_id: str, room: str, result: wire.Ticket | str) -> Response:
-    """JSON for the page's script; a plain form post (no script) goes back to the page with what happened."""
+def _back(department_id: str, room: str, **said: str) -> RedirectResponse:
+    query = urlencode({**({"room": room} if room else {}), **said})
+    return RedirectResponse(f"/fleet/calling/departments/{department_id}?{query}", status_code=303)
+
+
+def _answer(request: Request, department_id: str, room: str, did: str, result: wire.Ticket | str) -> Response:
+    """JSON for a script; a plain form post (a browser's) goes back to the page, saying what was done."""
     if "text/html" not in request.headers.get("accept", ""):
         return JSONResponse(result.model_dump(mode="json") if isinstance(result, wire.Ticket) else {"state": result})
     said = result.display_number if isinstance(result, wire.Ticket) else result
-    query = f"?room={room}&said={said}" if room else f"?said={said}"
-    return RedirectResponse(f"/fleet/calling/departments/{department_id}{query}", status_code=303)
+    return _back(department_id, room, did=did, said=said)
 
 
 def _refused(request: Request, department_id: str, room: str, refusal: CallingRefusedError) -> Response:
     if "text/html" not in request.headers.get("accept", ""):
         raise refusal
-    query = f"?room={room}&refused={refusal.code}" if room else f"?refused={refusal.code}"
-    return RedirectResponse(f"/fleet/calling/departments/{department_id}{query}", status_code=303)
+    return _back(department_id, room, refused=refusal.code, why=refusal.title)
 
 
 def _room_of(form_value: object) -> str:
@@ -132,7 +136,7 @@ async def staff_call_next(department_id: str, request: Request, hub: HubDep, sta
         )
     except CallingRefusedError as refusal:
         return _refused(request, department_id, room, refusal)
-    return _answer(request, department_id, room, called)
+    return _answer(request, department_id, room, "call-next", called)
 
 
 @staff_router.post("/tickets/{ticket_id}/{action}")
@@ -151,7 +155,7 @@ async def staff_ticket_action(
             return JSONResponse({"code": "unknown_action"}, status_code=404)
     except CallingRefusedError as refusal:
         return _refused(request, department_id, room, refusal)
-    return _answer(request, department_id, room, done)
+    return _answer(request, department_id, room, action, done)
 
 
 @staff_router.post("/rooms/{room_id}/state")
@@ -171,4 +175,4 @@ async def staff_room_state(
         )
     except CallingRefusedError as refusal:
         return _refused(request, department_id, room_id, refusal)
-    return _answer(request, department_id, room_id, state.value)
+    return _answer(request, department_id, room_id, "state", state.value)

@@ -47,7 +47,8 @@ async def room_calling_page(department_id: str, request: Request, hub: HubDep, u
         return render(request, "error.html", 404, user=user, message_key="error.not_found")
     allowed = [r for r in page.rooms if user.is_admin or None in own_rooms or r.id in own_rooms]
     return render(request, "calling_room.html", user=user, page=page, rooms=allowed, names=names,
-                  said=request.query_params.get("said"), refused=request.query_params.get("refused"))  # fmt: skip
+                  said=request.query_params.get("said"), did=request.query_params.get("did", ""),
+                  refused=request.query_params.get("refused"), why=request.query_params.get("why", ""))  # fmt: skip
 
 
 # --- areas and screens (IT) ----------------------------------------------------------------------------------------
