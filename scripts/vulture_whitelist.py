@@ -130,3 +130,10 @@ _.synced_at
 _.ma_lk
 # pytest's hook, called by name (tests/conftest.py: the run removes its temporary key files).
 pytest_sessionfinish
+# Calling: fields the calling page's template reads (calling_room.html), and who changed a room's state and when
+# (kept for IT).
+_.waited_minutes
+_.at_room
+_.absent
+_.changed_at
+_.changed_by

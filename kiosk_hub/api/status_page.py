@@ -67,7 +67,9 @@ def render(ticket: Ticket, hospital: str, token: str) -> str:
             f"<dt>Phòng · Room</dt><dd>{escape(ticket.room.name.vi)} — {escape(ticket.room.location.vi)}</dd>"
         )
     if ticket.wait_estimate_minutes is not None:
-        details.append(f"<dt>Ước tính chờ · Estimated wait</dt><dd>~{ticket.wait_estimate_minutes} phút / min</dd>")
+        details.append(
+            f'<dt>Ước tính chờ · Estimated wait</dt><dd id="wait">~{ticket.wait_estimate_minutes} phút / min</dd>'
+        )
     lane = "Ưu tiên · Priority" if ticket.lane == "priority" else "Thường · Normal"
     details.append(f"<dt>Loại · Lane</dt><dd>{lane}</dd>")
     details.append(f"<dt>Ngày · Day</dt><dd>{ticket.day.strftime('%d/%m/%Y')}</dd>")

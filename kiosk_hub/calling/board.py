@@ -103,7 +103,13 @@ class CallBoard:
         """Follow the log until cancelled; `on_calls` (the voice's pre-rendering) hears of each batch."""
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        self.last_id = await asyncio.to_thread(self._newest)
+        while True:  # a store away at start: wait for it (screens show their stale state meanwhile)
+            try:
+                self.last_id = await asyncio.to_thread(self._newest)
+                break
+            except Exception:
+                log.exception("reading the call log failed")
+                await asyncio.sleep(self._poll_seconds * 4)
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)

@@ -28,8 +28,9 @@
            "Please go to " + ticket.room_en + (ticket.where_en ? " — " + ticket.where_en : ""));
       if (lastStatus !== "called" && navigator.vibrate) { navigator.vibrate([300, 150, 300]); }
     }
-    if (ticket.wait_minutes !== null && ticket.wait_minutes !== undefined) {
-      body.dataset.wait = ticket.wait_minutes;
+    var wait = document.getElementById("wait");
+    if (wait && ticket.wait_minutes !== null && ticket.wait_minutes !== undefined) {
+      wait.textContent = "~" + ticket.wait_minutes + " phút / min";
     }
     lastStatus = ticket.status;
   }
