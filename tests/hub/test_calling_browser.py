@@ -99,6 +99,12 @@ def test_a_call_on_the_staff_page_reaches_the_screen_and_the_phone_and_the_scree
 
             expect(display.locator("#now-number")).to_have_text("0001")
             expect(display.locator("#now-room")).to_contain_text("Phòng khám NOI 1")
+            for width, height in ((1920, 1080), (1080, 1920)):  # a TV on its side works too
+                display.set_viewport_size({"width": width, "height": height})
+                number = display.locator("#now-number").bounding_box()
+                assert number is not None
+                assert number["height"] >= 0.15 * height  # readable from 8 m
+            display.set_viewport_size({"width": 1920, "height": 1080})
             expect(display.locator("#voice")).to_have_js_property("readyState", 4)  # HAVE_ENOUGH_DATA: loaded
             assert display.evaluate("document.getElementById('voice').duration") > 2.0
             voice = display.evaluate("window.calledVoices[0]")

@@ -157,3 +157,21 @@ def test_public_streams_carry_no_name(calling_hub: CallingHub) -> None:
     text = repr(seen) + httpx.get(f"{calling_hub.url}/t/{token}").text
     assert "Bí Mật" not in text
     assert "Trần" not in text
+
+
+def test_in_quiet_hours_a_call_is_shown_without_sound_at_the_areas_volume(calling_hub: CallingHub) -> None:
+    # The clock says 09:00 in Hà Nội: inside the area's quiet hours.
+    code = make_area(calling_hub.hub, "dem", (("KKB", "KKB-02"),), quiet_from="08:00", quiet_until="10:00",
+                     volume=35)  # fmt: skip
+    for n in range(2):
+        issue(calling_hub.kiosk, f"k-{n}", "KKB")  # 0001 to room 1, 0002 to room 2
+    screen = enrolled_screen(calling_hub.url, code)
+    with screen.stream("GET", "/screens/board/events") as stream:
+        events = EventReader(stream)
+        state = events.until("state")
+        assert ([r["room_id"] for r in state["rooms"]], state["volume"]) == (["KKB-02"], 35)
+        calling_hub.his.post("/api/v1/departments/KKB/rooms/KKB-01/call-next").raise_for_status()  # not shown here
+        calling_hub.his.post("/api/v1/departments/KKB/rooms/KKB-02/call-next").raise_for_status()
+        call = events.until("call")
+        assert (call["number"], call["voice"]) == ("0002", None)
+    screen.close()
