@@ -93,3 +93,23 @@ async def test_names_only_for_staff_allowed_and_it_configures_areas_and_screens(
     listed = await admin.get("/fleet/calling/areas")
     assert "NOI, KKB/KKB-01" in listed.text
     assert "Chưa đăng ký · Not enrolled" in listed.text
+
+
+async def test_staff_transfer_a_patient_to_the_lab_and_pause_their_room(
+    hub_api: HubUnderTest, staff: dict[str, httpx.AsyncClient]
+) -> None:
+    await named_ticket(hub_api)
+    nurse = staff["dd-noi"]
+    token = csrf_of((await nurse.get(PAGE)).text)
+    called = await nurse.post(f"{PAGE}/call-next", data={"csrf": token})
+    page = await nurse.get(called.headers["location"])
+    ticket_id = page.text.split('data-ticket="', 1)[1].split('"', 1)[0]
+    moved = await nurse.post(f"{PAGE}/tickets/{ticket_id}/transfer", data={"csrf": token, "to_department": "KKB"})
+    assert "did=transfer" in moved.headers["location"]
+    assert (await hub_api.client.get(f"/api/v1/tickets/{ticket_id}")).json()["department_id"] == "KKB"
+    paused = await nurse.post(f"{PAGE}/rooms/NOI-01/state", data={"csrf": token, "state": "paused"})
+    assert "did=state" in paused.headers["location"]
+    room = await nurse.get(f"{PAGE}?room=NOI-01")
+    assert 'id="call-next" disabled' in room.text
+    refused = await nurse.post(f"{PAGE}/call-next", data={"csrf": token, "room": "NOI-01"})
+    assert "refused=room_paused" in refused.headers["location"]
