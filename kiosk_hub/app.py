@@ -16,7 +16,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kiosk_hub.api import routes_calling, routes_care, routes_tickets, status_page
+from kiosk_hub.api import routes_care, routes_tickets, status_page
+from kiosk_hub.calling import phone as calling_phone
+from kiosk_hub.calling import routes_api as calling_api
+from kiosk_hub.calling import routes_screens as calling_screens
 from kiosk_hub.events import console as events_console
 from kiosk_hub.events import routes as events_routes
 from kiosk_hub.events.worker import events_loop
@@ -79,13 +82,14 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.write(hub.prepare_config_keys)
-        tasks = []
+        # The call board always runs: the waiting-room screens and phone pages connected here live on it.
+        tasks = [asyncio.create_task(hub.calling.board.run())]
         if background:
             await announce_adapter(hub)
             loops = [_recheck_loop(hub), _purge_loop(hub), his_loop(hub), events_loop(hub)]
             if hub.payments.gateway is not None:
                 loops.append(payments_loop(hub.payments))
-            tasks = [asyncio.create_task(loop) for loop in loops]
+            tasks += [asyncio.create_task(loop) for loop in loops]
         # What start-up allocated (modules, routes, models, the ORM's mappers) lives as long as the process: frozen
         # out of the collector, its full passes no longer walk it (those passes were ~100 ms p99 stalls under load).
         gc.freeze()
@@ -120,7 +124,10 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(routes_care.router)
     app.include_router(routes_tickets.router)
-    app.include_router(routes_calling.router)
+    app.include_router(calling_api.router)
+    app.include_router(calling_api.staff_router)
+    app.include_router(calling_screens.router)
+    app.include_router(calling_phone.router)
     app.include_router(status_page.router)
     fleet_routes.include(app)
     app.include_router(leases_router)

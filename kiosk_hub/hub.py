@@ -24,6 +24,10 @@ from kiosk_hub.access.revocations import RevocationWatch
 from kiosk_hub.access.services import AccessServices, build_access
 from kiosk_hub.bhxh.client import BhxhClient
 from kiosk_hub.bhxh.officer import OfficerBook
+from kiosk_hub.calling.board import CallBoard
+from kiosk_hub.calling.desk import CallingDesk
+from kiosk_hub.calling.screens import ScreenGate
+from kiosk_hub.calling.services import CallingServices, build_calling
 from kiosk_hub.db.engine import make_engine, session_factories
 from kiosk_hub.entitlement import EntitlementChecker
 from kiosk_hub.events.delivery import WebhookCourier
@@ -63,6 +67,7 @@ class Hub:
     clock: Clock
     gate: KioskGate
     queue: QueueBook
+    calling: CallingServices  # the rooms' actions (staff pages, a HIS), the screens' call board and voice
     his: HisAdapter  # the adapter itself (loaded by name); routes reach it through `reception`
     reception: Reception
     visits: VisitDispatcher
@@ -132,6 +137,12 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         clock=clock,
         gate=KioskGate(reader, revocations),
         queue=queue,
+        calling=build_calling(
+            settings,
+            CallingDesk(queue, writer, clock, settings.calling, feed),
+            CallBoard(reader, settings.calling.poll_seconds),
+            ScreenGate(writer),
+        ),
         his=adapter,
         reception=reception,
         visits=VisitDispatcher(reception, reader, writer, clock, lease, checkins.prepare if checkins else None),

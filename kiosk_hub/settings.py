@@ -100,6 +100,23 @@ class PaymentSettings(BaseModel):
         return bool(self.provider)
 
 
+class CallingSettings(BaseModel):
+    """The rooms' calling rules and the waiting-room screens (docs/calling.md)."""
+
+    # A patient who does not come when called is called again after this many later calls of the department;
+    # 0: at once missed.
+    skip_returns_after_calls: int = Field(default=3, ge=0, le=100)
+    skip_returns: int = Field(default=1, ge=0, le=10)  # times a no-show comes back before being missed
+    # A transfer to another department keeps the ticket's number (when that department has not given it out today)
+    # or takes the next number there. Between rooms of one department a ticket always keeps its number.
+    transfer_keeps_number: bool = False
+    # How often each hub process looks for calls made by the others (its own calls reach its screens at once).
+    poll_seconds: float = Field(default=0.25, gt=0, le=10)
+    # Announcement WAVs, one per text; None: `voice-cache` beside a SQLite database, else the system's temp dir.
+    voice_cache_dir: Path | None = None
+    espeak: str = "espeak-ng"
+
+
 class ServerLimits(BaseModel):
     """What one client may hold of a hub process (docs/security.md, "Server limits and store failures")."""
 
@@ -132,6 +149,7 @@ class HubSettings(BaseModel):
     events: EventSettings = Field(default_factory=EventSettings)
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
     server: ServerLimits = Field(default_factory=ServerLimits)
+    calling: CallingSettings = Field(default_factory=CallingSettings)
     # Below this much free space beside the SQLite file `/healthz` says disk_full: a day of a large hospital's tickets
     # is a few megabytes, and SQLite needs room for its WAL and checkpoints on top.
     min_free_disk_mb: int = 64
@@ -206,10 +224,23 @@ def settings_from_env(db: str | None = None) -> HubSettings:
         ),
         payments=payment_settings_from_env(env),
         server=_server_limits(env),
+        calling=_calling_from_env(env),
         min_free_disk_mb=int(env.get("KIOSK_HUB_MIN_FREE_DISK_MB", base.min_free_disk_mb)),
         retention_days=int(env.get("KIOSK_HUB_RETENTION_DAYS", base.retention_days)),
         purge_interval_seconds=float(env.get("KIOSK_HUB_PURGE_INTERVAL_SECONDS", base.purge_interval_seconds)),
     )
+
+
+def _calling_from_env(env: Mapping[str, str]) -> CallingSettings:
+    names = {
+        "skip_returns_after_calls": "KIOSK_HUB_CALLING_SKIP_RETURNS_AFTER",
+        "skip_returns": "KIOSK_HUB_CALLING_SKIP_RETURNS",
+        "transfer_keeps_number": "KIOSK_HUB_CALLING_TRANSFER_KEEPS_NUMBER",
+        "poll_seconds": "KIOSK_HUB_CALLING_POLL_SECONDS",
+        "voice_cache_dir": "KIOSK_HUB_VOICE_CACHE_DIR",
+        "espeak": "KIOSK_HUB_ESPEAK",
+    }
+    return CallingSettings.model_validate({field: env[name] for field, name in names.items() if env.get(name)})
 
 
 def _access_from_env(env: Mapping[str, str]) -> AccessSettings:

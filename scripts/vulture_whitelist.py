@@ -140,3 +140,10 @@ ticket_issued_at
 bill_number
 # pytest's hook, called by name (tests/conftest.py: the run removes its temporary key files).
 pytest_sessionfinish
+# Calling: fields the calling page's template reads (calling_room.html), and who changed a room's state and when
+# (kept for IT).
+_.waited_minutes
+_.at_room
+_.absent
+_.changed_at
+_.changed_by

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk.domain.spoken_numbers import numbers_as_words
 from kiosk.speech.espeak_adapter import EspeakSettings, EspeakSpeech, find_player, render_wav, spoken_text
-from kiosk.speech.numbers import numbers_as_words
 from kiosk.speech.port import SpeechError
 
 

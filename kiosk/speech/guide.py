@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
+from kiosk.domain.spoken_numbers import spell_digits
 from kiosk.flow.events import Event, MoreTime
 from kiosk.flow.state import Session, Step
 from kiosk.speech.activation import SpeechMode
 from kiosk.speech.keypad import KeypadMap, KeyPress
 from kiosk.speech.navigator import Choice, KeyOutcome, Say, TactileState, on_key, synced
-from kiosk.speech.numbers import spell_digits
 from kiosk.speech.port import SpeechError, SpeechPort
 from kiosk.speech.prompts import notice_text, phrase
 from kiosk.speech.script import focus_text, idle_text, screen_text

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kiosk.domain.spoken_numbers import numbers_as_words
 from kiosk.flow.state import Step
 from kiosk.speech.notices import NOTICES
-from kiosk.speech.numbers import numbers_as_words
 
 # What is said on arriving at each step (before its notice, details and choices).
 STEPS: dict[Step, tuple[str, str]] = {

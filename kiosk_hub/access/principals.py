@@ -3,8 +3,10 @@
 - `KioskPrincipal`: an enrolled kiosk (bearer token); tickets further limited to the kiosk's own (`grants.py`).
 - `ConsoleReader` (admin, viewer), `AdminOnly`, `AdminChange` (admin, CSRF), `SignedIn` (any console user):
   the admin console's session cookie.
-- `StaffCaller`: staff of the department in the path (or an admin), console session and CSRF token.
+- `StaffCaller`: staff of the department in the path (or an admin), console session and CSRF token; `StaffReader`
+  the same people opening its calling page.
 - `integration(scope)`: an integration credential (bearer token) holding the scope.
+- `ScreenPrincipal`: an enrolled waiting-room screen (its cookie).
 - `Public`, and `stated("…")` for a handler that checks its own credential on a hot path.
 
 Each is registered with a rule name in `RULES`; the authorisation test walks every route of the app and fails one
@@ -25,6 +27,7 @@ from kiosk_hub import errors
 from kiosk_hub.access.integrations import Integration
 from kiosk_hub.access.roles import Role, Scope
 from kiosk_hub.access.sessions import ConsoleIdentity, csrf_matches, identify
+from kiosk_hub.calling.screens import Screen
 from kiosk_hub.hub import Hub
 
 SESSION_COOKIE = "kh_console"
@@ -86,6 +89,24 @@ async def _kiosk(request: Request, credentials: Annotated[HTTPAuthorizationCrede
 
 
 KioskPrincipal = Annotated[str, Depends(_kiosk)]
+
+
+# --- waiting-room screens ------------------------------------------------------------------------------------------
+
+SCREEN_COOKIE = "kh_screen"
+
+
+@_rule("screen")
+def _screen(request: Request) -> Screen:
+    """An enrolled waiting-room screen (its cookie, from a one-time code); 401 otherwise, a revoked one at once."""
+    hub = _hub(request)
+    screen = hub.calling.screens.find(request.cookies.get(SCREEN_COOKIE), hub.clock())
+    if screen is None:
+        raise errors.HubError(401, "screen_not_enrolled", "This screen is not enrolled (open /screens/enrol)")
+    return screen
+
+
+ScreenPrincipal = Annotated[Screen, Depends(_screen)]
 
 
 # --- integrations --------------------------------------------------------------------------------------------------
@@ -208,15 +229,26 @@ OwnChange = Annotated[Change, Depends(_own_change)]
 
 
 @_rule("console:staff-of-department")
-async def _staff_caller(request: Request, department_id: str, user: SignedIn) -> ConsoleIdentity:
+async def _staff_caller(request: Request, department_id: str, user: SignedIn) -> Change:
     """Staff assigned to the department in the path (or an admin), with the session's CSRF token."""
-    await _checked_form(request, user)
+    form = await _checked_form(request, user)
+    if not user.serves(department_id):
+        raise ConsoleRefusedError("forbidden", user)
+    return Change(user, form)
+
+
+StaffCaller = Annotated[Change, Depends(_staff_caller)]
+
+
+@_rule("console:staff-of-department")
+async def _staff_reader(department_id: str, user: SignedIn) -> ConsoleIdentity:
+    """The same people opening the department's calling page (a GET: no CSRF token)."""
     if not user.serves(department_id):
         raise ConsoleRefusedError("forbidden", user)
     return user
 
 
-StaffCaller = Annotated[ConsoleIdentity, Depends(_staff_caller)]
+StaffReader = Annotated[ConsoleIdentity, Depends(_staff_reader)]
 
 
 def _text(value: object) -> str | None:

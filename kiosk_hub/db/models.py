@@ -57,6 +57,11 @@ class TicketStatus(StrEnum):
     WAITING = "waiting"
     CALLED = "called"
     CANCELLED = "cancelled"
+    # At the rooms (kiosk_hub/calling): seen now, seen, did not come (comes back after a few calls), did not come.
+    SERVING = "serving"
+    SERVED = "served"
+    SKIPPED = "skipped"
+    MISSED = "missed"
 
 
 class AppointmentStatus(StrEnum):

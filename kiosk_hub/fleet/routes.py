@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from kiosk_hub.access.principals import ConsoleRefusedError
+from kiosk_hub.calling import routes_pages as calling_pages
 from kiosk_hub.fleet import api
 from kiosk_hub.fleet.console import (
     pages,
@@ -29,6 +30,7 @@ router.include_router(pages_users.router)
 router.include_router(pages_integrations.router)
 router.include_router(pages_access_log.router)
 router.include_router(pages_access_log.csv_router)
+router.include_router(calling_pages.router)
 
 
 def include(app: FastAPI) -> None:

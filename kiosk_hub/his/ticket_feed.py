@@ -1,8 +1,8 @@
 """The hub's queue watcher: every ticket change becomes an outbox event, and a ticket with a patient becomes a visit
 to open in the HIS, in the same transaction as the change (one statement per batch for each).
 
-The calling pages announce what happens at the counter through `served` and `transferred` here, in the
-transaction that records it.
+What happens at the rooms (`kiosk_hub/calling`) arrives here the same way: recalled, skipped or missed, started,
+served (which closes the visit in the HIS) and transferred.
 """
 
 from __future__ import annotations
@@ -103,12 +103,23 @@ class TicketFeed:
         _visit_goal(conn, ticket.id, VisitGoal.CANCELLED, moment)
         self._nudge()
 
+    def recalled(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None:
+        record_events(conn, [_event(EventType.TICKET_RECALLED, ticket, moment)])
+
+    def skipped(self, conn: Connection, ticket: WatchedTicket, moment: datetime, *, missed: bool) -> None:
+        kind = EventType.TICKET_MISSED if missed else EventType.TICKET_SKIPPED
+        record_events(conn, [_event(kind, ticket, moment)])
+
+    def started(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None:
+        record_events(conn, [_event(EventType.TICKET_STARTED, ticket, moment)])
+
     def served(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None:
         """The patient was seen: announce it and close the visit in the HIS."""
         record_events(conn, [_event(EventType.TICKET_SERVED, ticket, moment)])
         _visit_goal(conn, ticket.id, VisitGoal.CLOSED, moment)
         self._nudge()
 
-    def transferred(self, conn: Connection, ticket: WatchedTicket, moment: datetime, to_department_id: str) -> None:
-        """The ticket moved to another department (the visit stays open in the HIS)."""
-        record_events(conn, [_event(EventType.TICKET_TRANSFERRED, ticket, moment, to_department_id=to_department_id)])
+    def transferred(self, conn: Connection, ticket: WatchedTicket, moment: datetime, from_department_id: str) -> None:
+        """The ticket moved to another department or room (the visit stays open in the HIS)."""
+        event = _event(EventType.TICKET_TRANSFERRED, ticket, moment, from_department_id=from_department_id)
+        record_events(conn, [event])

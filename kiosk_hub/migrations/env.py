@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, pool
 
 from kiosk_hub.access import models as _access_models  # noqa: F401 - access tables too
 from kiosk_hub.bhxh import models as _bhxh_models  # noqa: F401 - the lookup officer's table
+from kiosk_hub.calling import models as _calling_models  # noqa: F401 - calling: rooms, call log, areas, screens
 from kiosk_hub.db.models import Base
 from kiosk_hub.events import models as _event_models  # noqa: F401 - the event feed's tables
 from kiosk_hub.fleet import models as _fleet_models  # noqa: F401 - fleet tables in the metadata for autogenerate

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -94,6 +94,18 @@ def add_to_counter(session: Session, department_id: str, day: date, lane: str, c
     return int(session.connection().execute(_TAKE_NUMBERS[_dialect(session)], params).scalar_one())
 
 
+def raise_counter(session: Session, department_id: str, day: date, lane: str, at_least: int) -> None:
+    """The lane's counter moved up to `at_least` (a ticket that keeps its number into this lane): the lane never
+    hands that number out again."""
+    conn = session.connection()
+    if add_to_counter(session, department_id, day, lane, 0) < at_least:
+        conn.execute(
+            COUNTERS.update()
+            .where(COUNTERS.c.department_id == department_id, COUNTERS.c.day == day, COUNTERS.c.lane == lane)
+            .values(last_number=at_least)
+        )
+
+
 def record_call(session: Session, department_id: str, day: date, lane: Lane) -> int:
     """Count a call of the department's day and move its interleave rhythm; returns the call's sequence number."""
     restart = lane is Lane.PRIORITY
@@ -157,15 +169,16 @@ class QueueCounts:
         return position(lane is Lane.PRIORITY, same, counts.get(other.value, 0), policy, every, streak)
 
 
-def first_waiting(session: Session, department_id: str, day: date, lane: Lane) -> Ticket | None:
-    return session.scalars(
-        select(Ticket)
-        .where(
-            Ticket.department_id == department_id,
-            Ticket.day == day,
-            Ticket.lane == lane,
-            Ticket.status == TicketStatus.WAITING,
-        )
-        .order_by(Ticket.number)
-        .limit(1)
-    ).first()
+def first_waiting(
+    session: Session, department_id: str, day: date, lane: Lane, room_id: str | None = None
+) -> Ticket | None:
+    """The lane's lowest waiting number; for a room, among the department's tickets for that room or for any room."""
+    query = select(Ticket).where(
+        Ticket.department_id == department_id,
+        Ticket.day == day,
+        Ticket.lane == lane,
+        Ticket.status == TicketStatus.WAITING,
+    )
+    if room_id is not None:
+        query = query.where(or_(Ticket.room_id.is_(None), Ticket.room_id == room_id))
+    return session.scalars(query.order_by(Ticket.number).limit(1)).first()

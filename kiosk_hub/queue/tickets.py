@@ -165,38 +165,18 @@ class QueueBook:
         """Call the next waiting ticket of the department: staff of the department or a HIS decide (the routes
         check who); two callers at once never take the same ticket."""
         with self._writer() as session:
-            department = session.get(Department, department_id)
-            if department is None:
-                raise errors.not_found("department")
-            if session.get_bind().dialect.name == "postgresql":
-                # Two counters calling at once must not both take the same ticket.
-                session.execute(select(Department.id).where(Department.id == department_id).with_for_update())
-            day = self.today()
-            heads = {lane: first_waiting(session, department_id, day, lane) for lane in Lane}
-            policy = LanePolicy(department.lane_policy)
-            streak = normals_since_priority(session, department_id, day) if policy is LanePolicy.INTERLEAVED else 0
-            lane = (
-                Lane.PRIORITY
-                if next_is_priority(
-                    heads[Lane.PRIORITY] is not None,
-                    heads[Lane.NORMAL] is not None,
-                    policy,
-                    department.priority_every,
-                    streak,
-                )
-                else Lane.NORMAL
-            )
-            ticket = heads[lane]
+            department = lock_department(session, department_id)
+            ticket = take_next(session, department, self.today(), None, self._clock())
             if ticket is None:
                 raise errors.queue_empty()
-            ticket.status = TicketStatus.CALLED
-            ticket.called_at = self._clock()
-            ticket.call_seq = record_call(session, department_id, day, lane)
-            session.flush()
-            self._watcher.called(session.connection(), ticket, ticket.called_at)
+            self._watcher.called(session.connection(), ticket, ticket.called_at or self._clock())
             answer = self._to_wire(session, ticket, reprint=False)
             session.commit()
             return answer
+
+    def wire_of(self, session: Session, ticket: Ticket) -> wire.Ticket:
+        """A ticket as the API answers it, read in the caller's transaction."""
+        return self._to_wire(session, ticket, reprint=False)
 
     def _to_wire(self, session: Session, ticket: TicketFacts, *, reprint: bool) -> wire.Ticket:
         return self._wire(ticket, reprint=reprint, ahead=self._position(session, ticket))
@@ -239,3 +219,36 @@ class QueueBook:
             status_url=f"{self._public_base_url}/t/{ticket.public_token}",
             reprint=reprint,
         )
+
+
+def lock_department(session: Session, department_id: str) -> Department:
+    """The department, locked for calling on PostgreSQL (two counters calling at once queue here; SQLite's writer
+    lock does the same)."""
+    department = session.get(Department, department_id)
+    if department is None:
+        raise errors.not_found("department")
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Department.id).where(Department.id == department_id).with_for_update())
+    return department
+
+
+def take_next(session: Session, department: Department, day: date, room_id: str | None, now: datetime) -> Ticket | None:
+    """Mark the next ticket by the department's lane policy called (for a room: among those for it or for any
+    room), count the call; None when nobody waits. The caller holds `lock_department`."""
+    heads = {lane: first_waiting(session, department.id, day, lane, room_id) for lane in Lane}
+    policy = LanePolicy(department.lane_policy)
+    streak = normals_since_priority(session, department.id, day) if policy is LanePolicy.INTERLEAVED else 0
+    priority_first = next_is_priority(
+        heads[Lane.PRIORITY] is not None, heads[Lane.NORMAL] is not None, policy, department.priority_every, streak
+    )
+    lane = Lane.PRIORITY if priority_first else Lane.NORMAL
+    ticket = heads[lane]
+    if ticket is None:
+        return None
+    ticket.status = TicketStatus.CALLED
+    ticket.called_at = now
+    if room_id is not None:
+        ticket.room_id = room_id
+    ticket.call_seq = record_call(session, department.id, day, lane)
+    session.flush()
+    return ticket

@@ -1,5 +1,6 @@
 """What the queue tells whoever watches it, inside the transaction of each change: tickets issued, called,
-cancelled. The hub's watcher (`his/ticket_feed.py`) turns them into outbox events and visits to open in the HIS;
+cancelled, and what happens at the rooms (`kiosk_hub/calling`): recalled, skipped or missed, started, served,
+transferred. The hub's watcher (`his/ticket_feed.py`) turns them into outbox events and visits to open in the HIS;
 the queue itself knows neither."""
 
 from __future__ import annotations
@@ -40,6 +41,22 @@ class QueueWatcher(Protocol):
 
     def cancelled(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None: ...
 
+    def recalled(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None: ...
+
+    def skipped(self, conn: Connection, ticket: WatchedTicket, moment: datetime, *, missed: bool) -> None:
+        """Did not come when called: back in the queue after a few calls, or `missed` for good."""
+        ...
+
+    def started(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None: ...
+
+    def served(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None:
+        """Done at the room (where a service time can be learnt: from `started`, else from `called`)."""
+        ...
+
+    def transferred(self, conn: Connection, ticket: WatchedTicket, moment: datetime, from_department_id: str) -> None:
+        """Moved to another department or room; `ticket` is as it is now (its new department, room and number)."""
+        ...
+
 
 class Unwatched:
     """A queue nobody watches (tools and tests that build a QueueBook alone)."""
@@ -51,4 +68,19 @@ class Unwatched:
         return None
 
     def cancelled(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None:
+        return None
+
+    def recalled(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None:
+        return None
+
+    def skipped(self, conn: Connection, ticket: WatchedTicket, moment: datetime, *, missed: bool) -> None:
+        return None
+
+    def started(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None:
+        return None
+
+    def served(self, conn: Connection, ticket: WatchedTicket, moment: datetime) -> None:
+        return None
+
+    def transferred(self, conn: Connection, ticket: WatchedTicket, moment: datetime, from_department_id: str) -> None:
         return None

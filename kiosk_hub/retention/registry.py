@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Table, and_, exists, select
 
 from kiosk_hub.access.models import PatientLookupEntry, TicketGrant
+from kiosk_hub.calling.models import CallLogEntry, TicketCall
 from kiosk_hub.db.models import Appointment, EntitlementRecheck, Patient, Ticket
 from kiosk_hub.his.models import BhytCheckIn, EntitlementCheck, HisVisit, PendingRegistration, RegisterVisit
 from kiosk_hub.leases.models import LeaseReplay
@@ -50,6 +51,8 @@ CARD_CHECKS: Table = EntitlementCheck.__table__  # type: ignore[assignment]
 PENDING: Table = PendingRegistration.__table__  # type: ignore[assignment]
 REGISTER_VISITS: Table = RegisterVisit.__table__  # type: ignore[assignment]
 CHECKINS: Table = BhytCheckIn.__table__  # type: ignore[assignment]
+TICKET_CALLS: Table = TicketCall.__table__  # type: ignore[assignment]
+CALL_LOG: Table = CallLogEntry.__table__  # type: ignore[assignment]
 
 
 def _patient_gone_quiet(cutoff: Cutoff) -> ColumnElement[bool]:
@@ -101,6 +104,16 @@ PURGEABLE: tuple[PurgeableTable, ...] = (
         GRANTS,
         "which kiosk a ticket was handed to as a reprint (or a merged replay); go with their ticket",
         lambda c: GRANTS.c.ticket_id.in_(select(TICKETS.c.id).where(TICKETS.c.day < c.day)),
+    ),
+    PurgeableTable(
+        TICKET_CALLS,
+        "a ticket's calls, skips and transfers at the rooms; go with their ticket",
+        lambda c: TICKET_CALLS.c.ticket_id.in_(select(TICKETS.c.id).where(TICKETS.c.day < c.day)),
+    ),
+    PurgeableTable(
+        CALL_LOG,
+        "what happened at the rooms (numbers called, by which staff user or HIS); kept as long as the tickets",
+        lambda c: CALL_LOG.c.at < c.moment,
     ),
     PurgeableTable(
         TICKETS,

@@ -62,6 +62,9 @@ class TlsFiles:
     key: str
 
 
+GRACEFUL_SHUTDOWN_SECONDS = 3
+
+
 def server_config(
     app: ASGIApp,
     limits: ServerLimits,
@@ -83,6 +86,8 @@ def server_config(
         access_log=False,
         http=guarded_protocol(book),
         timeout_keep_alive=limits.keep_alive_seconds,
+        # Waiting-room screens and phone pages hold streams open: on stop they are cut after this, and reconnect.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         backlog=BACKLOG,
         forwarded_allow_ips=list(limits.proxy_addresses),
         ssl_certfile=tls.certificate if tls else None,

@@ -3,7 +3,7 @@ through an access dependency, the rule is the one written here, and each caller 
 says. A route added without a stated rule, or without its line below, fails.
 
 Callers: kiosk A, kiosk B, staff of NOI, staff of KKB, a viewer, an admin, the HIS (integration credential with
-the calling and events scopes), and someone with no credential."""
+the calling and events scopes), an enrolled waiting-room screen, and someone with no credential."""
 
 from __future__ import annotations
 
@@ -16,11 +16,16 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.routing import APIRoute
+from sqlalchemy import select
 from starlette.routing import Mount
 
 from kiosk_hub.access.roles import Role, Scope
 from kiosk_hub.access.users import add_user, assign_place
 from kiosk_hub.app import create_app
+from kiosk_hub.calling import screens
+from kiosk_hub.calling.areas import AreaSettings, save_area
+from kiosk_hub.calling.desk import Actor
+from kiosk_hub.calling.models import CallLogEntry, DisplayScreen
 from kiosk_hub.db.models import Appointment, Ticket
 from kiosk_hub.fleet import configs, enrolment
 from kiosk_hub.fleet.enrolment import default_group
@@ -50,7 +55,7 @@ from tests.hub.servers import serve_in_thread
 
 KIOSKS = {"kiosk_a", "kiosk_b"}
 CONSOLE = {"staff_noi", "staff_kkb", "viewer", "admin"}
-EVERYONE = KIOSKS | CONSOLE | {"his", "anonymous"}
+EVERYONE = KIOSKS | CONSOLE | {"his", "anonymous", "screen"}
 # Who each rule lets in (the department in a path is NOI; the ticket in a path was issued by kiosk A).
 ADMITS = {
     "public": EVERYONE,
@@ -65,6 +70,7 @@ ADMITS = {
     "integration:events": {"his"},
     "kiosk:own-payment": {"kiosk_a"},
     "gateway-signature": set(),  # no caller holds the gateway's checksum key: a forged callback is refused
+    "screen": {"screen"},
 }
 OWN = {"kiosk:own-ticket", "kiosk:own-payment"}  # the kiosk rule narrowed by the owner of the ticket or payment
 # Every route and the rule it must state. "kiosk:own-ticket" and "kiosk:own-payment" are the kiosk rule narrowed by
@@ -80,7 +86,25 @@ EXPECTED = {
     "GET /api/v1/tickets/{ticket_id}": "kiosk:own-ticket",
     "POST /api/v1/tickets/{ticket_id}/cancel": "kiosk:own-ticket",
     "POST /api/v1/departments/{department_id}/call-next": "integration:calling",
+    "POST /api/v1/departments/{department_id}/rooms/{room_id}/call-next": "integration:calling",
+    "POST /api/v1/departments/{department_id}/tickets/{ticket_id}/{action}": "integration:calling",
+    "POST /api/v1/departments/{department_id}/tickets/{ticket_id}/transfer": "integration:calling",
+    "POST /api/v1/departments/{department_id}/rooms/{room_id}/state": "integration:calling",
     "POST /fleet/calling/departments/{department_id}/call-next": "console:staff-of-department",
+    "POST /fleet/calling/departments/{department_id}/tickets/{ticket_id}/{action}": "console:staff-of-department",
+    "POST /fleet/calling/departments/{department_id}/rooms/{room_id}/state": "console:staff-of-department",
+    "GET /fleet/calling": "console:any",
+    "GET /fleet/calling/departments/{department_id}": "console:staff-of-department",
+    "GET /fleet/calling/areas": "console:reader",
+    "POST /fleet/calling/areas": "console:admin",
+    "POST /fleet/calling/screens": "console:admin",
+    "POST /fleet/calling/screens/{screen_id}/revoke": "console:admin",
+    "GET /screens/enrol": "public",
+    "POST /screens/enrol": "public",
+    "GET /screens/board": "screen",
+    "GET /screens/board/events": "screen",
+    "GET /screens/voice/{call_id}.wav": "screen",
+    "GET /t/{token}/events": "public",
     "GET /t/{token}": "public",
     "GET /healthz": "public",
     "POST /fleet/v1/enrol": "public",
@@ -187,6 +211,12 @@ def _console_client(url: str, username: str) -> httpx.Client:
     return client
 
 
+def _screen_client(url: str, code: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=20)
+    assert client.post("/screens/enrol", data={"code": code}).status_code == 303
+    return client
+
+
 def _people(hub: Hub) -> None:
     with hub.writer() as session:
         now = hub.clock()
@@ -210,6 +240,9 @@ def _things(hub: Hub, kiosk_a: str) -> dict[str, str]:
         kiosk_c, _token = enrolment.add_kiosk(session, "kiosk-c", now)
         session.add(RemoteAction(id="act-1", kiosk_id=kiosk_c, kind="screenshot", requested_by="test",
                                  requested_at=now, screenshot_png_base64="iVBORw0KGgo="))  # fmt: skip
+        save_area(session, AreaSettings("sanh", "Sảnh", "Hall", (("NOI", None),)))
+        codes = [screens.create_screen(session, name, "sanh", "test", now) for name in ("tv-1", "tv-spare")]
+        spare = session.scalars(select(DisplayScreen.id).where(DisplayScreen.name == "tv-spare")).one()
         version = configs.save_version(session, configs.latest_config(session)[1], "test", now, "first")
         group = default_group(session, now).id
         code = session.query(Appointment.code).first()
@@ -217,10 +250,16 @@ def _things(hub: Hub, kiosk_a: str) -> dict[str, str]:
         session.commit()
     assert code is not None
     assert token is not None
+    hub.queue.issue(IssueRequest(a_id, "a-2", TicketRequest(department_id="NOI")))
+    called = hub.calling.desk.call_next("NOI", "NOI-02", Actor("staff:test"))
+    with hub.reader() as session:
+        call_id = session.scalars(select(CallLogEntry.id).where(CallLogEntry.ticket_id == called.id)).one()
     return {
         "ticket_id": ticket.id, "token": token.public_token, "kiosk_id": kiosk_c, "action_id": "act-1",
         "version": str(version), "group_id": group, "code": code[0], "department_id": "NOI", "lang": "en",
         "kind": "csv", "username": "tam", "name": "spare", "lease_id": "none", "hashed": "0" * 32,
+        "room_id": "NOI-01", "action": "recall", "screen_id": spare, "call_id": str(call_id),
+        "screen_code": codes[0],
     }  # fmt: skip
 
 
@@ -269,6 +308,7 @@ def _world(db: str, peer: PayOsPeer, peer_url: str) -> Iterator[World]:
             "anonymous": httpx.Client(base_url=url, timeout=20),
             "staff_noi": _console_client(url, "staff-noi"), "staff_kkb": _console_client(url, "staff-kkb"),
             "viewer": _console_client(url, "xem"), "admin": _console_client(url, "it-admin"),
+            "screen": _screen_client(url, params["screen_code"]),
         }  # fmt: skip
         paid, forged = _payment_of(hub, callers["kiosk_a"], peer)
         yield World(url, hub, callers, {**params, **paid}, forged)
@@ -297,6 +337,9 @@ def test_every_route_states_the_rule_written_here(world: World) -> None:
 def _request(world: World, caller: str, method: str, path: str) -> httpx.Response:
     client = world.callers[caller]
     filled = re.sub(r"\{(\w+)\}", lambda m: world.params[m.group(1)], path)
+    if method == "GET" and path.endswith("/events"):  # a stream: its answer's status is enough
+        with client.stream("GET", filled) as answer:
+            return answer
     if method == "GET":
         return client.get(filled)
     if path == CALLBACK_PATH:
@@ -318,6 +361,8 @@ def refused(answer: httpx.Response, rule: str) -> bool:
         return False  # its redirects (sign-out to the sign-in page) are its answer, not a refusal
     if answer.status_code == 303 and answer.headers.get("location") in ("/fleet/login", "/fleet/login?expired=1"):
         return True  # sent to sign in: no session (a failed sign-in itself goes to ?failed=1)
+    if rule == "screen" and answer.status_code == 303 and answer.headers.get("location") == "/screens/enrol":
+        return True  # the screen's page sends a box that is not enrolled to enrol
     return rule in OWN and answer.status_code == 404  # another kiosk's ticket or payment "does not exist"
 
 

@@ -50,6 +50,16 @@ SERVICES = (
     "payments/watch.py",
     "payments/reconcile.py",
     "payments/worker.py",
+    "calling/desk.py",
+    "calling/board.py",
+    "calling/areas.py",
+    "calling/screens.py",
+    "calling/voice.py",
+    "calling/estimate.py",
+    "calling/models.py",
+    "calling/refusals.py",
+    "calling/services.py",
+    "calling/staff_view.py",
 )
 HTTP_EDGE = {"access/principals.py"}  # the routes' access dependencies: FastAPI by nature
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")
@@ -108,7 +118,10 @@ def test_the_route_modules_are_found() -> None:
         "kiosk_hub.fleet.console.pages",
         "kiosk_hub.leases.routes",
         "kiosk_hub.leases.page",
-        "kiosk_hub.api.routes_calling",
+        "kiosk_hub.calling.routes_api",
+        "kiosk_hub.calling.routes_pages",
+        "kiosk_hub.calling.routes_screens",
+        "kiosk_hub.calling.phone",
         "kiosk_hub.fleet.console.pages_users",
         "kiosk_hub.fleet.console.pages_access_log",
         "kiosk_hub.web.api_docs",

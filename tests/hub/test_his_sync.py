@@ -75,7 +75,7 @@ async def test_served_and_transferred_are_announced_and_close_the_visit(his_hub:
     ticket = (await his_hub.client.post("/api/v1/tickets", json=body, headers={"Idempotency-Key": "s"})).json()
     with hub.writer() as session:
         row = session.get(Ticket, ticket["id"])
-        hub.feed.transferred(session.connection(), row, hub.clock(), to_department_id="NHI")
+        hub.feed.transferred(session.connection(), row, hub.clock(), from_department_id="KKB")
         hub.feed.served(session.connection(), row, hub.clock())
         session.commit()
     with hub.reader() as session:

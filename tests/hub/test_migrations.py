@@ -47,6 +47,10 @@ TABLES = {
     "exam_prices",
     "bank_feed",
     "payment_alerts",
+    "ticket_calls",
+    "call_log",
+    "calling_areas",
+    "display_screens",
     "alembic_version",
 }
 DAY = date(2026, 11, 23)  # the local day of the `clock` fixture

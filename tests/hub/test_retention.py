@@ -23,6 +23,7 @@ from sqlalchemy import select, text
 
 from kiosk.domain.dates import local_date
 from kiosk_hub.app import create_app
+from kiosk_hub.calling.desk import Actor
 from kiosk_hub.db.models import EntitlementRecheck, Patient, QueueCounter, Ticket
 from kiosk_hub.hub import Hub, build_hub
 from kiosk_hub.leases.models import LeaseReplay, NumberLease
@@ -172,6 +173,8 @@ def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url
         kiosk_id = hub.gate.kiosk_id(token)
         assert kiosk_id is not None
         old = a_morning(hub, token, "old")
+        seen = hub.calling.desk.call_next("KKB", None, Actor("staff:test"))  # a room saw the old morning's first
+        hub.calling.desk.done("KKB", seen.id, Actor("staff:test"))
         replayed_offline(hub, kiosk_id, old.tickets[0])
         looked_up_and_reprinted(hub, enrol(hub, "kiosk-2"), "old", old)
         clock.now = NOW
@@ -189,6 +192,8 @@ def test_purge_deletes_what_is_past_retention_and_keeps_numbers_unique(store_url
             "bhyt_checkins": 0,
             "lease_replays": 1,
             "ticket_grants": 1,  # the old morning's reprint; today's stays
+            "ticket_calls": 1,  # the old morning's call at a room
+            "call_log": 2,  # called, done
             "tickets": 3,
             "patient_lookups": 1,
             "entitlement_rechecks": 1,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.speech.numbers import english_number, numbers_as_words, spell_digits, vietnamese_number
+from kiosk.domain.spoken_numbers import english_number, numbers_as_words, spell_digits, vietnamese_number
 
 
 @pytest.mark.parametrize(

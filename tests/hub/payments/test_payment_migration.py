@@ -21,12 +21,13 @@ from tests.hub.conftest import FakeClock, enrol, seed
 from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
+BEFORE = "0600"  # 0900's down_revision
 DAY = date(2026, 11, 23)
 PAYMENTS = {"payments", "bank_transfers", "exam_prices", "bank_feed", "payment_alerts"}
 
 
 def assert_payments_arrive_with_data(url: str, clock: FakeClock) -> None:
-    upgrade(url, "0401")
+    upgrade(url, BEFORE)
     hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     seed(hub)
     kiosk = hub.gate.kiosk_id(enrol(hub))
@@ -70,7 +71,7 @@ def assert_payments_arrive_with_data(url: str, clock: FakeClock) -> None:
     finally:
         hub.engine.dispose()
 
-    command.downgrade(alembic_config(url), "0401")
+    command.downgrade(alembic_config(url), BEFORE)
     engine = create_engine(url)
     try:
         assert not PAYMENTS & set(inspect(engine).get_table_names())
