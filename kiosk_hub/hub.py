@@ -36,8 +36,11 @@ from kiosk_hub.his.reception import Reception
 from kiosk_hub.his.ticket_feed import TicketFeed
 from kiosk_hub.his.visits import VisitDispatcher
 from kiosk_hub.kiosk_tokens import KioskGate
+from kiosk_hub.queue.fanout import EveryWatcher
 from kiosk_hub.queue.tickets import QueueBook
 from kiosk_hub.settings import HubSettings
+from kiosk_hub.waits.estimate import ExpectedWaits
+from kiosk_hub.waits.learn import ServiceRateWatcher
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -120,7 +123,14 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         writer=writer,
         clock=clock,
         gate=KioskGate(reader, revocations),
-        queue=QueueBook(reader, writer, clock, settings.public_base_url, feed),
+        queue=QueueBook(
+            reader,
+            writer,
+            clock,
+            settings.public_base_url,
+            EveryWatcher(feed, ServiceRateWatcher()),
+            ExpectedWaits(reader, clock),
+        ),
         his=adapter,
         reception=reception,
         visits=VisitDispatcher(reception, reader, writer, clock, lease, checkins.prepare if checkins else None),

@@ -38,6 +38,9 @@ SERVICES = (
     "events/models.py",
     "events/worker.py",
     "bhxh/checkin.py",
+    "waits/learn.py",
+    "waits/estimate.py",
+    "waits/models.py",
 )
 HTTP_EDGE = {"access/principals.py"}  # the routes' access dependencies: FastAPI by nature
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")
