@@ -23,6 +23,7 @@ from kiosk_hub.events.worker import events_loop
 from kiosk_hub.fleet import routes as fleet_routes
 from kiosk_hub.health.routes import router as health_router
 from kiosk_hub.health.store import store_fault
+from kiosk_hub.help import routes as help_routes
 from kiosk_hub.his.worker import announce_adapter, his_loop
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
@@ -122,6 +123,8 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(health_router)
     app.include_router(events_routes.router)
     app.include_router(events_console.router)
+    app.include_router(help_routes.api)
+    app.include_router(help_routes.pages)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

@@ -37,6 +37,11 @@ def _blend(row: tuple[float, int] | None, prior: float) -> float:
     return (samples * mean + PRIOR_WEIGHT * prior) / (samples + PRIOR_WEIGHT)
 
 
+def _minutes(seconds: float) -> int:
+    """Rounded up to the minute; what the hours' sums add in floating point is not a minute more."""
+    return math.ceil(round(seconds / 60, 6))
+
+
 @dataclass(frozen=True)
 class DepartmentPace:
     """What one department's rows say, with its configured minutes per patient and its open rooms."""
@@ -68,10 +73,10 @@ class DepartmentPace:
             gap = self.gap_seconds((local.hour + step) % 24, room_id)
             left_in_hour = 3600.0 - (into_hour if step == 0 else 0)
             if calls * gap <= left_in_hour:
-                return math.ceil((waited + calls * gap) / 60)
+                return _minutes(waited + calls * gap)
             calls -= left_in_hour / gap
             waited += left_in_hour
-        return math.ceil((waited + calls * self.gap_seconds(ALL_DAY, room_id)) / 60)
+        return _minutes(waited + calls * self.gap_seconds(ALL_DAY, room_id))
 
 
 def _learned(rows: object) -> dict[str, dict[RateKey, tuple[float, int]]]:

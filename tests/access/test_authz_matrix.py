@@ -47,6 +47,7 @@ ADMITS = {
     "console:reader": {"viewer", "admin"},
     "console:admin": {"admin"},
     "console:staff-of-department": {"staff_noi", "admin"},
+    "console:staff": {"staff_noi", "staff_kkb", "admin"},
     "integration:calling": {"his"},
     "integration:events": {"his"},
 }
@@ -130,6 +131,9 @@ EXPECTED = {
     "GET /fleet/redoc": "console:admin",
     "GET /docs": "public",
     "GET /redoc": "public",
+    "POST /api/v1/help-calls": "kiosk",
+    "GET /fleet/help": "console:any",
+    "POST /fleet/help/{call_id}/acknowledge": "console:staff",
 }
 MOUNTS = {"/static"}  # files anyone may read: the console's styles and script, the ticket pages' styles
 # Last: posting it signs the caller out.
@@ -189,7 +193,7 @@ def _things(hub: Hub, kiosk_a: str) -> dict[str, str]:
     return {
         "ticket_id": ticket.id, "token": token.public_token, "kiosk_id": kiosk_c, "action_id": "act-1",
         "version": str(version), "group_id": group, "code": code[0], "department_id": "NOI", "lang": "en",
-        "kind": "csv", "username": "tam", "name": "spare", "lease_id": "none", "hashed": "0" * 32,
+        "kind": "csv", "username": "tam", "name": "spare", "lease_id": "none", "hashed": "0" * 32, "call_id": "none",
     }  # fmt: skip
 
 
