@@ -84,6 +84,15 @@ class CheckInAppointment:
 
 
 @dataclass(frozen=True, slots=True)
+class CallForHelp:
+    """Tell the reception staff a patient at this kiosk needs help: where it stands and on which screen."""
+
+    generation: int
+    location: str
+    screen: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionWiped:
     """The patient is gone: drop work in flight and anything a device still holds about them."""
 
@@ -100,5 +109,6 @@ Effect = (
     | AlertIt
     | FindAppointment
     | CheckInAppointment
+    | CallForHelp
     | SessionWiped
 )

@@ -225,6 +225,17 @@ class Tick:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class AskForHelp:
+    """The "Cần hỗ trợ / Need help" control (or its keypad key), on any screen."""
+
+
+@dataclass(frozen=True, slots=True)
+class HelpAnswered:
+    generation: int
+    sent: bool  # False: the hub could not be reached (the patient is sent to the desk)
+
+
 UserEvent = (
     StartCheckIn
     | StartBenefitLookup
@@ -243,6 +254,7 @@ UserEvent = (
     | MoreTime
     | OpenMaintenance
     | PrintTestSlip
+    | AskForHelp
 )
 DeviceEvent = (
     CardPresented | CardUnreadable | CardNeedsKey | CardRemoved | QrScanned | PrinterChecked | Printed | PrintFailed
@@ -256,6 +268,7 @@ HubEvent = (
     | HubFailed
     | AppointmentFound
     | AppointmentRefused
+    | HelpAnswered
 )
 Event = UserEvent | DeviceEvent | HubEvent | Tick
 USER_EVENTS: tuple[type, ...] = UserEvent.__args__

@@ -23,6 +23,7 @@ from kiosk.flow.events import (
     DepartmentsLoaded,
     EntitlementChecked,
     Event,
+    HelpAnswered,
     HubFailed,
     PatientFound,
     PatientNotFound,
@@ -33,7 +34,7 @@ from kiosk.flow.events import (
     TicketIssued,
 )
 from kiosk.flow.machine import step
-from kiosk.flow.ports import AppointmentPort, HisPort, PrinterPort
+from kiosk.flow.ports import AppointmentPort, HelpPort, HisPort, PrinterPort
 from kiosk.flow.state import Operation, Session
 from kiosk.flow.transition import Context, FlowConfig
 
@@ -63,6 +64,7 @@ class FlowService:
         # Bookings: the HIS client answers them itself unless a wrapper hides it; without one, a booking code
         # reads as "not recognised" (the patient uses a card or a number).
         self._appointments = appointments or (his if isinstance(his, AppointmentPort) else None)
+        self._help = his if isinstance(his, HelpPort) else None  # without it, a call for help says "go to the desk"
         self.alerts: AlertPort = alerts if alerts is not None else LoggingAlerts()
         self._monotonic, self._wall = monotonic, wall
         self.session = Session(last_activity=monotonic(), language=config.language)
@@ -105,8 +107,9 @@ class FlowService:
                 task.cancel()
             return
         task = self._spawn(self._perform(effect))
-        if isinstance(effect, fx.AlertIt):
-            # An alert is about the kiosk, not the patient: the wipe that often follows it must not cancel it.
+        if isinstance(effect, fx.AlertIt | fx.CallForHelp):
+            # An alert is about the kiosk, and staff asked for come to the kiosk even if the patient's session ends
+            # (the idle wipe while they wait): the wipe must not cancel either.
             self._alerting.add(task)
             task.add_done_callback(self._alerting.discard)
 
@@ -169,6 +172,11 @@ class FlowService:
             return Printed(effect.generation)
         if isinstance(effect, fx.AlertIt):
             await self.alerts.alert(effect.reason)
+        if isinstance(effect, fx.CallForHelp):
+            if self._help is None:
+                return HelpAnswered(effect.generation, sent=False)
+            await self._help.call_for_help(effect.location, effect.screen)
+            return HelpAnswered(effect.generation, sent=True)
         return None
 
     async def _appointment_answer(self, effect: fx.FindAppointment | fx.CheckInAppointment) -> Event:
@@ -194,6 +202,8 @@ _OPERATIONS: dict[type, Operation] = {
 
 
 def _failure_event(effect: fx.Effect, exc: Exception) -> Event | None:
+    if isinstance(effect, fx.CallForHelp):
+        return HelpAnswered(effect.generation, sent=False)
     if isinstance(effect, fx.CheckPrinter):
         return PrinterChecked(effect.generation, printable=False, state="error")  # a check that fails is no "ready"
     if isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip):

@@ -179,4 +179,8 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Chưa kiểm tra được lịch hẹn lúc này. Vui lòng đăng ký khám thông thường hoặc đến quầy tiếp đón.",
         "Your appointment cannot be checked right now. Please register as a walk-in or go to the reception desk.",
     ),
+    "call_staff.hub_away": (
+        "Không gửi được yêu cầu hỗ trợ. Xin mời đến quầy tiếp đón.",
+        "The call for help could not be sent. Please go to the reception desk.",
+    ),
 }

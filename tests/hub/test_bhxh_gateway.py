@@ -36,7 +36,7 @@ async def checker(gateway_url: str, sqlite_url: str) -> EntitlementChecker:
     async with httpx.AsyncClient() as http:
         _reader, writer = session_factories(make_engine(sqlite_url))
         client = BhxhClient(bhxh_settings(gateway_url, timeout=0.5), http)
-        yield EntitlementChecker(client, writer, "01043", lambda _patient: [])  # no patient on file here
+        yield EntitlementChecker(client, writer, "01043", cards_on_file=lambda _patient: [])  # no patient on file here
 
 
 async def check(checker: EntitlementChecker, card_code: str) -> wire.Entitlement:
@@ -150,7 +150,7 @@ async def test_an_unreachable_gateway_is_register_and_recheck(sqlite_url: str) -
     async with httpx.AsyncClient() as http:
         _reader, writer = session_factories(make_engine(sqlite_url))
         client = BhxhClient(bhxh_settings("http://127.0.0.1:9", timeout=0.5), http)  # discard port: refused
-        result = await EntitlementChecker(client, writer, "01043", lambda _patient: []).check(
+        result = await EntitlementChecker(client, writer, "01043", cards_on_file=lambda _patient: []).check(
             request_for("DN4010000000001", "A", "1990"), TODAY
         )
     assert result.action is EntitlementAction.REGISTER_AND_RECHECK
@@ -160,7 +160,7 @@ async def test_a_refused_facility_password_is_a_configuration_fault(gateway_url:
     settings = bhxh_settings(gateway_url).model_copy(update={"password": SecretStr("sai-mật-khẩu")})
     async with httpx.AsyncClient() as http:
         _reader, writer = session_factories(make_engine(sqlite_url))
-        checker = EntitlementChecker(BhxhClient(settings, http), writer, "01043", lambda _patient: [])
+        checker = EntitlementChecker(BhxhClient(settings, http), writer, "01043", cards_on_file=lambda _patient: [])
         result = await checker.check(request_for("DN4010000000001", "A", "1990"), TODAY)
     assert result.action is EntitlementAction.CONFIGURATION_FAULT
     assert result.to_recheck is False
