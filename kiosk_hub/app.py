@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from kiosk_hub.analytics import routes as analytics_routes
 from kiosk_hub.api import routes_calling, routes_care, routes_tickets, status_page
 from kiosk_hub.events import console as events_console
 from kiosk_hub.events import routes as events_routes
@@ -125,6 +126,7 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(events_console.router)
     app.include_router(help_routes.api)
     app.include_router(help_routes.pages)
+    app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

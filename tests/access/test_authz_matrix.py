@@ -134,6 +134,10 @@ EXPECTED = {
     "POST /api/v1/help-calls": "kiosk",
     "GET /fleet/help": "console:any",
     "POST /fleet/help/{call_id}/acknowledge": "console:staff",
+    "GET /fleet/analytics": "console:reader",
+    "GET /fleet/analytics/tickets-per-hour.svg": "console:reader",
+    "GET /fleet/analytics/waits.svg": "console:reader",
+    "GET /fleet/analytics.csv": "console:reader",
 }
 MOUNTS = {"/static"}  # files anyone may read: the console's styles and script, the ticket pages' styles
 # Last: posting it signs the caller out.
