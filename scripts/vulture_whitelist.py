@@ -130,3 +130,8 @@ _.synced_at
 _.ma_lk
 # pytest's hook, called by name (tests/conftest.py: the run removes its temporary key files).
 pytest_sessionfinish
+# Named in kiosk/screens/root.kv: the call-for-help row's label class and its button's handler.
+HelpBanner
+ask_for_help
+# pygal charts read their axis labels from this attribute (kiosk_hub/analytics/charts.py).
+_.x_labels

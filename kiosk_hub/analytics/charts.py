@@ -3,10 +3,16 @@ p50 and p90 per department and lane. Self-contained files: no script (pygal's to
 
 from __future__ import annotations
 
+import sys
+
 import pygal
 from pygal.style import Style
 
 from kiosk_hub.analytics.figures import QueueDay
+
+# pygal adds a finder to sys.meta_path for its map plugins (pygal.maps.*, not used here) written against the
+# find_module API Python 3.12 removed: every later import in the process warns (an error under strict warnings).
+sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 STYLE = Style(background="white", plot_background="white", font_family="Roboto, DejaVu Sans, sans-serif")
 FIRST_HOUR, LAST_HOUR = 5, 21  # a clinic's day, widened to any hour that had tickets (an emergency department)

@@ -9,6 +9,7 @@ time at the counter shared by the rooms."""
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.dates import VN_TZ
@@ -23,6 +25,7 @@ from kiosk_hub.db.engine import as_utc
 from kiosk_hub.db.models import Department, Room
 from kiosk_hub.waits.models import ALL_DAY, EVERY_LANE, EVERY_ROOM, Pace, ServiceRate
 
+log = logging.getLogger("kiosk_hub.waits")
 PRIOR_WEIGHT = 5.0  # how many observations the value a mean is blended toward counts for
 CACHE = timedelta(seconds=15)
 HORIZON_HOURS = 24  # a hub process re-reads the learned pace this often (other processes learn too)
@@ -139,7 +142,12 @@ class ExpectedWaits:
         with self._lock:
             now = self._clock()
             if self._expires is None or not now < self._expires < now + CACHE:
-                with self._reader() as session:
-                    self._learned = _learned(session.execute(_RATE_COLUMNS).all())
+                try:
+                    with self._reader() as session:
+                        self._learned = _learned(session.execute(_RATE_COLUMNS).all())
+                except SQLAlchemyError as exc:
+                    # An estimate never stops a ticket: the configured pace until the store answers again.
+                    log.warning("expected waits: the learned pace could not be read (%s)", type(exc).__name__)
+                    self._learned = {}
                 self._expires = now + CACHE
             return self._learned

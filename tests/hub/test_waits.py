@@ -157,3 +157,18 @@ async def test_the_kiosk_department_list_shows_the_learned_wait(hub_api: HubUnde
     # 10:50 now; ten gaps of 600 s, six of them in this hour. One waits, so a new ticket has one ahead:
     # the day (10·600 + 5·160)/15 = 453.3 s, the hour (6·600 + 5·453.3)/11 = 533.3 s → 9 min (configured: 3).
     assert (noi["queue_length"], noi["wait_estimate_minutes"]) == (1, 9)
+
+
+def test_a_store_that_cannot_answer_the_pace_still_issues_with_the_configured_wait(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    hub = build_hub(HubSettings(database_url=sqlite_url), clock=clock)
+    seed(hub)
+    kiosk = hub.gate.kiosk_id(enrol(hub))
+    assert kiosk is not None
+    _issue(hub, kiosk, 3)
+    with hub.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE wait_rates")  # a store the learned pace cannot be read from
+    ticket, _ = hub.queue.issue(IssueRequest(kiosk, "still", TicketRequest.model_validate({"department_id": "NOI"})))
+    assert (ticket.position, ticket.wait_estimate_minutes) == (3, 8)  # 3 ahead × 8 minutes over 3 rooms
+    hub.engine.dispose()
