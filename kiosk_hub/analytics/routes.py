@@ -26,7 +26,7 @@ from kiosk_hub.fleet.console.web import hub_of, language, render
 router = APIRouter(prefix="/fleet/analytics", include_in_schema=False)
 DEFAULT_DAYS = 7
 # The charts are images: no script runs in them, and their own styles must apply.
-SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+SVG_POLICY = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 @dataclass(frozen=True)

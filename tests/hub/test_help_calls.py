@@ -26,6 +26,12 @@ class Reception:
     url: str
     kiosk: httpx.Client
     clock: FakeClock
+    clients: list[httpx.Client]
+
+    def console(self, username: str) -> httpx.Client:
+        client = _console(self.url, username)
+        self.clients.append(client)  # closed by the fixture
+        return client
 
 
 def _console(url: str, username: str) -> httpx.Client:
@@ -51,8 +57,10 @@ def reception(sqlite_url: str, clock: FakeClock) -> Iterator[Reception]:
         session.commit()
     with serve_in_thread(create_app(hub, background=False)) as url:
         kiosk = httpx.Client(base_url=url, timeout=20, headers={"Authorization": f"Bearer {token}"})
-        yield Reception(hub, url, kiosk, clock)
-        kiosk.close()
+        reception = Reception(hub, url, kiosk, clock, [kiosk])
+        yield reception
+        for client in reception.clients:
+            client.close()
     hub.engine.dispose()
 
 
@@ -64,13 +72,13 @@ def test_a_call_reaches_the_reception_page_and_staff_take_it(reception: Receptio
     again = reception.kiosk.post("/api/v1/help-calls", json={"location": "Sảnh tầng 1, nhà A", "screen": "confirm"})
     assert (again.json()["id"], again.json()["already_open"]) == (first["id"], True)  # pressed twice: one call
 
-    staff = _console(reception.url, "le-tan")
+    staff = reception.console("le-tan")
     page = staff.get("/fleet/help")
     assert page.status_code == 200
     assert "ki-ot-sanh-a" in page.text
     assert "Sảnh tầng 1, nhà A" in page.text
     assert "department" in page.text
-    viewer = _console(reception.url, "xem")
+    viewer = reception.console("xem")
     looked = viewer.get("/fleet/help")
     assert "ki-ot-sanh-a" in looked.text
     assert 'class="acknowledge"' not in looked.text
@@ -99,13 +107,13 @@ def test_bad_or_anonymous_calls_are_refused_and_write_nothing(reception: Recepti
     assert too_long.status_code == 422
     anonymous = httpx.post(f"{reception.url}/api/v1/help-calls", json={})
     assert anonymous.status_code == 401
-    staff = _console(reception.url, "le-tan")
+    staff = reception.console("le-tan")
     assert 'id="help-none"' in staff.get("/fleet/help").text
 
 
 def test_a_call_nobody_takes_reaches_it_alerts_after_the_configured_time(reception: Reception) -> None:
     reception.kiosk.post("/api/v1/help-calls", json={"location": "Sảnh tầng 1, nhà A"})
-    admin = _console(reception.url, "it")
+    admin = reception.console("it")
     assert 'id="help-alerts"' not in admin.get("/fleet").text
     reception.clock.now += timedelta(seconds=59)
     assert 'id="help-alerts"' not in admin.get("/fleet").text
