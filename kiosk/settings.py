@@ -106,6 +106,8 @@ class KioskSettings(Section):
     demo: bool = False
     hospital_name: str = Field(default="Bệnh viện Đa khoa Demo", min_length=1, max_length=120)
     kiosk_name: str = Field(default="kiosk-1", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    # Where the kiosk stands, told to the reception staff when a patient presses "Cần hỗ trợ".
+    location: str = Field(default="", max_length=120)
     # Staff open the maintenance screen with it (five taps on the hospital's name); unset: no maintenance screen.
     maintenance_pin: SecretStr | None = Field(default=None, min_length=4, max_length=8)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from kiosk_hub.analytics import routes as analytics_routes
 from kiosk_hub.api import routes_care, routes_tickets, status_page
 from kiosk_hub.calling import phone as calling_phone
 from kiosk_hub.calling import routes_api as calling_api
@@ -26,6 +27,7 @@ from kiosk_hub.events.worker import events_loop
 from kiosk_hub.fleet import routes as fleet_routes
 from kiosk_hub.health.routes import router as health_router
 from kiosk_hub.health.store import store_fault
+from kiosk_hub.help import routes as help_routes
 from kiosk_hub.his.worker import announce_adapter, his_loop
 from kiosk_hub.hub import Hub
 from kiosk_hub.leases.routes import router as leases_router
@@ -140,6 +142,9 @@ def create_app(hub: Hub, *, background: bool = True) -> FastAPI:
     app.include_router(payments_routes.router)
     app.include_router(payment_page.router)
     app.include_router(payments_console.router)
+    app.include_router(help_routes.api)
+    app.include_router(help_routes.pages)
+    app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, max_bytes=hub.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

@@ -46,8 +46,11 @@ from kiosk_hub.payments.fees import FeeDesk
 from kiosk_hub.payments.gateway import PaymentGateway
 from kiosk_hub.payments.payos import PayOsGateway
 from kiosk_hub.payments.settle import Settler
+from kiosk_hub.queue.fanout import EveryWatcher
 from kiosk_hub.queue.tickets import QueueBook
 from kiosk_hub.settings import HubSettings, PaymentSettings
+from kiosk_hub.waits.estimate import ExpectedWaits
+from kiosk_hub.waits.learn import ServiceRateWatcher
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -117,7 +120,10 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
     reception = Reception(adapter, reader, writer, clock)
     # A claimed visit is held a few HIS timeouts long: a process that dies mid-call lets another take it over.
     lease = timedelta(seconds=4 * settings.his.timeout_seconds + 5)
-    queue = QueueBook(reader, writer, clock, settings.public_base_url, feed)
+    # Every change of the queue, from the kiosks' tickets or the rooms' calls, reaches the event feed and the
+    # expected waits' learning.
+    watcher = EveryWatcher(feed, ServiceRateWatcher())
+    queue = QueueBook(reader, writer, clock, settings.public_base_url, watcher, ExpectedWaits(reader, clock))
     # SQLite takes one writer at a time: one writer thread queues them without lock or GIL contention.
     # PostgreSQL writes in parallel (row locks), and its threads wait on the network without the GIL.
     writes = ThreadPoolExecutor(1 if engine.dialect.name == "sqlite" else 16, thread_name_prefix="hub-write")
@@ -139,7 +145,7 @@ def build_hub(settings: HubSettings, clock: Clock = system_clock, http: httpx.As
         queue=queue,
         calling=build_calling(
             settings,
-            CallingDesk(queue, writer, clock, settings.calling, feed),
+            CallingDesk(queue, writer, clock, settings.calling, watcher),
             CallBoard(reader, settings.calling.poll_seconds),
             ScreenGate(writer),
         ),

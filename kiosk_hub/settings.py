@@ -157,6 +157,8 @@ class HubSettings(BaseModel):
     # is in docs/security.md ("Retention and backup").
     retention_days: int = Field(default=180, ge=1)
     purge_interval_seconds: float = 6 * 3600
+    # A kiosk's call for help nobody acknowledged for this long shows among the console's IT alerts.
+    help_escalate_after_seconds: float = Field(default=120.0, ge=10)
 
     # The key file that seals the config-signing key in the database; None: `key_file_path()` picks the default.
     key_file: Path | None = None
@@ -228,6 +230,9 @@ def settings_from_env(db: str | None = None) -> HubSettings:
         min_free_disk_mb=int(env.get("KIOSK_HUB_MIN_FREE_DISK_MB", base.min_free_disk_mb)),
         retention_days=int(env.get("KIOSK_HUB_RETENTION_DAYS", base.retention_days)),
         purge_interval_seconds=float(env.get("KIOSK_HUB_PURGE_INTERVAL_SECONDS", base.purge_interval_seconds)),
+        help_escalate_after_seconds=float(
+            env.get("KIOSK_HUB_HELP_ESCALATE_AFTER_SECONDS", base.help_escalate_after_seconds)
+        ),
     )
 
 

@@ -63,7 +63,10 @@ class Department(Wire):
     lane_policy: LanePolicy
     priority_every: int | None = Field(description="interleaved lanes: one priority ticket after this many normal")
     queue_length: int = Field(description="tickets waiting today")
-    wait_estimate_minutes: int = Field(description="for a normal ticket issued now")
+    wait_estimate_minutes: int = Field(
+        description="for a normal ticket issued now: the tickets ahead at the department's observed pace by hour of day"
+        " (the configured minutes per patient until calls have been observed)"
+    )
 
 
 class DepartmentList(Wire):
@@ -186,7 +189,9 @@ class Ticket(Wire):
     issued_at: datetime
     called_at: datetime | None
     position: int | None = Field(description="tickets to be called before this one; null once called/cancelled")
-    wait_estimate_minutes: int | None
+    wait_estimate_minutes: int | None = Field(
+        description="the `position` at the department's observed pace by hour of day; null once called/cancelled"
+    )
     status_url: str
     reprint: bool = Field(description="true when this is an existing ticket handed back (retry or same patient)")
 

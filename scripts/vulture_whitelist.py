@@ -147,3 +147,8 @@ _.at_room
 _.absent
 _.changed_at
 _.changed_by
+# Named in kiosk/screens/root.kv: the call-for-help row's label class and its button's handler.
+HelpBanner
+ask_for_help
+# pygal charts read their axis labels from this attribute (kiosk_hub/analytics/charts.py).
+_.x_labels

@@ -161,6 +161,13 @@ class HisClient:
             raise PortError(refusal) from exc
         return mapping.ticket(answer.ticket)
 
+    async def call_for_help(self, location: str, screen: str) -> None:
+        """Tell the reception staff a patient here needs help. One attempt within the default deadline: a patient
+        waiting is better told "go to the desk" soon than after retries (pressing again asks again; the hub
+        answers a second call while the first is open with the same call)."""
+        body = wire.HelpCallRequest(location=location[:120], screen=screen[:32])
+        await self.call("POST", "/api/v1/help-calls", wire.HelpCallAnswer, json=body, idempotent=False)
+
     # --- one request, with timeout, retries and the problem+json error mapping (the payment client's too) ------
 
     async def call(

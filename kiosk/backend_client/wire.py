@@ -149,3 +149,13 @@ class CheckInRequest(Request):
 class CheckIn(Answer):
     appointment: Appointment
     ticket: Ticket
+
+
+class HelpCallRequest(Request):
+    location: str = ""
+    screen: str = ""
+
+
+class HelpCallAnswer(Answer):
+    id: str
+    already_open: bool = False

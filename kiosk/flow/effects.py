@@ -126,6 +126,15 @@ class AbandonPayment:
 
 
 @dataclass(frozen=True, slots=True)
+class CallForHelp:
+    """Tell the reception staff a patient at this kiosk needs help: where it stands and on which screen."""
+
+    generation: int
+    location: str
+    screen: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionWiped:
     """The patient is gone: drop work in flight and anything a device still holds about them."""
 
@@ -147,5 +156,6 @@ Effect = (
     | WatchPayment
     | PayPaymentLater
     | AbandonPayment
+    | CallForHelp
     | SessionWiped
 )

@@ -253,6 +253,17 @@ class Tick:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class AskForHelp:
+    """The "Cần hỗ trợ / Need help" control (or its keypad key), on any screen."""
+
+
+@dataclass(frozen=True, slots=True)
+class HelpAnswered:
+    generation: int
+    sent: bool  # False: the hub could not be reached (the patient is sent to the desk)
+
+
 UserEvent = (
     StartCheckIn
     | StartBenefitLookup
@@ -272,6 +283,7 @@ UserEvent = (
     | OpenMaintenance
     | PrintTestSlip
     | PayLater
+    | AskForHelp
 )
 DeviceEvent = (
     CardPresented | CardUnreadable | CardNeedsKey | CardRemoved | QrScanned | PrinterChecked | Printed | PrintFailed
@@ -288,6 +300,7 @@ HubEvent = (
     | FeeQuoted
     | PaymentChanged
     | PaymentUnknown
+    | HelpAnswered
 )
 Event = UserEvent | DeviceEvent | HubEvent | Tick
 USER_EVENTS: tuple[type, ...] = UserEvent.__args__

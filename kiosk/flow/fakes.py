@@ -48,6 +48,7 @@ class FakeHis:
     tickets: dict[str, IssuedTicket] = field(default_factory=dict)  # by idempotency key
     checks: list[tuple[str, str, PartialDate | None]] = field(default_factory=list)
     appointments: dict[str, AppointmentRecord] = field(default_factory=dict)  # by booking code
+    help_calls: list[tuple[str, str]] = field(default_factory=list)  # (location, screen) of each call for help
     now: datetime = datetime(2026, 11, 23, 8, 0, tzinfo=VN_TZ)  # the hub's clock for the check-in window
 
     def _maybe_fail(self, name: str) -> None:
@@ -110,6 +111,10 @@ class FakeHis:
         self.tickets[order.idempotency_key] = ticket
         self.tickets.setdefault(f"{order.patient_id}/{order.department_id}", ticket)
         return ticket
+
+    async def call_for_help(self, location: str, screen: str) -> None:
+        self._maybe_fail("call_for_help")
+        self.help_calls.append((location, screen))
 
     async def find_appointment(self, code: str) -> AppointmentRecord | None:
         self._maybe_fail("find_appointment")

@@ -9,17 +9,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.domain.language import LANGUAGES, Language
-from kiosk.flow import appointments, identify, maintenance, paying, ticketing, triage
+from kiosk.flow import appointments, help_call, identify, maintenance, paying, ticketing, triage
 from kiosk.flow.effects import SessionWiped
 from kiosk.flow.events import (
     ANSWERS,
     USER_EVENTS,
+    AskForHelp,
     Back,
     Cancel,
     CardPresented,
     CardRemoved,
     ChooseLanguage,
     Event,
+    HelpAnswered,
     MoreTime,
     OpenMaintenance,
     Tick,
@@ -37,8 +39,10 @@ def step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Tr
         return Transition(session)  # a late answer for a patient who has gone
     if isinstance(event, Tick):
         return _tick(session, ctx, config)
+    if isinstance(event, HelpAnswered):
+        return help_call.answered(session, event)
     if isinstance(event, USER_EVENTS):
-        if session.step in BUSY_STEPS and not isinstance(event, ChooseLanguage):
+        if session.step in BUSY_STEPS and not isinstance(event, ChooseLanguage | AskForHelp):
             return Transition(session)  # the screen shows a spinner; stray touches change nothing
         session = replace(session, last_activity=ctx.now, idle_warning_since=None)
     if isinstance(event, ChooseLanguage):
@@ -46,6 +50,8 @@ def step(session: Session, event: Event, ctx: Context, config: FlowConfig) -> Tr
         return Transition(replace(session, language=lang))
     if isinstance(event, MoreTime):
         return Transition(session)
+    if isinstance(event, AskForHelp):
+        return help_call.ask(session, event, config)
     if isinstance(event, Cancel) or (isinstance(event, Back) and session.step in _BACK_TO_START):
         return wipe(session, ctx, config)
     if isinstance(event, CardRemoved):

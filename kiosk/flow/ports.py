@@ -52,6 +52,22 @@ class AppointmentPort(Protocol):
         ...
 
 
+@runtime_checkable
+class HelpPort(Protocol):
+    """The reception's help calls (the hub's /help-calls); found on the HIS client like `AppointmentPort`."""
+
+    async def call_for_help(self, location: str, screen: str) -> None:
+        """Raises when the hub could not be told (the patient is then sent to the desk)."""
+        ...
+
+
+def help_of(his: object) -> HelpPort:
+    """The help calls of a HIS port that serves them; without them the patient is sent to the desk."""
+    if isinstance(his, HelpPort):
+        return his
+    raise PortError("call_staff.hub_away")
+
+
 def bookings_of(his: object) -> AppointmentPort:
     """The booking calls of a HIS port that serves them; a kiosk whose HIS cannot says so to the patient."""
     if isinstance(his, AppointmentPort):

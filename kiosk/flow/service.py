@@ -24,6 +24,7 @@ from kiosk.flow.events import (
     EntitlementChecked,
     Event,
     FeeQuoted,
+    HelpAnswered,
     HubFailed,
     PatientFound,
     PatientNotFound,
@@ -36,7 +37,7 @@ from kiosk.flow.events import (
     TicketIssued,
 )
 from kiosk.flow.machine import step
-from kiosk.flow.ports import AppointmentPort, HisPort, PaymentPort, PrinterPort
+from kiosk.flow.ports import AppointmentPort, HelpPort, HisPort, PaymentPort, PrinterPort
 from kiosk.flow.records import FeeQuote
 from kiosk.flow.state import Operation, Session
 from kiosk.flow.transition import Context, FlowConfig
@@ -69,6 +70,7 @@ class FlowService:
         # Bookings: the HIS client answers them itself unless a wrapper hides it; without one, a booking code
         # reads as "not recognised" (the patient uses a card or a number).
         self._appointments = appointments or (his if isinstance(his, AppointmentPort) else None)
+        self._help = his if isinstance(his, HelpPort) else None  # without it, a call for help says "go to the desk"
         self.alerts: AlertPort = alerts if alerts is not None else LoggingAlerts()
         # None: this kiosk takes no payments; fee-paying patients get their ticket and pay at the cashier.
         self._payments = payments
@@ -113,8 +115,9 @@ class FlowService:
                 task.cancel()
             return
         task = self._spawn(self._perform(effect))
-        if isinstance(effect, fx.AlertIt | fx.AbandonPayment):
-            # An alert is about the kiosk, a given-up payment about the money, not the patient: the wipe that
+        if isinstance(effect, fx.AlertIt | fx.AbandonPayment | fx.CallForHelp):
+            # An alert is about the kiosk, a given-up payment about the money, not the patient, and staff asked for
+            # come to the kiosk even if the patient's session ends (the idle wipe while they wait): the wipe that
             # often follows must not cancel them.
             self._alerting.add(task)
             task.add_done_callback(self._alerting.discard)
@@ -183,6 +186,11 @@ class FlowService:
             return Printed(effect.generation)
         if isinstance(effect, fx.AlertIt):
             await self.alerts.alert(effect.reason)
+        if isinstance(effect, fx.CallForHelp):
+            if self._help is None:
+                return HelpAnswered(effect.generation, sent=False)
+            await self._help.call_for_help(effect.location, effect.screen)
+            return HelpAnswered(effect.generation, sent=True)
         return None
 
     async def _payment_answer(self, effect: fx.QuoteFee | fx.OpenPayment | fx.AbandonPayment) -> Event | None:
@@ -248,6 +256,8 @@ _OPERATIONS: dict[type, Operation] = {
 
 
 def _failure_event(effect: fx.Effect, exc: Exception) -> Event | None:
+    if isinstance(effect, fx.CallForHelp):
+        return HelpAnswered(effect.generation, sent=False)
     if isinstance(effect, fx.CheckPrinter):
         return PrinterChecked(effect.generation, printable=False, state="error")  # a check that fails is no "ready"
     if isinstance(effect, fx.PrintTicket | fx.PrintDeskSlip):

@@ -69,6 +69,14 @@ PAPER_IN_HAND_STEPS = frozenset({Step.DONE, Step.DESK})
 IDENTITY_STEPS = frozenset({Step.HOME, Step.IDENTIFY})
 
 
+class HelpCall(StrEnum):
+    """Where the patient's call for help stands, as the banner on every screen says it."""
+
+    CALLING = "calling"
+    SENT = "sent"  # the reception staff's page shows it
+    HUB_AWAY = "hub_away"  # not sent: the patient is asked to walk to the desk
+
+
 class Operation(StrEnum):
     """A hub call that can fail and be tried again from the HUB_FAILED step."""
 
@@ -115,6 +123,7 @@ class Session:
     fee: FeeQuote | None = None  # the fee-paying visit's price, once the hub answered (None: still asking)
     payment: PaymentRecord | None = None  # the exam fee's payment, once opened
     payment_deadline: float | None = None  # monotonic: the kiosk stops waiting for the bank then
+    help: HelpCall | None = None  # the patient asked for help: calling, staff told, or the hub away
 
     def wiped(self, now: float) -> Session:
         """A fresh session for the next patient; the generation makes late answers for this one fall away."""

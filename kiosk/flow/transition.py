@@ -19,6 +19,7 @@ class FlowConfig:
     paper_in_hand_s: float = 15.0  # ticket or slip printed: back to the start after this long
     language: Language = DEFAULT_LANGUAGE  # every session starts in it; the patient may switch
     kiosk_name: str = "kiosk"
+    kiosk_location: str = ""  # where the kiosk stands, told to the reception staff with a call for help
     maintenance_pin_sha256: str | None = None  # None: no maintenance screen on this kiosk
 
     def __post_init__(self) -> None:

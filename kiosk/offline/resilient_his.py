@@ -20,7 +20,7 @@ from kiosk.backend_client import mapping
 from kiosk.backend_client.errors import HisConnectionError, HisResponseError
 from kiosk.domain.dates import PartialDate, local_date
 from kiosk.domain.ticket import Lane
-from kiosk.flow.ports import HisPort, PortError, bookings_of
+from kiosk.flow.ports import HisPort, PortError, bookings_of, help_of
 from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
@@ -103,6 +103,12 @@ class ResilientHis:
         if not self.breaker.allow():
             raise PortError("appointment.unavailable")
         return await bookings_of(self._inner).check_in_appointment(code, order)
+
+    async def call_for_help(self, location: str, screen: str) -> None:
+        """With the hub known to be away the patient is told at once to walk to the desk, not after a timeout."""
+        if not self.breaker.allow():
+            raise PortError("call_staff.hub_away")
+        await help_of(self._inner).call_for_help(location, screen)
 
     # --- the HIS port ----------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import Any
 from kiosk.domain.dates import PartialDate
 from kiosk.domain.language import DEFAULT_LANGUAGE
 from kiosk.domain.ticket import DeskSlip, QueueTicket
-from kiosk.flow.ports import HisPort, PrinterPort, PrinterStatus, bookings_of
+from kiosk.flow.ports import HisPort, PrinterPort, PrinterStatus, bookings_of, help_of
 from kiosk.flow.records import (
     AppointmentRecord,
     DepartmentChoice,
@@ -125,3 +125,6 @@ class ShownDepartments:
 
     async def check_in_appointment(self, code: str, order: TicketOrder) -> IssuedTicket:
         return await bookings_of(self._his).check_in_appointment(code, order)
+
+    async def call_for_help(self, location: str, screen: str) -> None:
+        await help_of(self._his).call_for_help(location, screen)

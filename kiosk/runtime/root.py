@@ -110,6 +110,7 @@ def flow_config(settings: KioskSettings) -> FlowConfig:
         paper_in_hand_s=session.paper_in_hand_s,
         language=settings.screen.language,
         kiosk_name=settings.kiosk_name,
+        kiosk_location=settings.location,
         maintenance_pin_sha256=pin_digest(pin.get_secret_value()) if pin else None,
     )
 

@@ -1,5 +1,6 @@
-"""The kiosk's frame: hospital header with the language switch, the current screen, the device/network status
-strip, and the idle warning on top. It picks the screen for the session's step and re-renders on every change."""
+"""The kiosk's frame: hospital header with the call for help and the language switch, where a call for help
+stands, the current screen, the device/network status strip, and the idle warning on top. It picks the screen for
+the session's step and re-renders on every change."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition
 from kivy.uix.widget import Widget
 
-from kiosk.flow.events import ChooseLanguage, MoreTime, OpenMaintenance
+from kiosk.flow.events import AskForHelp, ChooseLanguage, MoreTime, OpenMaintenance
 from kiosk.flow.state import BUSY_STEPS, Session, Step
 from kiosk.i18n.catalogue import translate
 from kiosk.screens.base import KioskScreen, Send, load_kv
@@ -87,6 +88,10 @@ class StatusDot(Label):  # type: ignore[misc]
     ok = BooleanProperty(True)
 
 
+class HelpBanner(Label):  # type: ignore[misc]
+    shown = BooleanProperty(False)
+
+
 class IdleOverlay(FloatLayout):  # type: ignore[misc]
     def __init__(self, send: Send, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -137,6 +142,10 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         self.session = session
         lang = session.language
         self.ids.language.text = translate("app.language_switch", lang)
+        self.ids.call_staff.text = translate("call_staff.button", lang)
+        banner = self.ids.help_banner
+        banner.shown = session.help is not None
+        banner.text = translate(f"call_staff.{session.help.value}", lang) if session.help is not None else ""
         manager = self.ids.screens
         name = SCREEN_FOR_STEP[session.step]
         screen = self._screen(name)
@@ -177,6 +186,9 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         if choice_id == "language":
             language: Widget = self.ids.language
             return language
+        if choice_id == "call_staff":
+            call_staff: Widget = self.ids.call_staff
+            return call_staff
         return self._screen(SCREEN_FOR_STEP[self.session.step]).focus_target(choice_id)
 
     def show_focus(self, choice_id: str | None) -> None:
@@ -197,6 +209,9 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
     def toggle_high_contrast(self) -> None:
         if self.display_toggle is not None:
             self.display_toggle("high_contrast")
+
+    def ask_for_help(self) -> None:
+        self.send(AskForHelp())
 
     def switch_language(self) -> None:
         self.send(ChooseLanguage("en" if self.session.language == "vi" else "vi"))

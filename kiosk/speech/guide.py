@@ -11,10 +11,10 @@ import logging
 from dataclasses import dataclass, replace
 
 from kiosk.domain.spoken_numbers import spell_digits
-from kiosk.flow.events import Event, MoreTime
+from kiosk.flow.events import AskForHelp, Event, MoreTime
 from kiosk.flow.state import Session, Step
 from kiosk.speech.activation import SpeechMode
-from kiosk.speech.keypad import KeypadMap, KeyPress
+from kiosk.speech.keypad import KeypadMap, KeyPress, KioskKey
 from kiosk.speech.navigator import Choice, KeyOutcome, Say, TactileState, on_key, synced
 from kiosk.speech.port import SpeechError, SpeechPort
 from kiosk.speech.prompts import notice_text, phrase
@@ -35,6 +35,7 @@ class _Screen:
     departments_loaded: bool
     idle_warning: bool
     printed: bool
+    help: str | None
 
     @classmethod
     def of(cls, session: Session) -> _Screen:
@@ -46,6 +47,7 @@ class _Screen:
             bool(session.departments),
             session.idle_warning_since is not None,
             session.printed,
+            session.help.value if session.help is not None else None,
         )
 
 
@@ -80,6 +82,10 @@ class SpeechGuide:
             self._patient_left()
         answering, self._answering = self._answering, False
         if not self.mode.on:
+            return
+        if previous is not None and screen.help != previous.help and screen == replace(previous, help=screen.help):
+            if screen.help is not None:  # only the call for help moved on: say where it stands
+                self._say(phrase(f"call_staff.{screen.help}", session.language), session.language)
             return
         if previous is not None and screen == replace(previous, notice_key=None):
             return  # only a notice went away (the patient typed on): nothing new to hear
@@ -116,6 +122,12 @@ class SpeechGuide:
         press = self.keypad.translate(keycode)
         if press is None:
             return ()
+        if press.key == KioskKey.CALL_STAFF:
+            # Acts whatever the voice was doing, and turns the voice on: the patient hears the call's answer.
+            self.mode = replace(self.mode, on=True)
+            if session.help is not None and session.help.value != "hub_away":  # asked already: say where it is
+                self._say(phrase(f"call_staff.{session.help.value}", session.language), session.language)
+            return (AskForHelp(),)
         self.mode, only_switched_on = self.mode.key_pressed(press)
         if only_switched_on:
             greeting = phrase("speech.on", session.language) + " "

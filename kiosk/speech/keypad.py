@@ -2,7 +2,7 @@
 
 Pure (no Kivy import): a screen's `on_key_down(window, key, scancode, codepoint, modifiers)` passes `key` to
 `KeypadMap.translate`. Audio-navigation keypads (EZ Access style) present themselves as USB keyboards, so the
-table is configurable per model; the default covers arrows, Enter, Escape, Backspace, F1/F2, +/-, both digit
+table is configurable per model; the default covers arrows, Enter, Escape, Backspace, F1/F2/F3, +/-, both digit
 rows, and the SDL codes Kivy passes through unmapped (volume keys, Help).
 """
 
@@ -21,7 +21,8 @@ class KioskKey(StrEnum):
     RIGHT = "right"
     SELECT = "select"
     BACK = "back"
-    HELP = "help"
+    HELP = "help"  # how the keys work (spoken)
+    CALL_STAFF = "call_staff"  # "Cần hỗ trợ": the reception staff are called to the kiosk
     REPEAT = "repeat"
     VOLUME_UP = "volume_up"
     VOLUME_DOWN = "volume_down"
@@ -59,6 +60,8 @@ DEFAULT_KEYS: dict[int, KioskKey] = {
     266: KioskKey.ERASE,  # keypad "." (a numeric keypad's only spare key near the digits)
     282: KioskKey.HELP,  # F1
     SDL_HELP: KioskKey.HELP,
+    284: KioskKey.CALL_STAFF,  # F3
+    267: KioskKey.CALL_STAFF,  # keypad "/"
     283: KioskKey.REPEAT,  # F2
     268: KioskKey.REPEAT,  # keypad "*"
     43: KioskKey.VOLUME_UP,  # "+"

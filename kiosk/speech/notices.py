@@ -196,4 +196,8 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Không thanh toán được tại ki-ốt lúc này. Bạn vẫn được lấy số; vui lòng nộp tiền khám tại quầy thu ngân.",
         "Paying at the kiosk is not possible now. You still get a number; please pay at the cashier.",
     ),
+    "call_staff.hub_away": (
+        "Không gửi được yêu cầu hỗ trợ. Xin mời đến quầy tiếp đón.",
+        "The call for help could not be sent. Please go to the reception desk.",
+    ),
 }

@@ -114,6 +114,15 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Up and down arrows move between the choices. Select confirms. Back goes back. "
         "Repeat says it again. Plus and minus change the volume.",
     ),
+    "call_staff.calling": ("Đang gọi nhân viên tiếp đón.", "Calling the reception staff."),
+    "call_staff.sent": (
+        "Đã báo nhân viên tiếp đón. Xin chờ tại ki-ốt, nhân viên sẽ đến.",
+        "The reception staff have been told. Please wait at the kiosk; someone is coming.",
+    ),
+    "call_staff.hub_away": (
+        "Không gửi được yêu cầu hỗ trợ. Xin mời đến quầy tiếp đón.",
+        "The call for help could not be sent. Please go to the reception desk.",
+    ),
     "help.digits": (
         "Các phím số để nhập số. Phím xóa để xóa số vừa nhập.",
         "The number keys type your number. Erase removes the last digit.",

@@ -4,7 +4,8 @@
 - `ConsoleReader` (admin, viewer), `AdminOnly`, `AdminChange` (admin, CSRF), `SignedIn` (any console user):
   the admin console's session cookie.
 - `StaffCaller`: staff of the department in the path (or an admin), console session and CSRF token; `StaffReader`
-  the same people opening its calling page.
+  the same people opening its calling page; `StaffChange`: staff of any department (or an admin), with the CSRF
+  token (the help calls' acknowledgement).
 - `integration(scope)`: an integration credential (bearer token) holding the scope.
 - `ScreenPrincipal`: an enrolled waiting-room screen (its cookie).
 - `Public`, and `stated("…")` for a handler that checks its own credential on a hot path.
@@ -249,6 +250,19 @@ async def _staff_reader(department_id: str, user: SignedIn) -> ConsoleIdentity:
 
 
 StaffReader = Annotated[ConsoleIdentity, Depends(_staff_reader)]
+
+
+@_rule("console:staff")
+async def _front_desk(request: Request, user: SignedIn) -> Change:
+    """A POST of the staff's pages not bound to one department (acknowledging a kiosk's call for help): staff or
+    an admin, with the session's CSRF token; viewers change nothing."""
+    form = await _checked_form(request, user)
+    if user.role not in (Role.STAFF, Role.ADMIN):
+        raise ConsoleRefusedError("forbidden", user)
+    return Change(user, form)
+
+
+StaffChange = Annotated[Change, Depends(_front_desk)]
 
 
 def _text(value: object) -> str | None:

@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/v1")
 def get_departments(hub: HubDep, _kiosk: KioskPrincipal) -> wire.DepartmentList:
     """Departments with rooms, opening hours, today's queue length and the wait for a ticket issued now."""
     with hub.reader() as session:
-        return wire.DepartmentList(departments=list_departments(session, hub.clock()))
+        return wire.DepartmentList(departments=list_departments(session, hub.clock(), hub.queue.estimator))
 
 
 @router.post(

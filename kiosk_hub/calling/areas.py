@@ -16,6 +16,7 @@ from kiosk_hub.calling.estimate import expected_wait
 from kiosk_hub.calling.models import CallingArea, CallingAreaPlace, CallingRoom, CallKind, CallLogEntry
 from kiosk_hub.db.models import Department, Room, Ticket, TicketStatus
 from kiosk_hub.queue.catalog import Catalog
+from kiosk_hub.queue.estimate import WaitEstimator
 
 AREA_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 HOUR = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -135,7 +136,10 @@ def area_rooms(session: Session, area: AreaSettings) -> list[Room]:
     return [r for r in rooms if r.department_id in whole or r.id in single]
 
 
-def area_view(session: Session, catalog: Catalog, area: AreaSettings, day: date, day_start: datetime) -> AreaView:
+def area_view(
+    session: Session, catalog: Catalog, estimator: WaitEstimator, area: AreaSettings, day: date, day_start: datetime,
+    now: datetime,
+) -> AreaView:  # fmt: skip
     rooms = area_rooms(session, area)
     departments = {r.department_id for r in rooms}
     waiting: dict[tuple[str, str | None], int] = {
@@ -158,7 +162,7 @@ def area_view(session: Session, catalog: Catalog, area: AreaSettings, day: date,
     for room in rooms:
         count = waiting.get((room.department_id, room.id), 0) + waiting.get((room.department_id, None), 0)
         info = catalog.department(room.department_id)
-        minutes = expected_wait(info, room.id, "normal", count) if info else 0
+        minutes = expected_wait(estimator, info, room.id, count, now) if info else 0
         lines.append(RoomLine(room.id, room.department_id, room.name_vi, room.name_en, room.location_vi,
                               room.location_en, current.get(room.id), count, minutes,
                               states.get(room.id, "open")))  # fmt: skip

@@ -26,6 +26,7 @@ from kiosk_hub.queue.state import add_to_counter, raise_counter
 from kiosk_hub.queue.tickets import QueueBook, lock_department, take_next
 from kiosk_hub.queue.watch import QueueWatcher
 from kiosk_hub.settings import CallingSettings
+from kiosk_hub.waits.learn import record_service
 
 Clock = Callable[[], datetime]
 
@@ -152,6 +153,9 @@ class CallingDesk:
                 raise self._wrong_state(ticket)
             ticket.status, record.done_at = TicketStatus.SERVED, now
             self._log(session, CallKind.DONE, ticket, actor, now)
+            if record.started_at is not None:  # the time at the counter teaches the expected waits
+                record_service(session.connection(), ticket.department_id, ticket.room_id, ticket.lane,
+                               record.started_at, now)  # fmt: skip
             self._watcher.served(session.connection(), ticket, now)
             return self._commit(session, ticket)
 

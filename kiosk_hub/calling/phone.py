@@ -63,7 +63,9 @@ def _message(hub: Hub, ticket_id: str, now: TicketNow, lane: str) -> str:
     room = department.room(now.room_id) if department else None
     vi, en = state_words(TicketStatus(now.status), now.position)
     wait = (
-        expected_wait(department, now.room_id, lane, now.position) if department and now.position is not None else None
+        expected_wait(hub.queue.estimator, department, now.room_id, now.position, hub.clock())
+        if department and now.position is not None
+        else None
     )
     return json.dumps({
         "status": now.status, "position": now.position, "wait_minutes": wait, "state_vi": vi, "state_en": en,

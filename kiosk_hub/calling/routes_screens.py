@@ -104,7 +104,8 @@ def _area(hub: Hub, area_id: str) -> AreaSettings:
 
 def _state(hub: Hub, area: AreaSettings) -> str:
     with hub.reader() as session:
-        view = area_view(session, hub.queue.catalog, area, hub.queue.today(), day_start(hub.clock()))
+        now = hub.clock()
+        view = area_view(session, hub.queue.catalog, hub.queue.estimator, area, hub.queue.today(), day_start(now), now)
     rooms = {r.room_id: r for r in view.rooms}
     recent = [
         {"number": c.number, "room_vi": rooms[c.room_id].name_vi if c.room_id in rooms else "",

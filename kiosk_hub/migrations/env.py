@@ -11,8 +11,10 @@ from kiosk_hub.calling import models as _calling_models  # noqa: F401 - calling:
 from kiosk_hub.db.models import Base
 from kiosk_hub.events import models as _event_models  # noqa: F401 - the event feed's tables
 from kiosk_hub.fleet import models as _fleet_models  # noqa: F401 - fleet tables in the metadata for autogenerate
+from kiosk_hub.help import models as _help_models  # noqa: F401 - the kiosks' calls for help
 from kiosk_hub.his import models as _his_models  # noqa: F401 - the HIS integration's tables
 from kiosk_hub.leases import models as _lease_models  # noqa: F401 - lease tables too
+from kiosk_hub.waits import models as _wait_models  # noqa: F401 - the expected waits' learned pace
 
 config = context.config
 

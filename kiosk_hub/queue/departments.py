@@ -12,7 +12,7 @@ from kiosk.domain.dates import VN_TZ
 from kiosk.domain.ticket import Lane
 from kiosk_hub import wire
 from kiosk_hub.db.models import Department, LanePolicy, Room, Ticket, TicketStatus
-from kiosk_hub.queue.order import wait_minutes
+from kiosk_hub.queue.estimate import ConfiguredPace, WaitEstimator
 from kiosk_hub.queue.state import tickets_ahead
 
 
@@ -38,8 +38,12 @@ def is_open(periods: list[wire.OpeningPeriod], moment: datetime) -> bool:
     return any(local.isoweekday() in p.days and p.opens <= hhmm < p.closes for p in periods)
 
 
-def list_departments(session: Session, moment: datetime) -> list[wire.Department]:
-    """Every department kiosks may show, with its rooms and today's queue, in the hospital's display order."""
+def list_departments(
+    session: Session, moment: datetime, estimator: WaitEstimator | None = None
+) -> list[wire.Department]:
+    """Every department kiosks may show, with its rooms, today's queue and the wait of a normal ticket issued now
+    (the hub's learned pace; the configured minutes per patient without one), in the hospital's display order."""
+    estimator = estimator or ConfiguredPace()
     day = moment.astimezone(VN_TZ).date()
     rooms: dict[str, list[Room]] = {}
     for room in session.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.id)):
@@ -73,7 +77,7 @@ def list_departments(session: Session, moment: datetime) -> list[wire.Department
                 lane_policy=policy,
                 priority_every=dep.priority_every if policy is LanePolicy.INTERLEAVED else None,
                 queue_length=int(waiting.get(dep.id, 0)),
-                wait_estimate_minutes=wait_minutes(ahead, dep.minutes_per_patient, len(dep_rooms)),
+                wait_estimate_minutes=estimator.minutes(dep.id, dep.minutes_per_patient, len(dep_rooms), ahead, moment),
             )
         )
     return result

@@ -32,7 +32,8 @@ from kiosk_hub.queue.batch import (
     write_batch,
 )
 from kiosk_hub.queue.catalog import Catalog
-from kiosk_hub.queue.order import next_is_priority, wait_minutes
+from kiosk_hub.queue.estimate import ConfiguredPace, WaitEstimator
+from kiosk_hub.queue.order import next_is_priority
 from kiosk_hub.queue.state import first_waiting, normals_since_priority, record_call, tickets_ahead
 from kiosk_hub.queue.watch import QueueWatcher, Unwatched
 
@@ -51,8 +52,10 @@ class QueueBook:
         clock: Clock,
         public_base_url: str,
         watcher: QueueWatcher | None = None,
+        estimator: WaitEstimator | None = None,
     ) -> None:
         self._watcher = watcher or Unwatched()
+        self.estimator = estimator or ConfiguredPace()
         self._reader = reader
         self._writer = writer
         self._clock = clock
@@ -200,7 +203,13 @@ class QueueBook:
     def _wire(self, ticket: TicketFacts, *, reprint: bool, ahead: int | None) -> wire.Ticket:
         department = self.catalog.department(ticket.department_id)
         assert department is not None  # a foreign key
-        estimate = None if ahead is None else wait_minutes(ahead, department.minutes_per_patient, len(department.rooms))
+        estimate = (
+            None
+            if ahead is None
+            else self.estimator.minutes(
+                department.id, department.minutes_per_patient, len(department.rooms), ahead, self._clock()
+            )
+        )
         return wire.Ticket(
             id=ticket.id,
             number=ticket.number,

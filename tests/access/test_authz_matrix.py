@@ -66,6 +66,7 @@ ADMITS = {
     "console:reader": {"viewer", "admin"},
     "console:admin": {"admin"},
     "console:staff-of-department": {"staff_noi", "admin"},
+    "console:staff": {"staff_noi", "staff_kkb", "admin"},
     "integration:calling": {"his"},
     "integration:events": {"his"},
     "kiosk:own-payment": {"kiosk_a"},
@@ -184,6 +185,13 @@ EXPECTED = {
     "POST /fleet/payments/refunded": "console:admin",
     "GET /fleet/payments/prices": "console:reader",
     "POST /fleet/payments/prices": "console:admin",
+    "POST /api/v1/help-calls": "kiosk",
+    "GET /fleet/help": "console:any",
+    "POST /fleet/help/{call_id}/acknowledge": "console:staff",
+    "GET /fleet/analytics": "console:reader",
+    "GET /fleet/analytics/tickets-per-hour.svg": "console:reader",
+    "GET /fleet/analytics/waits.svg": "console:reader",
+    "GET /fleet/analytics.csv": "console:reader",
 }
 MOUNTS = {"/static"}  # files anyone may read: the console's styles and script, the ticket pages' styles
 # Last: posting it signs the caller out.

@@ -60,6 +60,9 @@ SERVICES = (
     "calling/refusals.py",
     "calling/services.py",
     "calling/staff_view.py",
+    "waits/learn.py",
+    "waits/estimate.py",
+    "waits/models.py",
 )
 HTTP_EDGE = {"access/principals.py"}  # the routes' access dependencies: FastAPI by nature
 HTTP = ("fastapi", "starlette", "kiosk_hub.web", "kiosk_hub.api")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from kiosk_hub.fleet.models import FleetKiosk, KioskGroup
 from kiosk_hub.hub import build_hub
 from kiosk_hub.kiosk_tokens import hash_token, new_token
 from kiosk_hub.migrate import alembic_config, current_head, upgrade
-from kiosk_hub.queue.tickets import IssueRequest
+from kiosk_hub.queue.tickets import IssueRequest, QueueBook
 from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.support.keys import key_file_for
@@ -51,6 +51,8 @@ TABLES = {
     "call_log",
     "calling_areas",
     "display_screens",
+    "wait_rates",
+    "wait_last_calls",
     "alembic_version",
 }
 DAY = date(2026, 11, 23)  # the local day of the `clock` fixture
@@ -238,14 +240,17 @@ def assert_events_and_visits_arrive_with_data(url: str, clock: FakeClock) -> Non
             assert session.scalar(text("SELECT last_position FROM event_counter")) == 0
     finally:
         hub.engine.dispose()
-    command.downgrade(alembic_config(url), "0501")
+    assert_downgrade_keeps_the_tickets(url, "0501", {"outbox_events", "his_visits"}, 2)
+
+
+def assert_downgrade_keeps_the_tickets(url: str, revision: str, dropped: set[str], tickets: int) -> None:
+    """Down to `revision`: these tables are gone, the tickets stay; then up to head again."""
+    command.downgrade(alembic_config(url), revision)
     engine = create_engine(url)
     try:
-        tables = set(inspect(engine).get_table_names())
-        assert "outbox_events" not in tables
-        assert "his_visits" not in tables
+        assert not set(inspect(engine).get_table_names()) & dropped
         with engine.connect() as conn:
-            assert conn.scalar(text("SELECT count(*) FROM tickets")) == 2
+            assert conn.scalar(text("SELECT count(*) FROM tickets")) == tickets
     finally:
         engine.dispose()
     upgrade(url)
@@ -258,3 +263,37 @@ def test_0700_0710_arrive_with_data_on_sqlite(tmp_path: Path, clock: FakeClock) 
 @pytest.mark.postgres
 def test_0700_0710_arrive_with_data_on_postgresql(postgres: PostgresServer, clock: FakeClock) -> None:
     assert_events_and_visits_arrive_with_data(postgres.create_database("hub_events_0700"), clock)
+
+
+def assert_wait_rates_arrive_with_data(url: str, clock: FakeClock) -> None:
+    """From 0600 (0650's down_revision) with a queue already waiting: after 0650 the next calls teach the pace;
+    downgrading to 0600 drops only the learned pace and the help calls."""
+    upgrade(url, "0600")
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
+    seed(hub)
+    kiosk = hub.gate.kiosk_id(enrol(hub))
+    assert kiosk is not None
+    before = QueueBook(hub.reader, hub.writer, clock, "http://hub.test")  # as the hub issued before 0650
+    for key in ("w-1", "w-2", "w-3"):
+        before.issue(IssueRequest(kiosk, key, wire.TicketRequest.model_validate({"department_id": "NOI"})))
+    hub.engine.dispose()
+    upgrade(url)
+    hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
+    try:
+        hub.queue.call_next("NOI")
+        clock.now += timedelta(minutes=5)
+        hub.queue.call_next("NOI")
+        with hub.reader() as session:
+            assert session.scalar(text("SELECT mean_seconds FROM wait_rates WHERE room_id = '' AND hour = 24")) == 300
+    finally:
+        hub.engine.dispose()
+    assert_downgrade_keeps_the_tickets(url, "0600", {"wait_rates", "wait_last_calls", "help_calls"}, 3)
+
+
+def test_0650_arrives_with_data_on_sqlite(tmp_path: Path, clock: FakeClock) -> None:
+    assert_wait_rates_arrive_with_data(f"sqlite:///{tmp_path / 'waits.sqlite3'}", clock)
+
+
+@pytest.mark.postgres
+def test_0650_arrives_with_data_on_postgresql(postgres: PostgresServer, clock: FakeClock) -> None:
+    assert_wait_rates_arrive_with_data(postgres.create_database("hub_waits_0650"), clock)

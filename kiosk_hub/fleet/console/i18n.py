@@ -7,6 +7,7 @@ from collections.abc import Callable
 from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from kiosk_hub.fleet.console.i18n_golive import GO_LIVE_MESSAGES
 from kiosk_hub.fleet.console.i18n_payments import PAYMENT_MESSAGES
+from kiosk_hub.fleet.console.i18n_queue import QUEUE_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("Quản lý ki-ốt", "Kiosk fleet"),
@@ -251,6 +252,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 MESSAGES.update(GO_LIVE_MESSAGES)
 MESSAGES.update(PAYMENT_MESSAGES)
+MESSAGES.update(QUEUE_MESSAGES)
 
 
 def translator(lang: str) -> Callable[[str], str]:

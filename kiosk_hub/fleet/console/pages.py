@@ -25,6 +25,7 @@ from kiosk_hub.fleet.models import (
     KioskGroup,
     RemoteAction,
 )
+from kiosk_hub.help import desk as help_desk
 from kiosk_hub.his.register import PatientRegister
 from kiosk_hub.hub import Hub
 
@@ -73,10 +74,11 @@ def fleet_view(request: Request, user: ConsoleReader) -> Response:
             https=request.url.scheme == "https", his_connected=not isinstance(hub.his, PatientRegister)
         )
         gaps = readiness.gaps(session, hub.settings, facts, now)
+        unanswered = help_desk.overdue(session, now, timedelta(seconds=hub.settings.help_escalate_after_seconds))
     days = sorted({r["fleet"].funnel_day for r in rows if r["fleet"].funnel_day})
     day = days[-1] if days else ""
     funnel = _funnel_totals([r["fleet"] for r in rows], day)
-    return render(request, "fleet.html", user=user, rows=rows, funnel=funnel, day=day, gaps=gaps)
+    return render(request, "fleet.html", user=user, rows=rows, funnel=funnel, day=day, gaps=gaps, unanswered=unanswered)
 
 
 def _lost(fleet: FleetKiosk, now: datetime) -> bool:
