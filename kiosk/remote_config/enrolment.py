@@ -25,6 +25,9 @@ class KioskCredentials(BaseModel):
     hub_url: str
     group_id: str = ""  # the group it was enrolled into (for the record: IT may move it)
     enrolled_config_version: int = 0  # what its group ran at enrolment: nothing older is ever applied
+    # The hub's release-signing key, pinned likewise (empty: enrolled before the hub had one; `kiosk enrol` again).
+    release_public_key: str = ""
+    release_key_id: str = ""
 
 
 class _EnrolReply(BaseModel):
@@ -34,6 +37,8 @@ class _EnrolReply(BaseModel):
     config_key_id: str
     group_id: str
     config_version: int
+    release_public_key: str = ""
+    release_key_id: str = ""
 
 
 class EnrolmentRefusedError(Exception):
@@ -52,9 +57,12 @@ async def enrol(http: httpx.AsyncClient, code: str, name: str) -> KioskCredentia
     reply = _EnrolReply.model_validate_json(response.content)
     if public_key_id(load_public_key(reply.config_public_key)) != reply.config_key_id:
         raise EnrolmentRefusedError("the hub's configuration key does not match its name")
+    if reply.release_public_key and public_key_id(load_public_key(reply.release_public_key)) != reply.release_key_id:
+        raise EnrolmentRefusedError("the hub's release key does not match its name")
     return KioskCredentials(
         kiosk_id=reply.kiosk_id, token=reply.token, config_public_key=reply.config_public_key,
         hub_url=str(http.base_url), group_id=reply.group_id, enrolled_config_version=reply.config_version,
+        release_public_key=reply.release_public_key, release_key_id=reply.release_key_id,
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from kiosk_hub.fleet.key_rotation import key_changes
 from kiosk_hub.fleet.models import FleetKiosk
 from kiosk_hub.fleet.signing import SigningKeyUnavailableError
 from kiosk_hub.hub import Hub
+from kiosk_hub.releases.keys import release_key
 
 router = APIRouter(prefix="/fleet/v1", tags=["fleet"], include_in_schema=False)
 log = logging.getLogger("kiosk_hub.fleet")
@@ -59,6 +60,9 @@ class EnrolReply(BaseModel):
     config_key_id: str
     group_id: str
     config_version: int  # what the kiosk's group runs now: the kiosk never accepts an older version
+    # The release-signing key, pinned beside the configuration key: a role of its own (`kiosk_hub/releases/keys.py`).
+    release_public_key: str = ""
+    release_key_id: str = ""
 
 
 @router.post("/enrol", status_code=201, dependencies=[Public])  # the one-time code in the body is the credential
@@ -67,6 +71,7 @@ def enrol(request: Request, body: EnrolRequest) -> EnrolReply:
     with hub.writer() as session:
         try:
             done = enrolment.redeem(session, hub.config_keys, body.code, body.name, hub.clock())
+            release = release_key(session, hub.config_keys, hub.clock())
         except enrolment.EnrolmentError as exc:
             session.rollback()
             raise errors.HubError(_ENROL_STATUS.get(exc.code, 400), exc.code, f"Enrolment refused: {exc.code}") from exc
@@ -76,6 +81,7 @@ def enrol(request: Request, body: EnrolRequest) -> EnrolReply:
     return EnrolReply(
         kiosk_id=done.kiosk_id, token=done.token, config_public_key=done.config_public_key,
         config_key_id=done.config_key_id, group_id=done.group_id, config_version=done.config_version,
+        release_public_key=release.public_b64, release_key_id=release.key_id,
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from kiosk_hub.events import models as _event_models  # noqa: F401 - the event f
 from kiosk_hub.fleet import models as _fleet_models  # noqa: F401 - fleet tables in the metadata for autogenerate
 from kiosk_hub.his import models as _his_models  # noqa: F401 - the HIS integration's tables
 from kiosk_hub.leases import models as _lease_models  # noqa: F401 - lease tables too
+from kiosk_hub.releases import models as _release_models  # noqa: F401 - kiosk software releases
 
 config = context.config
 
