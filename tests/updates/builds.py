@@ -5,6 +5,7 @@ bundle. A slim bundle holds the project's wheel only: its kiosks stand on a shar
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -12,7 +13,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from kiosk.updates.manifest import this_platform, this_python
+from kiosk.updates.manifest import ReleaseFile, ReleaseManifest, this_platform, this_python
 
 REPO = Path(__file__).resolve().parents[2]
 CRASH = '\nraise RuntimeError("this release crashes at import")\n'
@@ -62,3 +63,17 @@ def shared_base() -> Path:
 def base_python() -> str:
     """The interpreter the test run's venv was made from (a release's venv must match the shared base's Python)."""
     return str(Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}")
+
+
+def manifest_for(version: str, files: Path, **fields: object) -> ReleaseManifest:
+    """A manifest of the wheels in `files` for this machine, valid a year (fields override)."""
+    entries = [
+        ReleaseFile(name=p.name, sha256=hashlib.sha256(p.read_bytes()).hexdigest(), size=p.stat().st_size)
+        for p in sorted(files.glob("*.whl"))
+    ]
+    given: dict[str, object] = {
+        "version": version, "platform": this_platform(), "python": this_python(), "files": entries,
+        "requirement": f"vn-hospital-kiosk=={version}", "min_config_schema": 1, "max_config_schema": 99,
+        "created_at": "2026-01-01T00:00:00Z", "expires_at": "2099-01-01T00:00:00Z", **fields,
+    }  # fmt: skip
+    return ReleaseManifest.model_validate(given)

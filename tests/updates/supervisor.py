@@ -38,10 +38,8 @@ class AgentUnit:
         env.pop("PYTHONPATH", None)
         log = (self.log or self.state_dir / "agent.log").open("ab")
         while not self._stopping:
-            guard = subprocess.run(
-                [sys.executable, "-I", str(GUARD), "--root", str(self.root), "--state", str(self.state_dir / "updates")],
-                capture_output=True, text=True, check=False,
-            )  # fmt: skip
+            at = ["--root", str(self.root), "--state", str(self.state_dir / "updates")]
+            guard = subprocess.run([sys.executable, "-I", str(GUARD), *at], capture_output=True, text=True, check=False)
             self.guard_said.append(guard.stderr.strip())
             release = os.readlink(self.root / "current")
             if self._stopping:

@@ -26,9 +26,8 @@ import pytest
 from kiosk.remote_config.enrolment import KioskCredentials, save_credentials
 from kiosk.updates import guard
 from kiosk.updates.install import Layout, install
-from kiosk.updates.manifest import ReleaseFile, ReleaseManifest
 from tests.hub.servers import hub_process
-from tests.updates.builds import base_python, build_wheels, shared_base, slim_bundle, source_copy
+from tests.updates.builds import base_python, build_wheels, manifest_for, shared_base, slim_bundle, source_copy
 from tests.updates.supervisor import AgentUnit
 
 N, N1, BROKEN = "0.1.1", "0.1.2", "0.1.3"
@@ -52,14 +51,11 @@ def _hub_cli(env: dict[str, str], *args: str) -> dict[str, object]:
 
 def _install_first(layout: Layout, wheels: Path) -> None:
     """Release N on the kiosk, as `install kiosk` leaves it: `current` → releases/N."""
-    import hashlib
-
+    only_n = wheels.parent / "only-n"
+    only_n.mkdir(exist_ok=True)
     wheel = next(wheels.glob(f"vn_hospital_kiosk-{N}-*.whl"))
-    entry = ReleaseFile(name=wheel.name, sha256=hashlib.sha256(wheel.read_bytes()).hexdigest(), size=wheel.stat().st_size)
-    manifest = ReleaseManifest(version=N, platform="x", python="3.11", files=[entry], requirement=f"vn-hospital-kiosk=={N}",
-                               min_config_schema=1, max_config_schema=9, created_at="2026-01-01T00:00:00Z",
-                               expires_at="2099-01-01T00:00:00Z")  # fmt: skip
-    install(layout, manifest, wheels)
+    (only_n / wheel.name).write_bytes(wheel.read_bytes())
+    install(layout, manifest_for(N, only_n), only_n)
     guard.switch(layout.root, N)
 
 
