@@ -70,7 +70,7 @@ class UpdateAgent:
                 prune(self.layout, {self.running, str(trial["previous"])})
                 return "committed"
             self.sleep(1.0)
-        reason = f"not healthy within {trial['health_seconds']:.0f} s ({missing}); back on {trial['previous']}"
+        reason = f"not healthy within {trial['health_seconds']:g} s ({missing}); back on {trial['previous']}"
         log.error("release %s: %s", self.running, reason)
         guard.roll_back(self.layout.root, self.layout.state, trial, reason)
         return "rolled_back"

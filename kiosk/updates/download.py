@@ -24,14 +24,15 @@ class Throttle:
 
     bytes_per_second: int
     sleep: Callable[[float], None] = time.sleep
-    _started: float = 0.0
+    clock: Callable[[], float] = time.monotonic
+    _started: float | None = None
     _sent: int = 0
 
     def took(self, size: int) -> None:
         if self.bytes_per_second <= 0:
             return
-        now = time.monotonic()
-        if not self._started:
+        now = self.clock()
+        if self._started is None:
             self._started = now
         self._sent += size
         ahead = self._sent / self.bytes_per_second - (now - self._started)
