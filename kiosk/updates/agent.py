@@ -151,13 +151,7 @@ class UpdateAgent:
         return "switched"
 
     def switch_to(self, version: str) -> None:
-        """The trial written first, then `current` moved: a power cut between them leaves a trial the guard drops."""
-        previous = guard.current_version(self.layout.root) or self.running
-        guard.write_json(self.layout.state / guard.TRIAL, {
-            "version": version, "previous": previous, "switched_at": time.time(),
-            "health_seconds": self.health_seconds, "starts": 0,
-        })  # fmt: skip
-        guard.switch(self.layout.root, version)
+        previous = guard.begin_trial(self.layout.root, self.layout.state, version, self.health_seconds)
         log.info("switched to release %s (from %s): on trial for %.0f s", version, previous, self.health_seconds)
 
     def _refuse(self, version: str, exc: ReleaseRefusedError) -> str:

@@ -85,6 +85,18 @@ def switch(root: Path, version: str) -> None:
     _sync_dir(root)
 
 
+def begin_trial(root: Path, state: Path, version: str, health_seconds: float) -> str:
+    """Switch to `version` on trial: the trial written first, then `current` moved (a power cut between them leaves
+    a trial the next start drops). Returns the release it switched from."""
+    previous = current_version(root)
+    if previous is None:
+        raise FileNotFoundError(f"{root / 'current'} is not a release: install one first")
+    write_json(state / TRIAL, {"version": version, "previous": previous, "switched_at": time.time(),
+                               "health_seconds": health_seconds, "starts": 0})  # fmt: skip
+    switch(root, version)
+    return previous
+
+
 def roll_back(root: Path, state: Path, trial: dict[str, Any], reason: str) -> None:
     """Back to the trial's previous release, the outcome written first (a power cut after it finishes the job at
     the next start: the trial is still there, and `current` already points back or is moved again)."""
