@@ -39,3 +39,25 @@ def quiet_moment(state: Path) -> Iterator[bool]:
         yield True
     finally:
         os.close(fd)
+
+
+class LockHolder:
+    """The kiosk's side, followed from its loop: holds the lock (shared) while `busy`, lets go when not."""
+
+    def __init__(self, state: Path) -> None:
+        self.state = state
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def follow(self, busy: bool) -> None:
+        if busy and self._fd is None:
+            self.state.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.state / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while the agent switches (a rename or two)
+            self._fd = fd
+        elif not busy and self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -215,3 +215,14 @@ def test_on_trial_an_app_that_never_gets_ready_is_rolled_back_with_the_reason(ki
         rollout.pin(session, kiosk.credentials.kiosk_id, "0.2.0", "t", kiosk.world.hub.clock())
         session.commit()
     assert kiosk.agent().step() == "skipped: 0.2.0 was rolled back here"  # never tried again by itself
+
+
+def test_the_kiosk_holds_the_update_lock_only_while_busy(tmp_path: Path) -> None:
+    holder = lock.LockHolder(tmp_path)
+    holder.follow(True)  # a patient at the kiosk (the app follows session, print and journal from its loop)
+    with lock.quiet_moment(tmp_path) as quiet:
+        assert quiet is False
+    holder.follow(False)
+    with lock.quiet_moment(tmp_path) as quiet:
+        assert quiet is True
+        assert not holder.held
