@@ -86,6 +86,11 @@ EXPECTED = {
     "GET /fleet/enrol": "console:reader",
     "POST /fleet/enrol": "console:admin",
     "GET /fleet/rollouts": "console:reader",
+    "GET /fleet/releases": "console:reader",
+    "POST /fleet/releases/rollouts": "console:admin",
+    "POST /fleet/releases/{group_id}/{step}": "console:admin",
+    "GET /fleet/releases/kiosks/{kiosk_id}": "console:reader",
+    "POST /fleet/releases/kiosks/{kiosk_id}/pin": "console:admin",
     "POST /fleet/rollouts": "console:admin",
     "POST /fleet/rollouts/{group_id}/rollback": "console:admin",
     "POST /fleet/groups": "console:admin",
@@ -192,7 +197,7 @@ def _things(hub: Hub, kiosk_a: str) -> dict[str, str]:
     return {
         "ticket_id": ticket.id, "token": token.public_token, "kiosk_id": kiosk_c, "action_id": "act-1",
         "version": str(version), "group_id": group, "code": code[0], "department_id": "NOI", "lang": "en",
-        "kind": "csv", "username": "tam", "name": "spare", "lease_id": "none", "hashed": "0" * 32,
+        "kind": "csv", "step": "pause", "username": "tam", "name": "spare", "lease_id": "none", "hashed": "0" * 32,
     }  # fmt: skip
 
 

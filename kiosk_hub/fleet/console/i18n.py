@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from kiosk_hub.fleet.console.i18n_golive import GO_LIVE_MESSAGES
+from kiosk_hub.releases.words import RELEASE_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("Quản lý ki-ốt", "Kiosk fleet"),
@@ -249,6 +250,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(GO_LIVE_MESSAGES)
+MESSAGES.update(RELEASE_MESSAGES)
 
 
 def translator(lang: str) -> Callable[[str], str]:
