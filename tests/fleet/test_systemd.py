@@ -58,7 +58,14 @@ def staged_units(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     "name",
-    [*KIOSK_UNITS, *UPDATE_UNITS, "kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@8081.service", "kiosk-hub.target"],
+    [
+        *KIOSK_UNITS,
+        *UPDATE_UNITS,
+        "kiosk-hub.service",
+        "kiosk-hub-migrate.service",
+        "kiosk-hub@8081.service",
+        "kiosk-hub.target",
+    ],
 )
 def test_systemd_analyze_verify_passes_without_a_warning(staged_units: Path, name: str) -> None:
     if name == "kiosk-weston.service" and not shutil.which("weston"):
