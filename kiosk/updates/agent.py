@@ -21,7 +21,7 @@ from kiosk.remote_config.schema import SCHEMA_VERSION
 from kiosk.remote_config.signature import load_public_key
 from kiosk.updates import guard, lock
 from kiosk.updates.download import Throttle, fetch_release
-from kiosk.updates.install import Layout, install, prune
+from kiosk.updates.install import INSTALLED, Layout, install, prune
 from kiosk.updates.manifest import ReleaseRefusedError, ServedRelease, check_fits, open_served
 from kiosk.updates.report import UpdateReport, UpdateStatus
 from kiosk.updates.window import in_window
@@ -135,7 +135,8 @@ class UpdateAgent:
             check_fits(manifest, running=self.running, now=self.clock(), config_schema=SCHEMA_VERSION,
                        rollback=order.rollback)  # fmt: skip
             files = self.layout.downloads(version)
-            fetch_release(self.http, manifest, files, self.throttle)
+            if not (self.layout.release(version) / INSTALLED).exists():  # a rollback to a release still on disk
+                fetch_release(self.http, manifest, files, self.throttle)
             if self._said(version) != "downloaded":
                 self._report(version, UpdateStatus.DOWNLOADED, "")
                 self._remember(version, "downloaded")
