@@ -81,6 +81,7 @@ class SimulatedKiosk:
                                  headers={"Authorization": f"Bearer {credentials.token}"})  # fmt: skip
         self.credentials, self.layout, self.installs, self.kbps = credentials, layout, installs, kbps
         self.running = N
+        self.switch_seconds: list[float] = []  # polls that ended in a switch: verify, download, install, switch
 
     def agent(self) -> UpdateAgent:
         return UpdateAgent(self.http, self.credentials, self.layout, self.running, bandwidth_bytes=self.kbps * 1024,
@@ -89,8 +90,12 @@ class SimulatedKiosk:
     def run_until(self, version: str, poll: float, deadline: float) -> None:
         while self.running != version and time.monotonic() < deadline:
             with self.installs:
+                began = time.monotonic()
                 done = self.agent().step()
-            if done == "switched":  # what the agent started again on the new release does
+            if done == "switched":
+                self.switch_seconds.append(
+                    time.monotonic() - began
+                )  # what the agent started again on the new release does
                 self.running = guard.current_version(self.layout.root) or self.running
                 restarted = self.agent()
                 restarted.settle_trial()
@@ -152,6 +157,7 @@ def main() -> None:
             hub_cli(env, "release", "rollout", "--group", "default", "--version", N1)
             took = _wave(kiosks, N1, args.poll)
             served = sorted(k.transport.received for k in kiosks)
+            installs = sorted(s for k in kiosks for s in k.switch_seconds)
             for k in kiosks:
                 k.transport.received = 0
             hub_cli(env, "release", "rollback", "--group", "default", "--version", N)
@@ -161,6 +167,10 @@ def main() -> None:
     print(f"kiosks: {args.kiosks} (2 canaries), poll {args.poll} s, {args.parallel} installs at once, "
           f"cap {args.kbps or 'none'} kB/s")  # fmt: skip
     print(f"roll out N+1 → all {args.kiosks} kiosks on N+1: {took:.1f} s")
+    print(
+        f"one kiosk's check, download, install and switch: median {installs[len(installs) // 2]:.1f} s, "
+        f"max {installs[-1]:.1f} s"
+    )
     print(f"bytes served per kiosk for N+1: median {served[len(served) // 2]:,}, max {served[-1]:,}")
     print(
         f"roll back to N → all {args.kiosks} on N: {back:.1f} s (bytes per kiosk: median {rolled[len(rolled) // 2]:,})"

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 from pydantic import BaseModel
 
+from kiosk.remote_config.schema import EnrolReply
 from kiosk.remote_config.signature import load_public_key, public_key_id
 from kiosk.remote_config.store import atomic_write
 
@@ -30,17 +31,6 @@ class KioskCredentials(BaseModel):
     release_key_id: str = ""
 
 
-class _EnrolReply(BaseModel):
-    kiosk_id: str
-    token: str
-    config_public_key: str
-    config_key_id: str
-    group_id: str
-    config_version: int
-    release_public_key: str = ""
-    release_key_id: str = ""
-
-
 class EnrolmentRefusedError(Exception):
     """The hub did not accept the code (unknown, used or expired); IT must create a new one."""
 
@@ -54,7 +44,7 @@ async def enrol(http: httpx.AsyncClient, code: str, name: str) -> KioskCredentia
             title = f"refused (HTTP {response.status_code})"
         raise EnrolmentRefusedError(title)
     response.raise_for_status()
-    reply = _EnrolReply.model_validate_json(response.content)
+    reply = EnrolReply.model_validate_json(response.content)
     if public_key_id(load_public_key(reply.config_public_key)) != reply.config_key_id:
         raise EnrolmentRefusedError("the hub's configuration key does not match its name")
     if reply.release_public_key and public_key_id(load_public_key(reply.release_public_key)) != reply.release_key_id:

@@ -30,15 +30,15 @@ def quiet_moment(state: Path) -> Iterator[bool]:
     """True while nobody holds the lock (and nobody can take it until the block ends); False at once otherwise."""
     state.mkdir(parents=True, exist_ok=True)
     fd = os.open(state / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    taken = True
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        taken = False
+    try:
+        yield taken
     finally:
-        os.close(fd)
+        os.close(fd)  # the lock goes with the descriptor
 
 
 class LockHolder:

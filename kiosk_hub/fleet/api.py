@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
 from kiosk.remote_config.envelope import Audience
-from kiosk.remote_config.schema import ActionResult, ConfigReport, Heartbeat
+from kiosk.remote_config.schema import ActionResult, ConfigReport, EnrolReply, Heartbeat
 from kiosk_hub import errors
 from kiosk_hub.access.principals import KioskPrincipal, Public, stated
 from kiosk_hub.db.models import Kiosk
@@ -51,18 +51,6 @@ LiveKiosk = Annotated[str, Depends(_live_kiosk)]
 class EnrolRequest(BaseModel):
     code: str = Field(min_length=4, max_length=40)
     name: str = Field(min_length=1, max_length=100, pattern=r"^[\w .\-]+$")
-
-
-class EnrolReply(BaseModel):
-    kiosk_id: str
-    token: str
-    config_public_key: str  # pinned by the kiosk: it trusts configurations signed by it (or a key it hands on to)
-    config_key_id: str
-    group_id: str
-    config_version: int  # what the kiosk's group runs now: the kiosk never accepts an older version
-    # The release-signing key, pinned beside the configuration key: a role of its own (`kiosk_hub/releases/keys.py`).
-    release_public_key: str = ""
-    release_key_id: str = ""
 
 
 @router.post("/enrol", status_code=201, dependencies=[Public])  # the one-time code in the body is the credential

@@ -78,7 +78,7 @@ def kiosk_history(kiosk_id: str, request: Request, user: ConsoleReader) -> Respo
         pin = session.get(ReleasePin, kiosk_id)
         history, releases = fleet_view.history(session, kiosk_id), fleet_view.releases(session)
     return render(request, "release_kiosk.html", user=user, kiosk=kiosk, fleet=fleet, history=history,
-                  releases=releases, pin=pin.version if pin else None)  # fmt: skip
+                  releases=releases, pin=pin)  # fmt: skip
 
 
 @router.post("/releases/kiosks/{kiosk_id}/pin")

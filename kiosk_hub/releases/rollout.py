@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.updates.manifest import parse_version
 from kiosk.updates.window import parse_windows
-from kiosk_hub.db.models import Kiosk
 from kiosk_hub.fleet import audit
 from kiosk_hub.fleet.models import FleetKiosk, KioskGroup, RolloutPhase
+from kiosk_hub.fleet.rollout import past_threshold, targeted_kiosks
 from kiosk_hub.releases.models import MaintenanceWindow, Release, ReleasePin, ReleaseRollout, UpdateReport
 
 FAILED = ("refused", "rolled_back")
@@ -174,14 +174,7 @@ def latest_reports(session: Session, version: str) -> dict[str, UpdateReport]:
 
 
 def progress(session: Session, rollout: ReleaseRollout) -> ReleaseProgress:
-    query = (
-        select(FleetKiosk)
-        .join(Kiosk, Kiosk.id == FleetKiosk.kiosk_id)
-        .where(FleetKiosk.group_id == rollout.group_id, Kiosk.revoked.is_(False))
-    )
-    kiosks = list(session.scalars(query))
-    if rollout.phase == RolloutPhase.CANARY:
-        kiosks = [k for k in kiosks if k.canary]
+    kiosks = targeted_kiosks(session, rollout.group_id, rollout.phase)
     reports = latest_reports(session, rollout.version)
     applied = sum(1 for k in kiosks if k.app_version == rollout.version)
     failed = sum(
@@ -196,10 +189,8 @@ def evaluate(session: Session, group_id: str, now: datetime) -> None:
     rollout = current(session, group_id)
     if rollout is None or rollout.paused or rollout.phase in (RolloutPhase.DONE, RolloutPhase.HALTED):
         return
-    group = session.get(KioskGroup, group_id)
-    assert group is not None
     seen = progress(session, rollout)
-    if seen.failed and seen.failed * 100 > group.failure_threshold_percent * max(seen.targeted, 1):
+    if past_threshold(session, group_id, seen.failed, seen.targeted):
         rollout.phase = RolloutPhase.HALTED
         rollout.note = f"halted: {seen.failed} of {seen.targeted} failed"
         audit.record(session, now, "hub", "release.halt", group_id, version=rollout.version, failed=seen.failed)
