@@ -32,6 +32,8 @@ MAX_STARTS = 3  # a release that needs more starts than this to prove healthy is
 
 
 def write_json(path: Path, value: dict[str, Any]) -> None:
+    """Whole or not at all (as `kiosk.remote_config.store.atomic_write`, which the guard may not import: it runs
+    outside every release and imports nothing of the project)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

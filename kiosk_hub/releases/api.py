@@ -58,7 +58,7 @@ def release(request: Request, kiosk_id: LiveKiosk) -> Response:
         )  # fmt: skip
         session.commit()
     text = canonical_order(order)
-    served = ServedRelease(release=signed, order=text, order_signature=key.sign(text))
+    served = ServedRelease(release=signed, order=text, order_signature=key.sign(text.encode("utf-8")))
     return Response(served.model_dump_json(), media_type="application/json", headers={"Cache-Control": "no-cache"})
 
 

@@ -119,7 +119,7 @@ def add_release(
     signed = canonical(manifest)
     release = Release(
         version=manifest.version, platform=manifest.platform, python=manifest.python, signed=signed,
-        key_id=key.key_id, signature=key.sign(signed), total_size=manifest.total_size(),
+        key_id=key.key_id, signature=key.sign(signed.encode("utf-8")), total_size=manifest.total_size(),
         expires_at=now + timedelta(days=terms.expires_days), created_by=actor, created_at=now,
     )  # fmt: skip
     session.add(release)

@@ -6,7 +6,6 @@ a leaked release key cannot change a configuration."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -16,26 +15,17 @@ from sqlalchemy.orm import Session
 
 from kiosk.remote_config.envelope import key_id_of
 from kiosk_hub.fleet.models import ACTIVE_KEY
-from kiosk_hub.fleet.signing import ConfigKeys
+from kiosk_hub.fleet.signing import ConfigKeys, HubSigningKey
 from kiosk_hub.releases.models import ReleaseSigningKey
-
-
-@dataclass(frozen=True)
-class ReleaseKey:
-    private: Ed25519PrivateKey
-    key_id: str
-    public_b64: str
-
-    def sign(self, text: str) -> str:
-        return base64.b64encode(self.private.sign(text.encode("utf-8"))).decode("ascii")
 
 
 def _label(key_id: str) -> str:
     return f"release key {key_id}"
 
 
-def release_key(session: Session, keys: ConfigKeys, now: datetime) -> ReleaseKey:
-    """The active release key, made (sealed with the key file) the first time it is needed."""
+def release_key(session: Session, keys: ConfigKeys, now: datetime) -> HubSigningKey:
+    """The active release key (the same kind of Ed25519 key as the configuration's, another role), made and
+    sealed with the key file the first time it is needed."""
     row = session.scalars(select(ReleaseSigningKey).where(ReleaseSigningKey.active == ACTIVE_KEY)).first()
     if row is None:
         try:
@@ -44,7 +34,7 @@ def release_key(session: Session, keys: ConfigKeys, now: datetime) -> ReleaseKey
         except IntegrityError:  # another hub process made it at the same moment: use theirs
             row = session.scalars(select(ReleaseSigningKey).where(ReleaseSigningKey.active == ACTIVE_KEY)).one()
     raw = keys.open_value(session, _label(row.key_id), row.private_sealed)
-    return ReleaseKey(Ed25519PrivateKey.from_private_bytes(raw), row.key_id, row.public_b64)
+    return HubSigningKey(Ed25519PrivateKey.from_private_bytes(raw), row.key_id, row.public_b64)
 
 
 def _new_key(session: Session, keys: ConfigKeys, now: datetime) -> ReleaseSigningKey:
