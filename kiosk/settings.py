@@ -101,6 +101,21 @@ class SessionSettings(Section):
     paper_in_hand_s: float = Field(default=15, ge=5, le=120)
 
 
+class UpdateSettings(Section):
+    """The update agent (`kiosk updates run`, unit kiosk-updates.service): docs/updates.md."""
+
+    enabled: bool = True
+    install_root: Path = Path("/opt/vn-hospital-kiosk")  # releases/<version>/ and the `current` symlink
+    python: str = "/usr/bin/python3"  # every release's virtualenv is made from it
+    check_every_s: float = Field(default=300, ge=1, le=86400)
+    bandwidth_kbps: int = Field(default=2048, ge=0)  # the download's cap, kilobytes per second (0: no cap)
+    health_timeout_s: float = Field(default=180, ge=5, le=3600)  # a new release proves healthy within this
+    wait_for_app: bool = True  # healthy includes the app's READY (home screen drawn, devices probed)
+    min_free_mb: int = Field(default=200, ge=0)  # kept free on the disk after an install
+    # Slim releases only (the tests' and benches' kiosks): site-packages the project's wheel stands on.
+    shared_base: Path | None = None
+
+
 class KioskSettings(Section):
     # The demo: simulated devices and the embedded demo hub are allowed, and the kiosk says it is a demo.
     demo: bool = False
@@ -122,6 +137,7 @@ class KioskSettings(Section):
     screen: ScreenSettings = ScreenSettings()
     session: SessionSettings = SessionSettings()
     speech: SpeechSettings = SpeechSettings()
+    updates: UpdateSettings = UpdateSettings()
 
 
 class SettingsError(ValueError):

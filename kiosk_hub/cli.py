@@ -18,6 +18,7 @@ from kiosk_hub.catalogue import cli as catalogue_cli
 from kiosk_hub.events import cli as events_cli
 from kiosk_hub.fleet import cli as fleet_cli
 from kiosk_hub.his import cli as his_cli
+from kiosk_hub.releases import cli as release_cli
 from kiosk_hub.retention import cli as retention_cli
 from kiosk_hub.settings import HubSettings, settings_from_env
 
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_cli.register(sub)
     fleet_cli.register(sub)
     his_cli.register(sub)
+    release_cli.register(sub)
     events_cli.register(sub)
     retention_cli.register(sub)
     return parser

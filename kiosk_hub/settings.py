@@ -15,6 +15,7 @@ from kiosk.domain.priority import PriorityReason
 
 KEY_FILE_NAME = "config-signing.key"
 INSTALLED_KEY_FILE = Path("/etc/vn-hospital-kiosk/hub-keys") / KEY_FILE_NAME
+INSTALLED_RELEASE_DIR = Path("/var/lib/vn-hospital-kiosk-hub/releases")  # kiosk software releases
 
 
 class BhxhSettings(BaseModel):
@@ -165,6 +166,17 @@ class HubSettings(BaseModel):
     # How long a configuration the hub signs for a kiosk stays valid; kiosks take a fresh signature every seventh.
     config_signature_days: int = Field(default=7, ge=1, le=90)
 
+    # Where the files of kiosk software releases are kept (`kiosk-hub release add`); None: `release_dir_path()`.
+    release_dir: Path | None = None
+
+    def release_dir_path(self) -> Path:
+        """KIOSK_HUB_RELEASE_DIR; else, for a SQLite database, `releases/` beside it; else the installed place."""
+        if self.release_dir is not None:
+            return self.release_dir
+        if self.database_url.startswith("sqlite:///") and self.database_url != "sqlite:///:memory:":
+            return Path(self.database_url.removeprefix("sqlite:///")).parent / "releases"
+        return INSTALLED_RELEASE_DIR
+
     def key_file_path(self) -> Path:
         """KIOSK_HUB_KEY_FILE; else, for a SQLite database, `hub-keys/config-signing.key` beside it (a development
         default: installed hubs keep it in /etc, out of the database's backups); else the installed place."""
@@ -205,6 +217,7 @@ def settings_from_env(db: str | None = None) -> HubSettings:
     return HubSettings(
         database_url=db or env.get("KIOSK_HUB_DB", base.database_url),
         key_file=Path(key_file) if key_file else None,
+        release_dir=Path(env["KIOSK_HUB_RELEASE_DIR"]) if env.get("KIOSK_HUB_RELEASE_DIR") else None,
         config_signature_days=int(env.get("KIOSK_HUB_CONFIG_SIGNATURE_DAYS", base.config_signature_days)),
         facility_code=env.get("KIOSK_HUB_FACILITY_CODE", base.facility_code),
         hospital_name=env.get("KIOSK_HUB_HOSPITAL_NAME", base.hospital_name),

@@ -104,6 +104,9 @@ _.config_reason
 _.checked_in_at
 _.cancelled_at
 _.call_seq
+# A release pin's author and time, shown on the kiosk's update history page (release_kiosk.html).
+pinned_by
+pinned_at
 # The departments import's plan is printed whole (`ImportPlan.summary()` reads its fields by name).
 rooms_hidden
 # Departments kept by the HIS (the HIS adapter's sync writes this origin; the console and exports show it).

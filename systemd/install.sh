@@ -118,7 +118,14 @@ files() {  # units, rules, session files and settings
   # 0751: each service reaches its own entries (the hub its key directory), nobody may list what is there.
   install -d -m 0751 "$dest/etc/vn-hospital-kiosk"
   if [[ $role == kiosk ]]; then
-    install -m 0644 "$here/systemd/kiosk.service" "$here/systemd/kiosk-weston.service" "$dest/etc/systemd/system/"
+    install -m 0644 "$here/systemd/kiosk.service" "$here/systemd/kiosk-weston.service" \
+      "$here/systemd/kiosk-updates.service" "$here/systemd/kiosk-release.path" "$here/systemd/kiosk-release.service" \
+      "$dest/etc/systemd/system/"
+    # The update guard runs outside every release (docs/updates.md): a release that cannot start cannot stop it.
+    install -d -m 0755 "$dest$prefix"
+    local guard="$here/update-guard.py"
+    [[ -f $guard ]] || guard="$here/kiosk/updates/guard.py"  # run from a checkout
+    install -m 0644 "$guard" "$dest$prefix/update-guard.py"
     install -m 0644 "$here/systemd/70-kiosk-devices.rules" "$dest/etc/udev/rules.d/70-kiosk-devices.rules"
     install -m 0644 "$here/deploy/kiosk/weston.ini" "$dest/etc/vn-hospital-kiosk/weston.ini"
     install -d -m 0755 "$dest/etc/systemd/logind.conf.d" "$dest/etc/sysctl.d"
@@ -145,6 +152,8 @@ state() {  # where the kiosk keeps its enrolment and journal (`kiosk enrol` writ
   install -d -m 0700 -o "$user" -g "$user" "$dir"
   if [[ $role == kiosk ]]; then
     chgrp "$user" /etc/vn-hospital-kiosk/kiosk.toml
+    # The update agent (its unit only may write there) installs releases and switches `current`.
+    chown "$user:$user" "$prefix" "$prefix/releases"
   else
     chown "$user:$user" /etc/vn-hospital-kiosk/hub-keys
   fi
@@ -161,8 +170,9 @@ services() {
     local unit=kiosk-weston.service other=kiosk.service
     [[ $session == kmsdrm ]] && unit=kiosk.service other=kiosk-weston.service
     systemctl disable --quiet "$other" getty@tty1.service 2>/dev/null || true
-    systemctl enable --quiet "$unit"
-    say "$unit enabled: it starts at the next boot (or now: systemctl start $unit)"
+    systemctl enable --quiet "$unit" kiosk-updates.service kiosk-release.path
+    say "$unit, kiosk-updates.service and kiosk-release.path enabled: they start at the next boot (or now:" \
+      "systemctl start $unit kiosk-updates.service kiosk-release.path)"
   elif ((processes == 1)); then
     systemctl disable --quiet kiosk-hub.target 2>/dev/null || true
     systemctl enable --quiet kiosk-hub.service

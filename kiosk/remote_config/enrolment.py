@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 from pydantic import BaseModel
 
+from kiosk.remote_config.schema import EnrolReply
 from kiosk.remote_config.signature import load_public_key, public_key_id
 from kiosk.remote_config.store import atomic_write
 
@@ -25,15 +26,9 @@ class KioskCredentials(BaseModel):
     hub_url: str
     group_id: str = ""  # the group it was enrolled into (for the record: IT may move it)
     enrolled_config_version: int = 0  # what its group ran at enrolment: nothing older is ever applied
-
-
-class _EnrolReply(BaseModel):
-    kiosk_id: str
-    token: str
-    config_public_key: str
-    config_key_id: str
-    group_id: str
-    config_version: int
+    # The hub's release-signing key, pinned likewise (empty: enrolled before the hub had one; `kiosk enrol` again).
+    release_public_key: str = ""
+    release_key_id: str = ""
 
 
 class EnrolmentRefusedError(Exception):
@@ -49,12 +44,15 @@ async def enrol(http: httpx.AsyncClient, code: str, name: str) -> KioskCredentia
             title = f"refused (HTTP {response.status_code})"
         raise EnrolmentRefusedError(title)
     response.raise_for_status()
-    reply = _EnrolReply.model_validate_json(response.content)
+    reply = EnrolReply.model_validate_json(response.content)
     if public_key_id(load_public_key(reply.config_public_key)) != reply.config_key_id:
         raise EnrolmentRefusedError("the hub's configuration key does not match its name")
+    if reply.release_public_key and public_key_id(load_public_key(reply.release_public_key)) != reply.release_key_id:
+        raise EnrolmentRefusedError("the hub's release key does not match its name")
     return KioskCredentials(
         kiosk_id=reply.kiosk_id, token=reply.token, config_public_key=reply.config_public_key,
         hub_url=str(http.base_url), group_id=reply.group_id, enrolled_config_version=reply.config_version,
+        release_public_key=reply.release_public_key, release_key_id=reply.release_key_id,
     )  # fmt: skip
 
 

@@ -157,6 +157,21 @@ class ApplyStatus(StrEnum):
     WAITING = "waiting"  # valid, held until the patient in front of the kiosk is done
 
 
+class EnrolReply(BaseModel):
+    """The hub's answer to an enrolment (`POST /fleet/v1/enrol`)."""
+
+    kiosk_id: str
+    token: str
+    config_public_key: str  # pinned by the kiosk: it trusts configurations signed by it (or a key it hands on to)
+    config_key_id: str
+    group_id: str
+    config_version: int  # what the kiosk's group runs now: the kiosk never accepts an older version
+    # The release-signing key, pinned beside the configuration key: a role of its own (`docs/updates.md`); empty from
+    # a hub older than releases.
+    release_public_key: str = ""
+    release_key_id: str = ""
+
+
 class ConfigReport(BaseModel):
     version: int
     status: ApplyStatus

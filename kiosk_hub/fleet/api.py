@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
 from kiosk.remote_config.envelope import Audience
-from kiosk.remote_config.schema import ActionResult, ConfigReport, Heartbeat
+from kiosk.remote_config.schema import ActionResult, ConfigReport, EnrolReply, Heartbeat
 from kiosk_hub import errors
 from kiosk_hub.access.principals import KioskPrincipal, Public, stated
 from kiosk_hub.db.models import Kiosk
@@ -23,6 +23,7 @@ from kiosk_hub.fleet.key_rotation import key_changes
 from kiosk_hub.fleet.models import FleetKiosk
 from kiosk_hub.fleet.signing import SigningKeyUnavailableError
 from kiosk_hub.hub import Hub
+from kiosk_hub.releases.keys import release_key
 
 router = APIRouter(prefix="/fleet/v1", tags=["fleet"], include_in_schema=False)
 log = logging.getLogger("kiosk_hub.fleet")
@@ -52,21 +53,13 @@ class EnrolRequest(BaseModel):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[\w .\-]+$")
 
 
-class EnrolReply(BaseModel):
-    kiosk_id: str
-    token: str
-    config_public_key: str  # pinned by the kiosk: it trusts configurations signed by it (or a key it hands on to)
-    config_key_id: str
-    group_id: str
-    config_version: int  # what the kiosk's group runs now: the kiosk never accepts an older version
-
-
 @router.post("/enrol", status_code=201, dependencies=[Public])  # the one-time code in the body is the credential
 def enrol(request: Request, body: EnrolRequest) -> EnrolReply:
     hub = _hub(request)
     with hub.writer() as session:
         try:
             done = enrolment.redeem(session, hub.config_keys, body.code, body.name, hub.clock())
+            release = release_key(session, hub.config_keys, hub.clock())
         except enrolment.EnrolmentError as exc:
             session.rollback()
             raise errors.HubError(_ENROL_STATUS.get(exc.code, 400), exc.code, f"Enrolment refused: {exc.code}") from exc
@@ -76,6 +69,7 @@ def enrol(request: Request, body: EnrolRequest) -> EnrolReply:
     return EnrolReply(
         kiosk_id=done.kiosk_id, token=done.token, config_public_key=done.config_public_key,
         config_key_id=done.config_key_id, group_id=done.group_id, config_version=done.config_version,
+        release_public_key=release.public_b64, release_key_id=release.key_id,
     )  # fmt: skip
 
 

@@ -111,15 +111,26 @@ class RolloutProgress:
     failed: int
 
 
-def progress(session: Session, rollout: Rollout) -> RolloutProgress:
+def targeted_kiosks(session: Session, group_id: str, phase: str) -> list[FleetKiosk]:
+    """The group's live kiosks a rollout in `phase` targets: its canaries only while in the canary phase."""
     query = (
         select(FleetKiosk)
         .join(Kiosk, Kiosk.id == FleetKiosk.kiosk_id)
-        .where(FleetKiosk.group_id == rollout.group_id, Kiosk.revoked.is_(False))
+        .where(FleetKiosk.group_id == group_id, Kiosk.revoked.is_(False))
     )
     kiosks = list(session.scalars(query))
-    if rollout.phase == RolloutPhase.CANARY:
-        kiosks = [k for k in kiosks if k.canary]
+    return [k for k in kiosks if k.canary] if phase == RolloutPhase.CANARY else kiosks
+
+
+def past_threshold(session: Session, group_id: str, failed: int, targeted: int) -> bool:
+    """Failures past the group's threshold: the rollout halts (shared by configuration and software rollouts)."""
+    group = session.get(KioskGroup, group_id)
+    assert group is not None
+    return bool(failed) and failed * 100 > group.failure_threshold_percent * max(targeted, 1)
+
+
+def progress(session: Session, rollout: Rollout) -> RolloutProgress:
+    kiosks = targeted_kiosks(session, rollout.group_id, rollout.phase)
     failed_ids = set(
         session.scalars(
             select(ConfigReportRow.kiosk_id).where(
@@ -137,10 +148,8 @@ def evaluate(session: Session, group_id: str, now: datetime) -> None:
     rollout = current_rollout(session, group_id)
     if rollout is None or rollout.phase in (RolloutPhase.DONE, RolloutPhase.HALTED):
         return
-    group = session.get(KioskGroup, group_id)
-    assert group is not None
     seen = progress(session, rollout)
-    if seen.failed and seen.failed * 100 > group.failure_threshold_percent * max(seen.targeted, 1):
+    if past_threshold(session, group_id, seen.failed, seen.targeted):
         rollout.phase = RolloutPhase.HALTED
         rollout.note = f"halted: {seen.failed} of {seen.targeted} failed"
         audit.record(session, now, "hub", "rollout.halt", group_id, version=rollout.version, failed=seen.failed)

@@ -18,9 +18,13 @@ from kiosk_hub.fleet.console import (
     pages_users,
 )
 from kiosk_hub.fleet.console.web import answer_refusal
+from kiosk_hub.releases import api as release_api
+from kiosk_hub.releases import console as release_console
 
 router = APIRouter()
 router.include_router(api.router)
+router.include_router(release_api.router)
+router.include_router(release_console.router)
 router.include_router(pages.router)
 router.include_router(pages_config.router)
 router.include_router(pages_settings.router)

@@ -129,6 +129,10 @@ class ConfigKeys:
         except KeyFileError as exc:
             raise SigningKeyUnavailableError(str(exc)) from exc
 
+    def sealing_key_id(self, session: Session) -> str:
+        """The key file's id, stored beside what it sealed."""
+        return file_key_id(self._key_of_file(session))
+
     def _key_of_file(self, session: Session) -> bytes:
         with self._lock:
             if self._file_key is None:

@@ -84,8 +84,10 @@ def test_only_adapters_import_device_libraries() -> None:
 
 
 def test_the_hub_uses_only_the_kiosk_domain_and_remote_config_schema() -> None:
-    # The schema (what the console edits) and the signed envelope around it (what the hub signs, the kiosk checks).
-    shared = ("kiosk.domain", "kiosk.remote_config.schema", "kiosk.remote_config.envelope")
+    # The schema (what the console edits) and the signed envelope around it (what the hub signs, the kiosk checks);
+    # a release's manifest, the kiosk's update reports and maintenance windows (the same contract for releases).
+    shared = ("kiosk.domain", "kiosk.remote_config.schema", "kiosk.remote_config.envelope", "kiosk.updates.manifest",
+              "kiosk.updates.report", "kiosk.updates.window")  # fmt: skip
     found = []
     for path in _modules("kiosk_hub"):
         rel = str(path.relative_to(REPO))

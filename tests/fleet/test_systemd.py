@@ -19,6 +19,7 @@ UNITS = REPO / "systemd"
 # A release's virtualenv (systemd/install.sh): this checkout's .venv stands in for it.
 RELEASES = {"/opt/vn-hospital-kiosk-hub/current": ".venv", "/opt/vn-hospital-kiosk/current": ".venv"}
 KIOSK_UNITS = ("kiosk.service", "kiosk-weston.service")
+UPDATE_UNITS = ("kiosk-updates.service", "kiosk-release.service", "kiosk-release.path")
 HUB_UNITS = ("kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@.service", "kiosk-hub.target")
 # Where Debian defines its system groups: base-passwd's static list, and those systemd creates at boot.
 DEBIAN_GROUPS = (Path("/usr/share/base-passwd/group.master"), Path("/usr/lib/sysusers.d/basic.conf"))
@@ -46,7 +47,7 @@ def staged_units(tmp_path: Path) -> Path:
     """The units with the install prefix pointed at this checkout, so ExecStart names real executables."""
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed (Debian: systemd)")
-    for name in (*KIOSK_UNITS, *HUB_UNITS):
+    for name in (*KIOSK_UNITS, *UPDATE_UNITS, *HUB_UNITS):
         text = (UNITS / name).read_text(encoding="utf-8")
         for release, venv in RELEASES.items():
             text = text.replace(release, str(REPO / venv))
@@ -57,7 +58,14 @@ def staged_units(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     "name",
-    [*KIOSK_UNITS, "kiosk-hub.service", "kiosk-hub-migrate.service", "kiosk-hub@8081.service", "kiosk-hub.target"],
+    [
+        *KIOSK_UNITS,
+        *UPDATE_UNITS,
+        "kiosk-hub.service",
+        "kiosk-hub-migrate.service",
+        "kiosk-hub@8081.service",
+        "kiosk-hub.target",
+    ],
 )
 def test_systemd_analyze_verify_passes_without_a_warning(staged_units: Path, name: str) -> None:
     if name == "kiosk-weston.service" and not shutil.which("weston"):
@@ -165,6 +173,17 @@ def test_the_migration_is_a_oneshot_and_the_template_serves_its_instance_port_on
     assert _unit("kiosk-hub.target")["Unit"]["Wants"] == "kiosk-hub-migrate.service"
 
 
+def test_the_update_agent_starts_after_its_guard_and_again_after_each_switch() -> None:
+    service = _unit("kiosk-updates.service")["Service"]
+    # The guard runs from outside every release, with Debian's python3: a release that cannot start cannot stop it.
+    assert service["ExecStartPre"] == "/usr/bin/python3 -I /opt/vn-hospital-kiosk/update-guard.py"
+    assert service["ExecStart"] == "/opt/vn-hospital-kiosk/current/bin/kiosk updates run"
+    assert (service["Restart"], service["SuccessExitStatus"], service["User"]) == ("always", "75", "kiosk")
+    assert service["ReadWritePaths"] == "/opt/vn-hospital-kiosk"  # the kiosk's own unit keeps /opt read-only
+    assert _unit("kiosk-updates.service")["Unit"]["StartLimitIntervalSec"] == "0"  # the guard counts crash loops
+    assert _unit("kiosk-release.path")["Path"]["PathChanged"] == "/opt/vn-hospital-kiosk/current"
+
+
 def test_udev_rules_name_only_groups_debian_has() -> None:
     if not all(path.exists() for path in DEBIAN_GROUPS):
         pytest.skip("base-passwd's and systemd's group lists are not installed")
@@ -200,7 +219,7 @@ def test_install_script_puts_units_rules_and_settings_in_place_and_keeps_them(tm
     for role in ("kiosk", "hub"):
         subprocess.run([str(UNITS / "install.sh"), role], env=env, check=True, timeout=60)
     root = tmp_path / "etc"
-    for name in KIOSK_UNITS:
+    for name in (*KIOSK_UNITS, *UPDATE_UNITS):
         assert (root / "systemd/system" / name).read_bytes() == (UNITS / name).read_bytes()
     for unit in HUB_UNITS:
         assert (root / "systemd/system" / unit).read_bytes() == (UNITS / unit).read_bytes()
@@ -210,6 +229,8 @@ def test_install_script_puts_units_rules_and_settings_in_place_and_keeps_them(tm
     assert (root / "vn-hospital-kiosk/weston.ini").exists()
     assert (root / "systemd/logind.conf.d/vn-hospital-kiosk.conf").exists()
     assert (root / "sysctl.d/60-vn-hospital-kiosk.conf").exists()
+    guard = tmp_path / "opt/vn-hospital-kiosk/update-guard.py"  # outside every release
+    assert guard.read_bytes() == (REPO / "kiosk/updates/guard.py").read_bytes()
     assert not (root / "vn-hospital-kiosk/kiosk.env").exists()  # one settings file, no environment file
     settings = root / "vn-hospital-kiosk/kiosk.toml"
     assert settings.read_bytes() == (REPO / "config/kiosk.example.toml").read_bytes()

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
@@ -126,6 +127,10 @@ def _scenario(engine: Engine, first: int, quick: dict[str, int], state: Path) ->
     devices = {"printer": "ok", "reader": "ok", "camera": "ok", "hub": "ok", "display": "missing"}
     assert json.loads(kiosk.devices) == devices
     assert json.loads((state / "remote-config" / "last-good.json").read_text())["version"] == first
+    # What the update agent waits for before it commits a new release: READY, with the devices probed.
+    ready = json.loads((state / "updates" / "app-ready.json").read_text())
+    assert ready["version"] == version("vn-hospital-kiosk")
+    assert ready["devices"]["printer"] == "ok"
     with Session(engine) as session:
         session.get(FleetKiosk, kiosk.kiosk_id).canary = True  # type: ignore[union-attr]
         session.commit()

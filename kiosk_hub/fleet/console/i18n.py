@@ -8,6 +8,7 @@ from kiosk.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from kiosk_hub.fleet.console.i18n_golive import GO_LIVE_MESSAGES
 from kiosk_hub.fleet.console.i18n_payments import PAYMENT_MESSAGES
 from kiosk_hub.fleet.console.i18n_queue import QUEUE_MESSAGES
+from kiosk_hub.releases.words import RELEASE_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("Quản lý ki-ốt", "Kiosk fleet"),
@@ -253,6 +254,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update(GO_LIVE_MESSAGES)
 MESSAGES.update(PAYMENT_MESSAGES)
 MESSAGES.update(QUEUE_MESSAGES)
+MESSAGES.update(RELEASE_MESSAGES)
 
 
 def translator(lang: str) -> Callable[[str], str]:

@@ -1,7 +1,7 @@
 """payments: each payment a kiosk opens, the bank"s transfers, the exam price list, the bank feed and its alerts
 
 Revision ID: 0900
-Revises: 0660
+Revises: 0800
 Create Date: 2026-12-07 13:17:01
 
 Payments hold no foreign key to tickets: tickets are purged after retention, the money"s record is not.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0900"
-down_revision = "0660"
+down_revision = "0800"
 branch_labels = None
 depends_on = None
 

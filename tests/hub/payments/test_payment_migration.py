@@ -21,7 +21,7 @@ from tests.hub.conftest import FakeClock, enrol, seed
 from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
 
-BEFORE = "0660"  # 0900's down_revision
+BEFORE = "0800"  # 0900's down_revision
 DAY = date(2026, 11, 23)
 PAYMENTS = {"payments", "bank_transfers", "exam_prices", "bank_feed", "payment_alerts"}
 
