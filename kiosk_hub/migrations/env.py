@@ -14,6 +14,7 @@ from kiosk_hub.fleet import models as _fleet_models  # noqa: F401 - fleet tables
 from kiosk_hub.help import models as _help_models  # noqa: F401 - the kiosks' calls for help
 from kiosk_hub.his import models as _his_models  # noqa: F401 - the HIS integration's tables
 from kiosk_hub.leases import models as _lease_models  # noqa: F401 - lease tables too
+from kiosk_hub.payments import models as _payment_models  # noqa: F401 - payments, transfers, prices
 from kiosk_hub.releases import models as _release_models  # noqa: F401 - kiosk software releases
 from kiosk_hub.waits import models as _wait_models  # noqa: F401 - the expected waits' learned pace
 
