@@ -24,6 +24,7 @@ from kiosk.domain.payment_state import PaymentState
 from kiosk.domain.priority import PriorityReason
 from kiosk.domain.ticket import Lane, VisitType
 from kiosk_hub import errors, wire
+from kiosk_hub.db.models import Ticket
 from kiosk_hub.events.outbox import record_event, subject_of
 from kiosk_hub.payments.gateway import Transfer
 from kiosk_hub.payments.models import PAYABLE, BankTransfer, Payment, TransferOutcome
@@ -169,7 +170,7 @@ class Settler:
                 return payment.ticket_id if payment else None
             request = _ticket_request(payment)
         try:
-            ticket, _existing = self.queue.issue(request)
+            ticket, existing = self.queue.issue(request)
         except errors.HubError as refusal:
             self._no_ticket(payment_id, refusal.code)
             return None
@@ -192,8 +193,23 @@ class Settler:
                     data=ticket_note(paid),
                     occurred_at=self.clock(),
                 )
+                if existing and paid.paid_at is not None and _held_before(session, ticket.id, request.idempotency_key):
+                    self._owe_for_a_held_ticket(session, paid)
             session.commit()
         return ticket.id
+
+    def _owe_for_a_held_ticket(self, session: Session, payment: Payment) -> None:
+        """The patient already held today's ticket in this department (the queue handed it back): the number is
+        theirs, and the fee just paid is owed back at the desk unless the desk decides otherwise."""
+        log.warning("a payment bought a ticket the patient already held: owed back at the desk")
+        self._owe(payment, payment.paid_amount_vnd or payment.amount_vnd, "ticket_held")
+        record_event(
+            session,
+            "payment.refund_due",
+            subject=subject_of(payment.patient_ref, payment.id),
+            data=refund_note(payment, None),
+            occurred_at=self.clock(),
+        )
 
     def _no_ticket(self, payment_id: str, code: str) -> None:
         log.warning("a paid payment's ticket was refused (%s): owed back at the desk", code)
@@ -211,6 +227,11 @@ class Settler:
                 occurred_at=self.clock(),
             )
             session.commit()
+
+
+def _held_before(session: Session, ticket_id: str, key: str) -> bool:
+    """Whether the queue answered with a ticket issued for another request (the patient's own, held already)."""
+    return session.scalar(select(Ticket.idempotency_key).where(Ticket.id == ticket_id)) != key
 
 
 def _ticket_request(payment: Payment) -> IssueRequest:

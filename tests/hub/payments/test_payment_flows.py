@@ -260,7 +260,7 @@ async def test_a_paid_ticket_is_the_paying_kiosks_to_read_and_cancel(paying: Pay
 
 async def test_a_patient_holding_another_kiosks_ticket_is_handed_it_after_paying(paying: PayingHub) -> None:
     """The queue answers a patient's second ticket of the day with the first; the paying kiosk is granted it, as
-    a kiosk reprinting it would be, so it can print, read and cancel it."""
+    a kiosk reprinting it would be, so it can print, read and cancel it; the fee just paid is owed back."""
     from tests.hub.conftest import enrol
 
     other = {"Authorization": f"Bearer {enrol(paying.hub, 'kiosk-2')}"}
@@ -274,6 +274,31 @@ async def test_a_patient_holding_another_kiosks_ticket_is_handed_it_after_paying
     assert isinstance(ticket, dict)
     assert ticket["id"] == earlier.json()["id"]
     assert (await paying.client.get(f"/api/v1/tickets/{ticket['id']}")).status_code == 200
+    with paying.hub.reader() as session:
+        row = session.get(Payment, payment["id"])
+        assert row is not None
+        assert (row.state, row.refund_due_vnd, row.refund_reason) == ("ticket_issued", FEE_VND, "ticket_held")
+    assert [e["reason"] for e in events(paying, "payment.refund_due")] == ["ticket_held"]
+
+
+async def test_a_paid_ticket_issued_again_after_a_restart_owes_nothing(paying: PayingHub) -> None:
+    """The payment's own ticket answered again (its key) is not a ticket the patient held before: a hub that
+    stopped after the queue issued it and before the payment noted it issues it again and owes nothing."""
+    from sqlalchemy import update
+
+    payment = await paying.open()
+    paying.peer.deliver(paying.peer.pay(paying.order_code(payment), at=paying.clock.now))
+    first = (await paying.read(payment["id"]))["ticket"]
+    assert isinstance(first, dict)
+    with paying.hub.writer() as session:  # as the store stood when the hub stopped
+        session.execute(update(Payment).where(Payment.id == payment["id"]).values(state="paid", ticket_id=None))
+        session.commit()
+    assert paying.hub.payments.settler.ensure_ticket(str(payment["id"])) == first["id"]
+    with paying.hub.reader() as session:
+        row = session.get(Payment, payment["id"])
+        assert row is not None
+        assert (row.refund_due_vnd or 0, row.refund_reason) == (0, None)
+    assert events(paying, "payment.refund_due") == []
 
 
 async def test_payment_paid_reaches_the_his_through_the_event_feed(paying: PayingHub) -> None:
