@@ -202,7 +202,11 @@ class Settler:
         """The patient already held today's ticket in this department (the queue handed it back): the number is
         theirs, and the fee just paid is owed back at the desk unless the desk decides otherwise."""
         log.warning("a payment bought a ticket the patient already held: owed back at the desk")
-        self._owe(payment, payment.paid_amount_vnd or payment.amount_vnd, "ticket_held")
+        self._owe_back_at_desk(session, payment, "ticket_held")
+
+    def _owe_back_at_desk(self, session: Session, payment: Payment, reason: str) -> None:
+        """What was paid is owed back at the desk, and the HIS and finance are told."""
+        self._owe(payment, payment.paid_amount_vnd or payment.amount_vnd, reason)
         record_event(
             session,
             "payment.refund_due",
@@ -218,14 +222,7 @@ class Settler:
             if payment is None or payment.state != _S.PAID:
                 return
             payment.state = _S.REFUND_DUE
-            self._owe(payment, payment.paid_amount_vnd or payment.amount_vnd, "no_ticket")
-            record_event(
-                session,
-                "payment.refund_due",
-                subject=subject_of(payment.patient_ref, payment.id),
-                data=refund_note(payment, None),
-                occurred_at=self.clock(),
-            )
+            self._owe_back_at_desk(session, payment, "no_ticket")
             session.commit()
 
 
