@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, select, text
 
 from kiosk_hub.access import models as access_models
 from kiosk_hub.access.roles import Role
@@ -25,6 +25,7 @@ from kiosk_hub.settings import HubSettings
 from kiosk_hub.wire import TicketRequest
 from tests.hub.conftest import FakeClock, enrol, seed
 from tests.support.postgres import PostgresServer
+from tests.support.schema import table_names
 
 BEFORE = "0710"  # 0400's down_revision
 ACCESS_TABLES = {
@@ -38,14 +39,6 @@ def _rows(url: str, query: str) -> list[tuple[object, ...]]:
     try:
         with engine.connect() as conn:
             return [tuple(row) for row in conn.execute(text(query))]
-    finally:
-        engine.dispose()
-
-
-def _tables(url: str) -> set[str]:
-    engine = create_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
 
@@ -69,7 +62,7 @@ def assert_0400_round_trip(url: str, clock: FakeClock) -> None:
     hub.engine.dispose()
 
     upgrade(url)
-    assert _tables(url) >= ACCESS_TABLES
+    assert table_names(url) >= ACCESS_TABLES
     assert _rows(url, "SELECT username, role, may_see_names FROM fleet_users ORDER BY username") == [
         ("it-admin", "admin", False), ("xem", "viewer", False),
     ]  # fmt: skip
@@ -87,7 +80,7 @@ def assert_0400_round_trip(url: str, clock: FakeClock) -> None:
     assert ours == []  # the migration builds what the models say
 
     command.downgrade(alembic_config(url), BEFORE)
-    assert not _tables(url) & ACCESS_TABLES
+    assert not table_names(url) & ACCESS_TABLES
     # Staff, a role the older code does not know, are left disabled viewers; the others as they were.
     assert _rows(url, "SELECT username, role, disabled FROM fleet_users ORDER BY username") == [
         ("bs-lan", "viewer", True), ("it-admin", "admin", False), ("xem", "viewer", False),
@@ -123,7 +116,7 @@ async def assert_readers_become_integrations(url: str, clock: FakeClock) -> None
         )  # fmt: skip
     engine.dispose()
     upgrade(url)
-    assert "event_readers" not in _tables(url)
+    assert "event_readers" not in table_names(url)
     assert sorted(_rows(url, "SELECT name, scopes, revoked_at IS NULL FROM integration_credentials")) == [
         ("his-pull", "events", True), ("old-pull", "events", False),
     ]  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, select, text
 
 from kiosk_hub.db.models import Base
 from kiosk_hub.fleet.enrolment import add_kiosk
@@ -21,17 +21,10 @@ from kiosk_hub.settings import HubSettings
 from tests.hub.conftest import FakeClock
 from tests.support.keys import key_file_for
 from tests.support.postgres import PostgresServer
+from tests.support.schema import table_names
 
 BEFORE = "0660"  # 0800's down_revision
 TABLES = {"release_keys", "releases", "release_rollouts", "release_pins", "release_windows", "release_reports"}
-
-
-def _tables(url: str) -> set[str]:
-    engine = create_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
 
 
 def assert_0800_round_trip(url: str, clock: FakeClock) -> None:
@@ -42,7 +35,7 @@ def assert_0800_round_trip(url: str, clock: FakeClock) -> None:
         session.commit()
     hub.engine.dispose()
     upgrade(url)
-    assert _tables(url) >= TABLES
+    assert table_names(url) >= TABLES
     hub = build_hub(HubSettings(database_url=url, key_file=key_file_for(url)), clock=clock)
     with hub.writer() as session:
         key = release_key(session, hub.config_keys, clock())
@@ -60,9 +53,9 @@ def assert_0800_round_trip(url: str, clock: FakeClock) -> None:
     assert [d for d in drift if any(name in repr(d) for name in TABLES)] == []
     assert kiosks == [kiosk_id]
     command.downgrade(alembic_config(url), BEFORE)
-    assert not _tables(url) & TABLES
+    assert not table_names(url) & TABLES
     upgrade(url)
-    assert _tables(url) >= TABLES
+    assert table_names(url) >= TABLES
 
 
 def test_0800_on_sqlite(tmp_path: Path, clock: FakeClock) -> None:
