@@ -58,7 +58,7 @@ def department_now(hub: Hub, department_id: str) -> dict[str, TicketNow]:
     return {r.id: TicketNow(r.status, places.get(r.id), r.room_id, department_id) for r in rows}
 
 
-def _message(hub: Hub, ticket_id: str, now: TicketNow, lane: str) -> str:
+def _message(hub: Hub, ticket_id: str, now: TicketNow) -> str:
     department = hub.queue.catalog.department(now.department_id)
     room = department.room(now.room_id) if department else None
     vi, en = state_words(TicketStatus(now.status), now.position)
@@ -75,7 +75,7 @@ def _message(hub: Hub, ticket_id: str, now: TicketNow, lane: str) -> str:
     }, ensure_ascii=False)  # fmt: skip
 
 
-async def _follow(hub: Hub, ticket_id: str, lane: str, listener: Listener) -> AsyncIterator[str]:
+async def _follow(hub: Hub, ticket_id: str, listener: Listener) -> AsyncIterator[str]:
     board = hub.calling.board
     last = ""
     try:
@@ -89,7 +89,7 @@ async def _follow(hub: Hub, ticket_id: str, lane: str, listener: Listener) -> As
                 moved = await asyncio.to_thread(hub.queue.get, ticket_id)
                 listener.departments = frozenset({moved.department_id})
                 continue
-            message = _message(hub, ticket_id, now, lane)
+            message = _message(hub, ticket_id, now)
             if message != last:
                 yield f"event: ticket\ndata: {message}\n\n"
                 last = message
@@ -108,17 +108,15 @@ async def ticket_events(token: str, hub: HubDep) -> Response:
     found = await asyncio.to_thread(_by_token, hub, token)
     if found is None:
         return Response(status_code=404)
-    ticket_id, department_id, lane = found
+    ticket_id, department_id = found
     listener = hub.calling.board.listen(frozenset({department_id}))
-    return StreamingResponse(_follow(hub, ticket_id, lane, listener), media_type="text/event-stream",
+    return StreamingResponse(_follow(hub, ticket_id, listener), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})  # fmt: skip
 
 
-def _by_token(hub: Hub, token: str) -> tuple[str, str, str] | None:
+def _by_token(hub: Hub, token: str) -> tuple[str, str] | None:
     if len(token) > 64:
         return None
     with hub.reader() as session:
-        row = session.execute(
-            select(Ticket.id, Ticket.department_id, Ticket.lane).where(Ticket.public_token == token)
-        ).first()
-    return (row[0], row[1], row[2]) if row else None
+        row = session.execute(select(Ticket.id, Ticket.department_id).where(Ticket.public_token == token)).first()
+    return (row[0], row[1]) if row else None
